@@ -1,0 +1,72 @@
+//! Workflow variables: valid names, `states` reserved, and no inner scope (a Parallel branch or
+//! a Map processor) assigning a name an enclosing scope assigns.
+
+use crate::diag::{Code, Diagnostic};
+use crate::model::{Container, QueryLanguage, Spanned, State, StateKind, StateMachine};
+use crate::source::Node;
+
+/// Longest variable name, in characters.
+pub const MAX_VARIABLE_NAME: usize = 80;
+
+/// Whether `name` is a valid variable name: Unicode identifier, at most 80 characters.
+pub(crate) fn is_valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| unicode_ident::is_xid_start(c) || c == '_')
+        && chars.all(unicode_ident::is_xid_continue)
+        && name.chars().count() <= MAX_VARIABLE_NAME
+}
+
+pub(super) fn check(machine: &StateMachine, diags: &mut Vec<Diagnostic>) {
+    let mut outer: Vec<String> = Vec::new();
+    container(&machine.body, &mut outer, diags);
+}
+
+/// The Assign blocks of a state: its own, its Choice rules', its Catchers'.
+fn assigns(state: &State) -> Vec<&Spanned<Node>> {
+    let mut out: Vec<&Spanned<Node>> = state.assign.iter().collect();
+    if let StateKind::Choice(c) = &state.kind {
+        out.extend(c.choices.iter().filter_map(|r| r.assign.as_ref()));
+    }
+    if let Some(rh) = state.kind.result_handling() {
+        out.extend(rh.catch.iter().filter_map(|c| c.assign.as_ref()));
+    }
+    out
+}
+
+fn container(c: &Container, outer: &mut Vec<String>, diags: &mut Vec<Diagnostic>) {
+    let mut here: Vec<String> = Vec::new();
+    for state in &c.states {
+        for assign in assigns(state) {
+            let Some(members) = assign.value.as_object() else { continue };
+            for m in members {
+                let name = match state.query_language {
+                    QueryLanguage::JsonPath => m.key.strip_suffix(".$").unwrap_or(&m.key),
+                    QueryLanguage::Jsonata => &m.key,
+                };
+                let err = |msg: String| Diagnostic::new(Code::InvalidVariable, msg, assign.pointer.clone(), Some(m.key_span));
+                if name == "states" {
+                    diags.push(err("The variable name 'states' is reserved".into()));
+                } else if !is_valid_name(name) {
+                    diags.push(err(format!(
+                        "'{name}' is not a valid variable name: it must start with a letter or '_', hold only letters, digits and '_', and be at most {MAX_VARIABLE_NAME} characters"
+                    )));
+                } else if outer.iter().any(|o| o == name) {
+                    diags.push(
+                        err(format!("The variable '{name}' is assigned in an outer scope; a Parallel branch or Map iteration can not assign it"))
+                            .with_help("give the inner variable another name, or return the value through the branch's output"),
+                    );
+                } else if !here.iter().any(|h| h == name) {
+                    here.push(name.to_owned());
+                }
+            }
+        }
+    }
+    let depth = outer.len();
+    outer.extend(here);
+    for state in &c.states {
+        for inner in state.kind.children() {
+            container(inner, outer, diags);
+        }
+    }
+    outer.truncate(depth);
+}

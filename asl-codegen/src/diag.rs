@@ -1,0 +1,202 @@
+//! Diagnostics as data: a code, a message, a JSON pointer and a span. Only the macro, the build
+//! script API and the CLI render them.
+
+use std::fmt;
+
+use crate::source::{LineIndex, Span};
+
+/// What a diagnostic is about, named as AWS's `ValidateStateMachineDefinition` names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Code {
+    /// The text is not JSON (or YAML), or holds a duplicate key.
+    InvalidJsonDescription,
+    /// A field is missing, unknown, of the wrong type, out of range, or not allowed here.
+    SchemaValidationFailed,
+    /// A `StartAt`, `Next`, `Default` or Catch `Next` names no state of its container, or a
+    /// state cannot be reached.
+    MissingTransitionTarget,
+    /// A container where no state ends the execution (or a loop with no way out).
+    MissingEndState,
+    /// Two states share a name.
+    DuplicateStateName,
+    /// A state name is empty or longer than 80 characters.
+    InvalidStateName,
+    /// A JSONata expression does not parse.
+    InvalidJsonataExpression,
+    /// A JSONata expression uses something Step Functions forbids (`$`, top-level field names,
+    /// `$states.result` outside Output/Assign, `$eval`).
+    UnsupportedJsonataExpression,
+    /// A Task `Resource` Step Functions does not accept here.
+    InvalidResource,
+    /// Two Map states share a `Label`.
+    DuplicateLabelName,
+    /// A Map `Label` is too long or holds a forbidden character.
+    InvalidLabelName,
+    /// Intrinsic functions nested deeper than AWS allows.
+    TooDeeplyNested,
+    /// A variable name or a scope rule is broken.
+    InvalidVariable,
+}
+
+impl Code {
+    /// The code as AWS spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::InvalidJsonDescription => "INVALID_JSON_DESCRIPTION",
+            Code::SchemaValidationFailed => "SCHEMA_VALIDATION_FAILED",
+            Code::MissingTransitionTarget => "MISSING_TRANSITION_TARGET",
+            Code::MissingEndState => "MISSING_END_STATE",
+            Code::DuplicateStateName => "DUPLICATE_STATE_NAME",
+            Code::InvalidStateName => "INVALID_STATE_NAME",
+            Code::InvalidJsonataExpression => "INVALID_JSONATA_EXPRESSION",
+            Code::UnsupportedJsonataExpression => "UNSUPPORTED_JSONATA_EXPRESSION",
+            Code::InvalidResource => "INVALID_RESOURCE",
+            Code::DuplicateLabelName => "DUPLICATE_LABEL_NAME",
+            Code::InvalidLabelName => "INVALID_LABEL_NAME",
+            Code::TooDeeplyNested => "TOO_DEEPLY_NESTED",
+            Code::InvalidVariable => "SCHEMA_VALIDATION_FAILED",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How bad a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Worth knowing; the definition is still accepted.
+    Warning,
+    /// The definition is rejected.
+    Error,
+}
+
+/// A JSON pointer (RFC 6901) into the definition, e.g. `/States/Validate/Next`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Pointer(String);
+
+impl Pointer {
+    /// The document root, rendered `/` as AWS does.
+    pub fn root() -> Self {
+        Pointer(String::new())
+    }
+
+    /// This pointer with one more reference token (escaped per RFC 6901).
+    pub fn join(&self, token: impl fmt::Display) -> Self {
+        let token = token.to_string().replace('~', "~0").replace('/', "~1");
+        Pointer(format!("{}/{}", self.0, token))
+    }
+
+    /// The pointer text; the root is `/`.
+    pub fn as_str(&self) -> &str {
+        if self.0.is_empty() { "/" } else { &self.0 }
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem found in a definition.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    /// The AWS-style code.
+    pub code: Code,
+    /// What is wrong, in AWS's words where AWS has words for it.
+    pub message: String,
+    /// Where, as a JSON pointer.
+    pub pointer: Pointer,
+    /// Where, as a byte span in the source (absent for whole-document problems).
+    pub span: Option<Span>,
+    /// Error or warning.
+    pub severity: Severity,
+    /// A hint on the fix ("did you mean `Next`?").
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error.
+    pub fn new(code: Code, message: impl Into<String>, pointer: Pointer, span: Option<Span>) -> Self {
+        Diagnostic { code, message: message.into(), pointer, span, severity: Severity::Error, help: None }
+    }
+
+    /// This diagnostic with a hint.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// This diagnostic as a warning.
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    /// Whether it rejects the definition.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The line and column the diagnostic points at, if it has a span.
+    pub fn line_col(&self, text: &str) -> Option<crate::source::LineCol> {
+        self.span.map(|s| LineIndex::new(text).line_col(text, s.start))
+    }
+
+    /// Renders the diagnostic as rustc renders errors in another file:
+    ///
+    /// ```text
+    /// MISSING_TRANSITION_TARGET: Missing 'Next' target: Pay at /States/Order/Next
+    ///  --> workflows/order.asl.json:12:17
+    ///   = help: did you mean `Payment`?
+    /// ```
+    pub fn render(&self, file: &str, text: &str) -> String {
+        let mut out = format!("{}: {} at {}", self.code, self.message, self.pointer);
+        let at = self.line_col(text).unwrap_or(crate::source::LineCol { line: 1, column: 1 });
+        out.push_str(&format!("\n --> {file}:{}:{}", at.line, at.column));
+        if let Some(help) = &self.help {
+            out.push_str(&format!("\n  = help: {help}"));
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} at {}", self.code, self.message, self.pointer)
+    }
+}
+
+/// The `did you mean` hint: the closest candidate by Jaro–Winkler similarity, if close enough.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&word.to_ascii_lowercase(), &c.to_ascii_lowercase()), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointer_escapes_tokens() {
+        let p = Pointer::root().join("States").join("a/b~c");
+        assert_eq!(p.as_str(), "/States/a~1b~0c");
+        assert_eq!(Pointer::root().as_str(), "/");
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(did_you_mean("Nxt", ["Next", "End", "Type"]), Some("Next"));
+        assert_eq!(did_you_mean("resultpath", ["ResultPath", "Resource"]), Some("ResultPath"));
+        assert_eq!(did_you_mean("Zebra", ["Next", "End"]), None);
+    }
+}

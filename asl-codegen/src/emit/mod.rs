@@ -1,0 +1,1 @@
+//! Rust tokens from a checked model.

@@ -1,0 +1,207 @@
+//! JSONata expressions (`{% … %}`), parsed at compile time with jsonata-core's parser, and the
+//! rules Step Functions adds on top of the language: no `$` or field names at the top level of
+//! an expression, never `$$`, no `$eval`, and `$states.<name>` only where AWS provides it.
+
+use jsonata_core::ast::{AstNode, PathStep, Stage};
+
+/// What an expression refers to, for the placement checks.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Analysis {
+    /// The `$states.<name>` members used (`input`, `context`, `result`, `errorOutput`, …).
+    pub states_members: Vec<String>,
+    /// Other variables read (`$x` for workflow variable `x`), lambda parameters excluded.
+    pub variables: Vec<String>,
+}
+
+/// Why an expression is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JsonataError {
+    /// It does not parse (`INVALID_JSONATA_EXPRESSION`).
+    Syntax(String),
+    /// It uses something Step Functions forbids (`UNSUPPORTED_JSONATA_EXPRESSION`).
+    Unsupported(String),
+}
+
+/// The functions Step Functions adds to JSONata.
+pub const AWS_FUNCTIONS: &[&str] = &["partition", "range", "hash", "random", "uuid", "parse"];
+
+/// Parses `expr` (the text between `{%` and `%}`) and collects what it refers to.
+pub fn analyze(expr: &str) -> Result<Analysis, JsonataError> {
+    if expr.trim().is_empty() {
+        return Err(JsonataError::Syntax("the expression is empty".into()));
+    }
+    let ast = jsonata_core::parser::parse(expr).map_err(|e| JsonataError::Syntax(e.to_string()))?;
+    let mut w = Walker { out: Analysis::default(), bound: Vec::new() };
+    w.node(&ast, true)?;
+    Ok(w.out)
+}
+
+struct Walker {
+    out: Analysis,
+    /// Lambda parameters and `:=` bindings in scope (not workflow variables).
+    bound: Vec<String>,
+}
+
+fn top_level(name: &str) -> JsonataError {
+    JsonataError::Unsupported(format!("Reference to '{name}' at the top level is not supported."))
+}
+
+impl Walker {
+    fn nodes<'a>(&mut self, nodes: impl IntoIterator<Item = &'a AstNode>, top: bool) -> Result<(), JsonataError> {
+        nodes.into_iter().try_for_each(|n| self.node(n, top))
+    }
+
+    fn variable(&mut self, name: &str, top: bool) -> Result<(), JsonataError> {
+        if name.is_empty() {
+            return if top { Err(top_level("$")) } else { Ok(()) };
+        }
+        if name != "states" && !self.bound.iter().any(|b| b == name) && !self.out.variables.iter().any(|v| v == name) {
+            self.out.variables.push(name.to_owned());
+        }
+        Ok(())
+    }
+
+    fn node(&mut self, node: &AstNode, top: bool) -> Result<(), JsonataError> {
+        match node {
+            AstNode::Name(n) if top => Err(top_level(n)),
+            AstNode::Variable(v) => self.variable(v, top),
+            AstNode::ParentVariable(_) => Err(JsonataError::Unsupported("'$$' is not supported; use $states.context".into())),
+            AstNode::Wildcard | AstNode::Descendant | AstNode::Parent(_) if top => {
+                Err(JsonataError::Unsupported("A path at the top level must start from a variable such as $states.input.".into()))
+            }
+            AstNode::Path { steps } => self.path(steps, top),
+            AstNode::Binary { op, lhs, rhs } => {
+                if matches!(op, jsonata_core::ast::BinaryOp::ColonEqual)
+                    && let AstNode::Variable(name) = lhs.as_ref()
+                {
+                    self.node(rhs, top)?;
+                    self.bound.push(name.clone());
+                    return Ok(());
+                }
+                self.node(lhs, top)?;
+                self.node(rhs, top)
+            }
+            AstNode::Unary { operand, .. } => self.node(operand, top),
+            AstNode::Function { name, args, is_builtin } => {
+                if *is_builtin && name == "eval" {
+                    return Err(JsonataError::Unsupported("The function $eval is not supported; use $parse".into()));
+                }
+                self.nodes(args, top)
+            }
+            AstNode::Call { procedure, args } => {
+                self.node(procedure, top)?;
+                self.nodes(args, top)
+            }
+            AstNode::Lambda { params, body, .. } => {
+                let before = self.bound.len();
+                self.bound.extend(params.iter().cloned());
+                let r = self.node(body, false);
+                self.bound.truncate(before);
+                r
+            }
+            AstNode::Array(items) | AstNode::ArrayGroup(items) => self.nodes(items, top),
+            AstNode::Block(items) => {
+                let before = self.bound.len();
+                let r = self.nodes(items, top);
+                self.bound.truncate(before);
+                r
+            }
+            AstNode::Object(pairs) => pairs.iter().try_for_each(|(k, v)| {
+                self.node(k, top)?;
+                self.node(v, top)
+            }),
+            AstNode::ObjectTransform { input, pattern } => {
+                self.node(input, top)?;
+                pattern.iter().try_for_each(|(k, v)| {
+                    self.node(k, false)?;
+                    self.node(v, false)
+                })
+            }
+            AstNode::Conditional { condition, then_branch, else_branch } => {
+                self.node(condition, top)?;
+                self.node(then_branch, top)?;
+                else_branch.as_deref().map_or(Ok(()), |e| self.node(e, top))
+            }
+            AstNode::FunctionApplication(inner) => self.node(inner, false),
+            AstNode::Sort { input, terms } => {
+                self.node(input, top)?;
+                terms.iter().try_for_each(|(t, _)| self.node(t, false))
+            }
+            AstNode::Transform { location, update, delete } => {
+                self.node(location, false)?;
+                self.node(update, false)?;
+                delete.as_deref().map_or(Ok(()), |d| self.node(d, false))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn stages(&mut self, step: &PathStep) -> Result<(), JsonataError> {
+        step.stages.iter().try_for_each(|s| match s {
+            Stage::Filter(f) => self.node(f, false),
+            _ => Ok(()),
+        })
+    }
+
+    fn path(&mut self, steps: &[PathStep], top: bool) -> Result<(), JsonataError> {
+        let Some(first) = steps.first() else { return Ok(()) };
+        if let AstNode::Variable(v) = &first.node
+            && v == "states"
+            && !self.bound.iter().any(|b| b == "states")
+        {
+            if let Some(AstNode::Name(member)) = steps.get(1).map(|s| &s.node)
+                && !self.out.states_members.contains(member)
+            {
+                self.out.states_members.push(member.clone());
+            }
+        } else {
+            self.node(&first.node, top)?;
+        }
+        self.stages(first)?;
+        for step in &steps[1..] {
+            self.node(&step.node, false)?;
+            self.stages(step)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unsupported(e: &str) -> bool {
+        matches!(analyze(e), Err(JsonataError::Unsupported(_)))
+    }
+
+    #[test]
+    fn top_level_references() {
+        assert!(unsupported("phone"));
+        assert!(unsupported("$"));
+        assert!(unsupported("$$"));
+        assert!(unsupported("foo.bar + 1"));
+        assert!(unsupported("$eval('1')"));
+        assert!(!unsupported("$states.input.items[price > 3].name"));
+        assert!(!unsupported("$states.input ~> $map(function($v){$v.a})"));
+        assert!(!unsupported("$states.input.a.(b)"));
+        assert!(!unsupported("{'a': $x}"));
+    }
+
+    #[test]
+    fn collects_references() {
+        let a = analyze("$x + $states.result.n + $sum($states.input.a) + $f($y)").expect("valid");
+        assert_eq!(a.states_members, ["result", "input"]);
+        assert_eq!(a.variables, ["x", "y"]);
+        let a = analyze("($z := 1; $z + $w)").expect("valid");
+        assert_eq!(a.variables, ["w"]);
+        let a = analyze("$map($states.input, function($v) { $v + $k })").expect("valid");
+        assert_eq!(a.variables, ["k"]);
+    }
+
+    #[test]
+    fn syntax_errors() {
+        for bad in ["(", "1 +", "", "  ", "$states.input[", "'abc"] {
+            assert!(matches!(analyze(bad), Err(JsonataError::Syntax(_))), "{bad}");
+        }
+    }
+}

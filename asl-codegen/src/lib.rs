@@ -1,0 +1,82 @@
+//! # asl-codegen
+//!
+//! The engine behind `asl!` and build scripts: an Amazon States Language definition (JSON or
+//! YAML) is read with exact source spans, lowered to a typed [`model`], checked against every
+//! rule AWS enforces (and a few it misses), and turned into Rust.
+//!
+//! ```
+//! use asl_codegen::{CheckOptions, Syntax, check_source};
+//!
+//! let checked = check_source(
+//!     r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}"#,
+//!     Syntax::Json,
+//!     &CheckOptions::default(),
+//! );
+//! let first = &checked.diagnostics[0];
+//! assert_eq!(first.code.as_str(), "MISSING_TRANSITION_TARGET");
+//! assert_eq!(first.pointer.as_str(), "/States/A/Next");
+//! ```
+//!
+//! Data flows one way: [`source`] (text → spanned tree) → [`model`] (typed, with schema
+//! checks) → [`check`] (graph, paths, intrinsics, JSONata, variables) → [`emit`] (tokens).
+//! Diagnostics are data ([`Diagnostic`]); the macro and the tools render them.
+
+pub mod check;
+pub mod diag;
+pub mod emit;
+pub mod lang;
+pub mod model;
+pub mod source;
+
+pub use check::{CheckOptions, MachineType};
+pub use diag::{Code, Diagnostic, Pointer, Severity};
+pub use model::StateMachine;
+pub use source::{LineCol, LineIndex, Span, Syntax};
+
+/// A definition after reading and checking.
+#[derive(Clone, Debug)]
+pub struct Checked {
+    /// The model, when the document was an object the lowering could read (it may still have
+    /// errors: see [`diagnostics`](Self::diagnostics)).
+    pub machine: Option<StateMachine>,
+    /// Every problem found, in the order AWS would report them where known.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    /// The errors (warnings left out).
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+
+    /// Whether the definition is accepted.
+    pub fn is_ok(&self) -> bool {
+        self.machine.is_some() && self.errors().next().is_none()
+    }
+}
+
+/// Reads and checks a definition given as text.
+pub fn check_source(text: &str, syntax: Syntax, options: &CheckOptions) -> Checked {
+    check_source_with(text, syntax, options, &[])
+}
+
+/// Like [`check_source`], first replacing `${Name}` placeholders with the given values.
+pub fn check_source_with(text: &str, syntax: Syntax, options: &CheckOptions, substitutions: &[(String, String)]) -> Checked {
+    let mut root = match source::parse(text, syntax) {
+        Ok(root) => root,
+        Err(d) => return Checked { machine: None, diagnostics: vec![d] },
+    };
+    source::substitute(&mut root, substitutions);
+    check_tree(&root, options)
+}
+
+/// Checks an already parsed tree.
+pub fn check_tree(root: &source::Node, options: &CheckOptions) -> Checked {
+    let mut diagnostics = Vec::new();
+    check::keys::duplicate_keys(root, &Pointer::root(), &mut diagnostics);
+    let machine = model::lower::lower(root, &mut diagnostics);
+    if let Some(m) = &machine {
+        check::run(m, options, &mut diagnostics);
+    }
+    Checked { machine, diagnostics }
+}
