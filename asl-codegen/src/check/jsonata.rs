@@ -104,6 +104,16 @@ fn walk(node: &Node, allowed: &[&str], ptr: &Pointer, diags: &mut Vec<Diagnostic
         Value::String(s) => {
             if let Some(e) = jsonata_text(s) {
                 expression(e, allowed, ptr, node.span, diags);
+            } else if s.starts_with("{%") || s.ends_with("%}") {
+                diags.push(
+                    Diagnostic::new(
+                        Code::InvalidJsonataExpression,
+                        format!("'{s}' looks like a JSONata expression but is not written as \"{{% <expression> %}}\""),
+                        ptr.clone(),
+                        Some(node.span),
+                    )
+                    .with_help("an expression string starts with {% and ends with %}, with nothing outside them"),
+                );
             }
         }
         Value::Array(items) => items.iter().enumerate().for_each(|(i, n)| walk(n, allowed, &ptr.join(i), diags)),

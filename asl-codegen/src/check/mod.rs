@@ -6,6 +6,7 @@ mod graph;
 pub(crate) mod keys;
 mod jsonata;
 mod paths;
+mod resources;
 mod values;
 pub(crate) mod variables;
 
@@ -34,7 +35,8 @@ pub fn run(machine: &StateMachine, options: &CheckOptions, diags: &mut Vec<Diagn
     errors::check(machine, diags);
     paths::check(machine, diags);
     jsonata::check(machine, diags);
-    values::check(machine, options, diags);
+    values::check(machine, diags);
+    resources::check(machine, options, diags);
     variables::check(machine, diags);
     graph::check(machine, diags);
 }

@@ -1,9 +1,9 @@
 //! Value rules the schema alone does not catch: Wait timestamps, heartbeat shorter than the
-//! timeout, Map labels, and what express workflows can not do.
+//! timeout, and Map labels.
 
 use std::collections::HashSet;
 
-use super::{CheckOptions, MachineType};
+
 use crate::diag::{Code, Diagnostic};
 use crate::lang::timestamp;
 use crate::model::lower::jsonata_text;
@@ -12,16 +12,26 @@ use crate::model::{NumberOrExpr, Spanned, StateKind, StateMachine};
 /// Longest Map `Label`.
 pub const MAX_LABEL: usize = 40;
 
-pub(super) fn check(machine: &StateMachine, options: &CheckOptions, diags: &mut Vec<Diagnostic>) {
+pub(super) fn check(machine: &StateMachine, diags: &mut Vec<Diagnostic>) {
     let mut labels = HashSet::new();
     for state in super::all_states(machine) {
         match &state.kind {
             StateKind::Wait(w) => {
-                if let Some(t) = &w.timestamp
-                    && jsonata_text(&t.value).is_none()
-                    && let Err(e) = timestamp::parse(&t.value)
-                {
-                    diags.push(Diagnostic::new(Code::SchemaValidationFailed, e, t.pointer.clone(), Some(t.span)));
+                if let Some(t) = &w.timestamp {
+                    match jsonata_text(&t.value) {
+                        None => {
+                            if let Err(e) = timestamp::parse(&t.value) {
+                                diags.push(Diagnostic::new(Code::SchemaValidationFailed, e, t.pointer.clone(), Some(t.span)));
+                            }
+                        }
+                        // AWS refuses a constant expression here (measured: `{% '2016-03-14T01:59:00Z' %}`
+                        // is "not RFC3339"); only expressions computed at run time pass.
+                        Some(expr) if crate::lang::jsonata::constant_string(expr).is_some() => diags.push(
+                            Diagnostic::new(Code::SchemaValidationFailed, "String does not match RFC3339 timestamp", t.pointer.clone(), Some(t.span))
+                                .with_help("write a constant timestamp without {% %}: \"Timestamp\": \"2016-03-14T01:59:00Z\""),
+                        ),
+                        Some(_) => {}
+                    }
                 }
             }
             StateKind::Task(t) => {
@@ -35,22 +45,6 @@ pub(super) fn check(machine: &StateMachine, options: &CheckOptions, diags: &mut 
                         pointer.clone(),
                         Some(*span),
                     ));
-                }
-                if options.machine_type == MachineType::Express
-                    && let Some(r) = &t.resource
-                {
-                    let msg = if r.value.ends_with(".waitForTaskToken") {
-                        Some("Express state machine does not support '.waitForTaskToken' service integration ")
-                    } else if r.value.ends_with(".sync") || r.value.contains(".sync:") {
-                        Some("Express state machine does not support '.sync' service integration")
-                    } else if r.value.starts_with("arn:") && r.value.split(':').nth(5) == Some("activity") {
-                        Some("Express state machine does not support Activity ARN")
-                    } else {
-                        None
-                    };
-                    if let Some(msg) = msg {
-                        diags.push(Diagnostic::new(Code::SchemaValidationFailed, msg, r.pointer.clone(), Some(r.span)));
-                    }
                 }
             }
             StateKind::Map(m) => {

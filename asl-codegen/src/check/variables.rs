@@ -21,14 +21,15 @@ pub(super) fn check(machine: &StateMachine, diags: &mut Vec<Diagnostic>) {
     container(&machine.body, &mut outer, diags);
 }
 
-/// The Assign blocks of a state: its own, its Choice rules', its Catchers'.
-fn assigns(state: &State) -> Vec<&Spanned<Node>> {
-    let mut out: Vec<&Spanned<Node>> = state.assign.iter().collect();
+/// The Assign blocks of a state: its own, its Choice rules', its Catchers' (flagged, because
+/// AWS lets a branch assign a name that only the enclosing state's Catcher assigns).
+fn assigns(state: &State) -> Vec<(&Spanned<Node>, bool)> {
+    let mut out: Vec<(&Spanned<Node>, bool)> = state.assign.iter().map(|a| (a, false)).collect();
     if let StateKind::Choice(c) = &state.kind {
-        out.extend(c.choices.iter().filter_map(|r| r.assign.as_ref()));
+        out.extend(c.choices.iter().filter_map(|r| r.assign.as_ref()).map(|a| (a, false)));
     }
     if let Some(rh) = state.kind.result_handling() {
-        out.extend(rh.catch.iter().filter_map(|c| c.assign.as_ref()));
+        out.extend(rh.catch.iter().filter_map(|c| c.assign.as_ref()).map(|a| (a, true)));
     }
     out
 }
@@ -36,7 +37,7 @@ fn assigns(state: &State) -> Vec<&Spanned<Node>> {
 fn container(c: &Container, outer: &mut Vec<String>, diags: &mut Vec<Diagnostic>) {
     let mut here: Vec<String> = Vec::new();
     for state in &c.states {
-        for assign in assigns(state) {
+        for (assign, from_catcher) in assigns(state) {
             let Some(members) = assign.value.as_object() else { continue };
             for m in members {
                 let name = match state.query_language {
@@ -55,7 +56,7 @@ fn container(c: &Container, outer: &mut Vec<String>, diags: &mut Vec<Diagnostic>
                         err(format!("The variable '{name}' is assigned in an outer scope; a Parallel branch or Map iteration can not assign it"))
                             .with_help("give the inner variable another name, or return the value through the branch's output"),
                     );
-                } else if !here.iter().any(|h| h == name) {
+                } else if !from_catcher && !here.iter().any(|h| h == name) {
                     here.push(name.to_owned());
                 }
             }

@@ -147,7 +147,9 @@ pub fn looks_like_call(text: &str) -> bool {
 /// Parses a call and checks it against the function's rules.
 pub fn parse(text: &str) -> Result<Call, IntrinsicError> {
     let mut p = Parser { text, pos: 0, depth: 0 };
-    p.ws();
+    if text.starts_with(char::is_whitespace) {
+        return p.err("an intrinsic function call can not start with white space");
+    }
     let call = p.call()?;
     p.ws();
     if p.pos < text.len() {

@@ -36,6 +36,15 @@ pub fn analyze(expr: &str) -> Result<Analysis, JsonataError> {
     Ok(w.out)
 }
 
+/// The value of an expression that is a single string literal (`{% '2016-03-14T01:59:00Z' %}`),
+/// so fields that need a particular string can check it at compile time.
+pub fn constant_string(expr: &str) -> Option<String> {
+    match jsonata_core::parser::parse(expr).ok()? {
+        AstNode::String(s) => Some(s),
+        _ => None,
+    }
+}
+
 struct Walker {
     out: Analysis,
     /// Lambda parameters and `:=` bindings in scope (not workflow variables).

@@ -74,6 +74,11 @@ impl<'a> Obj<'a> {
     }
 }
 
+/// Whether `node` is a CloudFormation intrinsic (`{"Fn::GetAtt": …}`, `{"Ref": …}`).
+fn is_cfn_intrinsic(node: &Node) -> bool {
+    matches!(node.as_object(), Some([m]) if m.key == "Ref" || m.key.starts_with("Fn::"))
+}
+
 /// Whether `s` is exactly one deployment placeholder, `${Name}`.
 pub(crate) fn is_placeholder(s: &str) -> bool {
     s.starts_with("${") && s.ends_with('}') && !s[2..s.len() - 1].contains("${")
@@ -138,6 +143,19 @@ impl Lowerer<'_> {
         let node = obj.get(key)?;
         match node.as_str() {
             Some(s) => Some(Self::spanned(s.to_owned(), node, obj.child(key))),
+            None if is_cfn_intrinsic(node) => {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::SchemaValidationFailed,
+                        format!("Field '{key}' holds an unresolved CloudFormation intrinsic function"),
+                        obj.child(key),
+                        Some(node.span),
+                    )
+                    .with_help("the deployment template resolves it; check the definition CloudFormation produces, or substitute a value")
+                    .warning(),
+                );
+                None
+            }
             None => {
                 self.error(format!("Field '{key}' must be a string, not {}", node.type_name()), obj.child(key), node);
                 None
@@ -174,10 +192,9 @@ impl Lowerer<'_> {
     fn object_node(&mut self, obj: &Obj<'_>, key: &str, allow_expr: bool) -> Option<Spanned<Node>> {
         let node = obj.get(key)?;
         let is_expr = allow_expr && node.as_str().is_some_and(|s| jsonata_text(s).is_some());
-        // AWS takes any JSON in Parameters (an array of templates, say); the other template
-        // fields must be objects.
-        let array_ok = key == "Parameters" && node.as_array().is_some();
-        if node.as_object().is_none() && !is_expr && !array_ok {
+        // AWS takes any JSON in Parameters (an array of templates, a path string in old
+        // definitions); the other template fields must be objects.
+        if node.as_object().is_none() && !is_expr && key != "Parameters" {
             self.error(format!("Field '{key}' must be an object, not {}", node.type_name()), obj.child(key), node);
             return None;
         }
