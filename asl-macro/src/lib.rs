@@ -1,1 +1,202 @@
-//! asl!
+//! The `asl!` macro: reads an Amazon States Language definition at compile time, checks it with
+//! `asl-codegen`, and expands to the generated Rust. A definition with mistakes fails the build
+//! with one error per mistake, each naming the rule and pointing at `file:line:col`.
+//!
+//! Use it through `asl-runtime`, which re-exports it:
+//!
+//! ```ignore
+//! asl_runtime::asl!("workflows/order.asl.json");
+//! asl_runtime::asl!(
+//!     path = "workflows/order.asl.json",
+//!     name = OrderWorkflow,
+//!     vis = pub(crate),
+//!     runtime = ::asl_runtime,
+//!     machine_type = "EXPRESS",
+//!     substitute = { OrdersTable = "orders", Timeout = "30" },
+//! );
+//! ```
+//!
+//! A relative path is resolved against the directory of the file that calls the macro, then
+//! against `CARGO_MANIFEST_DIR`.
+
+use std::path::{Path, PathBuf};
+
+use proc_macro::TokenStream;
+use proc_macro2::{Span, TokenStream as TokenStream2};
+use quote::quote;
+use syn::parse::{Parse, ParseStream};
+use syn::{Ident, LitStr, Token, Visibility, braced};
+
+use asl_codegen::emit::{self, EmitOptions};
+use asl_codegen::{CheckOptions, MachineType, Syntax};
+
+/// Compiles an Amazon States Language definition (JSON or YAML) into Rust at build time.
+///
+/// See the [crate documentation](crate) for the forms it takes.
+#[proc_macro]
+pub fn asl(input: TokenStream) -> TokenStream {
+    let args = match syn::parse::<Args>(input) {
+        Ok(args) => args,
+        Err(e) => return e.to_compile_error().into(),
+    };
+    // The generator never panics on any input; if it ever did, say so as an error rather than
+    // as rustc's "proc macro panicked".
+    match std::panic::catch_unwind(|| expand(&args)) {
+        Ok(tokens) => tokens.into(),
+        Err(_) => syn::Error::new(
+            args.path.span(),
+            "internal error in asl-codegen while reading this definition; please report it with the definition",
+        )
+        .to_compile_error()
+        .into(),
+    }
+}
+
+struct Args {
+    path: LitStr,
+    name: Option<Ident>,
+    vis: Option<Visibility>,
+    runtime: Option<syn::Path>,
+    machine_type: MachineType,
+    substitutions: Vec<(String, String)>,
+}
+
+impl Parse for Args {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        if input.peek(LitStr) {
+            let path = input.parse()?;
+            let _ = input.parse::<Option<Token![,]>>()?;
+            if !input.is_empty() {
+                return Err(input.error("after the path, write nothing; for options use `asl!(path = \"...\", name = ...)`"));
+            }
+            return Ok(Args { path, name: None, vis: None, runtime: None, machine_type: MachineType::Standard, substitutions: Vec::new() });
+        }
+        let mut path = None;
+        let mut args = Args {
+            path: LitStr::new("", Span::call_site()),
+            name: None,
+            vis: None,
+            runtime: None,
+            machine_type: MachineType::Standard,
+            substitutions: Vec::new(),
+        };
+        while !input.is_empty() {
+            let key: Ident = input.call(syn::ext::IdentExt::parse_any)?;
+            input.parse::<Token![=]>()?;
+            match key.to_string().as_str() {
+                "path" => path = Some(input.parse::<LitStr>()?),
+                "name" => args.name = Some(input.parse()?),
+                "vis" => args.vis = Some(input.parse()?),
+                "runtime" => args.runtime = Some(input.parse()?),
+                "machine_type" => {
+                    let lit: LitStr = input.parse()?;
+                    args.machine_type = match lit.value().as_str() {
+                        "STANDARD" => MachineType::Standard,
+                        "EXPRESS" => MachineType::Express,
+                        _ => return Err(syn::Error::new(lit.span(), "machine_type is \"STANDARD\" or \"EXPRESS\"")),
+                    };
+                }
+                "substitute" => {
+                    let content;
+                    braced!(content in input);
+                    while !content.is_empty() {
+                        let k: Ident = content.call(syn::ext::IdentExt::parse_any)?;
+                        content.parse::<Token![=]>()?;
+                        let v: syn::Lit = content.parse()?;
+                        let v = match v {
+                            syn::Lit::Str(s) => s.value(),
+                            syn::Lit::Int(i) => i.base10_digits().to_owned(),
+                            syn::Lit::Float(f) => f.base10_digits().to_owned(),
+                            syn::Lit::Bool(b) => b.value.to_string(),
+                            other => return Err(syn::Error::new(other.span(), "a substitution is a string, number or boolean")),
+                        };
+                        args.substitutions.push((k.to_string(), v));
+                        if !content.is_empty() {
+                            content.parse::<Token![,]>()?;
+                        }
+                    }
+                }
+                other => {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        format!("unknown option `{other}`; the options are path, name, vis, runtime, machine_type, substitute"),
+                    ));
+                }
+            }
+            if !input.is_empty() {
+                input.parse::<Token![,]>()?;
+            }
+        }
+        args.path = path.ok_or_else(|| input.error("missing `path = \"...\"`"))?;
+        Ok(args)
+    }
+}
+
+/// Where the definition file is: relative to the calling file's directory when rustc tells us
+/// that file, else to `CARGO_MANIFEST_DIR`.
+fn resolve(lit: &LitStr) -> PathBuf {
+    let written = PathBuf::from(lit.value());
+    if written.is_absolute() {
+        return written;
+    }
+    // rustc reports the calling file relative to its working directory (the workspace root).
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let caller_dir = lit.span().unwrap().local_file().and_then(|f| cwd.join(f).parent().map(Path::to_path_buf));
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+    if let Some(dir) = caller_dir {
+        let candidate = dir.join(&written);
+        if candidate.exists() || manifest_dir.is_none() {
+            return candidate;
+        }
+    }
+    manifest_dir.map_or_else(|| cwd.join(&written), |d| d.join(&written))
+}
+
+fn expand(args: &Args) -> TokenStream2 {
+    let written = args.path.value();
+    let span = args.path.span();
+    let runtime = args.runtime.as_ref().map_or_else(|| quote!(::asl_runtime), |p| quote!(#p));
+    let type_name = args.name.clone().unwrap_or_else(|| Ident::new(&emit::type_name_for_file(&written), Span::call_site()));
+    let visibility = args.vis.as_ref().map_or_else(|| quote!(pub), |v| quote!(#v));
+    let path = resolve(&args.path);
+    let mut options = EmitOptions { type_name, visibility, runtime, file: written.clone(), include_path: None };
+
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(_) => return error_with_stub(span, format!("`{written}` is not UTF-8 text"), &options),
+        },
+        Err(e) => return error_with_stub(span, format!("couldn't read `{written}` ({}): {e}", path.display()), &options),
+    };
+    options.include_path = Some(path.to_string_lossy().into_owned());
+    let checked = asl_codegen::check_source_with(
+        &text,
+        Syntax::from_file_name(&written),
+        &CheckOptions { machine_type: args.machine_type },
+        &args.substitutions,
+    );
+    let mut errors: Option<syn::Error> = None;
+    for d in checked.errors() {
+        let e = syn::Error::new(span, d.render(&written, &text));
+        match &mut errors {
+            Some(all) => all.combine(e),
+            None => errors = Some(e),
+        }
+    }
+    let include = options.include_path.as_ref().map(|p| quote!(const _: &str = ::core::include_str!(#p);));
+    match (errors, &checked.machine) {
+        (None, Some(machine)) => emit::summary(machine, &text, &options),
+        (Some(e), _) => {
+            let stub = emit::stub(&options);
+            let e = e.to_compile_error();
+            quote!(#e #stub #include)
+        }
+        (None, None) => error_with_stub(span, format!("`{written}` holds no definition"), &options),
+    }
+}
+
+fn error_with_stub(span: Span, message: String, options: &EmitOptions) -> TokenStream2 {
+    let e = syn::Error::new(span, message).to_compile_error();
+    let stub = emit::stub(options);
+    quote!(#e #stub)
+}

@@ -1,1 +1,156 @@
 //! Rust tokens from a checked model.
+//!
+//! This release emits the definition's static summary (a unit type with a `DEFINITION`
+//! constant). Generated code names the runtime through a configurable path (default
+//! `::asl_runtime`) so a facade crate can re-export it.
+
+use proc_macro2::{Ident, Span as TokenSpan, TokenStream};
+use quote::quote;
+
+use crate::model::{QueryLanguage, StateKind, StateMachine};
+use crate::source::LineIndex;
+
+/// How to emit a definition.
+#[derive(Clone, Debug)]
+pub struct EmitOptions {
+    /// The generated type's name.
+    pub type_name: Ident,
+    /// Its visibility (`pub`, `pub(crate)`, or empty).
+    pub visibility: TokenStream,
+    /// The path to the runtime crate (`::asl_runtime`).
+    pub runtime: TokenStream,
+    /// The definition file as the user named it (shown in docs and `Definition::file`).
+    pub file: String,
+    /// An absolute path to include with `include_str!`, so cargo rebuilds when it changes.
+    pub include_path: Option<String>,
+}
+
+/// A type name from a file name: `order-flow.asl.json` → `OrderFlow`.
+pub fn type_name_for_file(file: &str) -> String {
+    let stem = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    let stem = stem.split('.').next().unwrap_or(stem);
+    let mut out = String::new();
+    for word in stem.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars);
+        }
+    }
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert_str(0, "Workflow");
+    }
+    out
+}
+
+/// The summary type for a checked machine read from `text`.
+pub fn summary(machine: &StateMachine, text: &str, options: &EmitOptions) -> TokenStream {
+    let EmitOptions { type_name, visibility, runtime, file, include_path } = options;
+    let index = LineIndex::new(text);
+    let states = machine.containers().into_iter().flat_map(|c| c.states.iter()).map(|s| {
+        let name = &s.name;
+        let state_type = Ident::new(s.type_name(), TokenSpan::call_site());
+        let pointer = s.pointer.as_str();
+        let at = index.line_col(text, s.name_span.start);
+        let (line, column) = (at.line as u32, at.column as u32);
+        let resource = match &s.kind {
+            StateKind::Task(t) => match &t.resource {
+                Some(r) => {
+                    let r = &r.value;
+                    quote!(::core::option::Option::Some(#r))
+                }
+                None => quote!(::core::option::Option::None),
+            },
+            _ => quote!(::core::option::Option::None),
+        };
+        let terminal = s.is_terminal();
+        quote! {
+            #runtime::StateInfo {
+                name: #name, state_type: #runtime::StateType::#state_type, pointer: #pointer,
+                line: #line, column: #column, resource: #resource, terminal: #terminal,
+            }
+        }
+    });
+    let comment = match &machine.comment {
+        Some(c) => {
+            let c = &c.value;
+            quote!(::core::option::Option::Some(#c))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let start_at = machine.body.start_at.as_ref().map_or("", |s| s.value.as_str());
+    let query_language = match machine.query_language {
+        QueryLanguage::JsonPath => quote!(#runtime::QueryLanguage::JsonPath),
+        QueryLanguage::Jsonata => quote!(#runtime::QueryLanguage::Jsonata),
+    };
+    let timeout = match &machine.timeout_seconds {
+        Some(t) => {
+            let t = t.value;
+            quote!(::core::option::Option::Some(#t))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let mut doc = format!(" The workflow defined in `{file}`.");
+    if let Some(c) = &machine.comment {
+        doc = format!(" {}\n\n{doc}", c.value);
+    }
+    let include = include_path.as_ref().map(|p| {
+        quote! {
+            // Rebuild when the definition changes.
+            const _: &str = ::core::include_str!(#p);
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Copy, Debug, Default)]
+        #visibility struct #type_name;
+
+        impl #type_name {
+            /// The checked definition.
+            pub const DEFINITION: #runtime::Definition = #runtime::Definition {
+                file: #file,
+                comment: #comment,
+                start_at: #start_at,
+                query_language: #query_language,
+                timeout_seconds: #timeout,
+                states: &[#(#states),*],
+            };
+        }
+
+        #include
+    }
+}
+
+/// What to emit when the definition has errors: the same type, empty, so code naming it does
+/// not pile further errors on top of the real one.
+pub fn stub(options: &EmitOptions) -> TokenStream {
+    let EmitOptions { type_name, visibility, runtime, file, .. } = options;
+    quote! {
+        #[derive(Clone, Copy, Debug, Default)]
+        #visibility struct #type_name;
+
+        impl #type_name {
+            /// Empty: the definition has errors.
+            pub const DEFINITION: #runtime::Definition = #runtime::Definition {
+                file: #file,
+                comment: ::core::option::Option::None,
+                start_at: "",
+                query_language: #runtime::QueryLanguage::JsonPath,
+                timeout_seconds: ::core::option::Option::None,
+                states: &[],
+            };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::type_name_for_file;
+
+    #[test]
+    fn type_names() {
+        assert_eq!(type_name_for_file("workflows/order-flow.asl.json"), "OrderFlow");
+        assert_eq!(type_name_for_file("my_machine.yaml"), "MyMachine");
+        assert_eq!(type_name_for_file("1st.json"), "Workflow1st");
+    }
+}
