@@ -143,13 +143,15 @@ fn resolve(lit: &LitStr) -> PathBuf {
     let cwd = std::env::current_dir().unwrap_or_default();
     let caller_dir = lit.span().unwrap().local_file().and_then(|f| cwd.join(f).parent().map(Path::to_path_buf));
     let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
-    if let Some(dir) = caller_dir {
-        let candidate = dir.join(&written);
-        if candidate.exists() || manifest_dir.is_none() {
-            return candidate;
-        }
+    let by_caller = caller_dir.map(|d| d.join(&written));
+    let by_manifest = manifest_dir.map(|d| d.join(&written));
+    match (by_caller, by_manifest) {
+        (Some(c), _) if c.exists() => c,
+        (_, Some(m)) if m.exists() => m,
+        // Neither exists: name the place the user most likely meant in the error.
+        (Some(c), _) => c,
+        (None, m) => m.unwrap_or_else(|| cwd.join(&written)),
     }
-    manifest_dir.map_or_else(|| cwd.join(&written), |d| d.join(&written))
 }
 
 fn expand(args: &Args) -> TokenStream2 {

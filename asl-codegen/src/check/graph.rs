@@ -79,11 +79,17 @@ fn container(c: &Container, ci: usize, home: &HashMap<&str, usize>, diags: &mut 
     };
 
     let mut adjacency: Vec<Vec<usize>> = vec![Vec::new(); c.states.len()];
+    // A state with a dangling transition may well lead out once it is fixed: it counts as an
+    // exit, so the one mistake is not reported again as a loop.
+    let mut dangling = vec![false; c.states.len()];
     for (i, s) in c.states.iter().enumerate() {
         for (field, target) in edges(s) {
             match index.get(target.value.as_str()) {
                 Some(&j) => adjacency[i].push(j),
-                None => missing(field, target, diags),
+                None => {
+                    dangling[i] = true;
+                    missing(field, target, diags);
+                }
             }
         }
     }
@@ -108,7 +114,7 @@ fn container(c: &Container, ci: usize, home: &HashMap<&str, usize>, diags: &mut 
             reverse[j].push(i);
         }
     }
-    let mut todo: Vec<usize> = c.states.iter().enumerate().filter(|(_, s)| s.is_terminal()).map(|(i, _)| i).collect();
+    let mut todo: Vec<usize> = c.states.iter().enumerate().filter(|&(i, s)| s.is_terminal() || dangling[i]).map(|(i, _)| i).collect();
     while let Some(i) = todo.pop() {
         if !std::mem::replace(&mut exits[i], true) {
             todo.extend(&reverse[i]);

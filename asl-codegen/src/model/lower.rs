@@ -256,7 +256,8 @@ impl Lowerer<'_> {
         match node.as_f64() {
             Some(n) if n >= min && n <= max => Some(Self::spanned(NumberOrExpr::Literal(n), node, ptr)),
             Some(n) => {
-                self.error(format!("Field '{key}' must be between {min} and {max}, not {n}"), ptr, node);
+                let range = if max == f64::MAX { format!("at least {min}") } else { format!("between {min} and {max}") };
+                self.error(format!("Field '{key}' must be {range}, not {n}"), ptr, node);
                 None
             }
             None => {
@@ -527,22 +528,12 @@ impl Lowerer<'_> {
         if top {
             allowed.extend(fields::RULE_FIELDS);
         }
-        let condition = if ql == QueryLanguage::Jsonata {
+        if ql == QueryLanguage::Jsonata {
             allowed.push("Condition");
-            self.required(&obj, &["Condition"]);
-            match self.node(&obj, "Condition") {
-                Some(c) if c.value.as_bool().is_some() || c.value.as_str().is_some_and(|s| jsonata_text(s).is_some()) => Condition::Jsonata(c),
-                Some(c) => {
-                    self.diags.push(Diagnostic::new(Code::SchemaValidationFailed, "Field 'Condition' must be a boolean or a JSONata expression", c.pointer.clone(), Some(c.span)));
-                    Condition::Invalid
-                }
-                None => Condition::Invalid,
-            }
         } else {
             allowed.extend(["Variable", "And", "Or", "Not"]);
             allowed.extend(Operator::ALL.iter().map(|o| o.as_str()));
-            self.data_test(&obj, ql)
-        };
+        }
         for m in obj.members {
             if !allowed.contains(&m.key.as_str()) {
                 let (msg, help) = if !top && fields::RULE_FIELDS.contains(&m.key.as_str()) {
@@ -561,6 +552,19 @@ impl Lowerer<'_> {
                 self.diags.push(d);
             }
         }
+        let condition = if ql == QueryLanguage::Jsonata {
+            self.required(&obj, &["Condition"]);
+            match self.node(&obj, "Condition") {
+                Some(c) if c.value.as_bool().is_some() || c.value.as_str().is_some_and(|s| jsonata_text(s).is_some()) => Condition::Jsonata(c),
+                Some(c) => {
+                    self.diags.push(Diagnostic::new(Code::SchemaValidationFailed, "Field 'Condition' must be a boolean or a JSONata expression", c.pointer.clone(), Some(c.span)));
+                    Condition::Invalid
+                }
+                None => Condition::Invalid,
+            }
+        } else {
+            self.data_test(&obj, ql)
+        };
         if top {
             self.required(&obj, &["Next"]);
         }

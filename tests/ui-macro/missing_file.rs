@@ -1,0 +1,3 @@
+asl_runtime::asl!("no_such_file.asl.json");
+
+fn main() {}

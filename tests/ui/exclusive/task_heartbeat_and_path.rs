@@ -1,0 +1,4 @@
+// expect: SCHEMA_VALIDATION_FAILED
+asl_runtime::asl!("task_heartbeat_and_path.asl.json");
+
+fn main() {}

@@ -1,0 +1,4 @@
+// expect: DUPLICATE_STATE_NAME
+asl_runtime::asl!("duplicate_state_name_in_branches.asl.json");
+
+fn main() {}

@@ -1,0 +1,4 @@
+// expect: INVALID_JSON_DESCRIPTION
+asl_runtime::asl!("yaml_syntax.asl.yaml");
+
+fn main() {}

@@ -1,0 +1,4 @@
+// expect: INVALID_JSONATA_EXPRESSION
+asl_runtime::asl!("half_delimited.asl.json");
+
+fn main() {}

@@ -1,0 +1,4 @@
+// expect: INVALID_JSONATA_EXPRESSION
+asl_runtime::asl!("syntax_error.asl.json");
+
+fn main() {}

@@ -1,0 +1,4 @@
+// expect: DUPLICATE_LABEL_NAME
+asl_runtime::asl!("label_duplicate.asl.json");
+
+fn main() {}
