@@ -21,7 +21,7 @@ pub(crate) fn lower(root: &Node, diags: &mut Vec<Diagnostic>) -> Option<StateMac
         return None;
     };
     let obj = Obj { members, ptr: Pointer::root(), node: root };
-    let mut l = Lowerer { diags, machine_ql: QueryLanguage::JsonPath };
+    let mut l = Lowerer { diags, machine_ql: QueryLanguage::JsonPath, rule_depth: 0 };
     l.required(&obj, &["States", "StartAt"]);
     l.check_fields(&obj, &[fields::MACHINE_FIELDS, &["ProcessorConfig"]].concat());
     if let Some(m) = members.iter().find(|m| m.key == "ProcessorConfig") {
@@ -89,9 +89,14 @@ pub(crate) fn jsonata_text(s: &str) -> Option<&str> {
     s.strip_prefix("{%")?.strip_suffix("%}")
 }
 
+/// How deep `And`/`Or`/`Not` may nest. AWS publishes no figure; hand-written rules never come
+/// near it, and the cap keeps the checker's recursion bounded on hostile input.
+pub const MAX_CHOICE_NESTING: usize = 32;
+
 struct Lowerer<'d> {
     diags: &'d mut Vec<Diagnostic>,
     machine_ql: QueryLanguage,
+    rule_depth: usize,
 }
 
 impl Lowerer<'_> {
@@ -519,6 +524,22 @@ impl Lowerer<'_> {
     }
 
     fn rule(&mut self, node: &Node, ptr: Pointer, ql: QueryLanguage, top: bool) -> Option<ChoiceRule> {
+        if self.rule_depth >= MAX_CHOICE_NESTING {
+            self.diags.push(Diagnostic::new(
+                Code::TooDeeplyNested,
+                format!("Choice rules are nested more than {MAX_CHOICE_NESTING} levels deep"),
+                ptr,
+                Some(node.span),
+            ));
+            return None;
+        }
+        self.rule_depth += 1;
+        let rule = self.rule_inner(node, ptr, ql, top);
+        self.rule_depth -= 1;
+        rule
+    }
+
+    fn rule_inner(&mut self, node: &Node, ptr: Pointer, ql: QueryLanguage, top: bool) -> Option<ChoiceRule> {
         let Some(members) = node.as_object() else {
             self.error(format!("A Choice rule must be an object, not {}", node.type_name()), ptr, node);
             return None;
