@@ -122,8 +122,20 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error.
-    pub fn new(code: Code, message: impl Into<String>, pointer: Pointer, span: Option<Span>) -> Self {
-        Diagnostic { code, message: message.into(), pointer, span, severity: Severity::Error, help: None }
+    pub fn new(
+        code: Code,
+        message: impl Into<String>,
+        pointer: Pointer,
+        span: Option<Span>,
+    ) -> Self {
+        Diagnostic {
+            code,
+            message: message.into(),
+            pointer,
+            span,
+            severity: Severity::Error,
+            help: None,
+        }
     }
 
     /// This diagnostic with a hint.
@@ -145,7 +157,8 @@ impl Diagnostic {
 
     /// The line and column the diagnostic points at, if it has a span.
     pub fn line_col(&self, text: &str) -> Option<crate::source::LineCol> {
-        self.span.map(|s| LineIndex::new(text).line_col(text, s.start))
+        self.span
+            .map(|s| LineIndex::new(text).line_col(text, s.start))
     }
 
     /// Renders the diagnostic as rustc renders errors in another file:
@@ -157,7 +170,9 @@ impl Diagnostic {
     /// ```
     pub fn render(&self, file: &str, text: &str) -> String {
         let mut out = format!("{}: {} at {}", self.code, self.message, self.pointer);
-        let at = self.line_col(text).unwrap_or(crate::source::LineCol { line: 1, column: 1 });
+        let at = self
+            .line_col(text)
+            .unwrap_or(crate::source::LineCol { line: 1, column: 1 });
         out.push_str(&format!("\n --> {file}:{}:{}", at.line, at.column));
         if let Some(help) = &self.help {
             out.push_str(&format!("\n  = help: {help}"));
@@ -173,10 +188,18 @@ impl fmt::Display for Diagnostic {
 }
 
 /// The `did you mean` hint: the closest candidate by Jaro–Winkler similarity, if close enough.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(&word.to_ascii_lowercase(), &c.to_ascii_lowercase()), c))
+        .map(|c| {
+            (
+                strsim::jaro_winkler(&word.to_ascii_lowercase(), &c.to_ascii_lowercase()),
+                c,
+            )
+        })
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
@@ -196,7 +219,10 @@ mod tests {
     #[test]
     fn suggestions() {
         assert_eq!(did_you_mean("Nxt", ["Next", "End", "Type"]), Some("Next"));
-        assert_eq!(did_you_mean("resultpath", ["ResultPath", "Resource"]), Some("ResultPath"));
+        assert_eq!(
+            did_you_mean("resultpath", ["ResultPath", "Resource"]),
+            Some("ResultPath")
+        );
         assert_eq!(did_you_mean("Zebra", ["Next", "End"]), None);
     }
 }

@@ -61,10 +61,20 @@ pub fn check_source(text: &str, syntax: Syntax, options: &CheckOptions) -> Check
 }
 
 /// Like [`check_source`], first replacing `${Name}` placeholders with the given values.
-pub fn check_source_with(text: &str, syntax: Syntax, options: &CheckOptions, substitutions: &[(String, String)]) -> Checked {
+pub fn check_source_with(
+    text: &str,
+    syntax: Syntax,
+    options: &CheckOptions,
+    substitutions: &[(String, String)],
+) -> Checked {
     let mut root = match source::parse(text, syntax) {
         Ok(root) => root,
-        Err(d) => return Checked { machine: None, diagnostics: vec![d] },
+        Err(d) => {
+            return Checked {
+                machine: None,
+                diagnostics: vec![d],
+            };
+        }
     };
     source::substitute(&mut root, substitutions);
     check_tree(&root, options)
@@ -78,5 +88,8 @@ pub fn check_tree(root: &source::Node, options: &CheckOptions) -> Checked {
     if let Some(m) = &machine {
         check::run(m, options, &mut diagnostics);
     }
-    Checked { machine, diagnostics }
+    Checked {
+        machine,
+        diagnostics,
+    }
 }

@@ -30,26 +30,89 @@ const SEEDS: &[&str] = &[
 ];
 
 const KEYS: &[&str] = &[
-    "StartAt", "States", "Type", "Next", "End", "Choices", "Default", "Variable", "StringEquals", "And", "Not",
-    "Resource", "Parameters", "ResultPath", "InputPath", "Retry", "Catch", "ErrorEquals", "Branches", "ItemProcessor",
-    "Iterator", "ItemsPath", "Seconds", "Timestamp", "Error", "CausePath", "QueryLanguage", "Assign", "Output",
-    "Condition", "Arguments", "x.$", "TimeoutSeconds", "HeartbeatSeconds", "ItemReader", "ReaderConfig", "Label",
+    "StartAt",
+    "States",
+    "Type",
+    "Next",
+    "End",
+    "Choices",
+    "Default",
+    "Variable",
+    "StringEquals",
+    "And",
+    "Not",
+    "Resource",
+    "Parameters",
+    "ResultPath",
+    "InputPath",
+    "Retry",
+    "Catch",
+    "ErrorEquals",
+    "Branches",
+    "ItemProcessor",
+    "Iterator",
+    "ItemsPath",
+    "Seconds",
+    "Timestamp",
+    "Error",
+    "CausePath",
+    "QueryLanguage",
+    "Assign",
+    "Output",
+    "Condition",
+    "Arguments",
+    "x.$",
+    "TimeoutSeconds",
+    "HeartbeatSeconds",
+    "ItemReader",
+    "ReaderConfig",
+    "Label",
 ];
 const STRINGS: &[&str] = &[
-    "A", "B", "Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map", "JSONata", "JSONPath", "$",
-    "$$", "$.a[", "$.a[?(@.b", "States.Format('{}'", "States.ALL", "{% $states.input %}", "{% ( %}", "{% $x.y", "",
-    "${Placeholder}", "2016-03-14T01:59:00Z", "\u{0}", "é", "$v.x",
+    "A",
+    "B",
+    "Task",
+    "Pass",
+    "Choice",
+    "Wait",
+    "Succeed",
+    "Fail",
+    "Parallel",
+    "Map",
+    "JSONata",
+    "JSONPath",
+    "$",
+    "$$",
+    "$.a[",
+    "$.a[?(@.b",
+    "States.Format('{}'",
+    "States.ALL",
+    "{% $states.input %}",
+    "{% ( %}",
+    "{% $x.y",
+    "",
+    "${Placeholder}",
+    "2016-03-14T01:59:00Z",
+    "\u{0}",
+    "é",
+    "$v.x",
 ];
 
 fn random_value(rng: &mut Rng, depth: usize) -> String {
-    match if depth > 6 { rng.below(4) } else { rng.below(7) } {
+    match if depth > 6 {
+        rng.below(4)
+    } else {
+        rng.below(7)
+    } {
         0 => format!("{:?}", rng.pick(STRINGS)),
         1 => ["0", "-1", "1.5", "1e400", "99999999999"][rng.below(5)].to_owned(),
         2 => ["true", "false", "null"][rng.below(3)].to_owned(),
         3 => format!("{:?}", rng.pick(STRINGS)),
         4 | 5 => {
             let n = rng.below(5);
-            let members: Vec<String> = (0..n).map(|_| format!("{:?}:{}", rng.pick(KEYS), random_value(rng, depth + 1))).collect();
+            let members: Vec<String> = (0..n)
+                .map(|_| format!("{:?}:{}", rng.pick(KEYS), random_value(rng, depth + 1)))
+                .collect();
             format!("{{{}}}", members.join(","))
         }
         _ => {
@@ -70,7 +133,10 @@ fn mutate(rng: &mut Rng, text: &str) -> Vec<u8> {
                 let end = (at + rng.below(20)).min(bytes.len());
                 bytes.drain(at..end);
             }
-            2 => bytes.insert(at.min(bytes.len()), *rng.pick(b"{}[]\",:\\$.'%0a \n\x00\xff")),
+            2 => bytes.insert(
+                at.min(bytes.len()),
+                *rng.pick(b"{}[]\",:\\$.'%0a \n\x00\xff"),
+            ),
             3 => {
                 let piece = format!("{:?}", rng.pick(STRINGS));
                 bytes.splice(at.min(bytes.len())..at.min(bytes.len()), piece.into_bytes());
@@ -89,7 +155,10 @@ fn check_bytes(bytes: &[u8], syntax: Syntax) {
     let text = String::from_utf8_lossy(bytes);
     let checked = check_source(&text, syntax, &CheckOptions::default());
     if checked.machine.is_none() {
-        assert!(!checked.diagnostics.is_empty(), "a rejected document must say why: {text:?}");
+        assert!(
+            !checked.diagnostics.is_empty(),
+            "a rejected document must say why: {text:?}"
+        );
     }
     for d in &checked.diagnostics {
         // Every diagnostic can be rendered at a position inside the text.
@@ -104,7 +173,14 @@ fn mutated_definitions_come_back_with_diagnostics() {
     for i in 0..3000 {
         let seed = SEEDS[i % SEEDS.len()];
         let bytes = mutate(&mut rng, seed);
-        check_bytes(&bytes, if i % 5 == 0 { Syntax::Yaml } else { Syntax::Json });
+        check_bytes(
+            &bytes,
+            if i % 5 == 0 {
+                Syntax::Yaml
+            } else {
+                Syntax::Json
+            },
+        );
     }
 }
 
@@ -115,7 +191,11 @@ fn random_asl_shaped_trees_come_back() {
         let states: Vec<String> = (0..1 + rng.below(4))
             .map(|_| format!("{:?}:{}", rng.pick(STRINGS), random_value(&mut rng, 1)))
             .collect();
-        let doc = format!(r#"{{"StartAt":{:?},"States":{{{}}}}}"#, rng.pick(STRINGS), states.join(","));
+        let doc = format!(
+            r#"{{"StartAt":{:?},"States":{{{}}}}}"#,
+            rng.pick(STRINGS),
+            states.join(",")
+        );
         check_bytes(doc.as_bytes(), Syntax::Json);
     }
 }
@@ -130,7 +210,11 @@ fn binary_and_degenerate_inputs() {
             check_bytes(&bytes, Syntax::Yaml);
         }
     }
-    for deep in ["[".repeat(200_000), "{\"a\":".repeat(100_000), "- ".repeat(50_000)] {
+    for deep in [
+        "[".repeat(200_000),
+        "{\"a\":".repeat(100_000),
+        "- ".repeat(50_000),
+    ] {
         check_bytes(deep.as_bytes(), Syntax::Json);
         check_bytes(deep.as_bytes(), Syntax::Yaml);
     }
@@ -141,16 +225,27 @@ fn binary_and_degenerate_inputs() {
         "}".repeat(250)
     );
     let checked = check_source(&nested, Syntax::Json, &CheckOptions::default());
-    assert!(checked.diagnostics.iter().any(|d| d.code.as_str() == "TOO_DEEPLY_NESTED"));
+    assert!(
+        checked
+            .diagnostics
+            .iter()
+            .any(|d| d.code.as_str() == "TOO_DEEPLY_NESTED")
+    );
     // A deeply nested JSONata expression is refused by the parser's own depth guard.
-    let expr = format!(r#"{{"QueryLanguage":"JSONata","StartAt":"A","States":{{"A":{{"Type":"Pass","Output":"{{% {}1{} %}}","End":true}}}}}}"#, "(".repeat(5000), ")".repeat(5000));
+    let expr = format!(
+        r#"{{"QueryLanguage":"JSONata","StartAt":"A","States":{{"A":{{"Type":"Pass","Output":"{{% {}1{} %}}","End":true}}}}}}"#,
+        "(".repeat(5000),
+        ")".repeat(5000)
+    );
     check_bytes(expr.as_bytes(), Syntax::Json);
 }
 
 #[test]
 fn ten_megabyte_definition() {
     let big = "x".repeat(10 * 1024 * 1024);
-    let doc = format!(r#"{{"StartAt":"A","States":{{"A":{{"Type":"Pass","Result":{{"blob":"{big}"}},"End":true}}}}}}"#);
+    let doc = format!(
+        r#"{{"StartAt":"A","States":{{"A":{{"Type":"Pass","Result":{{"blob":"{big}"}},"End":true}}}}}}"#
+    );
     let checked = check_source(&doc, Syntax::Json, &CheckOptions::default());
     assert!(checked.is_ok(), "{:?}", checked.diagnostics);
 }

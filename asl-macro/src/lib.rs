@@ -69,7 +69,14 @@ impl Parse for Args {
             if !input.is_empty() {
                 return Err(input.error("after the path, write nothing; for options use `asl!(path = \"...\", name = ...)`"));
             }
-            return Ok(Args { path, name: None, vis: None, runtime: None, machine_type: MachineType::Standard, substitutions: Vec::new() });
+            return Ok(Args {
+                path,
+                name: None,
+                vis: None,
+                runtime: None,
+                machine_type: MachineType::Standard,
+                substitutions: Vec::new(),
+            });
         }
         let mut path = None;
         let mut args = Args {
@@ -93,7 +100,12 @@ impl Parse for Args {
                     args.machine_type = match lit.value().as_str() {
                         "STANDARD" => MachineType::Standard,
                         "EXPRESS" => MachineType::Express,
-                        _ => return Err(syn::Error::new(lit.span(), "machine_type is \"STANDARD\" or \"EXPRESS\"")),
+                        _ => {
+                            return Err(syn::Error::new(
+                                lit.span(),
+                                "machine_type is \"STANDARD\" or \"EXPRESS\"",
+                            ));
+                        }
                     };
                 }
                 "substitute" => {
@@ -108,7 +120,12 @@ impl Parse for Args {
                             syn::Lit::Int(i) => i.base10_digits().to_owned(),
                             syn::Lit::Float(f) => f.base10_digits().to_owned(),
                             syn::Lit::Bool(b) => b.value.to_string(),
-                            other => return Err(syn::Error::new(other.span(), "a substitution is a string, number or boolean")),
+                            other => {
+                                return Err(syn::Error::new(
+                                    other.span(),
+                                    "a substitution is a string, number or boolean",
+                                ));
+                            }
                         };
                         args.substitutions.push((k.to_string(), v));
                         if !content.is_empty() {
@@ -119,7 +136,9 @@ impl Parse for Args {
                 other => {
                     return Err(syn::Error::new(
                         key.span(),
-                        format!("unknown option `{other}`; the options are path, name, vis, runtime, machine_type, substitute"),
+                        format!(
+                            "unknown option `{other}`; the options are path, name, vis, runtime, machine_type, substitute"
+                        ),
                     ));
                 }
             }
@@ -141,7 +160,11 @@ fn resolve(lit: &LitStr) -> PathBuf {
     }
     // rustc reports the calling file relative to its working directory (the workspace root).
     let cwd = std::env::current_dir().unwrap_or_default();
-    let caller_dir = lit.span().unwrap().local_file().and_then(|f| cwd.join(f).parent().map(Path::to_path_buf));
+    let caller_dir = lit
+        .span()
+        .unwrap()
+        .local_file()
+        .and_then(|f| cwd.join(f).parent().map(Path::to_path_buf));
     let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
     let by_caller = caller_dir.map(|d| d.join(&written));
     let by_manifest = manifest_dir.map(|d| d.join(&written));
@@ -157,24 +180,49 @@ fn resolve(lit: &LitStr) -> PathBuf {
 fn expand(args: &Args) -> TokenStream2 {
     let written = args.path.value();
     let span = args.path.span();
-    let runtime = args.runtime.as_ref().map_or_else(|| quote!(::asl_runtime), |p| quote!(#p));
-    let type_name = args.name.clone().unwrap_or_else(|| Ident::new(&emit::type_name_for_file(&written), Span::call_site()));
-    let visibility = args.vis.as_ref().map_or_else(|| quote!(pub), |v| quote!(#v));
+    let runtime = args
+        .runtime
+        .as_ref()
+        .map_or_else(|| quote!(::asl_runtime), |p| quote!(#p));
+    let type_name = args
+        .name
+        .clone()
+        .unwrap_or_else(|| Ident::new(&emit::type_name_for_file(&written), Span::call_site()));
+    let visibility = args
+        .vis
+        .as_ref()
+        .map_or_else(|| quote!(pub), |v| quote!(#v));
     let path = resolve(&args.path);
-    let mut options = EmitOptions { type_name, visibility, runtime, file: written.clone(), include_path: None };
+    let mut options = EmitOptions {
+        type_name,
+        visibility,
+        runtime,
+        file: written.clone(),
+        include_path: None,
+    };
 
     let text = match std::fs::read(&path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => text,
-            Err(_) => return error_with_stub(span, format!("`{written}` is not UTF-8 text"), &options),
+            Err(_) => {
+                return error_with_stub(span, format!("`{written}` is not UTF-8 text"), &options);
+            }
         },
-        Err(e) => return error_with_stub(span, format!("couldn't read `{written}` ({}): {e}", path.display()), &options),
+        Err(e) => {
+            return error_with_stub(
+                span,
+                format!("couldn't read `{written}` ({}): {e}", path.display()),
+                &options,
+            );
+        }
     };
     options.include_path = Some(path.to_string_lossy().into_owned());
     let checked = asl_codegen::check_source_with(
         &text,
         Syntax::from_file_name(&written),
-        &CheckOptions { machine_type: args.machine_type },
+        &CheckOptions {
+            machine_type: args.machine_type,
+        },
         &args.substitutions,
     );
     let mut errors: Option<syn::Error> = None;
@@ -185,7 +233,11 @@ fn expand(args: &Args) -> TokenStream2 {
             None => errors = Some(e),
         }
     }
-    let include = options.include_path.as_ref().map(|p| quote!(const _: &str = ::core::include_str!(#p);));
+    let include = options.include_path.as_ref().map(|p| {
+        quote!(
+            const _: &str = ::core::include_str!(#p);
+        )
+    });
     match (errors, &checked.machine) {
         (None, Some(machine)) => emit::summary(machine, &text, &options),
         (Some(e), _) => {

@@ -11,9 +11,16 @@ asl_runtime::asl!(
 fn main() {
     let definition = Order::DEFINITION;
     println!("{}", definition.comment.unwrap_or("(no comment)"));
-    println!("starts at {:?}; {} states:", definition.start_at, definition.states.len());
+    println!(
+        "starts at {:?}; {} states:",
+        definition.start_at,
+        definition.states.len()
+    );
     for state in definition.states {
-        let resource = state.resource.map(|r| format!(" → {r}")).unwrap_or_default();
+        let resource = state
+            .resource
+            .map(|r| format!(" → {r}"))
+            .unwrap_or_default();
         let end = if state.terminal { " (ends)" } else { "" };
         println!(
             "  {}:{}:{}  {:?} {:?}{resource}{end}",

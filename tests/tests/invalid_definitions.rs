@@ -15,13 +15,23 @@ fn known_differences() -> HashMap<String, String> {
     text.lines()
         .filter_map(|l| l.strip_prefix("- `"))
         .filter_map(|l| l.split_once('`'))
-        .map(|(id, reason)| (id.to_owned(), reason.trim_start_matches([' ', ':', '—', '-']).trim().to_owned()))
+        .map(|(id, reason)| {
+            (
+                id.to_owned(),
+                reason
+                    .trim_start_matches([' ', ':', '—', '-'])
+                    .trim()
+                    .to_owned(),
+            )
+        })
         .collect()
 }
 
 #[test]
 fn invalid_definition_corpus() {
-    let Some(path) = support::shared("ASL_INVALID_CASES", "conformance/invalid.jsonl") else { return };
+    let Some(path) = support::shared("ASL_INVALID_CASES", "conformance/invalid.jsonl") else {
+        return;
+    };
     let text = std::fs::read_to_string(&path).expect("readable corpus");
     let known = known_differences();
     let (mut agree, mut disagree, mut aws_agree, mut aws_disagree) = (0, 0, 0, 0);
@@ -32,7 +42,11 @@ fn invalid_definition_corpus() {
         let id = row["id"].as_str().unwrap_or_default();
         let definition = row["definition_text"].as_str().unwrap_or_default();
         let options = CheckOptions {
-            machine_type: if row["state_machine_type"] == "EXPRESS" { MachineType::Express } else { MachineType::Standard },
+            machine_type: if row["state_machine_type"] == "EXPRESS" {
+                MachineType::Express
+            } else {
+                MachineType::Standard
+            },
         };
         let checked = check_source(definition, Syntax::Json, &options);
         let first = checked.errors().next();
@@ -65,15 +79,24 @@ fn invalid_definition_corpus() {
                     unexplained.push(format!("{id}\n    AWS: {want}\n    we:  {got}"));
                 }
             } else {
-                validator_misses.push(format!("{id} ({}): we {got}", row["verdict"].as_str().unwrap_or("")));
+                validator_misses.push(format!(
+                    "{id} ({}): we {got}",
+                    row["verdict"].as_str().unwrap_or("")
+                ));
             }
         }
     }
-    println!("invalid-definition corpus: {agree} agree, {disagree} disagree (AWS verdicts: {aws_agree} agree, {aws_disagree} disagree)");
+    println!(
+        "invalid-definition corpus: {agree} agree, {disagree} disagree (AWS verdicts: {aws_agree} agree, {aws_disagree} disagree)"
+    );
     for m in &validator_misses {
         println!("  validator verdict not matched: {m}");
     }
-    assert!(unexplained.is_empty(), "AWS verdicts we disagree with, not in known-differences.md:\n{}", unexplained.join("\n"));
+    assert!(
+        unexplained.is_empty(),
+        "AWS verdicts we disagree with, not in known-differences.md:\n{}",
+        unexplained.join("\n")
+    );
     let validator_total = agree + disagree - aws_agree - aws_disagree;
     let validator_agree = agree - aws_agree;
     assert!(

@@ -10,19 +10,36 @@ use asl_codegen::{CheckOptions, Syntax, check_tree};
 
 /// Fields that hold numbers, where a deployment template writes a placeholder.
 const NUMERIC: &[&str] = &[
-    "TimeoutSeconds", "HeartbeatSeconds", "Seconds", "MaxConcurrency", "MaxItemsPerBatch",
-    "MaxInputBytesPerBatch", "ToleratedFailurePercentage", "ToleratedFailureCount", "MaxItems",
-    "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds",
+    "TimeoutSeconds",
+    "HeartbeatSeconds",
+    "Seconds",
+    "MaxConcurrency",
+    "MaxItemsPerBatch",
+    "MaxInputBytesPerBatch",
+    "ToleratedFailurePercentage",
+    "ToleratedFailureCount",
+    "MaxItems",
+    "IntervalSeconds",
+    "MaxAttempts",
+    "BackoffRate",
+    "MaxDelaySeconds",
 ];
 
 fn numbers_for_placeholders(node: &mut Node) {
     match &mut node.value {
         Value::Object(members) => {
             for m in members {
-                let is_placeholder = m.value.as_str().is_some_and(|s| s.starts_with("${") && s.ends_with('}'));
+                let is_placeholder = m
+                    .value
+                    .as_str()
+                    .is_some_and(|s| s.starts_with("${") && s.ends_with('}'));
                 if NUMERIC.contains(&m.key.as_str()) && is_placeholder {
                     // A timeout long enough for any heartbeat placeholder beside it.
-                    let n = if m.key == "TimeoutSeconds" { "3600" } else { "10" };
+                    let n = if m.key == "TimeoutSeconds" {
+                        "3600"
+                    } else {
+                        "10"
+                    };
                     m.value.value = Value::Number(n.into());
                 } else {
                     numbers_for_placeholders(&mut m.value);
@@ -36,13 +53,22 @@ fn numbers_for_placeholders(node: &mut Node) {
 
 #[test]
 fn every_real_world_definition_passes_the_checks() {
-    let Some(dir) = support::shared("ASL_REAL_WORLD_DIR", "corpus/real-world") else { return };
-    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("readable dir").filter_map(Result::ok).map(|e| e.path()).collect();
+    let Some(dir) = support::shared("ASL_REAL_WORLD_DIR", "corpus/real-world") else {
+        return;
+    };
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("readable dir")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
     files.sort();
     let mut failures = Vec::new();
     let mut checked = 0;
     for path in &files {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         if !(name.ends_with(".json") || name.ends_with(".yaml") || name.ends_with(".yml")) {
             continue;
         }
@@ -62,7 +88,18 @@ fn every_real_world_definition_passes_the_checks() {
         }
         checked += 1;
     }
-    println!("real-world corpus: {checked} definitions checked, {} diagnostics", failures.len());
-    assert!(checked >= 195 || std::env::var_os("ASL_REAL_WORLD_DIR").is_some(), "expected the 195 definitions, found {checked}");
-    assert!(failures.is_empty(), "{} errors in real-world definitions:\n{}", failures.len(), failures.join("\n"));
+    println!(
+        "real-world corpus: {checked} definitions checked, {} diagnostics",
+        failures.len()
+    );
+    assert!(
+        checked >= 195 || std::env::var_os("ASL_REAL_WORLD_DIR").is_some(),
+        "expected the 195 definitions, found {checked}"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} errors in real-world definitions:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

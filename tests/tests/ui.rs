@@ -18,8 +18,14 @@ fn ui() {
 fn every_case_names_its_rule_and_location() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui");
     let mut count = 0;
-    for category in std::fs::read_dir(&root).expect("ui dir").filter_map(Result::ok) {
-        for entry in std::fs::read_dir(category.path()).expect("category dir").filter_map(Result::ok) {
+    for category in std::fs::read_dir(&root)
+        .expect("ui dir")
+        .filter_map(Result::ok)
+    {
+        for entry in std::fs::read_dir(category.path())
+            .expect("category dir")
+            .filter_map(Result::ok)
+        {
             let path = entry.path();
             if path.extension().is_none_or(|e| e != "rs") {
                 continue;
@@ -34,13 +40,25 @@ fn every_case_names_its_rule_and_location() {
             let stderr = std::fs::read_to_string(path.with_extension("stderr"))
                 .unwrap_or_else(|_| panic!("{} has no .stderr", path.display()));
             let first = stderr.lines().next().unwrap_or_default();
-            assert!(first.starts_with(&format!("error: {code}: ")), "{}: first error is not {code}:\n{first}", path.display());
-            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            assert!(
+                first.starts_with(&format!("error: {code}: ")),
+                "{}: first error is not {code}:\n{first}",
+                path.display()
+            );
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
             let located = stderr.lines().nth(1).is_some_and(|l| {
                 let l = l.trim_start();
-                l.starts_with(&format!("--> {stem}.asl.")) && l.rsplit(':').take(2).all(|n| n.parse::<u32>().is_ok())
+                l.starts_with(&format!("--> {stem}.asl."))
+                    && l.rsplit(':').take(2).all(|n| n.parse::<u32>().is_ok())
             });
-            assert!(located, "{}: the error does not point at {stem}.asl.*:line:col:\n{stderr}", path.display());
+            assert!(
+                located,
+                "{}: the error does not point at {stem}.asl.*:line:col:\n{stderr}",
+                path.display()
+            );
         }
     }
     assert!(count >= 60, "only {count} compile-fail cases");

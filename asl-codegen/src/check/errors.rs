@@ -35,9 +35,13 @@ pub(super) fn check(machine: &StateMachine, diags: &mut Vec<Diagnostic>) {
         })
         .collect();
     for state in super::all_states(machine) {
-        let Some(rh) = state.kind.result_handling() else { continue };
-        let retry: Vec<&[Spanned<String>]> = rh.retry.iter().map(|r| r.error_equals.as_slice()).collect();
-        let catch: Vec<&[Spanned<String>]> = rh.catch.iter().map(|c| c.error_equals.as_slice()).collect();
+        let Some(rh) = state.kind.result_handling() else {
+            continue;
+        };
+        let retry: Vec<&[Spanned<String>]> =
+            rh.retry.iter().map(|r| r.error_equals.as_slice()).collect();
+        let catch: Vec<&[Spanned<String>]> =
+            rh.catch.iter().map(|c| c.error_equals.as_slice()).collect();
         for (what, lists) in [("Retrier", retry), ("Catcher", catch)] {
             let last = lists.len().saturating_sub(1);
             for (i, names) in lists.iter().enumerate() {
@@ -59,16 +63,22 @@ pub(super) fn check(machine: &StateMachine, diags: &mut Vec<Diagnostic>) {
                                 Some(name.span),
                             ));
                         }
-                    } else if name.value.starts_with("States.") && !PREDEFINED_ERRORS.contains(&name.value.as_str())
+                    } else if name.value.starts_with("States.")
+                        && !PREDEFINED_ERRORS.contains(&name.value.as_str())
                         && !raised.contains(&name.value.as_str())
                     {
                         let mut d = Diagnostic::new(
                             Code::SchemaValidationFailed,
-                            format!("'{}' is not a predefined error name; names starting with 'States.' are reserved", name.value),
+                            format!(
+                                "'{}' is not a predefined error name; names starting with 'States.' are reserved",
+                                name.value
+                            ),
                             name.pointer.clone(),
                             Some(name.span),
                         );
-                        if let Some(s) = did_you_mean(&name.value, PREDEFINED_ERRORS.iter().copied()) {
+                        if let Some(s) =
+                            did_you_mean(&name.value, PREDEFINED_ERRORS.iter().copied())
+                        {
                             d = d.with_help(format!("did you mean '{s}'?"));
                         }
                         diags.push(d);

@@ -19,7 +19,10 @@ pub(super) fn check(machine: &StateMachine, diags: &mut Vec<Diagnostic>) {
             if len == 0 || len > MAX_STATE_NAME {
                 diags.push(Diagnostic::new(
                     Code::InvalidStateName,
-                    format!("State name '{}' must be 1 to {MAX_STATE_NAME} characters long, not {len}", s.name),
+                    format!(
+                        "State name '{}' must be 1 to {MAX_STATE_NAME} characters long, not {len}",
+                        s.name
+                    ),
                     s.pointer.clone(),
                     Some(s.name_span),
                 ));
@@ -46,24 +49,42 @@ fn edges(state: &State) -> Vec<(&'static str, &Spanned<String>)> {
         out.push(("Next", n));
     }
     if let StateKind::Choice(c) = &state.kind {
-        out.extend(c.choices.iter().filter_map(|r| r.next.as_ref()).map(|n| ("Next", n)));
+        out.extend(
+            c.choices
+                .iter()
+                .filter_map(|r| r.next.as_ref())
+                .map(|n| ("Next", n)),
+        );
         if let Some(d) = &c.default {
             out.push(("Default", d));
         }
     }
     if let Some(rh) = state.kind.result_handling() {
-        out.extend(rh.catch.iter().filter_map(|c| c.next.as_ref()).map(|n| ("Next", n)));
+        out.extend(
+            rh.catch
+                .iter()
+                .filter_map(|c| c.next.as_ref())
+                .map(|n| ("Next", n)),
+        );
     }
     out
 }
 
 fn container(c: &Container, ci: usize, home: &HashMap<&str, usize>, diags: &mut Vec<Diagnostic>) {
-    let index: HashMap<&str, usize> = c.states.iter().enumerate().map(|(i, s)| (s.name.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = c
+        .states
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.as_str(), i))
+        .collect();
     let names = || c.states.iter().map(|s| s.name.as_str());
     let missing = |field: &str, target: &Spanned<String>, diags: &mut Vec<Diagnostic>| {
         let (message, help) = match home.get(target.value.as_str()) {
             Some(&other) if other != ci => (
-                format!("Missing '{field}' target: {} (that state is in another container; no transition may enter or leave a Parallel branch or a Map processor)", target.value),
+                format!(
+                    "Missing '{field}' target: {} (that state is in another container; no transition may enter or leave a Parallel branch or a Map processor)",
+                    target.value
+                ),
                 None,
             ),
             _ => (
@@ -71,7 +92,12 @@ fn container(c: &Container, ci: usize, home: &HashMap<&str, usize>, diags: &mut 
                 did_you_mean(&target.value, names()).map(|s| format!("did you mean '{s}'?")),
             ),
         };
-        let mut d = Diagnostic::new(Code::MissingTransitionTarget, message, target.pointer.clone(), Some(target.span));
+        let mut d = Diagnostic::new(
+            Code::MissingTransitionTarget,
+            message,
+            target.pointer.clone(),
+            Some(target.span),
+        );
         if let Some(h) = help {
             d = d.with_help(h);
         }
@@ -114,23 +140,43 @@ fn container(c: &Container, ci: usize, home: &HashMap<&str, usize>, diags: &mut 
             reverse[j].push(i);
         }
     }
-    let mut todo: Vec<usize> = c.states.iter().enumerate().filter(|&(i, s)| s.is_terminal() || dangling[i]).map(|(i, _)| i).collect();
+    let mut todo: Vec<usize> = c
+        .states
+        .iter()
+        .enumerate()
+        .filter(|&(i, s)| s.is_terminal() || dangling[i])
+        .map(|(i, _)| i)
+        .collect();
     while let Some(i) = todo.pop() {
         if !std::mem::replace(&mut exits[i], true) {
             todo.extend(&reverse[i]);
         }
     }
-    let stuck: Vec<&State> = c.states.iter().enumerate().filter(|&(i, _)| reachable[i] && !exits[i]).map(|(_, s)| s).collect();
+    let stuck: Vec<&State> = c
+        .states
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| reachable[i] && !exits[i])
+        .map(|(_, s)| s)
+        .collect();
     if let Some(first) = stuck.first() {
         let message = if !c.states.iter().any(State::is_terminal) {
             "Workflow has no terminal state".to_owned()
         } else {
-            format!("No terminal state can be reached from state '{}': it loops forever", first.name)
+            format!(
+                "No terminal state can be reached from state '{}': it loops forever",
+                first.name
+            )
         };
-        let ptr = if stuck.len() == c.states.len() { c.pointer.clone() } else { first.pointer.clone() };
+        let ptr = if stuck.len() == c.states.len() {
+            c.pointer.clone()
+        } else {
+            first.pointer.clone()
+        };
         diags.push(
-            Diagnostic::new(Code::MissingEndState, message, ptr, Some(first.name_span))
-                .with_help("give a state \"End\": true, or add a Succeed or Fail state the loop can reach"),
+            Diagnostic::new(Code::MissingEndState, message, ptr, Some(first.name_span)).with_help(
+                "give a state \"End\": true, or add a Succeed or Fail state the loop can reach",
+            ),
         );
         return;
     }

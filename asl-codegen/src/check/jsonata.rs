@@ -3,8 +3,8 @@
 
 use crate::diag::{Code, Diagnostic, Pointer};
 use crate::lang::jsonata::{JsonataError, analyze};
-use crate::model::{Condition, NumberOrExpr, QueryLanguage, Spanned, StateKind, StateMachine};
 use crate::model::lower::jsonata_text;
+use crate::model::{Condition, NumberOrExpr, QueryLanguage, Spanned, StateKind, StateMachine};
 use crate::source::{Node, Span, Value};
 
 const BASE: &[&str] = &["input", "context"];
@@ -16,14 +16,25 @@ pub(super) fn check(machine: &StateMachine, diags: &mut Vec<Diagnostic>) {
         if state.query_language != QueryLanguage::Jsonata {
             continue;
         }
-        let produces_result = matches!(state.kind, StateKind::Task(_) | StateKind::Map(_) | StateKind::Parallel(_));
+        let produces_result = matches!(
+            state.kind,
+            StateKind::Task(_) | StateKind::Map(_) | StateKind::Parallel(_)
+        );
         let top = if produces_result { WITH_RESULT } else { BASE };
         let mut fields: Vec<(&Spanned<Node>, &[&str])> = Vec::new();
         fields.extend(state.output.iter().map(|o| (o, top)));
         fields.extend(state.assign.iter().map(|o| (o, top)));
         let mut numbers: Vec<(&str, Span, &Pointer)> = Vec::new();
-        fn num<'a>(numbers: &mut Vec<(&'a str, Span, &'a Pointer)>, n: &'a Option<Spanned<NumberOrExpr<u64>>>) {
-            if let Some(Spanned { value: NumberOrExpr::Jsonata(e), span, pointer }) = n {
+        fn num<'a>(
+            numbers: &mut Vec<(&'a str, Span, &'a Pointer)>,
+            n: &'a Option<Spanned<NumberOrExpr<u64>>>,
+        ) {
+            if let Some(Spanned {
+                value: NumberOrExpr::Jsonata(e),
+                span,
+                pointer,
+            }) = n
+            {
                 numbers.push((e.as_str(), *span, pointer));
             }
         }
@@ -55,7 +66,12 @@ pub(super) fn check(machine: &StateMachine, diags: &mut Vec<Diagnostic>) {
                 if let Some(w) = &m.result_writer {
                     fields.extend(w.parameters.iter().map(|a| (a, BASE)));
                 }
-                if let Some(Spanned { value: NumberOrExpr::Jsonata(e), span, pointer }) = &m.tolerated_failure_percentage {
+                if let Some(Spanned {
+                    value: NumberOrExpr::Jsonata(e),
+                    span,
+                    pointer,
+                }) = &m.tolerated_failure_percentage
+                {
                     numbers.push((e.as_str(), *span, pointer));
                 }
             }
@@ -116,28 +132,51 @@ fn walk(node: &Node, allowed: &[&str], ptr: &Pointer, diags: &mut Vec<Diagnostic
                 );
             }
         }
-        Value::Array(items) => items.iter().enumerate().for_each(|(i, n)| walk(n, allowed, &ptr.join(i), diags)),
-        Value::Object(members) => members.iter().for_each(|m| walk(&m.value, allowed, &ptr.join(&m.key), diags)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(i, n)| walk(n, allowed, &ptr.join(i), diags)),
+        Value::Object(members) => members
+            .iter()
+            .for_each(|m| walk(&m.value, allowed, &ptr.join(&m.key), diags)),
         _ => {}
     }
 }
 
-fn expression(expr: &str, allowed: &[&str], ptr: &Pointer, span: Span, diags: &mut Vec<Diagnostic>) {
+fn expression(
+    expr: &str,
+    allowed: &[&str],
+    ptr: &Pointer,
+    span: Span,
+    diags: &mut Vec<Diagnostic>,
+) {
     let diag = |code, msg: String| Diagnostic::new(code, msg, ptr.clone(), Some(span));
     match analyze(expr) {
-        Err(JsonataError::Syntax(e)) => diags.push(diag(Code::InvalidJsonataExpression, format!("The JSONata expression '{}' is not valid: {e}", expr.trim()))),
-        Err(JsonataError::Unsupported(e)) => diags.push(diag(Code::UnsupportedJsonataExpression, e)),
+        Err(JsonataError::Syntax(e)) => diags.push(diag(
+            Code::InvalidJsonataExpression,
+            format!("The JSONata expression '{}' is not valid: {e}", expr.trim()),
+        )),
+        Err(JsonataError::Unsupported(e)) => {
+            diags.push(diag(Code::UnsupportedJsonataExpression, e))
+        }
         Ok(a) => {
             for member in a.states_members {
                 if !allowed.contains(&member.as_str()) {
                     let where_ = match member.as_str() {
-                        "result" => " here: it is available only in the Output and Assign of Task, Map and Parallel states",
-                        "errorOutput" => " here: it is available only in a Catcher's Output and Assign",
+                        "result" => {
+                            " here: it is available only in the Output and Assign of Task, Map and Parallel states"
+                        }
+                        "errorOutput" => {
+                            " here: it is available only in a Catcher's Output and Assign"
+                        }
                         _ => "",
                     };
                     diags.push(
-                        diag(Code::UnsupportedJsonataExpression, format!("'$states.{member}' can not be used{where_}"))
-                            .with_help("$states has input, context, result and errorOutput"),
+                        diag(
+                            Code::UnsupportedJsonataExpression,
+                            format!("'$states.{member}' can not be used{where_}"),
+                        )
+                        .with_help("$states has input, context, result and errorOutput"),
                     );
                 }
             }

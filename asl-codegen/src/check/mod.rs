@@ -3,8 +3,8 @@
 
 mod errors;
 mod graph;
-pub(crate) mod keys;
 mod jsonata;
+pub(crate) mod keys;
 mod paths;
 mod resources;
 mod values;
@@ -43,5 +43,9 @@ pub fn run(machine: &StateMachine, options: &CheckOptions, diags: &mut Vec<Diagn
 
 /// Every state of the machine, depth first, with the depth of its container.
 pub(crate) fn all_states(machine: &StateMachine) -> Vec<&crate::model::State> {
-    machine.containers().into_iter().flat_map(|c| c.states.iter()).collect()
+    machine
+        .containers()
+        .into_iter()
+        .flat_map(|c| c.states.iter())
+        .collect()
 }

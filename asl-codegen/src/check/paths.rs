@@ -5,7 +5,9 @@
 
 use crate::diag::{Code, Diagnostic, Pointer};
 use crate::lang::{intrinsic, jsonpath};
-use crate::model::{Condition, ChoiceRule, PathField, QueryLanguage, Spanned, StateKind, StateMachine};
+use crate::model::{
+    ChoiceRule, Condition, PathField, QueryLanguage, Spanned, StateKind, StateMachine,
+};
 use crate::source::{Node, Value};
 
 /// How a path field may be written.
@@ -62,12 +64,19 @@ pub(super) fn check(machine: &StateMachine, diags: &mut Vec<Diagnostic>) {
                 p(&m.items_path, Rule::Reference);
                 p(&m.max_concurrency_path, Rule::ReferenceNoContext);
                 p(&m.tolerated_failure_count_path, Rule::ReferenceNoContext);
-                p(&m.tolerated_failure_percentage_path, Rule::ReferenceNoContext);
+                p(
+                    &m.tolerated_failure_percentage_path,
+                    Rule::ReferenceNoContext,
+                );
                 if let Some(b) = &m.item_batcher {
                     p(&b.max_items_per_batch_path, Rule::ReferenceNoContext);
                     p(&b.max_input_bytes_per_batch_path, Rule::ReferenceNoContext);
                 }
-                if let Some(c) = m.item_reader.as_ref().and_then(|r| r.reader_config.as_ref()) {
+                if let Some(c) = m
+                    .item_reader
+                    .as_ref()
+                    .and_then(|r| r.reader_config.as_ref())
+                {
                     p(&c.max_items_path, Rule::ReferenceNoContext);
                 }
             }
@@ -106,7 +115,9 @@ pub(super) fn check(machine: &StateMachine, diags: &mut Vec<Diagnostic>) {
                 templates.extend(m.result_writer.as_ref().and_then(|r| r.parameters.as_ref()));
                 templates.extend(m.item_batcher.as_ref().and_then(|b| b.batch_input.as_ref()));
             }
-            StateKind::Choice(c) => templates.extend(c.choices.iter().filter_map(|r| r.assign.as_ref())),
+            StateKind::Choice(c) => {
+                templates.extend(c.choices.iter().filter_map(|r| r.assign.as_ref()))
+            }
             _ => {}
         }
         if let Some(rh) = state.kind.result_handling() {
@@ -120,14 +131,34 @@ pub(super) fn check(machine: &StateMachine, diags: &mut Vec<Diagnostic>) {
 
 fn choice_rule(rule: &ChoiceRule, diags: &mut Vec<Diagnostic>) {
     match &rule.condition {
-        Condition::And(rules) | Condition::Or(rules) => rules.iter().for_each(|r| choice_rule(r, diags)),
+        Condition::And(rules) | Condition::Or(rules) => {
+            rules.iter().for_each(|r| choice_rule(r, diags))
+        }
         Condition::Not(r) => choice_rule(r, diags),
-        Condition::Compare { variable, operator, operand } => {
-            path_text(&variable.value, "Variable", Rule::Any, &variable.pointer, variable.span, diags);
+        Condition::Compare {
+            variable,
+            operator,
+            operand,
+        } => {
+            path_text(
+                &variable.value,
+                "Variable",
+                Rule::Any,
+                &variable.pointer,
+                variable.span,
+                diags,
+            );
             if operator.value.operand() == crate::model::OperandKind::Path
                 && let Some(s) = operand.value.as_str()
             {
-                path_text(s, operator.value.as_str(), Rule::Any, &operand.pointer, operand.span, diags);
+                path_text(
+                    s,
+                    operator.value.as_str(),
+                    Rule::Any,
+                    &operand.pointer,
+                    operand.span,
+                    diags,
+                );
             }
         }
         Condition::Jsonata(_) | Condition::Invalid => {}
@@ -136,30 +167,58 @@ fn choice_rule(rule: &ChoiceRule, diags: &mut Vec<Diagnostic>) {
 
 fn path_field(f: &PathField, rule: Rule, diags: &mut Vec<Diagnostic>) {
     if let Some(text) = &f.value {
-        let field = f.pointer.as_str().rsplit('/').next().unwrap_or_default().to_owned();
+        let field = f
+            .pointer
+            .as_str()
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
         path_text(text, &field, rule, &f.pointer, f.span, diags);
     }
 }
 
-fn path_text(text: &str, field: &str, rule: Rule, ptr: &Pointer, span: crate::source::Span, diags: &mut Vec<Diagnostic>) {
-    let err = |msg: String| Diagnostic::new(Code::SchemaValidationFailed, msg, ptr.clone(), Some(span));
+fn path_text(
+    text: &str,
+    field: &str,
+    rule: Rule,
+    ptr: &Pointer,
+    span: crate::source::Span,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let err =
+        |msg: String| Diagnostic::new(Code::SchemaValidationFailed, msg, ptr.clone(), Some(span));
     let path = match jsonpath::parse(text) {
         Ok(p) => p,
         Err(e) => {
-            diags.push(err(format!("The value for the field '{field}' must be a valid JSONPath: {e}")));
+            diags.push(err(format!(
+                "The value for the field '{field}' must be a valid JSONPath: {e}"
+            )));
             return;
         }
     };
     let problem = match rule {
         Rule::Any => None,
-        Rule::Reference if !path.is_definite() => Some("must be a reference path (names and indexes only)"),
+        Rule::Reference if !path.is_definite() => {
+            Some("must be a reference path (names and indexes only)")
+        }
         Rule::Reference => None,
-        Rule::ReferenceNoContext if path.root == jsonpath::Root::Context => Some("is not a Reference Path: it can not read the context object ('$$')"),
-        Rule::ReferenceNoContext if !path.is_definite() => Some("must be a reference path (names and indexes only)"),
+        Rule::ReferenceNoContext if path.root == jsonpath::Root::Context => {
+            Some("is not a Reference Path: it can not read the context object ('$$')")
+        }
+        Rule::ReferenceNoContext if !path.is_definite() => {
+            Some("must be a reference path (names and indexes only)")
+        }
         Rule::ReferenceNoContext => None,
-        Rule::ResultPath if path.root == jsonpath::Root::Context => Some("can not write to the context object ('$$')"),
-        Rule::ResultPath if matches!(path.root, jsonpath::Root::Variable(_)) => Some("can not write to a variable; use Assign"),
-        Rule::ResultPath if !path.is_writable() => Some("must name where to write the result: member names and non-negative indexes only"),
+        Rule::ResultPath if path.root == jsonpath::Root::Context => {
+            Some("can not write to the context object ('$$')")
+        }
+        Rule::ResultPath if matches!(path.root, jsonpath::Root::Variable(_)) => {
+            Some("can not write to a variable; use Assign")
+        }
+        Rule::ResultPath if !path.is_writable() => {
+            Some("must name where to write the result: member names and non-negative indexes only")
+        }
         Rule::ResultPath => None,
     };
     if let Some(p) = problem {
@@ -169,7 +228,13 @@ fn path_text(text: &str, field: &str, rule: Rule, ptr: &Pointer, span: crate::so
 
 /// Fail ErrorPath/CausePath: a reference path or an intrinsic call.
 fn path_or_call(f: &Spanned<String>, diags: &mut Vec<Diagnostic>) {
-    let field = f.pointer.as_str().rsplit('/').next().unwrap_or_default().to_owned();
+    let field = f
+        .pointer
+        .as_str()
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     if f.value.starts_with('$') {
         path_text(&f.value, &field, Rule::Any, &f.pointer, f.span, diags);
     } else if let Err(e) = intrinsic::parse(&f.value) {
@@ -183,7 +248,11 @@ fn path_or_call(f: &Spanned<String>, diags: &mut Vec<Diagnostic>) {
 }
 
 fn code_for(e: &intrinsic::IntrinsicError) -> Code {
-    if e.message.contains("nested at most") { Code::TooDeeplyNested } else { Code::SchemaValidationFailed }
+    if e.message.contains("nested at most") {
+        Code::TooDeeplyNested
+    } else {
+        Code::SchemaValidationFailed
+    }
 }
 
 /// A payload template: `.$` keys hold paths or intrinsic calls; no collisions once stripped.
@@ -205,7 +274,9 @@ fn template(node: &Node, field_ptr: &Pointer, ptr: &Pointer, diags: &mut Vec<Dia
                 seen.push(stripped);
                 let child = ptr.join(&m.key);
                 if m.key.ends_with(".$") {
-                    let bad = |msg: String, code: Code| Diagnostic::new(code, msg, field_ptr.clone(), Some(m.value.span));
+                    let bad = |msg: String, code: Code| {
+                        Diagnostic::new(code, msg, field_ptr.clone(), Some(m.value.span))
+                    };
                     match m.value.as_str() {
                         None => diags.push(bad(format!("The value for the field '{}' must be a string holding a JSONPath or an intrinsic function call", m.key), Code::SchemaValidationFailed)),
                         Some(s) if s.starts_with('$') => {

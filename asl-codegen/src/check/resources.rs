@@ -9,7 +9,10 @@ use crate::model::{StateKind, StateMachine};
 /// listed here are not checked (AWS adds integrations; an unknown one is not our error).
 const INTEGRATIONS: &[(&str, &[&str])] = &[
     ("lambda", &["invoke"]),
-    ("dynamodb", &["getItem", "putItem", "updateItem", "deleteItem"]),
+    (
+        "dynamodb",
+        &["getItem", "putItem", "updateItem", "deleteItem"],
+    ),
     ("sns", &["publish"]),
     ("sqs", &["sendMessage"]),
     ("states", &["startExecution"]),
@@ -18,25 +21,86 @@ const INTEGRATIONS: &[(&str, &[&str])] = &[
     ("batch", &["submitJob"]),
     ("glue", &["startJobRun"]),
     ("databrew", &["startJobRun"]),
-    ("athena", &["startQueryExecution", "stopQueryExecution", "getQueryExecution", "getQueryResults"]),
+    (
+        "athena",
+        &[
+            "startQueryExecution",
+            "stopQueryExecution",
+            "getQueryExecution",
+            "getQueryResults",
+        ],
+    ),
     ("apigateway", &["invoke"]),
     ("http", &["invoke"]),
     ("s3", &["getObject", "putObject", "listObjectsV2"]),
     ("bedrock", &["invokeModel", "createModelCustomizationJob"]),
     ("mediaconvert", &["createJob"]),
-    ("codebuild", &["startBuild", "stopBuild", "batchDeleteBuilds", "batchGetReports", "startBuildBatch"]),
-    ("eks", &["createCluster", "deleteCluster", "createFargateProfile", "deleteFargateProfile", "createNodegroup", "deleteNodegroup", "runJob", "call"]),
-    ("emr-containers", &["startJobRun", "createVirtualCluster", "deleteVirtualCluster"]),
-    ("emr-serverless", &["createApplication", "startApplication", "stopApplication", "deleteApplication", "startJobRun", "cancelJobRun"]),
+    (
+        "codebuild",
+        &[
+            "startBuild",
+            "stopBuild",
+            "batchDeleteBuilds",
+            "batchGetReports",
+            "startBuildBatch",
+        ],
+    ),
+    (
+        "eks",
+        &[
+            "createCluster",
+            "deleteCluster",
+            "createFargateProfile",
+            "deleteFargateProfile",
+            "createNodegroup",
+            "deleteNodegroup",
+            "runJob",
+            "call",
+        ],
+    ),
+    (
+        "emr-containers",
+        &[
+            "startJobRun",
+            "createVirtualCluster",
+            "deleteVirtualCluster",
+        ],
+    ),
+    (
+        "emr-serverless",
+        &[
+            "createApplication",
+            "startApplication",
+            "stopApplication",
+            "deleteApplication",
+            "startJobRun",
+            "cancelJobRun",
+        ],
+    ),
     (
         "elasticmapreduce",
-        &["createCluster", "terminateCluster", "addStep", "cancelStep", "setClusterTerminationProtection", "modifyInstanceFleetByName", "modifyInstanceGroupByName"],
+        &[
+            "createCluster",
+            "terminateCluster",
+            "addStep",
+            "cancelStep",
+            "setClusterTerminationProtection",
+            "modifyInstanceFleetByName",
+            "modifyInstanceGroupByName",
+        ],
     ),
     (
         "sagemaker",
         &[
-            "createTrainingJob", "createTransformJob", "createModel", "createEndpointConfig", "createEndpoint", "updateEndpoint",
-            "createHyperParameterTuningJob", "createLabelingJob", "createProcessingJob",
+            "createTrainingJob",
+            "createTransformJob",
+            "createModel",
+            "createEndpointConfig",
+            "createEndpoint",
+            "updateEndpoint",
+            "createHyperParameterTuningJob",
+            "createLabelingJob",
+            "createProcessingJob",
         ],
     ),
 ];
@@ -44,7 +108,13 @@ const INTEGRATIONS: &[(&str, &[&str])] = &[
 /// `(service, action)` of an optimized-integration ARN, without its `.sync`/`.waitForTaskToken`.
 fn integration(resource: &str) -> Option<(&str, &str)> {
     let mut parts = resource.splitn(7, ':');
-    let (arn, _partition, states, _region, _account) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let (arn, _partition, states, _region, _account) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
     if arn != "arn" || states != "states" {
         return None;
     }
@@ -57,7 +127,9 @@ fn integration(resource: &str) -> Option<(&str, &str)> {
 
 pub(super) fn check(machine: &StateMachine, options: &CheckOptions, diags: &mut Vec<Diagnostic>) {
     for state in super::all_states(machine) {
-        let StateKind::Task(t) = &state.kind else { continue };
+        let StateKind::Task(t) = &state.kind else {
+            continue;
+        };
         let Some(r) = &t.resource else { continue };
         if let Some((service, action)) = integration(&r.value)
             && let Some((_, actions)) = INTEGRATIONS.iter().find(|(s, _)| *s == service)
@@ -81,7 +153,9 @@ pub(super) fn check(machine: &StateMachine, options: &CheckOptions, diags: &mut 
         }
         if options.machine_type == MachineType::Express {
             let msg = if r.value.ends_with(".waitForTaskToken") {
-                Some("Express state machine does not support '.waitForTaskToken' service integration ")
+                Some(
+                    "Express state machine does not support '.waitForTaskToken' service integration ",
+                )
             } else if r.value.contains(".sync") {
                 Some("Express state machine does not support '.sync' service integration")
             } else if r.value.starts_with("arn:") && r.value.split(':').nth(5) == Some("activity") {
@@ -90,7 +164,12 @@ pub(super) fn check(machine: &StateMachine, options: &CheckOptions, diags: &mut 
                 None
             };
             if let Some(msg) = msg {
-                diags.push(Diagnostic::new(Code::SchemaValidationFailed, msg, r.pointer.clone(), Some(r.span)));
+                diags.push(Diagnostic::new(
+                    Code::SchemaValidationFailed,
+                    msg,
+                    r.pointer.clone(),
+                    Some(r.span),
+                ));
             }
         }
     }
@@ -102,9 +181,18 @@ mod tests {
 
     #[test]
     fn reads_integration_arns() {
-        assert_eq!(integration("arn:aws:states:::lambda:invoke"), Some(("lambda", "invoke")));
-        assert_eq!(integration("arn:aws:states:::states:startExecution.sync:2"), Some(("states", "startExecution")));
-        assert_eq!(integration("arn:aws:states:::sqs:sendMessage.waitForTaskToken"), Some(("sqs", "sendMessage")));
+        assert_eq!(
+            integration("arn:aws:states:::lambda:invoke"),
+            Some(("lambda", "invoke"))
+        );
+        assert_eq!(
+            integration("arn:aws:states:::states:startExecution.sync:2"),
+            Some(("states", "startExecution"))
+        );
+        assert_eq!(
+            integration("arn:aws:states:::sqs:sendMessage.waitForTaskToken"),
+            Some(("sqs", "sendMessage"))
+        );
         assert_eq!(integration("arn:aws:lambda:us-east-1:1:function:f"), None);
     }
 }

@@ -3,7 +3,6 @@
 
 use std::collections::HashSet;
 
-
 use crate::diag::{Code, Diagnostic};
 use crate::lang::timestamp;
 use crate::model::lower::jsonata_text;
@@ -35,13 +34,24 @@ pub(super) fn check(machine: &StateMachine, diags: &mut Vec<Diagnostic>) {
                 }
             }
             StateKind::Task(t) => {
-                if let (Some(Spanned { value: NumberOrExpr::Literal(h), span, pointer }), Some(Spanned { value: NumberOrExpr::Literal(to), .. })) =
-                    (&t.heartbeat_seconds, &t.timeout_seconds)
+                if let (
+                    Some(Spanned {
+                        value: NumberOrExpr::Literal(h),
+                        span,
+                        pointer,
+                    }),
+                    Some(Spanned {
+                        value: NumberOrExpr::Literal(to),
+                        ..
+                    }),
+                ) = (&t.heartbeat_seconds, &t.timeout_seconds)
                     && h >= to
                 {
                     diags.push(Diagnostic::new(
                         Code::SchemaValidationFailed,
-                        format!("HeartbeatSeconds ({h}) must be smaller than TimeoutSeconds ({to})"),
+                        format!(
+                            "HeartbeatSeconds ({h}) must be smaller than TimeoutSeconds ({to})"
+                        ),
                         pointer.clone(),
                         Some(*span),
                     ));
@@ -49,12 +59,28 @@ pub(super) fn check(machine: &StateMachine, diags: &mut Vec<Diagnostic>) {
             }
             StateKind::Map(m) => {
                 if let Some(l) = &m.label {
-                    let bad = l.value.chars().find(|c| c.is_whitespace() || c.is_control() || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(*c));
+                    let bad = l.value.chars().find(|c| {
+                        c.is_whitespace()
+                            || c.is_control()
+                            || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(*c)
+                    });
                     if l.value.chars().count() > MAX_LABEL || l.value.is_empty() || bad.is_some() {
-                        let why = bad.map_or(format!("1 to {MAX_LABEL} characters"), |c| format!("no '{c}'"));
-                        diags.push(Diagnostic::new(Code::InvalidLabelName, format!("Invalid Label '{}': a Map Label has {why}", l.value), l.pointer.clone(), Some(l.span)));
+                        let why = bad.map_or(format!("1 to {MAX_LABEL} characters"), |c| {
+                            format!("no '{c}'")
+                        });
+                        diags.push(Diagnostic::new(
+                            Code::InvalidLabelName,
+                            format!("Invalid Label '{}': a Map Label has {why}", l.value),
+                            l.pointer.clone(),
+                            Some(l.span),
+                        ));
                     } else if !labels.insert(l.value.as_str()) {
-                        diags.push(Diagnostic::new(Code::DuplicateLabelName, format!("Duplicate Label: {}", l.value), l.pointer.clone(), Some(l.span)));
+                        diags.push(Diagnostic::new(
+                            Code::DuplicateLabelName,
+                            format!("Duplicate Label: {}", l.value),
+                            l.pointer.clone(),
+                            Some(l.span),
+                        ));
                     }
                 }
             }

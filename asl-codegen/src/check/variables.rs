@@ -11,7 +11,9 @@ pub const MAX_VARIABLE_NAME: usize = 80;
 /// Whether `name` is a valid variable name: Unicode identifier, at most 80 characters.
 pub(crate) fn is_valid_name(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| unicode_ident::is_xid_start(c) || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| unicode_ident::is_xid_start(c) || c == '_')
         && chars.all(unicode_ident::is_xid_continue)
         && name.chars().count() <= MAX_VARIABLE_NAME
 }
@@ -26,10 +28,20 @@ pub(super) fn check(machine: &StateMachine, diags: &mut Vec<Diagnostic>) {
 fn assigns(state: &State) -> Vec<(&Spanned<Node>, bool)> {
     let mut out: Vec<(&Spanned<Node>, bool)> = state.assign.iter().map(|a| (a, false)).collect();
     if let StateKind::Choice(c) = &state.kind {
-        out.extend(c.choices.iter().filter_map(|r| r.assign.as_ref()).map(|a| (a, false)));
+        out.extend(
+            c.choices
+                .iter()
+                .filter_map(|r| r.assign.as_ref())
+                .map(|a| (a, false)),
+        );
     }
     if let Some(rh) = state.kind.result_handling() {
-        out.extend(rh.catch.iter().filter_map(|c| c.assign.as_ref()).map(|a| (a, true)));
+        out.extend(
+            rh.catch
+                .iter()
+                .filter_map(|c| c.assign.as_ref())
+                .map(|a| (a, true)),
+        );
     }
     out
 }
@@ -38,13 +50,22 @@ fn container(c: &Container, outer: &mut Vec<String>, diags: &mut Vec<Diagnostic>
     let mut here: Vec<String> = Vec::new();
     for state in &c.states {
         for (assign, from_catcher) in assigns(state) {
-            let Some(members) = assign.value.as_object() else { continue };
+            let Some(members) = assign.value.as_object() else {
+                continue;
+            };
             for m in members {
                 let name = match state.query_language {
                     QueryLanguage::JsonPath => m.key.strip_suffix(".$").unwrap_or(&m.key),
                     QueryLanguage::Jsonata => &m.key,
                 };
-                let err = |msg: String| Diagnostic::new(Code::InvalidVariable, msg, assign.pointer.clone(), Some(m.key_span));
+                let err = |msg: String| {
+                    Diagnostic::new(
+                        Code::InvalidVariable,
+                        msg,
+                        assign.pointer.clone(),
+                        Some(m.key_span),
+                    )
+                };
                 if name == "states" {
                     diags.push(err("The variable name 'states' is reserved".into()));
                 } else if !is_valid_name(name) {

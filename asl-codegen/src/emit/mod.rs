@@ -30,7 +30,10 @@ pub fn type_name_for_file(file: &str) -> String {
     let stem = file.rsplit(['/', '\\']).next().unwrap_or(file);
     let stem = stem.split('.').next().unwrap_or(stem);
     let mut out = String::new();
-    for word in stem.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in stem
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         let mut chars = word.chars();
         if let Some(first) = chars.next() {
             out.push(first.to_ascii_uppercase());
@@ -45,32 +48,42 @@ pub fn type_name_for_file(file: &str) -> String {
 
 /// The summary type for a checked machine read from `text`.
 pub fn summary(machine: &StateMachine, text: &str, options: &EmitOptions) -> TokenStream {
-    let EmitOptions { type_name, visibility, runtime, file, include_path } = options;
+    let EmitOptions {
+        type_name,
+        visibility,
+        runtime,
+        file,
+        include_path,
+    } = options;
     let index = LineIndex::new(text);
-    let states = machine.containers().into_iter().flat_map(|c| c.states.iter()).map(|s| {
-        let name = &s.name;
-        let state_type = Ident::new(s.type_name(), TokenSpan::call_site());
-        let pointer = s.pointer.as_str();
-        let at = index.line_col(text, s.name_span.start);
-        let (line, column) = (at.line as u32, at.column as u32);
-        let resource = match &s.kind {
-            StateKind::Task(t) => match &t.resource {
-                Some(r) => {
-                    let r = &r.value;
-                    quote!(::core::option::Option::Some(#r))
+    let states = machine
+        .containers()
+        .into_iter()
+        .flat_map(|c| c.states.iter())
+        .map(|s| {
+            let name = &s.name;
+            let state_type = Ident::new(s.type_name(), TokenSpan::call_site());
+            let pointer = s.pointer.as_str();
+            let at = index.line_col(text, s.name_span.start);
+            let (line, column) = (at.line as u32, at.column as u32);
+            let resource = match &s.kind {
+                StateKind::Task(t) => match &t.resource {
+                    Some(r) => {
+                        let r = &r.value;
+                        quote!(::core::option::Option::Some(#r))
+                    }
+                    None => quote!(::core::option::Option::None),
+                },
+                _ => quote!(::core::option::Option::None),
+            };
+            let terminal = s.is_terminal();
+            quote! {
+                #runtime::StateInfo {
+                    name: #name, state_type: #runtime::StateType::#state_type, pointer: #pointer,
+                    line: #line, column: #column, resource: #resource, terminal: #terminal,
                 }
-                None => quote!(::core::option::Option::None),
-            },
-            _ => quote!(::core::option::Option::None),
-        };
-        let terminal = s.is_terminal();
-        quote! {
-            #runtime::StateInfo {
-                name: #name, state_type: #runtime::StateType::#state_type, pointer: #pointer,
-                line: #line, column: #column, resource: #resource, terminal: #terminal,
             }
-        }
-    });
+        });
     let comment = match &machine.comment {
         Some(c) => {
             let c = &c.value;
@@ -78,7 +91,11 @@ pub fn summary(machine: &StateMachine, text: &str, options: &EmitOptions) -> Tok
         }
         None => quote!(::core::option::Option::None),
     };
-    let start_at = machine.body.start_at.as_ref().map_or("", |s| s.value.as_str());
+    let start_at = machine
+        .body
+        .start_at
+        .as_ref()
+        .map_or("", |s| s.value.as_str());
     let query_language = match machine.query_language {
         QueryLanguage::JsonPath => quote!(#runtime::QueryLanguage::JsonPath),
         QueryLanguage::Jsonata => quote!(#runtime::QueryLanguage::Jsonata),
@@ -124,7 +141,13 @@ pub fn summary(machine: &StateMachine, text: &str, options: &EmitOptions) -> Tok
 /// What to emit when the definition has errors: the same type, empty, so code naming it does
 /// not pile further errors on top of the real one.
 pub fn stub(options: &EmitOptions) -> TokenStream {
-    let EmitOptions { type_name, visibility, runtime, file, .. } = options;
+    let EmitOptions {
+        type_name,
+        visibility,
+        runtime,
+        file,
+        ..
+    } = options;
     quote! {
         #[derive(Clone, Copy, Debug, Default)]
         #visibility struct #type_name;
@@ -149,7 +172,10 @@ mod tests {
 
     #[test]
     fn type_names() {
-        assert_eq!(type_name_for_file("workflows/order-flow.asl.json"), "OrderFlow");
+        assert_eq!(
+            type_name_for_file("workflows/order-flow.asl.json"),
+            "OrderFlow"
+        );
         assert_eq!(type_name_for_file("my_machine.yaml"), "MyMachine");
         assert_eq!(type_name_for_file("1st.json"), "Workflow1st");
     }

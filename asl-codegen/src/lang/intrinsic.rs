@@ -140,13 +140,20 @@ pub const MAX_NESTING: usize = 10;
 /// or a plain string.
 pub fn looks_like_call(text: &str) -> bool {
     let t = text.trim_start();
-    let name_len = t.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'.' || *b == b'_').count();
+    let name_len = t
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'.' || *b == b'_')
+        .count();
     name_len > 0 && t[name_len..].trim_start().starts_with('(')
 }
 
 /// Parses a call and checks it against the function's rules.
 pub fn parse(text: &str) -> Result<Call, IntrinsicError> {
-    let mut p = Parser { text, pos: 0, depth: 0 };
+    let mut p = Parser {
+        text,
+        pos: 0,
+        depth: 0,
+    };
     if text.starts_with(char::is_whitespace) {
         return p.err("an intrinsic function call can not start with white space");
     }
@@ -166,7 +173,10 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn err<T>(&self, message: impl Into<String>) -> Result<T, IntrinsicError> {
-        Err(IntrinsicError { message: message.into(), offset: self.pos })
+        Err(IntrinsicError {
+            message: message.into(),
+            offset: self.pos,
+        })
     }
 
     fn rest(&self) -> &str {
@@ -181,10 +191,16 @@ impl Parser<'_> {
     fn call(&mut self) -> Result<Call, IntrinsicError> {
         self.depth += 1;
         if self.depth > MAX_NESTING {
-            return self.err(format!("intrinsic functions can be nested at most {MAX_NESTING} deep"));
+            return self.err(format!(
+                "intrinsic functions can be nested at most {MAX_NESTING} deep"
+            ));
         }
         let start = self.pos;
-        let len = self.rest().bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'.' || *b == b'_').count();
+        let len = self
+            .rest()
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'.' || *b == b'_')
+            .count();
         let name = &self.text[start..start + len];
         let Some(function) = Function::from_name(name) else {
             let hint = crate::diag::did_you_mean(name, Function::ALL.iter().map(|f| f.name()))
@@ -207,7 +223,10 @@ impl Parser<'_> {
                 self.ws();
                 let at = self.pos;
                 let arg = self.arg()?;
-                check_arg(function, args.len(), &arg).map_err(|message| IntrinsicError { message, offset: at })?;
+                check_arg(function, args.len(), &arg).map_err(|message| IntrinsicError {
+                    message,
+                    offset: at,
+                })?;
                 args.push(arg);
                 self.ws();
                 match self.rest().bytes().next() {
@@ -216,7 +235,9 @@ impl Parser<'_> {
                         self.pos += 1;
                         break;
                     }
-                    _ => return self.err(format!("expected ',' or ')' in the arguments of {name}")),
+                    _ => {
+                        return self.err(format!("expected ',' or ')' in the arguments of {name}"));
+                    }
                 }
             }
         }
@@ -228,7 +249,11 @@ impl Parser<'_> {
                 None => format!("at least {min}"),
             };
             return Err(IntrinsicError {
-                message: format!("{name} takes {expected} argument{}, not {}", if expected == "1" { "" } else { "s" }, args.len()),
+                message: format!(
+                    "{name} takes {expected} argument{}, not {}",
+                    if expected == "1" { "" } else { "s" },
+                    args.len()
+                ),
                 offset: start,
             });
         }
@@ -238,7 +263,10 @@ impl Parser<'_> {
             let holes = template_holes(template);
             if holes != args.len() - 1 {
                 return Err(IntrinsicError {
-                    message: format!("the States.Format template has {holes} '{{}}' but {} values follow it", args.len() - 1),
+                    message: format!(
+                        "the States.Format template has {holes} '{{}}' but {} values follow it",
+                        args.len() - 1
+                    ),
                     offset: start,
                 });
             }
@@ -260,11 +288,19 @@ impl Parser<'_> {
                         self.pos += len;
                         Ok(Arg::Path(p))
                     }
-                    Err(e) => Err(IntrinsicError { message: format!("invalid path '{}': {}", text.trim_end(), e.message), offset: self.pos + e.offset }),
+                    Err(e) => Err(IntrinsicError {
+                        message: format!("invalid path '{}': {}", text.trim_end(), e.message),
+                        offset: self.pos + e.offset,
+                    }),
                 }
             }
             Some(b'-' | b'0'..=b'9') => {
-                let len = rest.bytes().take_while(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E')).count();
+                let len = rest
+                    .bytes()
+                    .take_while(|b| {
+                        b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E')
+                    })
+                    .count();
                 let n = &rest[..len];
                 if n.parse::<f64>().is_err() {
                     return self.err(format!("'{n}' is not a number"));
@@ -325,7 +361,11 @@ impl Parser<'_> {
 }
 
 fn word(rest: &str, w: &str) -> bool {
-    rest.starts_with(w) && !rest[w.len()..].bytes().next().is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+    rest.starts_with(w)
+        && !rest[w.len()..]
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// Length of a path argument: up to a `,` or `)` outside brackets and quotes.
@@ -375,7 +415,9 @@ fn check_arg(function: Function, index: usize, arg: &Arg) -> Result<(), String> 
     let want = function.want(index);
     let ok = match (want, arg) {
         (_, Arg::Path(_) | Arg::Call(_)) | (Want::Any, _) => true,
-        (Want::String, Arg::String(_)) | (Want::Bool, Arg::Bool(_)) | (Want::Number, Arg::Number(_)) => true,
+        (Want::String, Arg::String(_))
+        | (Want::Bool, Arg::Bool(_))
+        | (Want::Number, Arg::Number(_)) => true,
         (Want::Integer, Arg::Number(n)) => n.parse::<f64>().is_ok_and(|f| f.fract() == 0.0),
         _ => false,
     };
@@ -391,7 +433,12 @@ fn check_arg(function: Function, index: usize, arg: &Arg) -> Result<(), String> 
         Want::Array => "an array (a path or a call)",
         Want::Object => "an object (a path or a call)",
     };
-    Err(format!("argument {} of {} must be {expected}, not {}", index + 1, function.name(), arg.kind()))
+    Err(format!(
+        "argument {} of {} must be {expected}, not {}",
+        index + 1,
+        function.name(),
+        arg.kind()
+    ))
 }
 
 #[cfg(test)]
@@ -400,7 +447,8 @@ mod tests {
 
     #[test]
     fn parses_nested_calls() {
-        let c = parse("States.Format('{} and {}', $.a, States.ArrayGetItem($.b[?(@.x, 1)], 0))").expect("parses");
+        let c = parse("States.Format('{} and {}', $.a, States.ArrayGetItem($.b[?(@.x, 1)], 0))")
+            .expect("parses");
         assert_eq!(c.function, Function::Format);
         assert_eq!(c.args.len(), 3);
         assert!(matches!(&c.args[2], Arg::Call(inner) if inner.function == Function::ArrayGetItem));
@@ -430,7 +478,13 @@ mod tests {
         ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
-        for ok in ["States.UUID()", "States.Array()", "States.MathRandom(1, 10)", "States.Hash($.a, 'SHA-256')", "States.JsonMerge($.a, $.b, false)"] {
+        for ok in [
+            "States.UUID()",
+            "States.Array()",
+            "States.MathRandom(1, 10)",
+            "States.Hash($.a, 'SHA-256')",
+            "States.JsonMerge($.a, $.b, false)",
+        ] {
             assert!(parse(ok).is_ok(), "{ok}: {:?}", parse(ok));
         }
     }

@@ -31,7 +31,10 @@ pub fn analyze(expr: &str) -> Result<Analysis, JsonataError> {
         return Err(JsonataError::Syntax("the expression is empty".into()));
     }
     let ast = jsonata_core::parser::parse(expr).map_err(|e| JsonataError::Syntax(e.to_string()))?;
-    let mut w = Walker { out: Analysis::default(), bound: Vec::new() };
+    let mut w = Walker {
+        out: Analysis::default(),
+        bound: Vec::new(),
+    };
     w.node(&ast, true)?;
     Ok(w.out)
 }
@@ -52,11 +55,17 @@ struct Walker {
 }
 
 fn top_level(name: &str) -> JsonataError {
-    JsonataError::Unsupported(format!("Reference to '{name}' at the top level is not supported."))
+    JsonataError::Unsupported(format!(
+        "Reference to '{name}' at the top level is not supported."
+    ))
 }
 
 impl Walker {
-    fn nodes<'a>(&mut self, nodes: impl IntoIterator<Item = &'a AstNode>, top: bool) -> Result<(), JsonataError> {
+    fn nodes<'a>(
+        &mut self,
+        nodes: impl IntoIterator<Item = &'a AstNode>,
+        top: bool,
+    ) -> Result<(), JsonataError> {
         nodes.into_iter().try_for_each(|n| self.node(n, top))
     }
 
@@ -64,7 +73,10 @@ impl Walker {
         if name.is_empty() {
             return if top { Err(top_level("$")) } else { Ok(()) };
         }
-        if name != "states" && !self.bound.iter().any(|b| b == name) && !self.out.variables.iter().any(|v| v == name) {
+        if name != "states"
+            && !self.bound.iter().any(|b| b == name)
+            && !self.out.variables.iter().any(|v| v == name)
+        {
             self.out.variables.push(name.to_owned());
         }
         Ok(())
@@ -74,9 +86,14 @@ impl Walker {
         match node {
             AstNode::Name(n) if top => Err(top_level(n)),
             AstNode::Variable(v) => self.variable(v, top),
-            AstNode::ParentVariable(_) => Err(JsonataError::Unsupported("'$$' is not supported; use $states.context".into())),
+            AstNode::ParentVariable(_) => Err(JsonataError::Unsupported(
+                "'$$' is not supported; use $states.context".into(),
+            )),
             AstNode::Wildcard | AstNode::Descendant | AstNode::Parent(_) if top => {
-                Err(JsonataError::Unsupported("A path at the top level must start from a variable such as $states.input.".into()))
+                Err(JsonataError::Unsupported(
+                    "A path at the top level must start from a variable such as $states.input."
+                        .into(),
+                ))
             }
             AstNode::Path { steps } => self.path(steps, top),
             AstNode::Binary { op, lhs, rhs } => {
@@ -91,9 +108,15 @@ impl Walker {
                 self.node(rhs, top)
             }
             AstNode::Unary { operand, .. } => self.node(operand, top),
-            AstNode::Function { name, args, is_builtin } => {
+            AstNode::Function {
+                name,
+                args,
+                is_builtin,
+            } => {
                 if *is_builtin && name == "eval" {
-                    return Err(JsonataError::Unsupported("The function $eval is not supported; use $parse".into()));
+                    return Err(JsonataError::Unsupported(
+                        "The function $eval is not supported; use $parse".into(),
+                    ));
                 }
                 self.nodes(args, top)
             }
@@ -126,7 +149,11 @@ impl Walker {
                     self.node(v, false)
                 })
             }
-            AstNode::Conditional { condition, then_branch, else_branch } => {
+            AstNode::Conditional {
+                condition,
+                then_branch,
+                else_branch,
+            } => {
                 self.node(condition, top)?;
                 self.node(then_branch, top)?;
                 else_branch.as_deref().map_or(Ok(()), |e| self.node(e, top))
@@ -136,7 +163,11 @@ impl Walker {
                 self.node(input, top)?;
                 terms.iter().try_for_each(|(t, _)| self.node(t, false))
             }
-            AstNode::Transform { location, update, delete } => {
+            AstNode::Transform {
+                location,
+                update,
+                delete,
+            } => {
                 self.node(location, false)?;
                 self.node(update, false)?;
                 delete.as_deref().map_or(Ok(()), |d| self.node(d, false))
@@ -153,7 +184,9 @@ impl Walker {
     }
 
     fn path(&mut self, steps: &[PathStep], top: bool) -> Result<(), JsonataError> {
-        let Some(first) = steps.first() else { return Ok(()) };
+        let Some(first) = steps.first() else {
+            return Ok(());
+        };
         if let AstNode::Variable(v) = &first.node
             && v == "states"
             && !self.bound.iter().any(|b| b == "states")
@@ -210,7 +243,10 @@ mod tests {
     #[test]
     fn syntax_errors() {
         for bad in ["(", "1 +", "", "  ", "$states.input[", "'abc"] {
-            assert!(matches!(analyze(bad), Err(JsonataError::Syntax(_))), "{bad}");
+            assert!(
+                matches!(analyze(bad), Err(JsonataError::Syntax(_))),
+                "{bad}"
+            );
         }
     }
 }

@@ -94,7 +94,12 @@ impl Path {
 
 /// Parses a path.
 pub fn parse(text: &str) -> Result<Path, PathError> {
-    Parser { text, bytes: text.as_bytes(), pos: 0 }.path()
+    Parser {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+    }
+    .path()
 }
 
 struct Parser<'a> {
@@ -105,7 +110,10 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn err<T>(&self, message: impl Into<String>) -> Result<T, PathError> {
-        Err(PathError { message: message.into(), offset: self.pos })
+        Err(PathError {
+            message: message.into(),
+            offset: self.pos,
+        })
     }
 
     fn peek(&self) -> Option<u8> {
@@ -181,10 +189,16 @@ impl Parser<'_> {
                 self.pos += 1;
                 let deep = self.eat(b'.');
                 match self.peek() {
-                    Some(b'[') => Ok(Step { deep, selector: self.bracket()? }),
+                    Some(b'[') => Ok(Step {
+                        deep,
+                        selector: self.bracket()?,
+                    }),
                     Some(b'*') => {
                         self.pos += 1;
-                        Ok(Step { deep, selector: Selector::Wildcard })
+                        Ok(Step {
+                            deep,
+                            selector: Selector::Wildcard,
+                        })
                     }
                     None => self.err("a path can not end with '.'"),
                     _ => {
@@ -195,16 +209,28 @@ impl Parser<'_> {
                         if self.peek() == Some(b'(') {
                             if self.text[self.pos..].starts_with("()") {
                                 self.pos += 2;
-                                return Ok(Step { deep, selector: Selector::Function(name) });
+                                return Ok(Step {
+                                    deep,
+                                    selector: Selector::Function(name),
+                                });
                             }
                             return self.err("function steps take no arguments");
                         }
-                        Ok(Step { deep, selector: Selector::Name(name) })
+                        Ok(Step {
+                            deep,
+                            selector: Selector::Name(name),
+                        })
                     }
                 }
             }
-            Some(b'[') => Ok(Step { deep: false, selector: self.bracket()? }),
-            _ => self.err(format!("unexpected '{}'", &self.text[self.pos..].chars().next().unwrap_or(' '))),
+            Some(b'[') => Ok(Step {
+                deep: false,
+                selector: self.bracket()?,
+            }),
+            _ => self.err(format!(
+                "unexpected '{}'",
+                &self.text[self.pos..].chars().next().unwrap_or(' ')
+            )),
         }
     }
 
@@ -240,10 +266,16 @@ impl Parser<'_> {
                     self.skip_ws();
                     names.push(self.quoted()?);
                 }
-                if names.len() == 1 { Selector::Name(names.remove(0)) } else { Selector::Names(names) }
+                if names.len() == 1 {
+                    Selector::Name(names.remove(0))
+                } else {
+                    Selector::Names(names)
+                }
             }
             Some(b'-' | b'0'..=b'9' | b':') => self.indexes()?,
-            _ => return self.err("expected a name, an index, '*', a slice or a filter inside '[ ]'"),
+            _ => {
+                return self.err("expected a name, an index, '*', a slice or a filter inside '[ ]'");
+            }
         };
         self.skip_ws();
         if !self.eat(b']') {
@@ -310,7 +342,9 @@ impl Parser<'_> {
             }
             return Ok(Selector::Slice(first, end, step));
         }
-        let Some(first) = first else { return self.err("expected an index") };
+        let Some(first) = first else {
+            return self.err("expected an index");
+        };
         let mut all = vec![first];
         while self.eat(b',') {
             match self.int()? {
@@ -318,7 +352,11 @@ impl Parser<'_> {
                 None => return self.err("expected an index after ','"),
             }
         }
-        Ok(if all.len() == 1 { Selector::Index(first) } else { Selector::Indexes(all) })
+        Ok(if all.len() == 1 {
+            Selector::Index(first)
+        } else {
+            Selector::Indexes(all)
+        })
     }
 
     /// The text of a filter up to its closing parenthesis (quotes and nesting respected).
@@ -368,10 +406,31 @@ mod tests {
     #[test]
     fn accepts_what_aws_documents() {
         for ok in [
-            "$", "$$", "$.a", "$.a.b[0]", "$['a b']", "$.abc.['def ghi']", "$.a[-1]", "$.a[*]", "$.a[1:5]",
-            "$.a[:1].v", "$.a[1:]", "$..x", "$.a[?(@.b >= 5)]", "$.a[?(@.s != '201')]", "$.a.length()",
-            "$$.Execution.Id", "$$.Map.Item.Value", "$myVar", "$myVar.a[0]", "$.a-b", "$.store\\.book",
-            "$.ledgers[0][22][315].foo", "$.a[0,1]", "$['a','b']", "$.Détails",
+            "$",
+            "$$",
+            "$.a",
+            "$.a.b[0]",
+            "$['a b']",
+            "$.abc.['def ghi']",
+            "$.a[-1]",
+            "$.a[*]",
+            "$.a[1:5]",
+            "$.a[:1].v",
+            "$.a[1:]",
+            "$..x",
+            "$.a[?(@.b >= 5)]",
+            "$.a[?(@.s != '201')]",
+            "$.a.length()",
+            "$$.Execution.Id",
+            "$$.Map.Item.Value",
+            "$myVar",
+            "$myVar.a[0]",
+            "$.a-b",
+            "$.store\\.book",
+            "$.ledgers[0][22][315].foo",
+            "$.a[0,1]",
+            "$['a','b']",
+            "$.Détails",
         ] {
             assert!(parse(ok).is_ok(), "{ok}: {:?}", parse(ok));
         }
@@ -379,7 +438,20 @@ mod tests {
 
     #[test]
     fn rejects_malformed() {
-        for bad in ["", "a", "$.", "$.a[", "$.a[x]", "$.a[?(@.b]", "$[]", "$.a[1:2:0]", "$['a]", "$.a(", "$ .a", "$.a]"] {
+        for bad in [
+            "",
+            "a",
+            "$.",
+            "$.a[",
+            "$.a[x]",
+            "$.a[?(@.b]",
+            "$[]",
+            "$.a[1:2:0]",
+            "$['a]",
+            "$.a(",
+            "$ .a",
+            "$.a]",
+        ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
     }
@@ -392,8 +464,14 @@ mod tests {
         assert!(p.is_definite());
         assert!(!parse("$.a[*]").expect("parses").is_definite());
         assert!(!parse("$..a").expect("parses").is_definite());
-        assert_eq!(parse("$.store\\.book").expect("parses").steps[0].selector, Selector::Name("store.book".into()));
+        assert_eq!(
+            parse("$.store\\.book").expect("parses").steps[0].selector,
+            Selector::Name("store.book".into())
+        );
         assert_eq!(parse("$$.State.Name").expect("parses").root, Root::Context);
-        assert_eq!(parse("$v.x").expect("parses").root, Root::Variable("v".into()));
+        assert_eq!(
+            parse("$v.x").expect("parses").root,
+            Root::Variable("v".into())
+        );
     }
 }

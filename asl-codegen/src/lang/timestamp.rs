@@ -4,7 +4,8 @@
 /// Parses an ASL timestamp, or says why it is not one.
 pub fn parse(text: &str) -> Result<jiff::Timestamp, String> {
     let b = text.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
     let shape = b.len() >= 20
         && digits(0..4)
         && b[4] == b'-'
@@ -33,13 +34,16 @@ pub fn parse(text: &str) -> Result<jiff::Timestamp, String> {
     }
     let zone_ok = match &b[i..] {
         [b'Z'] => true,
-        [sign, h1, h2, b':', m1, m2] => matches!(sign, b'+' | b'-') && [h1, h2, m1, m2].iter().all(|d| d.is_ascii_digit()),
+        [sign, h1, h2, b':', m1, m2] => {
+            matches!(sign, b'+' | b'-') && [h1, h2, m1, m2].iter().all(|d| d.is_ascii_digit())
+        }
         _ => false,
     };
     if !zone_ok {
         return Err("String does not match RFC3339 timestamp".into());
     }
-    text.parse::<jiff::Timestamp>().map_err(|_| "String does not match RFC3339 timestamp".into())
+    text.parse::<jiff::Timestamp>()
+        .map_err(|_| "String does not match RFC3339 timestamp".into())
 }
 
 #[cfg(test)]
@@ -48,10 +52,24 @@ mod tests {
 
     #[test]
     fn strict_rfc3339() {
-        for ok in ["2016-03-14T01:59:00Z", "2016-03-14T01:59:00.123456789Z", "2016-03-14T01:59:00+02:00", "2024-02-29T00:00:00Z"] {
+        for ok in [
+            "2016-03-14T01:59:00Z",
+            "2016-03-14T01:59:00.123456789Z",
+            "2016-03-14T01:59:00+02:00",
+            "2024-02-29T00:00:00Z",
+        ] {
             assert!(parse(ok).is_ok(), "{ok}");
         }
-        for bad in ["2016-12-05T21:29:29", "2016-03-14t01:59:00z", "2016-03-14 01:59:00Z", "2016-13-14T01:59:00Z", "2023-02-29T00:00:00Z", "2016-03-14T01:59:00.Z", "x", ""] {
+        for bad in [
+            "2016-12-05T21:29:29",
+            "2016-03-14t01:59:00z",
+            "2016-03-14 01:59:00Z",
+            "2016-13-14T01:59:00Z",
+            "2023-02-29T00:00:00Z",
+            "2016-03-14T01:59:00.Z",
+            "x",
+            "",
+        ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
     }

@@ -40,10 +40,12 @@ impl Types {
         })
     }
     pub(crate) fn names(self) -> Vec<&'static str> {
-        ["Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"]
-            .into_iter()
-            .filter(|n| Types::of(n).is_some_and(|t| self.contains(t)))
-            .collect()
+        [
+            "Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map",
+        ]
+        .into_iter()
+        .filter(|n| Types::of(n).is_some_and(|t| self.contains(t)))
+        .collect()
     }
 }
 
@@ -58,7 +60,11 @@ const P: Option<QueryLanguage> = Some(QueryLanguage::JsonPath);
 const J: Option<QueryLanguage> = Some(QueryLanguage::Jsonata);
 
 const fn f(name: &'static str, types: Types, language: Option<QueryLanguage>) -> Field {
-    Field { name, types, language }
+    Field {
+        name,
+        types,
+        language,
+    }
 }
 
 const FLOW: Types = TASK.or(PASS).or(WAIT).or(PARALLEL).or(MAP);
@@ -122,8 +128,14 @@ pub(crate) fn state_field(name: &str) -> Option<&'static Field> {
 }
 
 /// Top-level fields of a definition.
-pub(crate) const MACHINE_FIELDS: &[&str] =
-    &["Comment", "StartAt", "States", "Version", "TimeoutSeconds", "QueryLanguage"];
+pub(crate) const MACHINE_FIELDS: &[&str] = &[
+    "Comment",
+    "StartAt",
+    "States",
+    "Version",
+    "TimeoutSeconds",
+    "QueryLanguage",
+];
 /// Fields of a Parallel branch.
 pub(crate) const BRANCH_FIELDS: &[&str] = &["Comment", "StartAt", "States"];
 /// Fields of a Map's ItemProcessor / Iterator.
@@ -139,12 +151,19 @@ pub(crate) const RETRIER_FIELDS: &[&str] = &[
     "Comment",
 ];
 /// Fields of a Catcher.
-pub(crate) const CATCHER_FIELDS: &[&str] =
-    &["ErrorEquals", "Next", "ResultPath", "Output", "Assign", "Comment"];
+pub(crate) const CATCHER_FIELDS: &[&str] = &[
+    "ErrorEquals",
+    "Next",
+    "ResultPath",
+    "Output",
+    "Assign",
+    "Comment",
+];
 /// Fields of a top-level Choice rule besides the test itself.
 pub(crate) const RULE_FIELDS: &[&str] = &["Next", "Assign", "Output", "Comment"];
 /// Fields of ItemReader.
-pub(crate) const ITEM_READER_FIELDS: &[&str] = &["Resource", "Parameters", "Arguments", "ReaderConfig"];
+pub(crate) const ITEM_READER_FIELDS: &[&str] =
+    &["Resource", "Parameters", "Arguments", "ReaderConfig"];
 /// Fields of ItemReader.ReaderConfig.
 pub(crate) const READER_CONFIG_FIELDS: &[&str] = &[
     "InputType",
@@ -166,6 +185,7 @@ pub(crate) const ITEM_BATCHER_FIELDS: &[&str] = &[
     "BatchInput",
 ];
 /// Fields of ResultWriter.
-pub(crate) const RESULT_WRITER_FIELDS: &[&str] = &["Resource", "Parameters", "Arguments", "WriterConfig"];
+pub(crate) const RESULT_WRITER_FIELDS: &[&str] =
+    &["Resource", "Parameters", "Arguments", "WriterConfig"];
 /// Fields of ProcessorConfig.
 pub(crate) const PROCESSOR_CONFIG_FIELDS: &[&str] = &["Mode", "ExecutionType"];

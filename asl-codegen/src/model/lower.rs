@@ -20,10 +20,21 @@ pub(crate) fn lower(root: &Node, diags: &mut Vec<Diagnostic>) -> Option<StateMac
         ));
         return None;
     };
-    let obj = Obj { members, ptr: Pointer::root(), node: root };
-    let mut l = Lowerer { diags, machine_ql: QueryLanguage::JsonPath, rule_depth: 0 };
+    let obj = Obj {
+        members,
+        ptr: Pointer::root(),
+        node: root,
+    };
+    let mut l = Lowerer {
+        diags,
+        machine_ql: QueryLanguage::JsonPath,
+        rule_depth: 0,
+    };
     l.required(&obj, &["States", "StartAt"]);
-    l.check_fields(&obj, &[fields::MACHINE_FIELDS, &["ProcessorConfig"]].concat());
+    l.check_fields(
+        &obj,
+        &[fields::MACHINE_FIELDS, &["ProcessorConfig"]].concat(),
+    );
     if let Some(m) = members.iter().find(|m| m.key == "ProcessorConfig") {
         l.diags.push(
             Diagnostic::new(
@@ -36,9 +47,19 @@ pub(crate) fn lower(root: &Node, diags: &mut Vec<Diagnostic>) -> Option<StateMac
             .warning(),
         );
     }
-    let query_language = l.query_language(&obj).map_or(QueryLanguage::JsonPath, |q| q.value);
+    let query_language = l
+        .query_language(&obj)
+        .map_or(QueryLanguage::JsonPath, |q| q.value);
     l.machine_ql = query_language;
-    let timeout_seconds = l.uint(&obj, "TimeoutSeconds", QueryLanguage::JsonPath, 1, MAX_SECONDS).and_then(literal);
+    let timeout_seconds = l
+        .uint(
+            &obj,
+            "TimeoutSeconds",
+            QueryLanguage::JsonPath,
+            1,
+            MAX_SECONDS,
+        )
+        .and_then(literal);
     Some(StateMachine {
         comment: l.string(&obj, "Comment"),
         version: l.string(&obj, "Version"),
@@ -51,7 +72,11 @@ pub(crate) fn lower(root: &Node, diags: &mut Vec<Diagnostic>) -> Option<StateMac
 
 fn literal<T>(s: Spanned<NumberOrExpr<T>>) -> Option<Spanned<T>> {
     match s.value {
-        NumberOrExpr::Literal(v) => Some(Spanned { value: v, span: s.span, pointer: s.pointer }),
+        NumberOrExpr::Literal(v) => Some(Spanned {
+            value: v,
+            span: s.span,
+            pointer: s.pointer,
+        }),
         NumberOrExpr::Jsonata(_) => None,
     }
 }
@@ -101,13 +126,22 @@ struct Lowerer<'d> {
 
 impl Lowerer<'_> {
     fn error(&mut self, message: impl Into<String>, ptr: Pointer, node: &Node) {
-        self.diags.push(Diagnostic::new(Code::SchemaValidationFailed, message, ptr, Some(node.span)));
+        self.diags.push(Diagnostic::new(
+            Code::SchemaValidationFailed,
+            message,
+            ptr,
+            Some(node.span),
+        ));
     }
 
     fn required(&mut self, obj: &Obj<'_>, names: &[&str]) {
         let missing: Vec<&str> = names.iter().copied().filter(|n| !obj.has(n)).collect();
         if !missing.is_empty() {
-            self.error(format!("These fields are required: [{}]", missing.join(", ")), obj.ptr.clone(), obj.node);
+            self.error(
+                format!("These fields are required: [{}]", missing.join(", ")),
+                obj.ptr.clone(),
+                obj.node,
+            );
         }
     }
 
@@ -131,7 +165,9 @@ impl Lowerer<'_> {
     /// A string that is one whole deployment placeholder (`"${Count}"`) standing where another
     /// type belongs: a warning (the deployment fills it in), and the field reads as absent.
     fn placeholder(&mut self, node: &Node, ptr: &Pointer, key: &str) -> bool {
-        let Some(s) = node.as_str().filter(|s| is_placeholder(s)) else { return false };
+        let Some(s) = node.as_str().filter(|s| is_placeholder(s)) else {
+            return false;
+        };
         self.diags.push(
             Diagnostic::new(Code::SchemaValidationFailed, format!("Unresolved placeholder {s} stands where '{key}' needs another type"), ptr.clone(), Some(node.span))
                 .with_help(format!("substitute {s} (asl!(..., substitute = {{ ... }}) or Builder::substitute) to check this field"))
@@ -141,7 +177,11 @@ impl Lowerer<'_> {
     }
 
     fn spanned<T>(value: T, node: &Node, ptr: Pointer) -> Spanned<T> {
-        Spanned { value, span: node.span, pointer: ptr }
+        Spanned {
+            value,
+            span: node.span,
+            pointer: ptr,
+        }
     }
 
     fn string(&mut self, obj: &Obj<'_>, key: &str) -> Option<Spanned<String>> {
@@ -162,7 +202,11 @@ impl Lowerer<'_> {
                 None
             }
             None => {
-                self.error(format!("Field '{key}' must be a string, not {}", node.type_name()), obj.child(key), node);
+                self.error(
+                    format!("Field '{key}' must be a string, not {}", node.type_name()),
+                    obj.child(key),
+                    node,
+                );
                 None
             }
         }
@@ -171,7 +215,12 @@ impl Lowerer<'_> {
     fn non_empty_string(&mut self, obj: &Obj<'_>, key: &str) -> Option<Spanned<String>> {
         let s = self.string(obj, key)?;
         if s.value.is_empty() {
-            self.diags.push(Diagnostic::new(Code::SchemaValidationFailed, format!("Field '{key}' must not be empty"), s.pointer.clone(), Some(s.span)));
+            self.diags.push(Diagnostic::new(
+                Code::SchemaValidationFailed,
+                format!("Field '{key}' must not be empty"),
+                s.pointer.clone(),
+                Some(s.span),
+            ));
         }
         Some(s)
     }
@@ -181,7 +230,11 @@ impl Lowerer<'_> {
         match node.as_bool() {
             Some(b) => Some(Self::spanned(b, node, obj.child(key))),
             None => {
-                self.error(format!("Field '{key}' must be a boolean, not {}", node.type_name()), obj.child(key), node);
+                self.error(
+                    format!("Field '{key}' must be a boolean, not {}", node.type_name()),
+                    obj.child(key),
+                    node,
+                );
                 None
             }
         }
@@ -200,7 +253,11 @@ impl Lowerer<'_> {
         // AWS takes any JSON in Parameters (an array of templates, a path string in old
         // definitions); the other template fields must be objects.
         if node.as_object().is_none() && !is_expr && key != "Parameters" {
-            self.error(format!("Field '{key}' must be an object, not {}", node.type_name()), obj.child(key), node);
+            self.error(
+                format!("Field '{key}' must be an object, not {}", node.type_name()),
+                obj.child(key),
+                node,
+            );
             return None;
         }
         Some(Self::spanned(node.clone(), node, obj.child(key)))
@@ -212,20 +269,38 @@ impl Lowerer<'_> {
             Value::String(s) => Some(Self::spanned(Some(s.clone()), node, obj.child(key))),
             Value::Null if nullable => Some(Self::spanned(None, node, obj.child(key))),
             _ => {
-                self.error(format!("Field '{key}' must be a path string, not {}", node.type_name()), obj.child(key), node);
+                self.error(
+                    format!(
+                        "Field '{key}' must be a path string, not {}",
+                        node.type_name()
+                    ),
+                    obj.child(key),
+                    node,
+                );
                 None
             }
         }
     }
 
     /// An integer field in `min..=max`; in JSONata states, a `{% … %}` string is accepted too.
-    fn uint(&mut self, obj: &Obj<'_>, key: &str, ql: QueryLanguage, min: u64, max: u64) -> Option<Spanned<NumberOrExpr<u64>>> {
+    fn uint(
+        &mut self,
+        obj: &Obj<'_>,
+        key: &str,
+        ql: QueryLanguage,
+        min: u64,
+        max: u64,
+    ) -> Option<Spanned<NumberOrExpr<u64>>> {
         let node = obj.get(key)?;
         let ptr = obj.child(key);
         if let Some(text) = node.as_str().and_then(jsonata_text)
             && ql == QueryLanguage::Jsonata
         {
-            return Some(Self::spanned(NumberOrExpr::Jsonata(text.to_owned()), node, ptr));
+            return Some(Self::spanned(
+                NumberOrExpr::Jsonata(text.to_owned()),
+                node,
+                ptr,
+            ));
         }
         if self.placeholder(node, &ptr, key) {
             return None;
@@ -235,38 +310,75 @@ impl Lowerer<'_> {
                 Some(Self::spanned(NumberOrExpr::Literal(n as u64), node, ptr))
             }
             Some(n) => {
-                self.error(format!("Field '{key}' must be between {min} and {max}, not {n}"), ptr, node);
+                self.error(
+                    format!("Field '{key}' must be between {min} and {max}, not {n}"),
+                    ptr,
+                    node,
+                );
                 None
             }
             None => {
-                let what = if node.as_f64().is_some() { "a decimal number".to_owned() } else { node.type_name().to_owned() };
-                let expr = if ql == QueryLanguage::Jsonata { " or a JSONata expression" } else { "" };
-                self.error(format!("Field '{key}' must be an integer{expr}, not {what}"), ptr, node);
+                let what = if node.as_f64().is_some() {
+                    "a decimal number".to_owned()
+                } else {
+                    node.type_name().to_owned()
+                };
+                let expr = if ql == QueryLanguage::Jsonata {
+                    " or a JSONata expression"
+                } else {
+                    ""
+                };
+                self.error(
+                    format!("Field '{key}' must be an integer{expr}, not {what}"),
+                    ptr,
+                    node,
+                );
                 None
             }
         }
     }
 
-    fn number(&mut self, obj: &Obj<'_>, key: &str, ql: QueryLanguage, min: f64, max: f64) -> Option<Spanned<NumberOrExpr<f64>>> {
+    fn number(
+        &mut self,
+        obj: &Obj<'_>,
+        key: &str,
+        ql: QueryLanguage,
+        min: f64,
+        max: f64,
+    ) -> Option<Spanned<NumberOrExpr<f64>>> {
         let node = obj.get(key)?;
         let ptr = obj.child(key);
         if let Some(text) = node.as_str().and_then(jsonata_text)
             && ql == QueryLanguage::Jsonata
         {
-            return Some(Self::spanned(NumberOrExpr::Jsonata(text.to_owned()), node, ptr));
+            return Some(Self::spanned(
+                NumberOrExpr::Jsonata(text.to_owned()),
+                node,
+                ptr,
+            ));
         }
         if self.placeholder(node, &ptr, key) {
             return None;
         }
         match node.as_f64() {
-            Some(n) if n >= min && n <= max => Some(Self::spanned(NumberOrExpr::Literal(n), node, ptr)),
+            Some(n) if n >= min && n <= max => {
+                Some(Self::spanned(NumberOrExpr::Literal(n), node, ptr))
+            }
             Some(n) => {
-                let range = if max == f64::MAX { format!("at least {min}") } else { format!("between {min} and {max}") };
+                let range = if max == f64::MAX {
+                    format!("at least {min}")
+                } else {
+                    format!("between {min} and {max}")
+                };
                 self.error(format!("Field '{key}' must be {range}, not {n}"), ptr, node);
                 None
             }
             None => {
-                self.error(format!("Field '{key}' must be a number, not {}", node.type_name()), ptr, node);
+                self.error(
+                    format!("Field '{key}' must be a number, not {}", node.type_name()),
+                    ptr,
+                    node,
+                );
                 None
             }
         }
@@ -277,7 +389,11 @@ impl Lowerer<'_> {
         if !values.contains(&s.value.as_str()) {
             self.diags.push(Diagnostic::new(
                 Code::SchemaValidationFailed,
-                format!("Field '{key}' must be one of [{}], not '{}'", values.join(", "), s.value),
+                format!(
+                    "Field '{key}' must be one of [{}], not '{}'",
+                    values.join(", "),
+                    s.value
+                ),
                 s.pointer.clone(),
                 Some(s.span),
             ));
@@ -289,15 +405,28 @@ impl Lowerer<'_> {
     fn obj_field<'a>(&mut self, obj: &Obj<'a>, key: &str) -> Option<Obj<'a>> {
         let node = obj.get(key)?;
         match node.as_object() {
-            Some(members) => Some(Obj { members, ptr: obj.child(key), node }),
+            Some(members) => Some(Obj {
+                members,
+                ptr: obj.child(key),
+                node,
+            }),
             None => {
-                self.error(format!("Field '{key}' must be an object, not {}", node.type_name()), obj.child(key), node);
+                self.error(
+                    format!("Field '{key}' must be an object, not {}", node.type_name()),
+                    obj.child(key),
+                    node,
+                );
                 None
             }
         }
     }
 
-    fn array_field<'a>(&mut self, obj: &Obj<'a>, key: &str, non_empty: bool) -> Option<(&'a [Node], Pointer)> {
+    fn array_field<'a>(
+        &mut self,
+        obj: &Obj<'a>,
+        key: &str,
+        non_empty: bool,
+    ) -> Option<(&'a [Node], Pointer)> {
         let node = obj.get(key)?;
         match node.as_array() {
             Some(items) if non_empty && items.is_empty() => {
@@ -306,7 +435,11 @@ impl Lowerer<'_> {
             }
             Some(items) => Some((items, obj.child(key))),
             None => {
-                self.error(format!("Field '{key}' must be an array, not {}", node.type_name()), obj.child(key), node);
+                self.error(
+                    format!("Field '{key}' must be an array, not {}", node.type_name()),
+                    obj.child(key),
+                    node,
+                );
                 None
             }
         }
@@ -316,14 +449,26 @@ impl Lowerer<'_> {
         if obj.has(a)
             && let Some(node) = obj.get(b)
         {
-            self.error(format!("Fields '{a}' and '{b}' are mutually exclusive"), obj.ptr.clone(), node);
+            self.error(
+                format!("Fields '{a}' and '{b}' are mutually exclusive"),
+                obj.ptr.clone(),
+                node,
+            );
         }
     }
 
     fn query_language(&mut self, obj: &Obj<'_>) -> Option<Spanned<QueryLanguage>> {
         let s = self.one_of(obj, "QueryLanguage", &["JSONPath", "JSONata"])?;
-        let ql = if s.value == "JSONata" { QueryLanguage::Jsonata } else { QueryLanguage::JsonPath };
-        Some(Spanned { value: ql, span: s.span, pointer: s.pointer })
+        let ql = if s.value == "JSONata" {
+            QueryLanguage::Jsonata
+        } else {
+            QueryLanguage::JsonPath
+        };
+        Some(Spanned {
+            value: ql,
+            span: s.span,
+            pointer: s.pointer,
+        })
     }
 
     fn container(&mut self, obj: &Obj<'_>) -> Container {
@@ -340,16 +485,34 @@ impl Lowerer<'_> {
                 }
             }
         }
-        Container { start_at, states, comment, pointer: obj.ptr.clone(), span: obj.node.span }
+        Container {
+            start_at,
+            states,
+            comment,
+            pointer: obj.ptr.clone(),
+            span: obj.node.span,
+        }
     }
 
     fn state(&mut self, m: &Member, parent: &Pointer) -> Option<State> {
         let ptr = parent.join(&m.key);
         let Some(members) = m.value.as_object() else {
-            self.error(format!("State '{}' must be an object, not {}", m.key, m.value.type_name()), ptr, &m.value);
+            self.error(
+                format!(
+                    "State '{}' must be an object, not {}",
+                    m.key,
+                    m.value.type_name()
+                ),
+                ptr,
+                &m.value,
+            );
             return None;
         };
-        let obj = Obj { members, ptr, node: &m.value };
+        let obj = Obj {
+            members,
+            ptr,
+            node: &m.value,
+        };
         let Some(type_node) = obj.get("Type") else {
             self.required(&obj, &["Type"]);
             return None;
@@ -358,7 +521,10 @@ impl Lowerer<'_> {
         let Some(types) = Types::of(type_name) else {
             let mut d = Diagnostic::new(
                 Code::SchemaValidationFailed,
-                format!("Field 'Type' must be one of [Task, Pass, Choice, Wait, Succeed, Fail, Parallel, Map], not {}", describe(type_node)),
+                format!(
+                    "Field 'Type' must be one of [Task, Pass, Choice, Wait, Succeed, Fail, Parallel, Map], not {}",
+                    describe(type_node)
+                ),
                 obj.child("Type"),
                 Some(type_node.span),
             );
@@ -370,8 +536,16 @@ impl Lowerer<'_> {
         };
 
         let declared = self.query_language(&obj);
-        if self.machine_ql == QueryLanguage::Jsonata && declared.as_ref().is_some_and(|d| d.value == QueryLanguage::JsonPath) {
-            self.error("'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine", obj.ptr.clone(), &m.value);
+        if self.machine_ql == QueryLanguage::Jsonata
+            && declared
+                .as_ref()
+                .is_some_and(|d| d.value == QueryLanguage::JsonPath)
+        {
+            self.error(
+                "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
+                obj.ptr.clone(),
+                &m.value,
+            );
         }
         let ql = declared.as_ref().map_or(self.machine_ql, |d| d.value);
         self.state_fields(&obj, type_name, types, ql);
@@ -381,8 +555,16 @@ impl Lowerer<'_> {
         let end = self.boolean(&obj, "End");
         if flow {
             match (&next, end.as_ref().map(|e| e.value)) {
-                (Some(_), Some(true)) => self.error("Fields 'Next' and 'End' are mutually exclusive", obj.ptr.clone(), &m.value),
-                (None, None | Some(false)) => self.error("One of 'Next' or 'End' is required", obj.ptr.clone(), &m.value),
+                (Some(_), Some(true)) => self.error(
+                    "Fields 'Next' and 'End' are mutually exclusive",
+                    obj.ptr.clone(),
+                    &m.value,
+                ),
+                (None, None | Some(false)) => self.error(
+                    "One of 'Next' or 'End' is required",
+                    obj.ptr.clone(),
+                    &m.value,
+                ),
                 _ => {}
             }
         }
@@ -434,16 +616,33 @@ impl Lowerer<'_> {
             let ptr = obj.ptr.clone();
             match fields::state_field(&m.key) {
                 None => {
-                    let candidates = fields::STATE_FIELDS.iter().filter(|f| f.types.contains(types)).map(|f| f.name);
-                    let mut d = Diagnostic::new(Code::SchemaValidationFailed, format!("Field '{}' is not supported", m.key), ptr, Some(m.key_span));
+                    let candidates = fields::STATE_FIELDS
+                        .iter()
+                        .filter(|f| f.types.contains(types))
+                        .map(|f| f.name);
+                    let mut d = Diagnostic::new(
+                        Code::SchemaValidationFailed,
+                        format!("Field '{}' is not supported", m.key),
+                        ptr,
+                        Some(m.key_span),
+                    );
                     if let Some(s) = did_you_mean(&m.key, candidates) {
                         d = d.with_help(format!("did you mean '{s}'?"));
                     }
                     self.diags.push(d);
                 }
                 Some(f) if !f.types.contains(types) => {
-                    let d = Diagnostic::new(Code::SchemaValidationFailed, format!("Field '{}' is not supported", m.key), ptr, Some(m.key_span))
-                        .with_help(format!("'{}' is a field of {} states, not of {type_name} states", m.key, f.types.names().join("/")));
+                    let d = Diagnostic::new(
+                        Code::SchemaValidationFailed,
+                        format!("Field '{}' is not supported", m.key),
+                        ptr,
+                        Some(m.key_span),
+                    )
+                    .with_help(format!(
+                        "'{}' is a field of {} states, not of {type_name} states",
+                        m.key,
+                        f.types.names().join("/")
+                    ));
                     self.diags.push(d);
                 }
                 Some(f) if f.language.is_some_and(|l| l != ql) => {
@@ -493,12 +692,23 @@ impl Lowerer<'_> {
     }
 
     fn wait(&mut self, obj: &Obj<'_>, ql: QueryLanguage) -> Wait {
-        let present: Vec<&str> = ["Seconds", "SecondsPath", "Timestamp", "TimestampPath"].into_iter().filter(|k| obj.has(k)).collect();
+        let present: Vec<&str> = ["Seconds", "SecondsPath", "Timestamp", "TimestampPath"]
+            .into_iter()
+            .filter(|k| obj.has(k))
+            .collect();
         if present.len() != 1 {
             let msg = if present.is_empty() {
-                "One of 'Seconds', 'SecondsPath', 'Timestamp' or 'TimestampPath' is required".to_owned()
+                "One of 'Seconds', 'SecondsPath', 'Timestamp' or 'TimestampPath' is required"
+                    .to_owned()
             } else {
-                format!("Fields {} are mutually exclusive", present.iter().map(|p| format!("'{p}'")).collect::<Vec<_>>().join(", "))
+                format!(
+                    "Fields {} are mutually exclusive",
+                    present
+                        .iter()
+                        .map(|p| format!("'{p}'"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             };
             self.error(msg, obj.ptr.clone(), obj.node);
         }
@@ -520,10 +730,19 @@ impl Lowerer<'_> {
                 }
             }
         }
-        Choice { choices, default: self.non_empty_string(obj, "Default") }
+        Choice {
+            choices,
+            default: self.non_empty_string(obj, "Default"),
+        }
     }
 
-    fn rule(&mut self, node: &Node, ptr: Pointer, ql: QueryLanguage, top: bool) -> Option<ChoiceRule> {
+    fn rule(
+        &mut self,
+        node: &Node,
+        ptr: Pointer,
+        ql: QueryLanguage,
+        top: bool,
+    ) -> Option<ChoiceRule> {
         if self.rule_depth >= MAX_CHOICE_NESTING {
             self.diags.push(Diagnostic::new(
                 Code::TooDeeplyNested,
@@ -539,9 +758,19 @@ impl Lowerer<'_> {
         rule
     }
 
-    fn rule_inner(&mut self, node: &Node, ptr: Pointer, ql: QueryLanguage, top: bool) -> Option<ChoiceRule> {
+    fn rule_inner(
+        &mut self,
+        node: &Node,
+        ptr: Pointer,
+        ql: QueryLanguage,
+        top: bool,
+    ) -> Option<ChoiceRule> {
         let Some(members) = node.as_object() else {
-            self.error(format!("A Choice rule must be an object, not {}", node.type_name()), ptr, node);
+            self.error(
+                format!("A Choice rule must be an object, not {}", node.type_name()),
+                ptr,
+                node,
+            );
             return None;
         };
         let obj = Obj { members, ptr, node };
@@ -558,15 +787,37 @@ impl Lowerer<'_> {
         for m in obj.members {
             if !allowed.contains(&m.key.as_str()) {
                 let (msg, help) = if !top && fields::RULE_FIELDS.contains(&m.key.as_str()) {
-                    (format!("Field '{}' is not supported in a nested Choice rule", m.key), Some("only the rules directly in 'Choices' name a 'Next' state".to_owned()))
-                } else if ql == QueryLanguage::Jsonata && (m.key == "Variable" || Operator::from_name(&m.key).is_some() || ["And", "Or", "Not"].contains(&m.key.as_str())) {
-                    (format!("The QueryLanguage is set to 'JSONata', but field '{}' is only supported for the 'JSONPath' QueryLanguage", m.key), None)
+                    (
+                        format!("Field '{}' is not supported in a nested Choice rule", m.key),
+                        Some("only the rules directly in 'Choices' name a 'Next' state".to_owned()),
+                    )
+                } else if ql == QueryLanguage::Jsonata
+                    && (m.key == "Variable"
+                        || Operator::from_name(&m.key).is_some()
+                        || ["And", "Or", "Not"].contains(&m.key.as_str()))
+                {
+                    (
+                        format!(
+                            "The QueryLanguage is set to 'JSONata', but field '{}' is only supported for the 'JSONPath' QueryLanguage",
+                            m.key
+                        ),
+                        None,
+                    )
                 } else if ql == QueryLanguage::JsonPath && m.key == "Condition" {
                     ("The QueryLanguage is set to 'JSONPath', but field 'Condition' is only supported for the 'JSONata' QueryLanguage".to_owned(), None)
                 } else {
-                    (format!("Field '{}' is not supported", m.key), did_you_mean(&m.key, allowed.iter().copied()).map(|s| format!("did you mean '{s}'?")))
+                    (
+                        format!("Field '{}' is not supported", m.key),
+                        did_you_mean(&m.key, allowed.iter().copied())
+                            .map(|s| format!("did you mean '{s}'?")),
+                    )
                 };
-                let mut d = Diagnostic::new(Code::SchemaValidationFailed, msg, obj.ptr.clone(), Some(m.key_span));
+                let mut d = Diagnostic::new(
+                    Code::SchemaValidationFailed,
+                    msg,
+                    obj.ptr.clone(),
+                    Some(m.key_span),
+                );
                 if let Some(h) = help {
                     d = d.with_help(h);
                 }
@@ -576,9 +827,19 @@ impl Lowerer<'_> {
         let condition = if ql == QueryLanguage::Jsonata {
             self.required(&obj, &["Condition"]);
             match self.node(&obj, "Condition") {
-                Some(c) if c.value.as_bool().is_some() || c.value.as_str().is_some_and(|s| jsonata_text(s).is_some()) => Condition::Jsonata(c),
+                Some(c)
+                    if c.value.as_bool().is_some()
+                        || c.value.as_str().is_some_and(|s| jsonata_text(s).is_some()) =>
+                {
+                    Condition::Jsonata(c)
+                }
                 Some(c) => {
-                    self.diags.push(Diagnostic::new(Code::SchemaValidationFailed, "Field 'Condition' must be a boolean or a JSONata expression", c.pointer.clone(), Some(c.span)));
+                    self.diags.push(Diagnostic::new(
+                        Code::SchemaValidationFailed,
+                        "Field 'Condition' must be a boolean or a JSONata expression",
+                        c.pointer.clone(),
+                        Some(c.span),
+                    ));
                     Condition::Invalid
                 }
                 None => Condition::Invalid,
@@ -590,8 +851,16 @@ impl Lowerer<'_> {
             self.required(&obj, &["Next"]);
         }
         Some(ChoiceRule {
-            next: if top { self.non_empty_string(&obj, "Next") } else { None },
-            assign: if top { self.object_node(&obj, "Assign", false) } else { None },
+            next: if top {
+                self.non_empty_string(&obj, "Next")
+            } else {
+                None
+            },
+            assign: if top {
+                self.object_node(&obj, "Assign", false)
+            } else {
+                None
+            },
             output: if top { self.node(&obj, "Output") } else { None },
             comment: self.string(&obj, "Comment"),
             condition,
@@ -604,13 +873,23 @@ impl Lowerer<'_> {
         let tests: Vec<&Member> = obj
             .members
             .iter()
-            .filter(|m| ["And", "Or", "Not"].contains(&m.key.as_str()) || Operator::from_name(&m.key).is_some())
+            .filter(|m| {
+                ["And", "Or", "Not"].contains(&m.key.as_str())
+                    || Operator::from_name(&m.key).is_some()
+            })
             .collect();
         if tests.len() != 1 {
             let msg = if tests.is_empty() {
                 "A Choice rule needs a comparison operator (with 'Variable') or 'And', 'Or' or 'Not'".to_owned()
             } else {
-                format!("Each Choice Rule can only have one comparison operator, found {}", tests.iter().map(|m| m.key.as_str()).collect::<Vec<_>>().join(", "))
+                format!(
+                    "Each Choice Rule can only have one comparison operator, found {}",
+                    tests
+                        .iter()
+                        .map(|m| m.key.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             };
             self.error(msg, obj.ptr.clone(), obj.node);
             return Condition::Invalid;
@@ -627,16 +906,32 @@ impl Lowerer<'_> {
                             rules.extend(self.rule(r, ptr.join(i), ql, false));
                         }
                     }
-                    None => self.error(format!("Field '{}' must be an array of Choice rules", test.key), ptr.clone(), &test.value),
+                    None => self.error(
+                        format!("Field '{}' must be an array of Choice rules", test.key),
+                        ptr.clone(),
+                        &test.value,
+                    ),
                 }
                 if obj.has("Variable") {
-                    self.error(format!("Field 'Variable' can not be used with '{}'", test.key), obj.ptr.clone(), obj.node);
+                    self.error(
+                        format!("Field 'Variable' can not be used with '{}'", test.key),
+                        obj.ptr.clone(),
+                        obj.node,
+                    );
                 }
-                if test.key == "And" { Condition::And(rules) } else { Condition::Or(rules) }
+                if test.key == "And" {
+                    Condition::And(rules)
+                } else {
+                    Condition::Or(rules)
+                }
             }
             "Not" => {
                 if obj.has("Variable") {
-                    self.error("Field 'Variable' can not be used with 'Not'", obj.ptr.clone(), obj.node);
+                    self.error(
+                        "Field 'Variable' can not be used with 'Not'",
+                        obj.ptr.clone(),
+                        obj.node,
+                    );
                 }
                 match self.rule(&test.value, ptr, ql, false) {
                     Some(r) => Condition::Not(Box::new(r)),
@@ -644,12 +939,22 @@ impl Lowerer<'_> {
                 }
             }
             name => {
-                let Some(operator) = Operator::from_name(name) else { return Condition::Invalid };
+                let Some(operator) = Operator::from_name(name) else {
+                    return Condition::Invalid;
+                };
                 self.required(obj, &["Variable"]);
-                let Some(variable) = self.string(obj, "Variable") else { return Condition::Invalid };
-                let operand = Spanned { value: test.value.clone(), span: test.value.span, pointer: ptr.clone() };
+                let Some(variable) = self.string(obj, "Variable") else {
+                    return Condition::Invalid;
+                };
+                let operand = Spanned {
+                    value: test.value.clone(),
+                    span: test.value.span,
+                    pointer: ptr.clone(),
+                };
                 let ok = match operator.operand() {
-                    OperandKind::String | OperandKind::Timestamp | OperandKind::Path => test.value.as_str().is_some(),
+                    OperandKind::String | OperandKind::Timestamp | OperandKind::Path => {
+                        test.value.as_str().is_some()
+                    }
                     OperandKind::Number => test.value.as_f64().is_some(),
                     OperandKind::Boolean => test.value.as_bool().is_some(),
                 };
@@ -661,12 +966,23 @@ impl Lowerer<'_> {
                         OperandKind::Number => "a number",
                         OperandKind::Boolean => "a boolean",
                     };
-                    self.error(format!("Field '{name}' must be {want}, not {}", test.value.type_name()), ptr, &test.value);
+                    self.error(
+                        format!(
+                            "Field '{name}' must be {want}, not {}",
+                            test.value.type_name()
+                        ),
+                        ptr,
+                        &test.value,
+                    );
                     return Condition::Invalid;
                 }
                 Condition::Compare {
                     variable,
-                    operator: Spanned { value: operator, span: test.key_span, pointer: operand.pointer.clone() },
+                    operator: Spanned {
+                        value: operator,
+                        span: test.key_span,
+                        pointer: operand.pointer.clone(),
+                    },
                     operand,
                 }
             }
@@ -679,8 +995,16 @@ impl Lowerer<'_> {
         if let Some((items, ptr)) = self.array_field(obj, "ErrorEquals", true) {
             for (i, n) in items.iter().enumerate() {
                 match n.as_str() {
-                    Some(s) => out.push(Spanned { value: s.to_owned(), span: n.span, pointer: ptr.join(i) }),
-                    None => self.error(format!("Error names must be strings, not {}", n.type_name()), ptr.join(i), n),
+                    Some(s) => out.push(Spanned {
+                        value: s.to_owned(),
+                        span: n.span,
+                        pointer: ptr.join(i),
+                    }),
+                    None => self.error(
+                        format!("Error names must be strings, not {}", n.type_name()),
+                        ptr.join(i),
+                        n,
+                    ),
                 }
             }
         }
@@ -692,9 +1016,17 @@ impl Lowerer<'_> {
         if let Some((items, ptr)) = self.array_field(obj, key, false) {
             for (i, n) in items.iter().enumerate() {
                 match n.as_object() {
-                    Some(members) => out.push(Obj { members, ptr: ptr.join(i), node: n }),
+                    Some(members) => out.push(Obj {
+                        members,
+                        ptr: ptr.join(i),
+                        node: n,
+                    }),
                     None if self.placeholder(n, &ptr.join(i), key) => {}
-                    None => self.error(format!("Entries of '{key}' must be objects, not {}", n.type_name()), ptr.join(i), n),
+                    None => self.error(
+                        format!("Entries of '{key}' must be objects, not {}", n.type_name()),
+                        ptr.join(i),
+                        n,
+                    ),
                 }
             }
         }
@@ -708,10 +1040,30 @@ impl Lowerer<'_> {
                 self.check_fields(&r, fields::RETRIER_FIELDS);
                 Retrier {
                     error_equals: self.error_equals(&r),
-                    interval_seconds: self.uint(&r, "IntervalSeconds", QueryLanguage::JsonPath, 1, MAX_SECONDS).and_then(literal),
-                    max_attempts: self.uint(&r, "MaxAttempts", QueryLanguage::JsonPath, 0, MAX_SECONDS).and_then(literal),
-                    backoff_rate: self.number(&r, "BackoffRate", QueryLanguage::JsonPath, 1.0, f64::MAX).and_then(literal),
-                    max_delay_seconds: self.uint(&r, "MaxDelaySeconds", QueryLanguage::JsonPath, 1, MAX_SECONDS).and_then(literal),
+                    interval_seconds: self
+                        .uint(
+                            &r,
+                            "IntervalSeconds",
+                            QueryLanguage::JsonPath,
+                            1,
+                            MAX_SECONDS,
+                        )
+                        .and_then(literal),
+                    max_attempts: self
+                        .uint(&r, "MaxAttempts", QueryLanguage::JsonPath, 0, MAX_SECONDS)
+                        .and_then(literal),
+                    backoff_rate: self
+                        .number(&r, "BackoffRate", QueryLanguage::JsonPath, 1.0, f64::MAX)
+                        .and_then(literal),
+                    max_delay_seconds: self
+                        .uint(
+                            &r,
+                            "MaxDelaySeconds",
+                            QueryLanguage::JsonPath,
+                            1,
+                            MAX_SECONDS,
+                        )
+                        .and_then(literal),
                     jitter_strategy: self.one_of(&r, "JitterStrategy", &["FULL", "NONE"]),
                     comment: self.string(&r, "Comment"),
                     pointer: r.ptr.clone(),
@@ -767,7 +1119,10 @@ impl Lowerer<'_> {
         {
             self.error("Value cannot be empty", obj.child("Branches"), b);
         }
-        Parallel { branches, result: self.result_handling(obj, ql) }
+        Parallel {
+            branches,
+            result: self.result_handling(obj, ql),
+        }
     }
 
     fn map(&mut self, obj: &Obj<'_>, ql: QueryLanguage) -> Map {
@@ -783,26 +1138,39 @@ impl Lowerer<'_> {
                 None
             }
         };
-        let processor = processor_key.and_then(|key| self.obj_field(obj, key).map(|p| (key, p))).map(|(key, p)| {
-            self.check_fields(&p, fields::PROCESSOR_FIELDS);
-            self.required(&p, &["StartAt", "States"]);
-            let mut mode = ProcessorMode::Inline;
-            let mut execution_type = None;
-            if let Some(cfg) = self.obj_field(&p, "ProcessorConfig") {
-                self.check_fields(&cfg, fields::PROCESSOR_CONFIG_FIELDS);
-                if self.one_of(&cfg, "Mode", &["INLINE", "DISTRIBUTED"]).is_some_and(|m| m.value == "DISTRIBUTED") {
-                    mode = ProcessorMode::Distributed;
+        let processor = processor_key
+            .and_then(|key| self.obj_field(obj, key).map(|p| (key, p)))
+            .map(|(key, p)| {
+                self.check_fields(&p, fields::PROCESSOR_FIELDS);
+                self.required(&p, &["StartAt", "States"]);
+                let mut mode = ProcessorMode::Inline;
+                let mut execution_type = None;
+                if let Some(cfg) = self.obj_field(&p, "ProcessorConfig") {
+                    self.check_fields(&cfg, fields::PROCESSOR_CONFIG_FIELDS);
+                    if self
+                        .one_of(&cfg, "Mode", &["INLINE", "DISTRIBUTED"])
+                        .is_some_and(|m| m.value == "DISTRIBUTED")
+                    {
+                        mode = ProcessorMode::Distributed;
+                    }
+                    execution_type = self.one_of(&cfg, "ExecutionType", &["STANDARD", "EXPRESS"]);
+                    if mode == ProcessorMode::Distributed && execution_type.is_none() {
+                        self.required(&cfg, &["ExecutionType"]);
+                    }
                 }
-                execution_type = self.one_of(&cfg, "ExecutionType", &["STANDARD", "EXPRESS"]);
-                if mode == ProcessorMode::Distributed && execution_type.is_none() {
-                    self.required(&cfg, &["ExecutionType"]);
+                Processor {
+                    body: self.container(&p),
+                    legacy_iterator: key == "Iterator",
+                    mode,
+                    execution_type,
                 }
-            }
-            Processor { body: self.container(&p), legacy_iterator: key == "Iterator", mode, execution_type }
-        });
+            });
         for (a, b) in [
             ("MaxConcurrency", "MaxConcurrencyPath"),
-            ("ToleratedFailurePercentage", "ToleratedFailurePercentagePath"),
+            (
+                "ToleratedFailurePercentage",
+                "ToleratedFailurePercentagePath",
+            ),
             ("ToleratedFailureCount", "ToleratedFailureCountPath"),
             ("ItemSelector", "Parameters"),
         ] {
@@ -819,16 +1187,35 @@ impl Lowerer<'_> {
                     .into_iter()
                     .filter_map(|k| self.node(&c, k).map(|n| (k.to_owned(), n)))
                     .collect();
-                let csv_headers = self.array_field(&c, "CSVHeaders", false).map(|(items, ptr)| Spanned {
-                    value: items.iter().filter_map(|n| n.as_str().map(str::to_owned)).collect(),
-                    span: c.get("CSVHeaders").map_or_else(Default::default, |n| n.span),
-                    pointer: ptr,
-                });
+                let csv_headers = self
+                    .array_field(&c, "CSVHeaders", false)
+                    .map(|(items, ptr)| Spanned {
+                        value: items
+                            .iter()
+                            .filter_map(|n| n.as_str().map(str::to_owned))
+                            .collect(),
+                        span: c
+                            .get("CSVHeaders")
+                            .map_or_else(Default::default, |n| n.span),
+                        pointer: ptr,
+                    });
                 ReaderConfig {
-                    input_type: self.one_of(&c, "InputType", &["CSV", "JSON", "JSONL", "PARQUET", "MANIFEST"]),
-                    csv_header_location: self.one_of(&c, "CSVHeaderLocation", &["FIRST_ROW", "GIVEN"]),
+                    input_type: self.one_of(
+                        &c,
+                        "InputType",
+                        &["CSV", "JSON", "JSONL", "PARQUET", "MANIFEST"],
+                    ),
+                    csv_header_location: self.one_of(
+                        &c,
+                        "CSVHeaderLocation",
+                        &["FIRST_ROW", "GIVEN"],
+                    ),
                     csv_headers,
-                    csv_delimiter: self.one_of(&c, "CSVDelimiter", &["COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"]),
+                    csv_delimiter: self.one_of(
+                        &c,
+                        "CSVDelimiter",
+                        &["COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"],
+                    ),
                     max_items: self.uint(&c, "MaxItems", ql, 0, 100_000_000),
                     max_items_path: self.path(&c, "MaxItemsPath", false),
                     other,
@@ -836,7 +1223,9 @@ impl Lowerer<'_> {
             });
             ItemReader {
                 resource: self.non_empty_string(&r, "Resource"),
-                parameters: self.node(&r, "Parameters").or_else(|| self.node(&r, "Arguments")),
+                parameters: self
+                    .node(&r, "Parameters")
+                    .or_else(|| self.node(&r, "Arguments")),
                 reader_config,
                 pointer: r.ptr.clone(),
             }
@@ -865,7 +1254,9 @@ impl Lowerer<'_> {
             self.parameters_or_arguments(&w, ql);
             ResultWriter {
                 resource: self.non_empty_string(&w, "Resource"),
-                parameters: self.node(&w, "Parameters").or_else(|| self.node(&w, "Arguments")),
+                parameters: self
+                    .node(&w, "Parameters")
+                    .or_else(|| self.node(&w, "Arguments")),
                 writer_config: self.object_node(&w, "WriterConfig", false),
                 pointer: w.ptr.clone(),
             }
@@ -883,8 +1274,18 @@ impl Lowerer<'_> {
             result_writer,
             max_concurrency: self.uint(obj, "MaxConcurrency", ql, 0, MAX_SECONDS),
             max_concurrency_path: self.path(obj, "MaxConcurrencyPath", false),
-            tolerated_failure_percentage: self.number(obj, "ToleratedFailurePercentage", ql, 0.0, 100.0),
-            tolerated_failure_percentage_path: self.path(obj, "ToleratedFailurePercentagePath", false),
+            tolerated_failure_percentage: self.number(
+                obj,
+                "ToleratedFailurePercentage",
+                ql,
+                0.0,
+                100.0,
+            ),
+            tolerated_failure_percentage_path: self.path(
+                obj,
+                "ToleratedFailurePercentagePath",
+                false,
+            ),
             tolerated_failure_count: self.uint(obj, "ToleratedFailureCount", ql, 0, MAX_SECONDS),
             tolerated_failure_count_path: self.path(obj, "ToleratedFailureCountPath", false),
             label: self.string(obj, "Label"),

@@ -83,14 +83,24 @@ mod tests {
         let root = parse(text).ok().flatten().expect("parses");
         let members = root.as_object().expect("object");
         assert_eq!(members.len(), 2);
-        assert_eq!(&text[members[1].key_span.start..members[1].key_span.end], "\"a\"");
+        assert_eq!(
+            &text[members[1].key_span.start..members[1].key_span.end],
+            "\"a\""
+        );
         assert_eq!(members[0].value.value, Value::Number("1".into()));
     }
 
     #[test]
     fn rejects_json5_extensions() {
-        for bad in ["{'a': 1}", "{a: 1}", "[1,]", "// c\n{}", "{\"a\": .5}", "[0x1]"] {
-            let err = parse(bad).err().expect(bad);
+        for bad in [
+            "{'a': 1}",
+            "{a: 1}",
+            "[1,]",
+            "// c\n{}",
+            "{\"a\": .5}",
+            "[0x1]",
+        ] {
+            let err = parse(bad).expect_err(bad);
             assert_eq!(err.code, Code::InvalidJsonDescription, "{bad}");
         }
     }

@@ -20,7 +20,9 @@ pub fn substitute(node: &mut Node, values: &[(String, String)]) {
                 node.value = match v.as_str() {
                     "true" => Value::Bool(true),
                     "false" => Value::Bool(false),
-                    n if serde_json::from_str::<serde_json::Number>(n).is_ok() => Value::Number(n.to_owned()),
+                    n if serde_json::from_str::<serde_json::Number>(n).is_ok() => {
+                        Value::Number(n.to_owned())
+                    }
                     other => Value::String(other.to_owned()),
                 };
                 return;
@@ -35,7 +37,9 @@ pub fn substitute(node: &mut Node, values: &[(String, String)]) {
             }
         }
         Value::Array(items) => items.iter_mut().for_each(|n| substitute(n, values)),
-        Value::Object(members) => members.iter_mut().for_each(|m| substitute(&mut m.value, values)),
+        Value::Object(members) => members
+            .iter_mut()
+            .for_each(|m| substitute(&mut m.value, values)),
         _ => {}
     }
 }
@@ -74,11 +78,22 @@ mod tests {
 
     #[test]
     fn whole_placeholders_become_numbers() {
-        let mut n = parse(r#"{"T": "${T}", "R": "arn:${Region}:x", "B": "${Flag}"}"#, Syntax::Json).expect("parses");
+        let mut n = parse(
+            r#"{"T": "${T}", "R": "arn:${Region}:x", "B": "${Flag}"}"#,
+            Syntax::Json,
+        )
+        .expect("parses");
         let mut names = placeholders(&n);
         names.sort();
         assert_eq!(names, ["Flag", "Region", "T"]);
-        substitute(&mut n, &[("T".into(), "30".into()), ("Region".into(), "us-east-1".into()), ("Flag".into(), "true".into())]);
+        substitute(
+            &mut n,
+            &[
+                ("T".into(), "30".into()),
+                ("Region".into(), "us-east-1".into()),
+                ("Flag".into(), "true".into()),
+            ],
+        );
         assert_eq!(n.get("T").and_then(Node::as_integer), Some(30));
         assert_eq!(n.get("R").and_then(Node::as_str), Some("arn:us-east-1:x"));
         assert_eq!(n.get("B").and_then(Node::as_bool), Some(true));

@@ -37,26 +37,48 @@ pub(super) fn parse(text: &str) -> Result<Option<Node>, Diagnostic> {
     };
 
     for event in Parser::new_from_str(text) {
-        let (event, span) = event.map_err(|e| fail(&mut offsets, e.marker(), e.info().to_owned()))?;
-        let sp = Span::new(offsets.byte(span.start.index()), offsets.byte(span.end.index()));
+        let (event, span) =
+            event.map_err(|e| fail(&mut offsets, e.marker(), e.info().to_owned()))?;
+        let sp = Span::new(
+            offsets.byte(span.start.index()),
+            offsets.byte(span.end.index()),
+        );
         let done: Option<(Node, usize)> = match event {
             Event::DocumentStart(_) => {
                 documents += 1;
                 if documents > 1 {
-                    return Err(fail(&mut offsets, &span.start, "a definition file holds one YAML document".into()));
+                    return Err(fail(
+                        &mut offsets,
+                        &span.start,
+                        "a definition file holds one YAML document".into(),
+                    ));
                 }
                 None
             }
-            Event::Scalar(value, style, anchor, _) => {
-                Some((Node { value: scalar(&value, style), span: sp }, anchor))
-            }
+            Event::Scalar(value, style, anchor, _) => Some((
+                Node {
+                    value: scalar(&value, style),
+                    span: sp,
+                },
+                anchor,
+            )),
             Event::Alias(id) => match anchors.get(&id) {
                 Some(node) => {
                     nodes += count(node);
                     if nodes > MAX_NODES {
-                        return Err(fail(&mut offsets, &span.start, "aliases expand to too large a document".into()));
+                        return Err(fail(
+                            &mut offsets,
+                            &span.start,
+                            "aliases expand to too large a document".into(),
+                        ));
                     }
-                    Some((Node { value: node.value.clone(), span: sp }, 0))
+                    Some((
+                        Node {
+                            value: node.value.clone(),
+                            span: sp,
+                        },
+                        0,
+                    ))
                 }
                 None => return Err(fail(&mut offsets, &span.start, "unknown alias".into())),
             },
@@ -70,11 +92,17 @@ pub(super) fn parse(text: &str) -> Result<Option<Node>, Diagnostic> {
             }
             Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
                 Some(Frame::Seq(start, items, anchor)) => Some((
-                    Node { value: Value::Array(items), span: Span::new(start.start, sp.end.max(start.end)) },
+                    Node {
+                        value: Value::Array(items),
+                        span: Span::new(start.start, sp.end.max(start.end)),
+                    },
                     anchor,
                 )),
                 Some(Frame::Map(start, members, _, anchor)) => Some((
-                    Node { value: Value::Object(members), span: Span::new(start.start, sp.end.max(start.end)) },
+                    Node {
+                        value: Value::Object(members),
+                        span: Span::new(start.start, sp.end.max(start.end)),
+                    },
                     anchor,
                 )),
                 None => None,
@@ -82,7 +110,11 @@ pub(super) fn parse(text: &str) -> Result<Option<Node>, Diagnostic> {
             _ => None,
         };
         if stack.len() > MAX_DEPTH {
-            return Err(fail(&mut offsets, &span.start, format!("nesting deeper than {MAX_DEPTH} levels")));
+            return Err(fail(
+                &mut offsets,
+                &span.start,
+                format!("nesting deeper than {MAX_DEPTH} levels"),
+            ));
         }
         let Some((node, anchor)) = done else { continue };
         nodes += 1;
@@ -96,7 +128,11 @@ pub(super) fn parse(text: &str) -> Result<Option<Node>, Diagnostic> {
             None => root = Some(node),
             Some(Frame::Seq(_, items, _)) => items.push(node),
             Some(Frame::Map(_, members, key, _)) => match key.take() {
-                Some((key, key_span)) => members.push(Member { key, key_span, value: node }),
+                Some((key, key_span)) => members.push(Member {
+                    key,
+                    key_span,
+                    value: node,
+                }),
                 None => match node.value {
                     Value::String(s) => *key = Some((s, node.span)),
                     Value::Number(s) => *key = Some((s, node.span)),
@@ -157,7 +193,9 @@ fn scalar(text: &str, style: ScalarStyle) -> Value {
         return Value::Number(n.to_string());
     }
     let is_float = digits.bytes().any(|b| b.is_ascii_digit())
-        && digits.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
         && text.parse::<f64>().is_ok_and(f64::is_finite);
     if is_float {
         return Value::Number(text.trim_start_matches('+').to_owned());
@@ -175,7 +213,12 @@ struct Offsets<'a> {
 
 impl<'a> Offsets<'a> {
     fn new(text: &'a str) -> Self {
-        Offsets { text, ascii: text.is_ascii(), chars: 0, bytes: 0 }
+        Offsets {
+            text,
+            ascii: text.is_ascii(),
+            chars: 0,
+            bytes: 0,
+        }
     }
 
     fn byte(&mut self, char_index: usize) -> usize {
@@ -215,10 +258,22 @@ mod tests {
     #[test]
     fn core_schema_scalars() {
         assert_eq!(scalar("~", ScalarStyle::Plain), Value::Null);
-        assert_eq!(scalar("1.5", ScalarStyle::Plain), Value::Number("1.5".into()));
-        assert_eq!(scalar("1.5", ScalarStyle::SingleQuoted), Value::String("1.5".into()));
-        assert_eq!(scalar("yes", ScalarStyle::Plain), Value::String("yes".into()));
-        assert_eq!(scalar("$.a", ScalarStyle::Plain), Value::String("$.a".into()));
+        assert_eq!(
+            scalar("1.5", ScalarStyle::Plain),
+            Value::Number("1.5".into())
+        );
+        assert_eq!(
+            scalar("1.5", ScalarStyle::SingleQuoted),
+            Value::String("1.5".into())
+        );
+        assert_eq!(
+            scalar("yes", ScalarStyle::Plain),
+            Value::String("yes".into())
+        );
+        assert_eq!(
+            scalar("$.a", ScalarStyle::Plain),
+            Value::String("$.a".into())
+        );
     }
 
     #[test]
