@@ -274,7 +274,8 @@ impl Parser<'_> {
             }
             Some(b'-' | b'0'..=b'9' | b':') => self.indexes()?,
             _ => {
-                return self.err("expected a name, an index, '*', a slice or a filter inside '[ ]'");
+                return self
+                    .err("expected a name, an index, '*', a slice or a filter inside '[ ]'");
             }
         };
         self.skip_ws();
