@@ -91,6 +91,16 @@ impl Pointer {
         Pointer(format!("{}/{}", self.0, token))
     }
 
+    /// The last reference token, unescaped (the field name of `/States/A/Next` is `Next`).
+    pub fn last_token(&self) -> String {
+        self.0
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .replace("~1", "/")
+            .replace("~0", "~")
+    }
+
     /// The pointer text; the root is `/`.
     pub fn as_str(&self) -> &str {
         if self.0.is_empty() { "/" } else { &self.0 }
@@ -213,6 +223,7 @@ mod tests {
     fn pointer_escapes_tokens() {
         let p = Pointer::root().join("States").join("a/b~c");
         assert_eq!(p.as_str(), "/States/a~1b~0c");
+        assert_eq!(p.last_token(), "a/b~c");
         assert_eq!(Pointer::root().as_str(), "/");
     }
 

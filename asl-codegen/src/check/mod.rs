@@ -41,7 +41,7 @@ pub fn run(machine: &StateMachine, options: &CheckOptions, diags: &mut Vec<Diagn
     graph::check(machine, diags);
 }
 
-/// Every state of the machine, depth first, with the depth of its container.
+/// Every state of the machine: the top-level ones, then those of each branch and processor.
 pub(crate) fn all_states(machine: &StateMachine) -> Vec<&crate::model::State> {
     machine
         .containers()

@@ -167,14 +167,14 @@ fn choice_rule(rule: &ChoiceRule, diags: &mut Vec<Diagnostic>) {
 
 fn path_field(f: &PathField, rule: Rule, diags: &mut Vec<Diagnostic>) {
     if let Some(text) = &f.value {
-        let field = f
-            .pointer
-            .as_str()
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        path_text(text, &field, rule, &f.pointer, f.span, diags);
+        path_text(
+            text,
+            &f.pointer.last_token(),
+            rule,
+            &f.pointer,
+            f.span,
+            diags,
+        );
     }
 }
 
@@ -228,13 +228,7 @@ fn path_text(
 
 /// Fail ErrorPath/CausePath: a reference path or an intrinsic call.
 fn path_or_call(f: &Spanned<String>, diags: &mut Vec<Diagnostic>) {
-    let field = f
-        .pointer
-        .as_str()
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
+    let field = f.pointer.last_token();
     if f.value.starts_with('$') {
         path_text(&f.value, &field, Rule::Any, &f.pointer, f.span, diags);
     } else if let Err(e) = intrinsic::parse(&f.value) {

@@ -282,6 +282,32 @@ impl Lowerer<'_> {
         }
     }
 
+    /// What integer and number fields share: the field itself, or (`Err`) the answer when it
+    /// is a JSONata expression (accepted in JSONata states) or a whole placeholder (a warning).
+    #[allow(clippy::type_complexity)]
+    fn numeric_prelude<'a, T>(
+        &mut self,
+        obj: &Obj<'a>,
+        key: &str,
+        ql: QueryLanguage,
+    ) -> Option<Result<(&'a Node, Pointer), Option<Spanned<NumberOrExpr<T>>>>> {
+        let node = obj.get(key)?;
+        let ptr = obj.child(key);
+        if let Some(text) = node.as_str().and_then(jsonata_text)
+            && ql == QueryLanguage::Jsonata
+        {
+            return Some(Err(Some(Self::spanned(
+                NumberOrExpr::Jsonata(text.to_owned()),
+                node,
+                ptr,
+            ))));
+        }
+        if self.placeholder(node, &ptr, key) {
+            return Some(Err(None));
+        }
+        Some(Ok((node, ptr)))
+    }
+
     /// An integer field in `min..=max`; in JSONata states, a `{% … %}` string is accepted too.
     fn uint(
         &mut self,
@@ -291,20 +317,10 @@ impl Lowerer<'_> {
         min: u64,
         max: u64,
     ) -> Option<Spanned<NumberOrExpr<u64>>> {
-        let node = obj.get(key)?;
-        let ptr = obj.child(key);
-        if let Some(text) = node.as_str().and_then(jsonata_text)
-            && ql == QueryLanguage::Jsonata
-        {
-            return Some(Self::spanned(
-                NumberOrExpr::Jsonata(text.to_owned()),
-                node,
-                ptr,
-            ));
-        }
-        if self.placeholder(node, &ptr, key) {
-            return None;
-        }
+        let (node, ptr) = match self.numeric_prelude(obj, key, ql)? {
+            Ok(found) => found,
+            Err(expr) => return expr,
+        };
         match node.as_integer() {
             Some(n) if n >= 0 && (n as u64) >= min && (n as u64) <= max => {
                 Some(Self::spanned(NumberOrExpr::Literal(n as u64), node, ptr))
@@ -346,20 +362,10 @@ impl Lowerer<'_> {
         min: f64,
         max: f64,
     ) -> Option<Spanned<NumberOrExpr<f64>>> {
-        let node = obj.get(key)?;
-        let ptr = obj.child(key);
-        if let Some(text) = node.as_str().and_then(jsonata_text)
-            && ql == QueryLanguage::Jsonata
-        {
-            return Some(Self::spanned(
-                NumberOrExpr::Jsonata(text.to_owned()),
-                node,
-                ptr,
-            ));
-        }
-        if self.placeholder(node, &ptr, key) {
-            return None;
-        }
+        let (node, ptr) = match self.numeric_prelude(obj, key, ql)? {
+            Ok(found) => found,
+            Err(expr) => return expr,
+        };
         match node.as_f64() {
             Some(n) if n >= min && n <= max => {
                 Some(Self::spanned(NumberOrExpr::Literal(n), node, ptr))
