@@ -12,12 +12,29 @@
 //! assert!(Order::DEFINITION.states.iter().any(|s| s.name == "Charge card"));
 //! ```
 //!
-//! This release generates the checked definition's summary ([`Definition`]); the executable
-//! state machine comes next.
+//! The execution engine ([`engine::execute`]) runs a [`plan::Plan`]: the numbered states with
+//! their paths, payload templates and Choice rules pre-parsed, as the generator emits them.
 
+pub mod choice;
+pub mod data;
 mod definition;
+pub mod engine;
+pub mod error;
+pub mod history;
+pub mod plan;
+pub mod task;
+pub mod time;
 
 pub use definition::{Definition, QueryLanguage, StateInfo, StateType};
+pub use engine::{ExecutionConfig, Outcome, Status, execute};
+pub use error::Failure;
+pub use task::{BoxFuture, Dispatch, TaskContext};
+
+/// The crates generated code names, re-exported so it needs no dependencies of its own.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde_json;
+}
 
 #[cfg(feature = "macros")]
 pub use asl_macro::asl;

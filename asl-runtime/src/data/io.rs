@@ -1,0 +1,159 @@
+//! The JSONPath input/output pipeline: InputPath, ResultPath and OutputPath with their `null`
+//! meanings and AWS's errors.
+
+use serde_json::{Map, Value};
+
+use super::path::{Path, Root, Step};
+use super::template::Scope;
+use crate::error::{Failure, names};
+
+/// An InputPath or OutputPath.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Select {
+    /// Absent or `$`: the whole value.
+    All,
+    /// `null`: an empty object.
+    Nothing,
+    /// A path.
+    Path(Path),
+}
+
+/// A ResultPath.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Place {
+    /// Absent or `$`: the result replaces the input.
+    Replace,
+    /// `null`: the result is dropped and the input passes on.
+    Discard,
+    /// A path into the input where the result is written.
+    At(Path),
+}
+
+impl Select {
+    /// Applies InputPath/OutputPath to `value`. A path that finds nothing is `States.Runtime`.
+    pub fn apply(&self, value: Value, scope: &Scope<'_>) -> Result<Value, Failure> {
+        match self {
+            Select::All => Ok(value),
+            Select::Nothing => Ok(Value::Object(Map::new())),
+            Select::Path(p) => {
+                let found = match p.root() {
+                    Root::Input => p.select(&value),
+                    _ => scope.select(p),
+                };
+                found.ok_or_else(|| {
+                    Failure::runtime(format!(
+                        "Invalid path '{}' : No results for path: {}",
+                        p.text(),
+                        p.bracketed()
+                    ))
+                })
+            }
+        }
+    }
+}
+
+impl Place {
+    /// Places `result` into `input` as the ResultPath says.
+    pub fn apply(&self, mut input: Value, result: Value) -> Result<Value, Failure> {
+        match self {
+            Place::Replace => Ok(result),
+            Place::Discard => Ok(input),
+            Place::At(path) => {
+                if path.steps().is_empty() {
+                    return Ok(result);
+                }
+                let fail = |input: &Value| {
+                    Failure::in_state(
+                        names::RESULT_PATH_MATCH_FAILURE,
+                        format!(
+                            "Unable to apply ResultPath \"{}\" to input \"{}\"",
+                            path.text(),
+                            serde_json::to_string(input).unwrap_or_default()
+                        ),
+                    )
+                };
+                let snapshot_on_error = input.clone();
+                let mut slot = &mut input;
+                for step in path.steps() {
+                    slot = match step {
+                        Step::Name(n) => {
+                            if slot.is_null() {
+                                *slot = Value::Object(Map::new());
+                            }
+                            match slot {
+                                Value::Object(o) => o.entry(n.to_string()).or_insert(Value::Null),
+                                _ => return Err(fail(&snapshot_on_error)),
+                            }
+                        }
+                        Step::Index(i) => match slot {
+                            Value::Array(a) if *i >= 0 && (*i as usize) < a.len() => {
+                                &mut a[*i as usize]
+                            }
+                            _ => return Err(fail(&snapshot_on_error)),
+                        },
+                        _ => return Err(fail(&snapshot_on_error)),
+                    };
+                }
+                *slot = result;
+                Ok(input)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn at(steps: Vec<Step>, text: &str) -> Place {
+        Place::At(Path::new(Root::Input, steps, text))
+    }
+
+    #[test]
+    fn result_path_writes_into_nested_and_missing_objects() {
+        let place = at(
+            vec![Step::Name("a".into()), Step::Name("b".into())],
+            "$.a.b",
+        );
+        assert_eq!(
+            place.apply(json!({"x": 1}), json!(5)),
+            Ok(json!({"x": 1, "a": {"b": 5}}))
+        );
+        assert_eq!(
+            place.apply(json!({"a": {"c": 1}}), json!(5)),
+            Ok(json!({"a": {"c": 1, "b": 5}}))
+        );
+        assert_eq!(Place::Discard.apply(json!(1), json!(2)), Ok(json!(1)));
+        assert_eq!(Place::Replace.apply(json!(1), json!(2)), Ok(json!(2)));
+        let err = place
+            .apply(json!("text"), json!(5))
+            .expect_err("a string has no members");
+        assert_eq!(err.error, names::RESULT_PATH_MATCH_FAILURE);
+    }
+
+    #[test]
+    fn input_path_null_and_missing() {
+        let ctx = json!({});
+        let scope = Scope {
+            input: &ctx,
+            context: &ctx,
+            variables: None,
+        };
+        assert_eq!(
+            Select::Nothing.apply(json!({"a": 1}), &scope),
+            Ok(json!({}))
+        );
+        let p = Select::Path(Path::new(
+            Root::Input,
+            vec![Step::Name("nope".into())],
+            "$.nope",
+        ));
+        let err = p.apply(json!({}), &scope).expect_err("missing");
+        assert_eq!(err.error, names::RUNTIME);
+        assert_eq!(
+            err.cause.as_deref(),
+            Some("Invalid path '$.nope' : No results for path: $['nope']")
+        );
+    }
+}

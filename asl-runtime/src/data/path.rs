@@ -1,0 +1,304 @@
+//! Paths, pre-parsed by the generator. A definite path (names and indexes only) is a direct
+//! walk down the document; other paths collect every match into an array, as Jayway does.
+
+use serde_json::Value;
+
+/// What a path starts from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Root {
+    /// `$`: the value the field applies to.
+    Input,
+    /// `$$`: the context object.
+    Context,
+    /// `$name`: a workflow variable.
+    Variable(Box<str>),
+}
+
+/// One step of a path.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    /// `.name` / `['name']`.
+    Name(Box<str>),
+    /// `[i]`; negative counts from the end.
+    Index(i64),
+    /// `.*` / `[*]`.
+    Wildcard,
+    /// `['a','b']`.
+    Names(Box<[Box<str>]>),
+    /// `[0,2]`.
+    Indexes(Box<[i64]>),
+    /// `[start:end:step]`.
+    Slice(Option<i64>, Option<i64>, Option<i64>),
+    /// `..` followed by a step: that step applied to every descendant.
+    Descendant(Box<Step>),
+    /// `.length()`: the length of an array (or string).
+    Length,
+}
+
+/// A pre-parsed path.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Path {
+    root: Root,
+    steps: Box<[Step]>,
+    definite: bool,
+    text: Box<str>,
+}
+
+impl Path {
+    /// A path from its parts; `text` is the path as written (for error messages).
+    pub fn new(root: Root, steps: Vec<Step>, text: &str) -> Self {
+        let definite = steps
+            .iter()
+            .all(|s| matches!(s, Step::Name(_) | Step::Index(_) | Step::Length));
+        Path {
+            root,
+            steps: steps.into_boxed_slice(),
+            definite,
+            text: text.into(),
+        }
+    }
+
+    /// `$`.
+    pub fn root_input() -> Self {
+        Path::new(Root::Input, Vec::new(), "$")
+    }
+
+    /// The path as written.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// What it starts from.
+    pub fn root(&self) -> &Root {
+        &self.root
+    }
+
+    /// Its steps.
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// Whether it names at most one value.
+    pub fn is_definite(&self) -> bool {
+        self.definite
+    }
+
+    /// Whether it is `$` itself.
+    pub fn is_root(&self) -> bool {
+        self.steps.is_empty() && self.root == Root::Input
+    }
+
+    /// Applies the path to `doc` (which must be the value its root names). A definite path
+    /// gives the value it names (`None` when absent); any other gives the array of every
+    /// match (`None` when nothing matches, as Jayway reports "no results").
+    pub fn select(&self, doc: &Value) -> Option<Value> {
+        if self.definite {
+            return self.select_ref(doc).map(|v| v.into_owned());
+        }
+        let mut current: Vec<&Value> = vec![doc];
+        let mut computed: Vec<Value> = Vec::new();
+        for step in self.steps.iter() {
+            let mut next = Vec::new();
+            for v in &current {
+                apply(step, v, &mut next);
+            }
+            if let Step::Length = step {
+                computed = current.iter().filter_map(|v| length(v)).collect();
+                current = Vec::new();
+                continue;
+            }
+            current = next;
+        }
+        let mut out: Vec<Value> = current.into_iter().cloned().collect();
+        out.extend(computed);
+        Some(Value::Array(out))
+    }
+
+    /// Like [`select`](Self::select) for a definite path, borrowing when it can.
+    pub fn select_ref<'a>(&self, doc: &'a Value) -> Option<std::borrow::Cow<'a, Value>> {
+        let mut v = doc;
+        for (i, step) in self.steps.iter().enumerate() {
+            match step {
+                Step::Name(n) => v = v.as_object()?.get(&**n)?,
+                Step::Index(i) => v = index(v.as_array()?, *i)?,
+                Step::Length if i + 1 == self.steps.len() => {
+                    return length(v).map(std::borrow::Cow::Owned);
+                }
+                _ => {
+                    // Not definite: fall back to the general walk.
+                    return self.select(doc).map(std::borrow::Cow::Owned);
+                }
+            }
+        }
+        Some(std::borrow::Cow::Borrowed(v))
+    }
+
+    /// Jayway's rendering of the path in error messages: `$['a']['b'][0]`.
+    pub fn bracketed(&self) -> String {
+        let mut out = String::from(match &self.root {
+            Root::Input => "$",
+            Root::Context => "$$",
+            Root::Variable(_) => "$",
+        });
+        for s in self.steps.iter() {
+            match s {
+                Step::Name(n) => out.push_str(&format!("['{n}']")),
+                Step::Index(i) => out.push_str(&format!("[{i}]")),
+                Step::Wildcard => out.push_str("[*]"),
+                Step::Names(ns) => out.push_str(&format!(
+                    "[{}]",
+                    ns.iter()
+                        .map(|n| format!("'{n}'"))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                )),
+                Step::Indexes(is) => out.push_str(&format!(
+                    "[{}]",
+                    is.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+                )),
+                Step::Slice(a, b, _) => out.push_str(&format!(
+                    "[{}:{}]",
+                    a.map(|x| x.to_string()).unwrap_or_default(),
+                    b.map(|x| x.to_string()).unwrap_or_default()
+                )),
+                Step::Descendant(inner) => out.push_str(&format!(
+                    "..{}",
+                    Path::new(Root::Input, vec![(**inner).clone()], "")
+                        .bracketed()
+                        .trim_start_matches('$')
+                )),
+                Step::Length => out.push_str(".length()"),
+            }
+        }
+        out
+    }
+}
+
+fn index(items: &[Value], i: i64) -> Option<&Value> {
+    let i = if i < 0 { items.len() as i64 + i } else { i };
+    usize::try_from(i).ok().and_then(|i| items.get(i))
+}
+
+fn length(v: &Value) -> Option<Value> {
+    match v {
+        Value::Array(a) => Some(Value::from(a.len())),
+        Value::String(s) => Some(Value::from(s.chars().count())),
+        Value::Object(o) => Some(Value::from(o.len())),
+        _ => None,
+    }
+}
+
+fn apply<'a>(step: &Step, v: &'a Value, out: &mut Vec<&'a Value>) {
+    match step {
+        Step::Name(n) => out.extend(v.as_object().and_then(|o| o.get(&**n))),
+        Step::Index(i) => out.extend(v.as_array().and_then(|a| index(a, *i))),
+        Step::Wildcard => match v {
+            Value::Array(a) => out.extend(a.iter()),
+            Value::Object(o) => out.extend(o.values()),
+            _ => {}
+        },
+        Step::Names(ns) => {
+            if let Some(o) = v.as_object() {
+                out.extend(ns.iter().filter_map(|n| o.get(&**n)));
+            }
+        }
+        Step::Indexes(is) => {
+            if let Some(a) = v.as_array() {
+                out.extend(is.iter().filter_map(|i| index(a, *i)));
+            }
+        }
+        Step::Slice(start, end, step) => {
+            if let Some(a) = v.as_array() {
+                let len = a.len() as i64;
+                let norm = |x: i64| if x < 0 { (len + x).max(0) } else { x.min(len) };
+                let step = step.unwrap_or(1);
+                if step > 0 {
+                    let (s, e) = (norm(start.unwrap_or(0)), norm(end.unwrap_or(len)));
+                    let mut i = s;
+                    while i < e {
+                        out.push(&a[i as usize]);
+                        i += step;
+                    }
+                } else {
+                    let (s, e) = (
+                        start.map_or(len - 1, norm).min(len - 1),
+                        end.map_or(-1, norm),
+                    );
+                    let mut i = s;
+                    while i > e && i >= 0 {
+                        out.push(&a[i as usize]);
+                        i += step;
+                    }
+                }
+            }
+        }
+        Step::Descendant(inner) => {
+            let mut todo = vec![v];
+            while let Some(node) = todo.pop() {
+                apply(inner, node, out);
+                match node {
+                    Value::Array(a) => todo.extend(a.iter().rev()),
+                    Value::Object(o) => todo.extend(o.values().rev()),
+                    _ => {}
+                }
+            }
+        }
+        Step::Length => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn p(steps: Vec<Step>) -> Path {
+        Path::new(Root::Input, steps, "")
+    }
+
+    #[test]
+    fn definite_paths_walk_directly() {
+        let doc = json!({"a": {"b": [10, 20, 30]}});
+        let path = p(vec![
+            Step::Name("a".into()),
+            Step::Name("b".into()),
+            Step::Index(-1),
+        ]);
+        assert!(path.is_definite());
+        assert_eq!(path.select(&doc), Some(json!(30)));
+        assert_eq!(p(vec![Step::Name("x".into())]).select(&doc), None);
+        assert_eq!(
+            p(vec![
+                Step::Name("a".into()),
+                Step::Name("b".into()),
+                Step::Length
+            ])
+            .select(&doc),
+            Some(json!(3))
+        );
+    }
+
+    #[test]
+    fn indefinite_paths_gather_into_arrays() {
+        let doc = json!({"items": [{"v": 1}, {"v": 2}, {"w": 3}]});
+        let path = p(vec![
+            Step::Name("items".into()),
+            Step::Wildcard,
+            Step::Name("v".into()),
+        ]);
+        assert_eq!(path.select(&doc), Some(json!([1, 2])));
+        let slice = p(vec![
+            Step::Name("items".into()),
+            Step::Slice(Some(1), None, None),
+        ]);
+        assert_eq!(slice.select(&doc), Some(json!([{"v": 2}, {"w": 3}])));
+        let deep = p(vec![Step::Descendant(Box::new(Step::Name("v".into())))]);
+        assert_eq!(deep.select(&doc), Some(json!([1, 2])));
+    }
+
+    #[test]
+    fn bracketed_rendering() {
+        let path = p(vec![Step::Name("a".into()), Step::Index(0)]);
+        assert_eq!(path.bracketed(), "$['a'][0]");
+    }
+}

@@ -1,0 +1,139 @@
+//! Payload templates (`Parameters`, `ResultSelector`, `ItemSelector`, …): literal JSON with
+//! `"key.$"` members whose values are paths, pre-parsed by the generator.
+
+use serde_json::{Map, Value};
+
+use super::path::{Path, Root};
+use crate::error::{Failure, names};
+
+/// A payload template.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Template {
+    /// A literal value (a subtree with no `.$` keys).
+    Literal(Value),
+    /// An object whose members are templates (keys with `.$` already stripped).
+    Object(Vec<(Box<str>, Template)>),
+    /// An array of templates.
+    Array(Vec<Template>),
+    /// A `"key.$"` path: `field` is the key as written, for error messages.
+    Path {
+        /// The path.
+        path: Path,
+        /// The key as written (`value.$`).
+        field: Box<str>,
+    },
+}
+
+/// What paths in a template read.
+#[derive(Clone, Copy, Debug)]
+pub struct Scope<'a> {
+    /// The value `$` names.
+    pub input: &'a Value,
+    /// The context object `$$` names.
+    pub context: &'a Value,
+    /// Workflow variables, by name.
+    pub variables: Option<&'a Map<String, Value>>,
+}
+
+impl Scope<'_> {
+    /// Resolves a path against this scope.
+    pub fn select(&self, path: &Path) -> Option<Value> {
+        match path.root() {
+            Root::Input => path.select(self.input),
+            Root::Context => path.select(self.context),
+            Root::Variable(name) => path.select(self.variables?.get(&**name)?),
+        }
+    }
+}
+
+impl Template {
+    /// Builds the value. `error_name` is what a path that finds nothing raises
+    /// (`States.Runtime` in Pass states, `States.ParameterPathFailure` in Task states).
+    pub fn apply(&self, scope: &Scope<'_>, error_name: &str) -> Result<Value, Failure> {
+        match self {
+            Template::Literal(v) => Ok(v.clone()),
+            Template::Object(members) => {
+                let mut out = Map::with_capacity(members.len());
+                for (k, t) in members {
+                    out.insert(k.to_string(), t.apply(scope, error_name)?);
+                }
+                Ok(Value::Object(out))
+            }
+            Template::Array(items) => items.iter().map(|t| t.apply(scope, error_name)).collect::<Result<_, _>>().map(Value::Array),
+            Template::Path { path, field } => scope.select(path).ok_or_else(|| {
+                let doc = match path.root() {
+                    Root::Context => scope.context,
+                    _ => scope.input,
+                };
+                Failure::in_state(
+                    error_name,
+                    format!(
+                        "The JSONPath '{}' specified for the field '{field}' could not be found in the input '{}'",
+                        path.text(),
+                        serde_json::to_string(doc).unwrap_or_default()
+                    ),
+                )
+            }),
+        }
+    }
+}
+
+/// The error a Pass state's Parameters raise for a missing path.
+pub const PASS_PATH_ERROR: &str = names::RUNTIME;
+/// The error a Task state's Parameters raise for a missing path.
+pub const TASK_PATH_ERROR: &str = names::PARAMETER_PATH_FAILURE;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::path::Step;
+    use serde_json::json;
+
+    #[test]
+    fn builds_values_and_reports_missing_paths() {
+        let t = Template::Object(vec![
+            ("fixed".into(), Template::Literal(json!([1, 2]))),
+            (
+                "id".into(),
+                Template::Path {
+                    path: Path::new(Root::Input, vec![Step::Name("id".into())], "$.id"),
+                    field: "id.$".into(),
+                },
+            ),
+            (
+                "exec".into(),
+                Template::Path {
+                    path: Path::new(Root::Context, vec![Step::Name("Name".into())], "$$.Name"),
+                    field: "exec.$".into(),
+                },
+            ),
+        ]);
+        let input = json!({"id": 7});
+        let context = json!({"Name": "run-1"});
+        let scope = Scope {
+            input: &input,
+            context: &context,
+            variables: None,
+        };
+        assert_eq!(
+            t.apply(&scope, names::RUNTIME),
+            Ok(json!({"fixed": [1, 2], "id": 7, "exec": "run-1"}))
+        );
+        let empty = json!({});
+        let scope = Scope {
+            input: &empty,
+            context: &context,
+            variables: None,
+        };
+        let err = t
+            .apply(&scope, names::PARAMETER_PATH_FAILURE)
+            .expect_err("missing path");
+        assert_eq!(err.error, names::PARAMETER_PATH_FAILURE);
+        assert_eq!(
+            err.cause.as_deref(),
+            Some(
+                "The JSONPath '$.id' specified for the field 'id.$' could not be found in the input '{}'"
+            )
+        );
+    }
+}

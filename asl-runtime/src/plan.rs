@@ -1,0 +1,195 @@
+//! The plan of a state machine: what the generator emits for each definition. States are
+//! numbered; transitions are indexes; paths, templates and rules are pre-parsed.
+
+use serde_json::Value;
+
+use crate::choice::Rule;
+use crate::data::io::{Place, Select};
+use crate::data::path::Path;
+use crate::data::template::Template;
+
+/// A whole machine.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The states; transitions refer to them by index.
+    pub states: Vec<StatePlan>,
+    /// The index of `StartAt`.
+    pub start: usize,
+    /// The machine's `TimeoutSeconds`.
+    pub timeout_seconds: Option<u64>,
+}
+
+/// One state.
+#[derive(Clone, Debug)]
+pub struct StatePlan {
+    /// Its name.
+    pub name: Box<str>,
+    /// InputPath.
+    pub input_path: Select,
+    /// OutputPath.
+    pub output_path: Select,
+    /// Where it goes next; `None` ends the execution (End, Succeed, Fail, Choice).
+    pub next: Option<usize>,
+    /// The type-specific part.
+    pub kind: Kind,
+}
+
+/// What a state does.
+#[derive(Clone, Debug)]
+pub enum Kind {
+    /// Pass.
+    Pass {
+        /// Parameters.
+        parameters: Option<Template>,
+        /// Result.
+        result: Option<Value>,
+        /// ResultPath.
+        result_path: Place,
+    },
+    /// Task.
+    Task(Box<TaskPlan>),
+    /// Choice: rules in order with their targets, then the Default.
+    Choice {
+        /// `(rule, next)` pairs.
+        choices: Vec<(Rule, usize)>,
+        /// Default.
+        default: Option<usize>,
+    },
+    /// Wait.
+    Wait(WaitFor),
+    /// Succeed.
+    Succeed,
+    /// Fail.
+    Fail {
+        /// Error / ErrorPath.
+        error: Text,
+        /// Cause / CausePath.
+        cause: Text,
+    },
+}
+
+/// A Fail state's Error or Cause.
+#[derive(Clone, Debug)]
+pub enum Text {
+    /// Not given.
+    None,
+    /// A literal.
+    Literal(Box<str>),
+    /// ErrorPath / CausePath.
+    Path(Path),
+}
+
+/// How long a Wait waits.
+#[derive(Clone, Debug)]
+pub enum WaitFor {
+    /// Seconds.
+    Seconds(u64),
+    /// SecondsPath.
+    SecondsPath(Path),
+    /// Timestamp.
+    Timestamp(jiff::Timestamp),
+    /// TimestampPath.
+    TimestampPath(Path),
+}
+
+/// A number of seconds given literally or by a path.
+#[derive(Clone, Debug)]
+pub enum Seconds {
+    /// Literal.
+    Fixed(u64),
+    /// From the effective input.
+    Path(Path),
+}
+
+/// A Task state.
+#[derive(Clone, Debug)]
+pub struct TaskPlan {
+    /// Which handler runs it (an index into the machine's handler table).
+    pub handler: usize,
+    /// Resource.
+    pub resource: Box<str>,
+    /// Parameters.
+    pub parameters: Option<Template>,
+    /// ResultSelector.
+    pub result_selector: Option<Template>,
+    /// ResultPath.
+    pub result_path: Place,
+    /// Retry.
+    pub retry: Vec<Retrier>,
+    /// Catch.
+    pub catch: Vec<Catcher>,
+    /// TimeoutSeconds(Path).
+    pub timeout: Option<Seconds>,
+    /// HeartbeatSeconds(Path).
+    pub heartbeat: Option<Seconds>,
+    /// Credentials.
+    pub credentials: Option<Template>,
+}
+
+/// A Retrier.
+#[derive(Clone, Debug)]
+pub struct Retrier {
+    /// ErrorEquals.
+    pub error_equals: Vec<Box<str>>,
+    /// IntervalSeconds (default 1).
+    pub interval_seconds: u64,
+    /// MaxAttempts (default 3).
+    pub max_attempts: u64,
+    /// BackoffRate (default 2.0).
+    pub backoff_rate: f64,
+    /// MaxDelaySeconds.
+    pub max_delay_seconds: Option<u64>,
+    /// JitterStrategy FULL.
+    pub full_jitter: bool,
+}
+
+impl Retrier {
+    /// A retrier with AWS's defaults for everything but ErrorEquals.
+    pub fn new(error_equals: Vec<Box<str>>) -> Self {
+        Retrier {
+            error_equals,
+            interval_seconds: 1,
+            max_attempts: 3,
+            backoff_rate: 2.0,
+            max_delay_seconds: None,
+            full_jitter: false,
+        }
+    }
+
+    /// The wait before retry number `attempt` (1-based), before jitter.
+    pub fn delay(&self, attempt: u64) -> std::time::Duration {
+        let exp = i32::try_from(attempt.saturating_sub(1)).unwrap_or(i32::MAX);
+        let mut secs = self.interval_seconds as f64 * self.backoff_rate.powi(exp);
+        if let Some(max) = self.max_delay_seconds {
+            secs = secs.min(max as f64);
+        }
+        std::time::Duration::from_secs_f64(secs.clamp(0.0, 99_999_999.0))
+    }
+}
+
+/// A Catcher.
+#[derive(Clone, Debug)]
+pub struct Catcher {
+    /// ErrorEquals.
+    pub error_equals: Vec<Box<str>>,
+    /// Next.
+    pub next: usize,
+    /// ResultPath.
+    pub result_path: Place,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_is_capped() {
+        let mut r = Retrier::new(vec!["E".into()]);
+        r.interval_seconds = 2;
+        r.backoff_rate = 3.0;
+        assert_eq!(r.delay(1).as_secs(), 2);
+        assert_eq!(r.delay(3).as_secs(), 18);
+        r.max_delay_seconds = Some(10);
+        assert_eq!(r.delay(3).as_secs(), 10);
+    }
+}
