@@ -37,6 +37,8 @@ pub enum Code {
     TooDeeplyNested,
     /// A variable name or a scope rule is broken.
     InvalidVariable,
+    /// A valid definition uses something this release can not execute yet.
+    UnsupportedFeature,
 }
 
 impl Code {
@@ -56,6 +58,7 @@ impl Code {
             Code::InvalidLabelName => "INVALID_LABEL_NAME",
             Code::TooDeeplyNested => "TOO_DEEPLY_NESTED",
             Code::InvalidVariable => "SCHEMA_VALIDATION_FAILED",
+            Code::UnsupportedFeature => "UNSUPPORTED_FEATURE",
         }
     }
 }

@@ -26,6 +26,7 @@ pub mod diag;
 pub mod emit;
 pub mod lang;
 pub mod model;
+pub mod plan;
 pub mod source;
 
 pub use check::{CheckOptions, MachineType};

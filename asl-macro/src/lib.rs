@@ -226,7 +226,15 @@ fn expand(args: &Args) -> TokenStream2 {
         &args.substitutions,
     );
     let mut errors: Option<syn::Error> = None;
-    for d in checked.errors() {
+    let generated = match (checked.errors().next(), &checked.machine) {
+        (None, Some(machine)) => Some(emit::generate(machine, &text, &options)),
+        _ => None,
+    };
+    let not_yet = match &generated {
+        Some(Err(diags)) => diags.clone(),
+        _ => Vec::new(),
+    };
+    for d in checked.errors().chain(not_yet.iter()) {
         let e = syn::Error::new(span, d.render(&written, &text));
         match &mut errors {
             Some(all) => all.combine(e),
@@ -238,14 +246,14 @@ fn expand(args: &Args) -> TokenStream2 {
             const _: &str = ::core::include_str!(#p);
         )
     });
-    match (errors, &checked.machine) {
-        (None, Some(machine)) => emit::summary(machine, &text, &options),
+    match (errors, generated) {
+        (None, Some(Ok(tokens))) => tokens,
         (Some(e), _) => {
             let stub = emit::stub(&options);
             let e = e.to_compile_error();
             quote!(#e #stub #include)
         }
-        (None, None) => error_with_stub(span, format!("`{written}` holds no definition"), &options),
+        (None, _) => error_with_stub(span, format!("`{written}` holds no definition"), &options),
     }
 }
 

@@ -57,8 +57,9 @@ pub enum Test {
     Boolean(Operand),
     /// `Timestamp…`.
     Timestamp(Cmp, Operand),
-    /// `StringMatches`, the pattern pre-split at unescaped `*`.
-    Matches(Pattern),
+    /// `StringMatches`, the pattern pre-split at unescaped `*` (or why it is not a pattern:
+    /// evaluating it is then a runtime error, as on AWS).
+    Matches(Result<Pattern, String>),
     /// `IsNull`.
     IsNull(bool),
     /// `IsPresent`.
@@ -218,7 +219,8 @@ impl Test {
                     _ => false,
                 }
             }
-            Test::Matches(p) => v.as_str().is_some_and(|s| p.matches(s)),
+            Test::Matches(Ok(p)) => v.as_str().is_some_and(|s| p.matches(s)),
+            Test::Matches(Err(e)) => return Err(Failure::runtime(e.clone())),
             Test::IsNull(want) => v.is_null() == *want,
             Test::IsPresent(want) => *want,
             Test::IsNumeric(want) => v.is_number() == *want,

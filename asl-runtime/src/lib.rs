@@ -20,7 +20,9 @@ pub mod data;
 mod definition;
 pub mod engine;
 pub mod error;
+pub mod handler;
 pub mod history;
+mod machine;
 pub mod plan;
 pub mod task;
 pub mod time;
@@ -28,12 +30,34 @@ pub mod time;
 pub use definition::{Definition, QueryLanguage, StateInfo, StateType};
 pub use engine::{ExecutionConfig, Outcome, Status, execute};
 pub use error::Failure;
+pub use handler::{BoxHandler, Handler};
+pub use machine::Machine;
 pub use task::{BoxFuture, Dispatch, TaskContext};
 
 /// The crates generated code names, re-exported so it needs no dependencies of its own.
 #[doc(hidden)]
 pub mod __private {
     pub use serde_json;
+
+    /// A literal the generator wrote as JSON text (parsed once, when the plan is built).
+    pub fn literal(json: &str) -> serde_json::Value {
+        serde_json::from_str(json).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// A Wait timestamp the generator already checked.
+    pub fn timestamp(text: &str) -> jiff::Timestamp {
+        crate::time::parse_timestamp(text).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+    }
+
+    /// Never called: `build()` only compiles when every slot is filled.
+    pub fn unreachable_handler() -> crate::BoxHandler {
+        std::sync::Arc::new(|_, context: crate::TaskContext| {
+            Box::pin(std::future::ready(Err(crate::Failure::new(
+                crate::error::names::TASK_FAILED,
+                format!("no handler for Task state '{}'", context.state_name),
+            ))))
+        })
+    }
 }
 
 #[cfg(feature = "macros")]

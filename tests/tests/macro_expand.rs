@@ -1,7 +1,7 @@
 //! The `asl!` forms that must compile, and what they expand to.
 
 mod plain {
-    asl_runtime::asl!("../fixtures/fan-out.asl.json");
+    asl_runtime::asl!("../fixtures/names.asl.json");
 }
 
 mod options {
@@ -19,17 +19,17 @@ use asl_runtime::{QueryLanguage, StateType};
 
 #[test]
 fn default_name_comes_from_the_file() {
-    let d = plain::FanOut::DEFINITION;
-    assert_eq!(d.file, "../fixtures/fan-out.asl.json");
-    assert_eq!(d.start_at, "Per item");
-    assert_eq!(d.query_language, QueryLanguage::Jsonata);
+    let d = plain::Names::DEFINITION;
+    assert_eq!(d.file, "../fixtures/names.asl.json");
+    assert_eq!(d.start_at, "Say hello!");
+    assert_eq!(d.query_language, QueryLanguage::JsonPath);
     let names: Vec<&str> = d.states.iter().map(|s| s.name).collect();
-    assert_eq!(names, ["Per item", "Done", "Price"]);
-    let price = d.state("Price").expect("nested state listed");
-    assert_eq!(price.pointer, "/States/Per item/ItemProcessor/States/Price");
-    assert_eq!((price.line, price.column), (12, 11));
-    assert_eq!(price.state_type, StateType::Task);
-    assert!(price.terminal);
+    assert_eq!(names, ["Say hello!", "a b", "a-b", "type", "공격 훈련"]);
+    let hangul = d.state("공격 훈련").expect("listed");
+    assert_eq!(hangul.pointer, "/States/공격 훈련");
+    assert_eq!((hangul.line, hangul.column), (9, 5));
+    assert_eq!(hangul.state_type, StateType::Task);
+    assert!(hangul.terminal);
 }
 
 #[test]
@@ -46,5 +46,41 @@ fn options_form_with_yaml_and_substitutions() {
     assert_eq!(
         d.state("Send SMS").and_then(|s| s.resource),
         Some("arn:aws:states:::sns:publish")
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn names_that_are_not_identifiers_get_builder_methods() {
+    let machine = plain::Names::builder()
+        .say_hello(|v: serde_json::Value| async move {
+            Ok::<_, asl_runtime::Failure>(serde_json::json!({"hello": v}))
+        })
+        .a_b(|v: serde_json::Value| async move { Ok::<_, asl_runtime::Failure>(v) })
+        .a_b_2(|v: serde_json::Value| async move { Ok::<_, asl_runtime::Failure>(v) })
+        .type_(|v: serde_json::Value| async move { Ok::<_, asl_runtime::Failure>(v) })
+        .공격_훈련(|v: serde_json::Value| async move {
+            Ok::<_, asl_runtime::Failure>(serde_json::json!({"done": v}))
+        })
+        .build();
+    let outcome = machine.run(serde_json::json!(1)).await;
+    assert_eq!(
+        outcome.output,
+        Some(serde_json::json!({"done": {"v": {"hello": 1}}}))
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn substituted_placeholders_reach_the_plan() {
+    let machine = options::Notify::builder()
+        .send_sms(
+            |request: serde_json::Value| async move { Ok::<_, asl_runtime::Failure>(request) },
+        )
+        .build();
+    let outcome = machine.run(serde_json::json!({"greeting": "hi"})).await;
+    assert_eq!(
+        outcome.output,
+        Some(
+            serde_json::json!({"TopicArn": "arn:aws:sns:us-east-1:111111111111:customers", "Message": "hi"})
+        )
     );
 }

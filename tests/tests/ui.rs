@@ -12,6 +12,8 @@ fn ui() {
     let t = trybuild::TestCases::new();
     t.compile_fail("ui/*/*.rs");
     t.compile_fail("ui-macro/*.rs");
+    t.compile_fail("ui-handlers/missing_*.rs");
+    t.pass("ui-handlers/fallback_*.rs");
 }
 
 #[test]

@@ -4,6 +4,8 @@
 //! constant). Generated code names the runtime through a configurable path (default
 //! `::asl_runtime`) so a facade crate can re-export it.
 
+pub mod machine;
+
 use proc_macro2::{Ident, Span as TokenSpan, TokenStream};
 use quote::quote;
 
@@ -44,6 +46,19 @@ pub fn type_name_for_file(file: &str) -> String {
         out.insert_str(0, "Workflow");
     }
     out
+}
+
+/// Everything for a checked machine: the summary type, its plan and its handler builder; or
+/// the diagnostics for what it uses that can not run yet.
+pub fn generate(
+    machine: &StateMachine,
+    text: &str,
+    options: &EmitOptions,
+) -> Result<TokenStream, Vec<crate::Diagnostic>> {
+    let plan = crate::plan::plan(machine)?;
+    let summary = summary(machine, text, options);
+    let runnable = machine::machine(machine, &plan, options);
+    Ok(quote!(#summary #runnable))
 }
 
 /// The summary type for a checked machine read from `text`.

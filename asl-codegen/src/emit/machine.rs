@@ -1,0 +1,518 @@
+//! Tokens for the executable machine: the plan (built once per process, from structures the
+//! generator already parsed) and a builder that takes one handler per Task state, checked by
+//! the compiler.
+
+use proc_macro2::{Ident, Literal, Span as TokenSpan, TokenStream};
+use quote::{format_ident, quote};
+
+use super::EmitOptions;
+use crate::lang::jsonpath::{self, Root, Selector};
+use crate::model::{
+    ChoiceRule, Condition, NumberOrExpr, OperandKind, Operator, PathField, Spanned, State,
+    StateKind,
+};
+use crate::plan::MachinePlan;
+use crate::source::{Node, Value};
+
+struct Emitter<'a, 'm> {
+    rt: &'a TokenStream,
+    plan: &'a MachinePlan<'m>,
+}
+
+impl Emitter<'_, '_> {
+    fn path(&self, text: &str) -> TokenStream {
+        let rt = self.rt;
+        // The checks accepted this path; if it somehow did not parse, `$` is the safe reading.
+        let Ok(p) = jsonpath::parse(text) else {
+            return quote!(#rt::data::path::Path::root_input());
+        };
+        let root = match &p.root {
+            Root::Input => quote!(#rt::data::path::Root::Input),
+            Root::Context => quote!(#rt::data::path::Root::Context),
+            Root::Variable(v) => quote!(#rt::data::path::Root::Variable(#v.into())),
+        };
+        let steps = p.steps.iter().map(|s| {
+            let step = self.selector(&s.selector);
+            if s.deep {
+                quote!(#rt::data::path::Step::Descendant(::std::boxed::Box::new(#step)))
+            } else {
+                step
+            }
+        });
+        quote!(#rt::data::path::Path::new(#root, ::std::vec![#(#steps),*], #text))
+    }
+
+    fn selector(&self, s: &Selector) -> TokenStream {
+        let rt = self.rt;
+        let opt = |x: &Option<i64>| match x {
+            Some(v) => quote!(::core::option::Option::Some(#v)),
+            None => quote!(::core::option::Option::None),
+        };
+        match s {
+            Selector::Name(n) => quote!(#rt::data::path::Step::Name(#n.into())),
+            Selector::Index(i) => quote!(#rt::data::path::Step::Index(#i)),
+            Selector::Wildcard => quote!(#rt::data::path::Step::Wildcard),
+            Selector::Names(ns) => {
+                quote!(#rt::data::path::Step::Names(::std::vec![#(#ns.into()),*].into()))
+            }
+            Selector::Indexes(is) => {
+                quote!(#rt::data::path::Step::Indexes(::std::vec![#(#is),*].into()))
+            }
+            Selector::Slice(a, b, c) => {
+                let (a, b, c) = (opt(a), opt(b), opt(c));
+                quote!(#rt::data::path::Step::Slice(#a, #b, #c))
+            }
+            // Filters are evaluated from issue 4 on; `plan` refuses them before emit runs.
+            Selector::Filter(_) | Selector::Function(_) => quote!(#rt::data::path::Step::Length),
+        }
+    }
+
+    fn select(&self, f: &Option<PathField>) -> TokenStream {
+        let rt = self.rt;
+        match f {
+            None => quote!(#rt::data::io::Select::All),
+            Some(Spanned { value: None, .. }) => quote!(#rt::data::io::Select::Nothing),
+            Some(Spanned { value: Some(p), .. }) if p == "$" => quote!(#rt::data::io::Select::All),
+            Some(Spanned { value: Some(p), .. }) => {
+                let p = self.path(p);
+                quote!(#rt::data::io::Select::Path(#p))
+            }
+        }
+    }
+
+    fn place(&self, f: &Option<PathField>) -> TokenStream {
+        let rt = self.rt;
+        match f {
+            None => quote!(#rt::data::io::Place::Replace),
+            Some(Spanned { value: None, .. }) => quote!(#rt::data::io::Place::Discard),
+            Some(Spanned { value: Some(p), .. }) if p == "$" => {
+                quote!(#rt::data::io::Place::Replace)
+            }
+            Some(Spanned { value: Some(p), .. }) => {
+                let p = self.path(p);
+                quote!(#rt::data::io::Place::At(#p))
+            }
+        }
+    }
+
+    fn literal(&self, node: &Node) -> TokenStream {
+        let rt = self.rt;
+        let text = serde_json::to_string(&node.to_json()).unwrap_or_else(|_| "null".to_owned());
+        quote!(#rt::__private::literal(#text))
+    }
+
+    fn template(&self, node: &Node) -> TokenStream {
+        let rt = self.rt;
+        if !has_dynamic(node) {
+            let lit = self.literal(node);
+            return quote!(#rt::data::template::Template::Literal(#lit));
+        }
+        match &node.value {
+            Value::Object(members) => {
+                let members = members.iter().map(|m| match (m.key.strip_suffix(".$"), m.value.as_str()) {
+                    (Some(key), Some(path)) => {
+                        let field = &m.key;
+                        let p = self.path(path);
+                        quote!((#key.into(), #rt::data::template::Template::Path { path: #p, field: #field.into() }))
+                    }
+                    _ => {
+                        let key = &m.key;
+                        let t = self.template(&m.value);
+                        quote!((#key.into(), #t))
+                    }
+                });
+                quote!(#rt::data::template::Template::Object(::std::vec![#(#members),*]))
+            }
+            Value::Array(items) => {
+                let items = items.iter().map(|i| self.template(i));
+                quote!(#rt::data::template::Template::Array(::std::vec![#(#items),*]))
+            }
+            _ => {
+                let lit = self.literal(node);
+                quote!(#rt::data::template::Template::Literal(#lit))
+            }
+        }
+    }
+
+    fn opt_template(&self, t: &Option<Spanned<Node>>) -> TokenStream {
+        match t {
+            Some(t) => {
+                let t = self.template(&t.value);
+                quote!(::core::option::Option::Some(#t))
+            }
+            None => quote!(::core::option::Option::None),
+        }
+    }
+
+    fn target(&self, name: &str) -> usize {
+        self.plan.index.get(name).copied().unwrap_or_default()
+    }
+
+    fn rule(&self, r: &ChoiceRule) -> TokenStream {
+        let rt = self.rt;
+        let c = quote!(#rt::choice);
+        match &r.condition {
+            Condition::And(rules) => {
+                let rules = rules.iter().map(|r| self.rule(r));
+                quote!(#c::Rule::And(::std::vec![#(#rules),*]))
+            }
+            Condition::Or(rules) => {
+                let rules = rules.iter().map(|r| self.rule(r));
+                quote!(#c::Rule::Or(::std::vec![#(#rules),*]))
+            }
+            Condition::Not(r) => {
+                let r = self.rule(r);
+                quote!(#c::Rule::Not(::std::boxed::Box::new(#r)))
+            }
+            Condition::Compare {
+                variable,
+                operator,
+                operand,
+            } => {
+                let var = self.path(&variable.value);
+                let op = operator.value;
+                let operand_tokens = if op.operand() == OperandKind::Path {
+                    let p = self.path(operand.value.as_str().unwrap_or("$"));
+                    quote!(#c::Operand::Path(#p))
+                } else {
+                    let lit = self.literal(&operand.value);
+                    quote!(#c::Operand::Literal(#lit))
+                };
+                let name = op.as_str();
+                let cmp = if name.contains("LessThanEquals") {
+                    quote!(#c::Cmp::Le)
+                } else if name.contains("GreaterThanEquals") {
+                    quote!(#c::Cmp::Ge)
+                } else if name.contains("LessThan") {
+                    quote!(#c::Cmp::Lt)
+                } else if name.contains("GreaterThan") {
+                    quote!(#c::Cmp::Gt)
+                } else {
+                    quote!(#c::Cmp::Eq)
+                };
+                let flag = operand.value.as_bool().unwrap_or(true);
+                let test = match op {
+                    Operator::StringMatches => {
+                        let pattern = operand.value.as_str().unwrap_or_default();
+                        quote!(#c::Test::Matches(#c::Pattern::parse(#pattern)))
+                    }
+                    Operator::IsNull => quote!(#c::Test::IsNull(#flag)),
+                    Operator::IsPresent => quote!(#c::Test::IsPresent(#flag)),
+                    Operator::IsNumeric => quote!(#c::Test::IsNumeric(#flag)),
+                    Operator::IsString => quote!(#c::Test::IsString(#flag)),
+                    Operator::IsBoolean => quote!(#c::Test::IsBoolean(#flag)),
+                    Operator::IsTimestamp => quote!(#c::Test::IsTimestamp(#flag)),
+                    _ if name.starts_with("String") => {
+                        quote!(#c::Test::String(#cmp, #operand_tokens))
+                    }
+                    _ if name.starts_with("Numeric") => {
+                        quote!(#c::Test::Numeric(#cmp, #operand_tokens))
+                    }
+                    _ if name.starts_with("Boolean") => quote!(#c::Test::Boolean(#operand_tokens)),
+                    _ => quote!(#c::Test::Timestamp(#cmp, #operand_tokens)),
+                };
+                quote!(#c::Rule::Test(#var, #test))
+            }
+            Condition::Jsonata(_) | Condition::Invalid => quote!(#c::Rule::Or(::std::vec![])),
+        }
+    }
+
+    fn seconds(
+        &self,
+        fixed: &Option<Spanned<NumberOrExpr<u64>>>,
+        path: &Option<PathField>,
+    ) -> TokenStream {
+        let rt = self.rt;
+        match (fixed, path) {
+            (
+                Some(Spanned {
+                    value: NumberOrExpr::Literal(n),
+                    ..
+                }),
+                _,
+            ) => quote!(::core::option::Option::Some(#rt::plan::Seconds::Fixed(#n))),
+            (_, Some(Spanned { value: Some(p), .. })) => {
+                let p = self.path(p);
+                quote!(::core::option::Option::Some(#rt::plan::Seconds::Path(#p)))
+            }
+            _ => quote!(::core::option::Option::None),
+        }
+    }
+
+    fn state(&self, state: &State) -> TokenStream {
+        let rt = self.rt;
+        let name = &state.name;
+        let input_path = self.select(&state.input_path);
+        let output_path = self.select(&state.output_path);
+        let next = match &state.next {
+            Some(n) => {
+                let i = self.target(&n.value);
+                quote!(::core::option::Option::Some(#i))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let kind = match &state.kind {
+            StateKind::Pass(p) => {
+                let parameters = self.opt_template(&p.parameters);
+                let result = match &p.result {
+                    Some(r) => {
+                        let lit = self.literal(&r.value);
+                        quote!(::core::option::Option::Some(#lit))
+                    }
+                    None => quote!(::core::option::Option::None),
+                };
+                let result_path = self.place(&p.result_path);
+                quote!(#rt::plan::Kind::Pass { parameters: #parameters, result: #result, result_path: #result_path })
+            }
+            StateKind::Succeed => quote!(#rt::plan::Kind::Succeed),
+            StateKind::Fail(f) => {
+                let text = |lit: &Option<Spanned<String>>, path: &Option<Spanned<String>>| match (
+                    lit, path,
+                ) {
+                    (Some(l), _) => {
+                        let l = &l.value;
+                        quote!(#rt::plan::Text::Literal(#l.into()))
+                    }
+                    (_, Some(p)) => {
+                        let p = self.path(&p.value);
+                        quote!(#rt::plan::Text::Path(#p))
+                    }
+                    _ => quote!(#rt::plan::Text::None),
+                };
+                let error = text(&f.error, &f.error_path);
+                let cause = text(&f.cause, &f.cause_path);
+                quote!(#rt::plan::Kind::Fail { error: #error, cause: #cause })
+            }
+            StateKind::Choice(c) => {
+                let choices = c.choices.iter().map(|r| {
+                    let rule = self.rule(r);
+                    let next = r.next.as_ref().map_or(0, |n| self.target(&n.value));
+                    quote!((#rule, #next))
+                });
+                let default = match &c.default {
+                    Some(d) => {
+                        let i = self.target(&d.value);
+                        quote!(::core::option::Option::Some(#i))
+                    }
+                    None => quote!(::core::option::Option::None),
+                };
+                quote!(#rt::plan::Kind::Choice { choices: ::std::vec![#(#choices),*], default: #default })
+            }
+            StateKind::Wait(w) => {
+                let wait = match (&w.seconds, &w.seconds_path, &w.timestamp, &w.timestamp_path) {
+                    (
+                        Some(Spanned {
+                            value: NumberOrExpr::Literal(n),
+                            ..
+                        }),
+                        ..,
+                    ) => quote!(#rt::plan::WaitFor::Seconds(#n)),
+                    (_, Some(Spanned { value: Some(p), .. }), ..) => {
+                        let p = self.path(p);
+                        quote!(#rt::plan::WaitFor::SecondsPath(#p))
+                    }
+                    (_, _, Some(t), _) => {
+                        let t = &t.value;
+                        quote!(#rt::plan::WaitFor::Timestamp(#rt::__private::timestamp(#t)))
+                    }
+                    (_, _, _, Some(Spanned { value: Some(p), .. })) => {
+                        let p = self.path(p);
+                        quote!(#rt::plan::WaitFor::TimestampPath(#p))
+                    }
+                    _ => quote!(#rt::plan::WaitFor::Seconds(0)),
+                };
+                quote!(#rt::plan::Kind::Wait(#wait))
+            }
+            StateKind::Task(t) => {
+                let handler = self
+                    .plan
+                    .slots
+                    .iter()
+                    .position(|s| s.state.name == state.name)
+                    .unwrap_or_default();
+                let resource = t.resource.as_ref().map_or("", |r| r.value.as_str());
+                let parameters = self.opt_template(&t.result.parameters);
+                let result_selector = self.opt_template(&t.result.result_selector);
+                let credentials = self.opt_template(&t.credentials);
+                let result_path = self.place(&t.result.result_path);
+                let timeout = self.seconds(&t.timeout_seconds, &t.timeout_seconds_path);
+                let heartbeat = self.seconds(&t.heartbeat_seconds, &t.heartbeat_seconds_path);
+                let retry = t.result.retry.iter().map(|r| {
+                    let errors = r.error_equals.iter().map(|e| &e.value);
+                    let interval = r.interval_seconds.as_ref().map_or(1, |v| v.value);
+                    let attempts = r.max_attempts.as_ref().map_or(3, |v| v.value);
+                    let backoff = r.backoff_rate.as_ref().map_or(2.0, |v| v.value);
+                    let max_delay = match &r.max_delay_seconds {
+                        Some(m) => {
+                            let m = m.value;
+                            quote!(::core::option::Option::Some(#m))
+                        }
+                        None => quote!(::core::option::Option::None),
+                    };
+                    let full = r.jitter_strategy.as_ref().is_some_and(|j| j.value == "FULL");
+                    quote!(#rt::plan::Retrier {
+                        error_equals: ::std::vec![#(#errors.into()),*],
+                        interval_seconds: #interval, max_attempts: #attempts, backoff_rate: #backoff,
+                        max_delay_seconds: #max_delay, full_jitter: #full,
+                    })
+                });
+                let catch = t.result.catch.iter().map(|c| {
+                    let errors = c.error_equals.iter().map(|e| &e.value);
+                    let next = c.next.as_ref().map_or(0, |n| self.target(&n.value));
+                    let result_path = self.place(&c.result_path);
+                    quote!(#rt::plan::Catcher { error_equals: ::std::vec![#(#errors.into()),*], next: #next, result_path: #result_path })
+                });
+                quote!(#rt::plan::Kind::Task(::std::boxed::Box::new(#rt::plan::TaskPlan {
+                    handler: #handler, resource: #resource.into(), parameters: #parameters,
+                    result_selector: #result_selector, result_path: #result_path,
+                    retry: ::std::vec![#(#retry),*], catch: ::std::vec![#(#catch),*],
+                    timeout: #timeout, heartbeat: #heartbeat, credentials: #credentials,
+                })))
+            }
+            StateKind::Parallel(_) | StateKind::Map(_) => quote!(#rt::plan::Kind::Succeed),
+        };
+        quote!(#rt::plan::StatePlan { name: #name.into(), input_path: #input_path, output_path: #output_path, next: #next, kind: #kind })
+    }
+}
+
+/// Whether a template subtree has a `.$` key anywhere.
+fn has_dynamic(node: &Node) -> bool {
+    match &node.value {
+        Value::Object(members) => members
+            .iter()
+            .any(|m| m.key.ends_with(".$") || has_dynamic(&m.value)),
+        Value::Array(items) => items.iter().any(has_dynamic),
+        _ => false,
+    }
+}
+
+/// The plan function, the builder type and its methods.
+pub fn machine(
+    machine: &crate::model::StateMachine,
+    plan: &MachinePlan<'_>,
+    options: &EmitOptions,
+) -> TokenStream {
+    let rt = &options.runtime;
+    let e = Emitter { rt, plan };
+    let ty = &options.type_name;
+    let vis = &options.visibility;
+    let type_name = ty.to_string();
+    let builder = format_ident!("{}Builder", ty);
+    let start = machine
+        .body
+        .start_at
+        .as_ref()
+        .map_or(0, |s| e.target(&s.value));
+    let timeout = match &machine.timeout_seconds {
+        Some(t) => {
+            let t = t.value;
+            quote!(::core::option::Option::Some(#t))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let states = plan.states.iter().map(|s| e.state(s));
+
+    let n = plan.slots.len();
+    let params: Vec<Ident> = (0..n).map(|i| format_ident!("H{}", i)).collect();
+    let missing: Vec<TokenStream> = (0..n).map(|_| quote!(#rt::handler::Missing)).collect();
+    let marker_traits: Vec<Ident> = (0..n)
+        .map(|i| format_ident!("__{}Handler{}", ty, i))
+        .collect();
+    let setters = plan.slots.iter().enumerate().map(|(i, slot)| {
+        let method = Ident::new(&slot.method, TokenSpan::call_site());
+        let state = &slot.state.name;
+        let resource = match &slot.state.kind {
+            StateKind::Task(t) => t.resource.as_ref().map_or("", |r| r.value.as_str()),
+            _ => "",
+        };
+        let doc = format!(" Sets the handler of the Task state `{state}` (resource `{resource}`).");
+        let out: Vec<TokenStream> = params.iter().enumerate().map(|(j, p)| if i == j { quote!(#rt::handler::Set) } else { quote!(#p) }).collect();
+        let index = Literal::usize_unsuffixed(i);
+        quote! {
+            #[doc = #doc]
+            pub fn #method<A>(mut self, handler: impl #rt::Handler<A>) -> #builder<#(#out),*> {
+                self.slots[#index] = ::core::option::Option::Some(#rt::Handler::into_box(handler));
+                #builder { slots: self.slots, fallback: self.fallback, _marker: ::core::marker::PhantomData }
+            }
+        }
+    });
+    let traits = plan.slots.iter().zip(&marker_traits).map(|(slot, tr)| {
+        let state = &slot.state.name;
+        let message = format!("the Task state `{state}` of `{type_name}` has no handler");
+        let label = format!("`{state}` needs a handler");
+        let note = format!("give it one with `.{}(handler)`, or give every unhandled Task state one with `.fallback(handler)`, before `.build()`", slot.method);
+        quote! {
+            #[doc(hidden)]
+            #[allow(non_camel_case_types)]
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+            #vis trait #tr {}
+            impl #tr for #rt::handler::Set {}
+        }
+    });
+    let filled: Vec<TokenStream> = params
+        .iter()
+        .map(|p| quote!(<#p as #rt::handler::Fill>::Filled))
+        .collect();
+    let fill_bounds: Vec<TokenStream> = params
+        .iter()
+        .map(|p| quote!(#p: #rt::handler::Fill))
+        .collect();
+    let build_bounds: Vec<TokenStream> = params
+        .iter()
+        .zip(&marker_traits)
+        .map(|(p, t)| quote!(#p: #t))
+        .collect();
+    let builder_doc = format!(
+        " Collects one handler per Task state of [`{type_name}`]; `build()` compiles only when every Task state has one."
+    );
+
+    quote! {
+        #(#traits)*
+
+        #[doc = #builder_doc]
+        #[must_use]
+        #vis struct #builder<#(#params = #rt::handler::Missing),*> {
+            slots: ::std::vec::Vec<::core::option::Option<#rt::BoxHandler>>,
+            fallback: ::core::option::Option<#rt::BoxHandler>,
+            _marker: ::core::marker::PhantomData<fn() -> (#(#params,)*)>,
+        }
+
+        impl<#(#params),*> #builder<#(#params),*> {
+            #(#setters)*
+
+            /// A handler for every Task state that has none of its own; it can route on
+            /// `TaskContext::resource` or `TaskContext::state_name`.
+            pub fn fallback<A>(self, handler: impl #rt::Handler<A>) -> #builder<#(#filled),*>
+            where #(#fill_bounds),*
+            {
+                #builder { slots: self.slots, fallback: ::core::option::Option::Some(#rt::Handler::into_box(handler)), _marker: ::core::marker::PhantomData }
+            }
+
+            /// The runnable machine.
+            pub fn build(self) -> #rt::Machine
+            where #(#build_bounds),*
+            {
+                let fallback = self.fallback;
+                let handlers = self.slots.into_iter().map(|slot| slot.or_else(|| fallback.clone()).unwrap_or_else(#rt::__private::unreachable_handler)).collect();
+                #rt::Machine::from_parts(#type_name, #ty::plan(), handlers)
+            }
+        }
+
+        impl #ty {
+            /// The executable plan, built once per process.
+            pub fn plan() -> &'static #rt::plan::Plan {
+                static PLAN: ::std::sync::LazyLock<#rt::plan::Plan> = ::std::sync::LazyLock::new(|| #rt::plan::Plan {
+                    states: ::std::vec![#(#states),*],
+                    start: #start,
+                    timeout_seconds: #timeout,
+                });
+                &PLAN
+            }
+
+            /// Starts collecting the handlers.
+            pub fn builder() -> #builder<#(#missing),*> {
+                #builder { slots: ::std::vec![::core::option::Option::None; #n], fallback: ::core::option::Option::None, _marker: ::core::marker::PhantomData }
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! Task handlers: async functions or closures that take the task's input (as
+//! `serde_json::Value` or any `Deserialize` type, optionally with a [`TaskContext`]) and return
+//! `Result` of a `Serialize` value and anything that converts into a [`Failure`].
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::{Failure, names};
+use crate::task::{BoxFuture, TaskContext};
+
+/// A handler with its types erased, as machines store them.
+pub type BoxHandler =
+    Arc<dyn Fn(Value, TaskContext) -> BoxFuture<'static, Result<Value, Failure>> + Send + Sync>;
+
+/// Something that can handle a Task state. `Args` tells the closure shapes apart: a handler
+/// takes `(input)` or `(input, context)`.
+pub trait Handler<Args>: Send + Sync + 'static {
+    /// Erases the handler's types.
+    fn into_box(self) -> BoxHandler;
+}
+
+fn decode<I: DeserializeOwned>(input: Value, context: &TaskContext) -> Result<I, Failure> {
+    serde_json::from_value(input).map_err(|e| {
+        Failure::new(
+            names::TASK_FAILED,
+            format!(
+                "The input of Task state '{}' does not fit its handler's input type: {e}",
+                context.state_name
+            ),
+        )
+    })
+}
+
+fn encode<O: Serialize, E: Into<Failure>>(
+    result: Result<O, E>,
+    state: &str,
+) -> Result<Value, Failure> {
+    match result {
+        Ok(o) => serde_json::to_value(o).map_err(|e| {
+            Failure::new(
+                names::TASK_FAILED,
+                format!("The output of Task state '{state}' is not JSON: {e}"),
+            )
+        }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+impl<F, Fut, I, O, E> Handler<(I,)> for F
+where
+    F: Fn(I) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<O, E>> + Send + 'static,
+    I: DeserializeOwned + 'static,
+    O: Serialize + 'static,
+    E: Into<Failure> + 'static,
+{
+    fn into_box(self) -> BoxHandler {
+        Arc::new(move |input, context| {
+            let state = context.state_name.clone();
+            match decode::<I>(input, &context) {
+                Ok(i) => {
+                    let fut = (self)(i);
+                    Box::pin(CatchPanic::new(
+                        async move { encode(fut.await, &state) },
+                        context.state_name,
+                    ))
+                }
+                Err(f) => Box::pin(std::future::ready(Err(f))),
+            }
+        })
+    }
+}
+
+impl<F, Fut, I, O, E> Handler<(I, TaskContext)> for F
+where
+    F: Fn(I, TaskContext) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<O, E>> + Send + 'static,
+    I: DeserializeOwned + 'static,
+    O: Serialize + 'static,
+    E: Into<Failure> + 'static,
+{
+    fn into_box(self) -> BoxHandler {
+        Arc::new(move |input, context| {
+            let state = context.state_name.clone();
+            match decode::<I>(input, &context) {
+                Ok(i) => {
+                    let fut = (self)(i, context);
+                    let name = state.clone();
+                    Box::pin(CatchPanic::new(
+                        async move { encode(fut.await, &state) },
+                        name,
+                    ))
+                }
+                Err(f) => Box::pin(std::future::ready(Err(f))),
+            }
+        })
+    }
+}
+
+/// Turns a panic inside a handler into a `States.TaskFailed` failure of that task, so the
+/// execution (and its Catchers) go on.
+struct CatchPanic<F> {
+    inner: Pin<Box<F>>,
+    state: String,
+}
+
+impl<F> CatchPanic<F> {
+    fn new(inner: F, state: String) -> Self {
+        CatchPanic {
+            inner: Box::pin(inner),
+            state,
+        }
+    }
+}
+
+impl<F: Future<Output = Result<Value, Failure>>> Future for CatchPanic<F> {
+    type Output = Result<Value, Failure>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        match std::panic::catch_unwind(AssertUnwindSafe(|| this.inner.as_mut().poll(cx))) {
+            Ok(p) => p,
+            Err(payload) => {
+                let msg = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a panic".to_owned());
+                Poll::Ready(Err(Failure::new(
+                    names::TASK_FAILED,
+                    format!("The handler of Task state '{}' panicked: {msg}", this.state),
+                )))
+            }
+        }
+    }
+}
+
+impl From<String> for Failure {
+    /// A handler's plain error message: a `States.TaskFailed` failure with that cause.
+    fn from(message: String) -> Self {
+        Failure::new(names::TASK_FAILED, message)
+    }
+}
+
+impl From<&str> for Failure {
+    /// A handler's plain error message: a `States.TaskFailed` failure with that cause.
+    fn from(message: &str) -> Self {
+        Failure::new(names::TASK_FAILED, message)
+    }
+}
+
+impl From<std::convert::Infallible> for Failure {
+    fn from(never: std::convert::Infallible) -> Self {
+        match never {}
+    }
+}
+
+/// Marks a handler slot of a generated builder as not filled yet.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Missing;
+
+/// Marks a handler slot of a generated builder as filled.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Set;
+
+/// What a slot becomes when a fallback handler is given: every slot is then filled.
+pub trait Fill {
+    /// The filled marker.
+    type Filled;
+}
+
+impl Fill for Missing {
+    type Filled = Set;
+}
+
+impl Fill for Set {
+    type Filled = Set;
+}
