@@ -81,6 +81,81 @@ pub fn check_source_with(
     check_tree(&root, options)
 }
 
+/// How [`generate_source`] names and wires the generated code.
+#[derive(Clone, Debug)]
+pub struct GenerateOptions {
+    /// The generated type's name.
+    pub type_name: String,
+    /// The path of the runtime crate, as Rust source (`::asl_runtime`).
+    pub runtime: String,
+    /// The definition's file name, as shown in docs and `Definition::file`.
+    pub file: String,
+    /// Standard or express rules.
+    pub machine_type: MachineType,
+    /// `${Name}` placeholder values.
+    pub substitutions: Vec<(String, String)>,
+}
+
+impl GenerateOptions {
+    /// Options for a type named `type_name` read from `file`, with the default runtime path.
+    pub fn new(type_name: &str, file: &str) -> Self {
+        GenerateOptions {
+            type_name: type_name.to_owned(),
+            runtime: "::asl_runtime".to_owned(),
+            file: file.to_owned(),
+            machine_type: MachineType::Standard,
+            substitutions: Vec::new(),
+        }
+    }
+}
+
+/// Checks a definition and generates its Rust source (formatted with prettyplease), or
+/// returns every diagnostic that stops it.
+pub fn generate_source(
+    text: &str,
+    syntax: Syntax,
+    options: &GenerateOptions,
+) -> Result<String, Vec<Diagnostic>> {
+    let checked = check_source_with(
+        text,
+        syntax,
+        &CheckOptions {
+            machine_type: options.machine_type,
+        },
+        &options.substitutions,
+    );
+    let errors: Vec<Diagnostic> = checked.errors().cloned().collect();
+    let machine = match (errors.is_empty(), checked.machine) {
+        (true, Some(m)) => m,
+        _ => return Err(errors),
+    };
+    let internal = |message: String| {
+        vec![Diagnostic::new(
+            Code::UnsupportedFeature,
+            message,
+            Pointer::root(),
+            None,
+        )]
+    };
+    let runtime: proc_macro2::TokenStream = options
+        .runtime
+        .parse()
+        .map_err(|e| internal(format!("runtime path `{}`: {e}", options.runtime)))?;
+    let type_name = syn::parse_str::<proc_macro2::Ident>(&options.type_name)
+        .map_err(|e| internal(format!("type name `{}`: {e}", options.type_name)))?;
+    let emit_options = emit::EmitOptions {
+        type_name,
+        visibility: quote::quote!(pub),
+        runtime,
+        file: options.file.clone(),
+        include_path: None,
+    };
+    let tokens = emit::generate(&machine, text, &emit_options)?;
+    let file = syn::parse2::<syn::File>(tokens)
+        .map_err(|e| internal(format!("generated code does not parse: {e}")))?;
+    Ok(prettyplease::unparse(&file))
+}
+
 /// Checks an already parsed tree.
 pub fn check_tree(root: &source::Node, options: &CheckOptions) -> Checked {
     let mut diagnostics = Vec::new();

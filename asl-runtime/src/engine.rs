@@ -74,7 +74,7 @@ pub struct Outcome {
     pub status: Status,
     /// The output, if it succeeded.
     pub output: Option<Value>,
-    /// The error and cause, if it failed or timed out.
+    /// The error and cause, if it failed (a timed-out execution has none, as on AWS).
     pub failure: Option<Failure>,
     /// Its history.
     pub history: History,
@@ -136,15 +136,20 @@ pub async fn execute(
                 history: run.history,
             }
         }
+        // AWS reports a timed-out execution with no error or cause.
+        Err((Status::TimedOut, _)) => {
+            run.history.push(now, "ExecutionTimedOut", json!({}));
+            Outcome {
+                status: Status::TimedOut,
+                output: None,
+                failure: None,
+                history: run.history,
+            }
+        }
         Err((status, failure)) => {
-            let kind = if status == Status::TimedOut {
-                "ExecutionTimedOut"
-            } else {
-                "ExecutionFailed"
-            };
             run.history.push(
                 now,
-                kind,
+                "ExecutionFailed",
                 json!({"error": failure.error, "cause": failure.cause}),
             );
             Outcome {
@@ -205,7 +210,7 @@ impl Run<'_> {
     }
 
     fn context(&self, state: &StatePlan, entered_at: jiff::Timestamp, retry_count: u64) -> Value {
-        json!({
+        let mut context = json!({
             "Execution": {
                 "Id": self.config.execution_arn,
                 "Input": self.input,
@@ -217,13 +222,17 @@ impl Run<'_> {
             "State": {
                 "EnteredTime": format_timestamp(entered_at),
                 "Name": state.name,
-                "RetryCount": retry_count,
             },
             "StateMachine": {
                 "Id": self.config.state_machine_arn,
                 "Name": self.config.state_machine_name,
             },
-        })
+        });
+        // Only states that retry have a RetryCount.
+        if matches!(state.kind, Kind::Task(_)) {
+            context["State"]["RetryCount"] = json!(retry_count);
+        }
+        context
     }
 
     fn follow(state: &StatePlan, output: Value) -> Transition {
@@ -517,6 +526,15 @@ impl Run<'_> {
                 return Err(f);
             }
         };
+        if json_size(&result) > MAX_PAYLOAD_BYTES {
+            let label = resource_label(&task.resource);
+            return Err(Failure::new(
+                names::DATA_LIMIT_EXCEEDED,
+                format!(
+                    "The state/task '{label}' returned a result with a size exceeding the maximum number of bytes service limit."
+                ),
+            ));
+        }
         let result = if task.resource.starts_with("arn:aws:states:::lambda:invoke")
             && !task.resource.ends_with(".waitForTaskToken")
         {
@@ -538,6 +556,53 @@ impl Run<'_> {
         let placed = task.result_path.apply(raw.clone(), selected)?;
         state.output_path.apply(placed, &context_only(context))
     }
+}
+
+/// The largest state input, output or task result Step Functions passes on (256 KiB).
+pub const MAX_PAYLOAD_BYTES: usize = 256 * 1024;
+
+/// How AWS names a resource in DataLimitExceeded causes: the service of an optimized
+/// integration (`lambda`), else the resource itself.
+fn resource_label(resource: &str) -> &str {
+    match resource.strip_prefix("arn:aws:states:::") {
+        Some(rest) => rest.split(':').next().unwrap_or(rest),
+        None => resource,
+    }
+}
+
+/// The length of `v`'s compact JSON text, counted without writing it.
+pub fn json_size(v: &Value) -> usize {
+    match v {
+        Value::Null => 4,
+        Value::Bool(b) => {
+            if *b {
+                4
+            } else {
+                5
+            }
+        }
+        Value::Number(n) => n.to_string().len(),
+        Value::String(s) => string_size(s),
+        Value::Array(a) => 2 + a.iter().map(json_size).sum::<usize>() + a.len().saturating_sub(1),
+        Value::Object(o) => {
+            2 + o
+                .iter()
+                .map(|(k, v)| string_size(k) + 1 + json_size(v))
+                .sum::<usize>()
+                + o.len().saturating_sub(1)
+        }
+    }
+}
+
+fn string_size(s: &str) -> usize {
+    2 + s
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+            c if (c as u32) < 0x20 => 6,
+            c => c.len_utf8(),
+        })
+        .sum::<usize>()
 }
 
 /// The scope OutputPath reads `$$` from (its `$` is the value it is applied to).
@@ -599,5 +664,35 @@ fn exited_event(ty: &str) -> &'static str {
         "Choice" => "ChoiceStateExited",
         "Wait" => "WaitStateExited",
         _ => "SucceedStateExited",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_size_matches_serde() {
+        for v in [
+            json!(null),
+            json!({"a": [1, 2.5, "x\"\n\u{1}"], "é": true}),
+            json!([]),
+            json!({}),
+        ] {
+            assert_eq!(
+                json_size(&v),
+                serde_json::to_string(&v).map_or(0, |s| s.len()),
+                "{v}"
+            );
+        }
+    }
+
+    #[test]
+    fn resource_labels() {
+        assert_eq!(resource_label("arn:aws:states:::lambda:invoke"), "lambda");
+        assert_eq!(
+            resource_label("arn:aws:lambda:us-east-1:1:function:f"),
+            "arn:aws:lambda:us-east-1:1:function:f"
+        );
     }
 }

@@ -104,6 +104,16 @@ where
     }
 }
 
+/// The `Args` of an already erased handler.
+#[derive(Clone, Copy, Debug)]
+pub enum Erased {}
+
+impl Handler<Erased> for BoxHandler {
+    fn into_box(self) -> BoxHandler {
+        self
+    }
+}
+
 /// Turns a panic inside a handler into a `States.TaskFailed` failure of that task, so the
 /// execution (and its Catchers) go on.
 struct CatchPanic<F> {

@@ -1,0 +1,60 @@
+//! Generates one machine per case of the conformance corpus (`ASL_CONFORMANCE_CASES`, default
+//! `../shared/conformance/cases.jsonl` beside the workspace), through the same generator as
+//! `asl!`. Cases the generator refuses (features not executable yet) are listed with the
+//! reason, so the runner can say why. No corpus: an empty registry.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+fn main() {
+    println!("cargo:rerun-if-env-changed=ASL_CONFORMANCE_CASES");
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let cases = std::env::var_os("ASL_CONFORMANCE_CASES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest.join("../../shared/conformance/cases.jsonl"));
+    println!("cargo:rerun-if-changed={}", cases.display());
+    let text = std::fs::read_to_string(&cases).unwrap_or_default();
+
+    let mut modules = String::new();
+    let mut arms = String::new();
+    let mut refused = String::new();
+    for (n, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+        let Ok(case) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let id = case["id"].as_str().unwrap_or_default().to_owned();
+        let definition = serde_json::to_string_pretty(&case["definition"]).unwrap_or_default();
+        let mut options = asl_codegen::GenerateOptions::new("Machine", &id);
+        if case["context"]["state_machine_type"] == "EXPRESS" {
+            options.machine_type = asl_codegen::MachineType::Express;
+        }
+        match asl_codegen::generate_source(&definition, asl_codegen::Syntax::Json, &options) {
+            Ok(source) => {
+                let _ = writeln!(
+                    modules,
+                    "#[allow(clippy::all, missing_docs, unused)]\npub mod case_{n} {{\n{source}\n}}"
+                );
+                let _ = writeln!(
+                    arms,
+                    "        {id:?} => Ok(case_{n}::Machine::builder().fallback(tasks).build()),"
+                );
+            }
+            Err(diags) => {
+                let reason = diags
+                    .first()
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "not generated".to_owned());
+                let _ = writeln!(refused, "        {id:?} => Err({reason:?}),");
+            }
+        }
+    }
+    let out = format!(
+        "{modules}\n/// The machine of case `id`, its Task states all served by `tasks`; or why there is none.\n\
+         pub fn machine(id: &str, tasks: asl_runtime::BoxHandler) -> Result<asl_runtime::Machine, &'static str> {{\n    match id {{\n{arms}{refused}        _ => Err(\"no such case\"),\n    }}\n}}\n"
+    );
+    let dest =
+        PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("conformance_cases.rs");
+    if std::fs::read_to_string(&dest).ok().as_deref() != Some(out.as_str()) {
+        let _ = std::fs::write(&dest, out);
+    }
+}
