@@ -26,13 +26,15 @@ mod machine;
 pub mod plan;
 pub mod task;
 pub mod time;
+mod tokens;
 
 pub use definition::{Definition, QueryLanguage, StateInfo, StateType};
-pub use engine::{ExecutionConfig, Outcome, Status, execute};
+pub use engine::{Description, ExecutionConfig, Outcome, Status, execute};
 pub use error::Failure;
 pub use handler::{BoxHandler, Handler};
-pub use machine::Machine;
-pub use task::{BoxFuture, Dispatch, TaskContext};
+pub use machine::{Execution, Machine};
+pub use task::{BoxFuture, Dispatch, Heartbeat, TaskContext};
+pub use tokens::TokenError;
 
 /// The crates generated code names, re-exported so it needs no dependencies of its own.
 #[doc(hidden)]

@@ -1,37 +1,24 @@
-//! A runnable machine: a generated plan with its handlers.
+//! A runnable machine (a generated plan with its handlers) and its executions: start, await,
+//! describe, stop, list, read the history, and answer task tokens.
 
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
+use tokio::sync::watch;
 
-use crate::engine::{ExecutionConfig, Outcome, execute};
+use crate::engine::{Description, Env, ExecutionConfig, Outcome, Record, Status, execute, run};
 use crate::error::Failure;
 use crate::handler::BoxHandler;
+use crate::history::Event;
 use crate::plan::Plan;
 use crate::task::{BoxFuture, Dispatch, TaskContext};
+use crate::tokens::{Signal, TokenError, TokenRegistry};
 
-/// A state machine ready to run: what `Builder::build()` of a generated type returns.
-#[derive(Clone)]
-pub struct Machine {
-    name: &'static str,
-    plan: &'static Plan,
-    handlers: Arc<[BoxHandler]>,
-    executions: Arc<AtomicU64>,
-}
+struct Table(Arc<[BoxHandler]>);
 
-impl std::fmt::Debug for Machine {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Machine")
-            .field("name", &self.name)
-            .field("states", &self.plan.states.len())
-            .finish()
-    }
-}
-
-struct Table<'a>(&'a [BoxHandler]);
-
-impl Dispatch for Table<'_> {
+impl Dispatch for Table {
     fn call<'a>(
         &'a self,
         handler: usize,
@@ -48,6 +35,32 @@ impl Dispatch for Table<'_> {
     }
 }
 
+#[derive(Default)]
+struct Shared {
+    tokens: TokenRegistry,
+    running: Mutex<HashMap<String, Arc<Mutex<Record>>>>,
+    started: AtomicU64,
+}
+
+/// A state machine ready to run: what `Builder::build()` of a generated type returns. Cheap to
+/// clone; clones share executions and task tokens.
+#[derive(Clone)]
+pub struct Machine {
+    name: &'static str,
+    plan: &'static Plan,
+    handlers: Arc<[BoxHandler]>,
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Machine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Machine")
+            .field("name", &self.name)
+            .field("states", &self.plan.states.len())
+            .finish()
+    }
+}
+
 impl Machine {
     /// Used by generated code: a machine from its plan and handler table (one per Task state,
     /// in the order the generator numbered them).
@@ -57,7 +70,7 @@ impl Machine {
             name,
             plan,
             handlers: handlers.into(),
-            executions: Arc::new(AtomicU64::new(0)),
+            shared: Arc::default(),
         }
     }
 
@@ -71,15 +84,157 @@ impl Machine {
         self.plan
     }
 
-    /// Runs an execution to its end with a generated name and the system clock.
+    fn next_name(&self) -> String {
+        format!(
+            "execution-{}",
+            self.shared.started.fetch_add(1, Ordering::Relaxed) + 1
+        )
+    }
+
+    /// Runs an execution to its end, in the calling task, with a generated name and the
+    /// system clock. (`.waitForTaskToken` tasks need [`start`](Self::start).)
     pub async fn run(&self, input: Value) -> Outcome {
-        let n = self.executions.fetch_add(1, Ordering::Relaxed) + 1;
-        let config = ExecutionConfig::new(self.name, &format!("execution-{n}"));
+        let config = ExecutionConfig::new(self.name, &self.next_name());
         self.run_with(input, &config).await
     }
 
-    /// Runs an execution to its end with the given names, ARNs and clock.
+    /// Like [`run`](Self::run), with the given names, ARNs and clock.
     pub async fn run_with(&self, input: Value, config: &ExecutionConfig) -> Outcome {
-        execute(self.plan, &Table(&self.handlers), input, config).await
+        execute(self.plan, &Table(self.handlers.clone()), input, config).await
+    }
+
+    /// Starts an execution on the tokio runtime and returns its handle. `name` may be empty
+    /// for a generated one.
+    pub fn start(&self, name: &str, input: Value) -> Execution {
+        let name = if name.is_empty() {
+            self.next_name()
+        } else {
+            name.to_owned()
+        };
+        self.start_with(input, ExecutionConfig::new(self.name, &name))
+    }
+
+    /// Starts an execution with the given names, ARNs and clock.
+    pub fn start_with(&self, input: Value, config: ExecutionConfig) -> Execution {
+        let record = Arc::new(Mutex::new(Record::new(&input, &config)));
+        let (stop_tx, mut stop_rx) = watch::channel(None::<(Option<String>, Option<String>)>);
+        let arn = config.execution_arn.clone();
+        lock(&self.shared.running).insert(arn.clone(), record.clone());
+        let machine = self.clone();
+        let task_record = record.clone();
+        let handle = tokio::spawn(async move {
+            let stop = async move {
+                loop {
+                    if let Some(reason) = stop_rx.borrow().clone() {
+                        return reason;
+                    }
+                    if stop_rx.changed().await.is_err() {
+                        return std::future::pending().await;
+                    }
+                }
+            };
+            let table = Table(machine.handlers.clone());
+            let env = Env {
+                tasks: &table,
+                tokens: Some(&machine.shared.tokens),
+                record: &task_record,
+            };
+            let outcome = run(machine.plan, env, input, &config, stop).await;
+            lock(&machine.shared.running).remove(&config.execution_arn);
+            outcome
+        });
+        Execution {
+            arn,
+            record,
+            stop: stop_tx,
+            handle,
+        }
+    }
+
+    /// The executions still running.
+    pub fn running(&self) -> Vec<Description> {
+        lock(&self.shared.running)
+            .values()
+            .map(|r| lock(r).description.clone())
+            .collect()
+    }
+
+    /// Completes the `.waitForTaskToken` task waiting for `token` with `output`.
+    pub fn send_task_success(&self, token: &str, output: Value) -> Result<(), TokenError> {
+        self.shared.tokens.send(token, Signal::Success(output))
+    }
+
+    /// Fails the `.waitForTaskToken` task waiting for `token`.
+    pub fn send_task_failure(
+        &self,
+        token: &str,
+        error: &str,
+        cause: &str,
+    ) -> Result<(), TokenError> {
+        self.shared
+            .tokens
+            .send(token, Signal::Failure(Failure::new(error, cause)))
+    }
+
+    /// Tells the task waiting for `token` that its worker is alive.
+    pub fn send_task_heartbeat(&self, token: &str) -> Result<(), TokenError> {
+        self.shared.tokens.send(token, Signal::Heartbeat)
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A started execution.
+#[derive(Debug)]
+pub struct Execution {
+    arn: String,
+    record: Arc<Mutex<Record>>,
+    stop: watch::Sender<Option<(Option<String>, Option<String>)>>,
+    handle: tokio::task::JoinHandle<Outcome>,
+}
+
+impl Execution {
+    /// The execution's ARN.
+    pub fn arn(&self) -> &str {
+        &self.arn
+    }
+
+    /// Its status, input, output, error and dates now (DescribeExecution).
+    pub fn describe(&self) -> Description {
+        lock(&self.record).description.clone()
+    }
+
+    /// Its history so far (GetExecutionHistory).
+    pub fn history(&self) -> Vec<Event> {
+        lock(&self.record).history.events().to_vec()
+    }
+
+    /// Stops it (StopExecution): it ends as ABORTED with the given error and cause, and the
+    /// state it was in is abandoned.
+    pub fn stop(&self, error: Option<&str>, cause: Option<&str>) {
+        let _ = self
+            .stop
+            .send(Some((error.map(str::to_owned), cause.map(str::to_owned))));
+    }
+
+    /// Waits for it to end.
+    pub async fn result(self) -> Outcome {
+        match self.handle.await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                let record = lock(&self.record);
+                Outcome {
+                    status: Status::Failed,
+                    output: None,
+                    failure: Some(Failure::new(
+                        "States.Runtime",
+                        format!("the execution's task ended abnormally: {e}"),
+                    )),
+                    history: record.history.clone(),
+                }
+            }
+        }
     }
 }

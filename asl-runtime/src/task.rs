@@ -10,8 +10,27 @@ use crate::error::Failure;
 /// A boxed future, as handler tables store them.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// Lets a handler report that it is alive, for tasks with `HeartbeatSeconds`.
+#[derive(Clone, Debug, Default)]
+pub struct Heartbeat(Option<tokio::sync::mpsc::UnboundedSender<crate::tokens::Signal>>);
+
+impl Heartbeat {
+    pub(crate) fn new(
+        to: Option<tokio::sync::mpsc::UnboundedSender<crate::tokens::Signal>>,
+    ) -> Self {
+        Heartbeat(to)
+    }
+
+    /// Sends a heartbeat (a no-op for tasks without `HeartbeatSeconds`).
+    pub fn beat(&self) {
+        if let Some(to) = &self.0 {
+            let _ = to.send(crate::tokens::Signal::Heartbeat);
+        }
+    }
+}
+
 /// Everything a handler may want to know about the call.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct TaskContext {
     /// The execution's name.
     pub execution_name: String,
@@ -27,6 +46,8 @@ pub struct TaskContext {
     pub task_token: Option<String>,
     /// The evaluated `Credentials`, if the state has them.
     pub credentials: Option<Value>,
+    /// Sends heartbeats, for tasks with `HeartbeatSeconds`.
+    pub heartbeat: Heartbeat,
 }
 
 /// The handlers of a machine, by the index the generator gave each Task state.

@@ -133,24 +133,6 @@ fn unsupported(state: &State, diags: &mut Vec<Diagnostic>) {
             templates.extend(&t.result.parameters);
             templates.extend(&t.result.result_selector);
             templates.extend(&t.credentials);
-            if let Some(h) = &t.heartbeat_seconds {
-                not_yet(
-                    state,
-                    "HeartbeatSeconds",
-                    Some(h.span),
-                    h.pointer.clone(),
-                    diags,
-                );
-            }
-            if let Some(h) = &t.heartbeat_seconds_path {
-                not_yet(
-                    state,
-                    "HeartbeatSecondsPath",
-                    Some(h.span),
-                    h.pointer.clone(),
-                    diags,
-                );
-            }
             for c in &t.result.catch {
                 if let Some(a) = &c.assign {
                     not_yet(

@@ -1,0 +1,344 @@
+//! The executor: runs a [`Plan`] from `StartAt` to its end, state by state, keeping the
+//! execution record (status and history, readable while it runs), the context object and
+//! AWS's error rules.
+
+mod states;
+mod task;
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+pub use task::{MAX_PAYLOAD_BYTES, json_size};
+
+use crate::error::Failure;
+use crate::history::History;
+use crate::plan::{Kind, Plan};
+use crate::task::Dispatch;
+use crate::time::{ExecutionClock, format_timestamp};
+use crate::tokens::TokenRegistry;
+
+/// Who is running: the names and ARNs the context object reports, and the clock.
+#[derive(Clone, Debug)]
+pub struct ExecutionConfig {
+    /// The state machine's name.
+    pub state_machine_name: String,
+    /// The state machine's ARN.
+    pub state_machine_arn: String,
+    /// The execution's name.
+    pub execution_name: String,
+    /// The execution's ARN.
+    pub execution_arn: String,
+    /// The role the execution runs as.
+    pub role_arn: String,
+    /// The clock.
+    pub clock: ExecutionClock,
+}
+
+impl ExecutionConfig {
+    /// A configuration for an execution named `execution` of the machine named `machine`,
+    /// with ARNs in account 111111111111, region us-east-1, and the system clock.
+    pub fn new(machine: &str, execution: &str) -> Self {
+        let prefix = "arn:aws:states:us-east-1:111111111111";
+        ExecutionConfig {
+            state_machine_name: machine.to_owned(),
+            state_machine_arn: format!("{prefix}:stateMachine:{machine}"),
+            execution_name: execution.to_owned(),
+            execution_arn: format!("{prefix}:execution:{machine}:{execution}"),
+            role_arn: "arn:aws:iam::111111111111:role/StepFunctionsRole".to_owned(),
+            clock: ExecutionClock::system(),
+        }
+    }
+}
+
+/// An execution's status, as DescribeExecution reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Still running.
+    Running,
+    /// It reached a Succeed state or an `End`.
+    Succeeded,
+    /// A state failed and nothing caught it.
+    Failed,
+    /// The machine's `TimeoutSeconds` ran out.
+    TimedOut,
+    /// It was stopped.
+    Aborted,
+}
+
+impl Status {
+    /// The status as AWS names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Running => "RUNNING",
+            Status::Succeeded => "SUCCEEDED",
+            Status::Failed => "FAILED",
+            Status::TimedOut => "TIMED_OUT",
+            Status::Aborted => "ABORTED",
+        }
+    }
+}
+
+/// What DescribeExecution tells about an execution.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Description {
+    /// The execution's ARN.
+    pub execution_arn: String,
+    /// The state machine's ARN.
+    pub state_machine_arn: String,
+    /// The execution's name.
+    pub name: String,
+    /// Its status.
+    pub status: Status,
+    /// Its input.
+    pub input: Value,
+    /// Its output, once it succeeded.
+    pub output: Option<Value>,
+    /// The error, once it failed or was stopped with one.
+    pub error: Option<String>,
+    /// The cause, likewise.
+    pub cause: Option<String>,
+    /// When it started.
+    pub start_date: jiff::Timestamp,
+    /// When it ended.
+    pub stop_date: Option<jiff::Timestamp>,
+}
+
+/// An execution's description and history, shared with whoever watches it.
+#[derive(Debug)]
+pub(crate) struct Record {
+    pub(crate) description: Description,
+    pub(crate) history: History,
+}
+
+impl Record {
+    pub(crate) fn new(input: &Value, config: &ExecutionConfig) -> Self {
+        Record {
+            description: Description {
+                execution_arn: config.execution_arn.clone(),
+                state_machine_arn: config.state_machine_arn.clone(),
+                name: config.execution_name.clone(),
+                status: Status::Running,
+                input: input.clone(),
+                output: None,
+                error: None,
+                cause: None,
+                start_date: config.clock.now(),
+                stop_date: None,
+            },
+            history: History::default(),
+        }
+    }
+}
+
+/// A finished execution.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// How it ended.
+    pub status: Status,
+    /// The output, if it succeeded.
+    pub output: Option<Value>,
+    /// The error and cause, if it failed or was stopped (a timed-out execution has none, as on AWS).
+    pub failure: Option<Failure>,
+    /// Its history.
+    pub history: History,
+}
+
+/// What an execution can reach besides its plan.
+pub(crate) struct Env<'a> {
+    pub(crate) tasks: &'a dyn Dispatch,
+    pub(crate) tokens: Option<&'a TokenRegistry>,
+    pub(crate) record: &'a Mutex<Record>,
+}
+
+/// Where a state sends the execution.
+enum Transition {
+    Next(usize, Value),
+    End(Value),
+}
+
+struct Run<'a> {
+    plan: &'a Plan,
+    env: Env<'a>,
+    config: &'a ExecutionConfig,
+    input: Value,
+    start_time: String,
+}
+
+/// Runs `plan` on `input` to the end.
+pub async fn execute(
+    plan: &Plan,
+    tasks: &dyn Dispatch,
+    input: Value,
+    config: &ExecutionConfig,
+) -> Outcome {
+    let record = Mutex::new(Record::new(&input, config));
+    let env = Env {
+        tasks,
+        tokens: None,
+        record: &record,
+    };
+    run(plan, env, input, config, std::future::pending()).await
+}
+
+/// Runs `plan` until it ends or `stop` resolves (with the error and cause to report).
+pub(crate) async fn run(
+    plan: &Plan,
+    env: Env<'_>,
+    input: Value,
+    config: &ExecutionConfig,
+    stop: impl std::future::Future<Output = (Option<String>, Option<String>)>,
+) -> Outcome {
+    let run = Run {
+        plan,
+        env,
+        config,
+        input: input.clone(),
+        start_time: format_timestamp(config.clock.now()),
+    };
+    run.event(
+        "ExecutionStarted",
+        json!({"input": input, "roleArn": config.role_arn}),
+    );
+    let states = async {
+        match plan.timeout_seconds {
+            Some(secs) => {
+                match tokio::time::timeout(Duration::from_secs(secs), run.states(input)).await {
+                    Ok(r) => r.map_err(|f| (Status::Failed, Some(f))),
+                    Err(_) => Err((Status::TimedOut, None)),
+                }
+            }
+            None => run
+                .states(input)
+                .await
+                .map_err(|f| (Status::Failed, Some(f))),
+        }
+    };
+    let result = tokio::select! {
+        r = states => r,
+        (error, cause) = stop => Err((Status::Aborted, Some(Failure { error: error.unwrap_or_default(), cause, detail: false }))),
+    };
+    run.finish(result)
+}
+
+impl Run<'_> {
+    /// Appends a history event (the record is shared, so watchers see it at once).
+    fn event(&self, kind: &'static str, details: Value) -> u64 {
+        let mut record = self.env.record.lock().unwrap_or_else(|e| e.into_inner());
+        record.history.push(self.config.clock.now(), kind, details)
+    }
+
+    fn finish(&self, result: Result<Value, (Status, Option<Failure>)>) -> Outcome {
+        let (status, output, failure, event) = match result {
+            Ok(output) => {
+                let e = ("ExecutionSucceeded", json!({"output": output}));
+                (Status::Succeeded, Some(output), None, e)
+            }
+            Err((Status::TimedOut, _)) => (
+                Status::TimedOut,
+                None,
+                None,
+                ("ExecutionTimedOut", json!({})),
+            ),
+            Err((Status::Aborted, f)) => {
+                let e = (
+                    "ExecutionAborted",
+                    json!({"error": f.as_ref().map(|f| &f.error), "cause": f.as_ref().and_then(|f| f.cause.as_ref())}),
+                );
+                (
+                    Status::Aborted,
+                    None,
+                    f.filter(|f| !f.error.is_empty() || f.cause.is_some()),
+                    e,
+                )
+            }
+            Err((status, f)) => {
+                let e = (
+                    "ExecutionFailed",
+                    json!({"error": f.as_ref().map(|f| &f.error), "cause": f.as_ref().and_then(|f| f.cause.as_ref())}),
+                );
+                (status, None, f, e)
+            }
+        };
+        self.event(event.0, event.1);
+        let mut record = self.env.record.lock().unwrap_or_else(|e| e.into_inner());
+        let d = &mut record.description;
+        d.status = status;
+        d.output = output.clone();
+        d.error = failure.as_ref().map(|f| f.error.clone());
+        d.cause = failure.as_ref().and_then(|f| f.cause.clone());
+        d.stop_date = Some(self.config.clock.now());
+        Outcome {
+            status,
+            output,
+            failure,
+            history: record.history.clone(),
+        }
+    }
+
+    async fn states(&self, mut value: Value) -> Result<Value, Failure> {
+        let mut current = self.plan.start;
+        loop {
+            let state = &self.plan.states[current];
+            let ty = type_name(&state.kind);
+            let entered_at = self.config.clock.now();
+            let entered = self.event(
+                entered_event(ty),
+                json!({"name": state.name, "input": value}),
+            );
+            let step = self
+                .state(state, value, entered, entered_at)
+                .await
+                .map_err(|f| f.leaving(&state.name, entered))?;
+            if ty != "Fail" {
+                let output = match &step {
+                    Transition::Next(_, v) | Transition::End(v) => v,
+                };
+                self.event(
+                    exited_event(ty),
+                    json!({"name": state.name, "output": output}),
+                );
+            }
+            match step {
+                Transition::Next(next, v) => {
+                    current = next;
+                    value = v;
+                }
+                Transition::End(v) => return Ok(v),
+            }
+        }
+    }
+}
+
+fn type_name(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::Pass { .. } => "Pass",
+        Kind::Task(_) => "Task",
+        Kind::Choice { .. } => "Choice",
+        Kind::Wait(_) => "Wait",
+        Kind::Succeed => "Succeed",
+        Kind::Fail { .. } => "Fail",
+    }
+}
+
+fn entered_event(ty: &str) -> &'static str {
+    match ty {
+        "Pass" => "PassStateEntered",
+        "Task" => "TaskStateEntered",
+        "Choice" => "ChoiceStateEntered",
+        "Wait" => "WaitStateEntered",
+        "Succeed" => "SucceedStateEntered",
+        _ => "FailStateEntered",
+    }
+}
+
+fn exited_event(ty: &str) -> &'static str {
+    match ty {
+        "Pass" => "PassStateExited",
+        "Task" => "TaskStateExited",
+        "Choice" => "ChoiceStateExited",
+        "Wait" => "WaitStateExited",
+        _ => "SucceedStateExited",
+    }
+}

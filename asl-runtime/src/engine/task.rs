@@ -1,0 +1,403 @@
+//! Task states: Parameters, the handler call (with task tokens, heartbeats and timeouts),
+//! ResultSelector and ResultPath, and Retry/Catch around all of it.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use super::{Run, Transition};
+use crate::data::template::{Scope, TASK_PATH_ERROR};
+use crate::error::{Failure, names};
+use crate::plan::{Seconds, StatePlan, TaskPlan};
+use crate::task::{BoxFuture, Heartbeat, TaskContext, lambda_invoke_envelope};
+use crate::tokens::Signal;
+
+impl Run<'_> {
+    pub(super) async fn task(
+        &self,
+        state: &StatePlan,
+        task: &TaskPlan,
+        raw: Value,
+        entered: u64,
+        entered_at: jiff::Timestamp,
+    ) -> Result<Transition, Failure> {
+        let mut attempts = vec![0u64; task.retry.len()];
+        let mut retry_count = 0u64;
+        loop {
+            let context = self.context(state, entered_at, retry_count);
+            let attempt = self
+                .attempt(state, task, &raw, &context, retry_count)
+                .await
+                .map_err(|f| f.leaving(&state.name, entered));
+            let failure = match attempt {
+                Ok(out) => return Ok(Self::follow(state, out)),
+                Err(f) => f,
+            };
+            if failure.error == names::RUNTIME {
+                return Err(failure);
+            }
+            if let Some(i) = task
+                .retry
+                .iter()
+                .position(|r| r.error_equals.iter().any(|e| failure.matches(e)))
+            {
+                let retrier = &task.retry[i];
+                if attempts[i] < retrier.max_attempts {
+                    attempts[i] += 1;
+                    retry_count += 1;
+                    let mut delay = retrier.delay(attempts[i]);
+                    if retrier.full_jitter {
+                        delay =
+                            delay.mul_f64(jitter_fraction(&self.config.execution_arn, retry_count));
+                    }
+                    tokio::time::sleep(delay).await;
+                    continue;
+                }
+            }
+            if let Some(c) = task
+                .catch
+                .iter()
+                .find(|c| c.error_equals.iter().any(|e| failure.matches(e)))
+            {
+                let out = c
+                    .result_path
+                    .apply(raw, failure.to_error_output())
+                    .map_err(|f| f.leaving(&state.name, entered))?;
+                return Ok(Transition::Next(c.next, out));
+            }
+            return Err(failure);
+        }
+    }
+
+    async fn attempt(
+        &self,
+        state: &StatePlan,
+        task: &TaskPlan,
+        raw: &Value,
+        context: &Value,
+        retry_count: u64,
+    ) -> Result<Value, Failure> {
+        let waits_for_token = task.resource.ends_with(".waitForTaskToken");
+        let (signals_tx, signals) = if waits_for_token || task.heartbeat.is_some() {
+            let (tx, rx) = mpsc::unbounded_channel();
+            (Some(tx), Some(rx))
+        } else {
+            (None, None)
+        };
+        // A token task's token is in the context object (`$$.Task.Token`) before Parameters run.
+        let token = match (waits_for_token, self.env.tokens, &signals_tx) {
+            (true, Some(registry), Some(tx)) => {
+                Some(registry.issue(&self.config.execution_arn, &state.name, tx.clone()))
+            }
+            (true, None, _) => {
+                return Err(Failure::new(
+                    names::TASK_FAILED,
+                    "a .waitForTaskToken task needs an execution started with Machine::start, which can receive the token",
+                ));
+            }
+            _ => None,
+        };
+        let with_token;
+        let context = match &token {
+            Some(t) => {
+                let mut c = context.clone();
+                c["Task"] = json!({"Token": t});
+                with_token = c;
+                &with_token
+            }
+            None => context,
+        };
+        let result = self
+            .call(
+                state,
+                task,
+                raw,
+                context,
+                retry_count,
+                token.clone(),
+                signals_tx,
+                signals,
+            )
+            .await;
+        if let (Some(t), Some(registry)) = (&token, self.env.tokens) {
+            registry.revoke(t);
+        }
+        result
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn call(
+        &self,
+        state: &StatePlan,
+        task: &TaskPlan,
+        raw: &Value,
+        context: &Value,
+        retry_count: u64,
+        token: Option<String>,
+        signals_tx: Option<mpsc::UnboundedSender<Signal>>,
+        signals: Option<mpsc::UnboundedReceiver<Signal>>,
+    ) -> Result<Value, Failure> {
+        let waits_for_token = token.is_some();
+        let scope = Scope {
+            input: raw,
+            context,
+            variables: None,
+        };
+        let effective = state.input_path.apply(raw.clone(), &scope)?;
+        let scope = Scope {
+            input: &effective,
+            context,
+            variables: None,
+        };
+        let args = match &task.parameters {
+            Some(t) => t.apply(&scope, TASK_PATH_ERROR)?,
+            None => effective.clone(),
+        };
+        let credentials = task
+            .credentials
+            .as_ref()
+            .map(|t| t.apply(&scope, TASK_PATH_ERROR))
+            .transpose()?;
+        let timeout = seconds(&task.timeout, &effective, "TimeoutSecondsPath")?;
+        let heartbeat = seconds(&task.heartbeat, &effective, "HeartbeatSecondsPath")?;
+        let call_context = TaskContext {
+            execution_name: self.config.execution_name.clone(),
+            execution_arn: self.config.execution_arn.clone(),
+            state_name: state.name.to_string(),
+            resource: task.resource.to_string(),
+            retry_count,
+            task_token: token,
+            credentials,
+            heartbeat: Heartbeat::new(signals_tx),
+        };
+        self.event(
+            "TaskScheduled",
+            json!({"resource": task.resource, "parameters": args}),
+        );
+        self.event("TaskStarted", json!({"resource": task.resource}));
+        let call = self.env.tasks.call(task.handler, args, call_context);
+        let result = wait(call, signals, waits_for_token, timeout, heartbeat).await;
+        let result = match result {
+            Ok(v) => {
+                self.event(
+                    "TaskSucceeded",
+                    json!({"resource": task.resource, "output": v}),
+                );
+                v
+            }
+            Err(f) => {
+                let kind = if f.error == names::TIMEOUT || f.error == names::HEARTBEAT_TIMEOUT {
+                    "TaskTimedOut"
+                } else {
+                    "TaskFailed"
+                };
+                self.event(
+                    kind,
+                    json!({"resource": task.resource, "error": f.error, "cause": f.cause}),
+                );
+                return Err(f);
+            }
+        };
+        if json_size(&result) > MAX_PAYLOAD_BYTES {
+            let label = resource_label(&task.resource);
+            return Err(Failure::new(
+                names::DATA_LIMIT_EXCEEDED,
+                format!(
+                    "The state/task '{label}' returned a result with a size exceeding the maximum number of bytes service limit."
+                ),
+            ));
+        }
+        let result =
+            if task.resource.starts_with("arn:aws:states:::lambda:invoke") && !waits_for_token {
+                lambda_invoke_envelope(result)
+            } else {
+                result
+            };
+        let selected = match &task.result_selector {
+            Some(t) => t.apply(
+                &Scope {
+                    input: &result,
+                    context,
+                    variables: None,
+                },
+                TASK_PATH_ERROR,
+            )?,
+            None => result,
+        };
+        let placed = task.result_path.apply(raw.clone(), selected)?;
+        state.output_path.apply(placed, &context_only(context))
+    }
+}
+
+fn seconds(s: &Option<Seconds>, input: &Value, field: &str) -> Result<Option<u64>, Failure> {
+    match s {
+        Some(Seconds::Fixed(n)) => Ok(Some(*n)),
+        Some(Seconds::Path(p)) => positive_seconds(p, input, field).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Waits for the handler (and, for `.waitForTaskToken`, for the token's answer), enforcing
+/// TimeoutSeconds and HeartbeatSeconds.
+async fn wait(
+    call: BoxFuture<'_, Result<Value, Failure>>,
+    mut signals: Option<mpsc::UnboundedReceiver<Signal>>,
+    waits_for_token: bool,
+    timeout: Option<u64>,
+    heartbeat: Option<u64>,
+) -> Result<Value, Failure> {
+    let deadline = timeout.map(|s| Instant::now() + Duration::from_secs(s));
+    let beat = heartbeat.map(Duration::from_secs);
+    let mut beat_deadline = beat.map(|b| Instant::now() + b);
+    let mut call = Some(call);
+    loop {
+        let next = match (deadline, beat_deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        tokio::select! {
+            result = async { match call.as_mut() { Some(c) => c.as_mut().await, None => std::future::pending().await } } => {
+                call = None;
+                match result {
+                    Err(f) => return Err(f),
+                    Ok(v) if !waits_for_token => return Ok(v),
+                    // The handler handed the token on; the answer comes through the token.
+                    Ok(_) => {}
+                }
+            }
+            signal = async { match signals.as_mut() { Some(rx) => rx.recv().await, None => std::future::pending().await } } => {
+                match signal {
+                    Some(Signal::Success(v)) if waits_for_token => return Ok(v),
+                    Some(Signal::Failure(f)) if waits_for_token => return Err(f),
+                    Some(Signal::Heartbeat) => beat_deadline = beat.map(|b| Instant::now() + b),
+                    Some(_) => {}
+                    None => signals = None,
+                }
+            }
+            _ = async { match next { Some(t) => tokio::time::sleep_until(t).await, None => std::future::pending().await } } => {
+                let timed_out = deadline.is_some_and(|d| Instant::now() >= d);
+                return Err(Failure::without_cause(if timed_out { names::TIMEOUT } else { names::HEARTBEAT_TIMEOUT }));
+            }
+        }
+    }
+}
+
+/// The largest state input, output or task result Step Functions passes on (256 KiB).
+pub const MAX_PAYLOAD_BYTES: usize = 256 * 1024;
+
+/// How AWS names a resource in DataLimitExceeded causes: the service of an optimized
+/// integration (`lambda`), else the resource itself.
+fn resource_label(resource: &str) -> &str {
+    match resource.strip_prefix("arn:aws:states:::") {
+        Some(rest) => rest.split(':').next().unwrap_or(rest),
+        None => resource,
+    }
+}
+
+/// The length of `v`'s compact JSON text, counted without writing it.
+pub fn json_size(v: &Value) -> usize {
+    match v {
+        Value::Null => 4,
+        Value::Bool(b) => {
+            if *b {
+                4
+            } else {
+                5
+            }
+        }
+        Value::Number(n) => n.to_string().len(),
+        Value::String(s) => string_size(s),
+        Value::Array(a) => 2 + a.iter().map(json_size).sum::<usize>() + a.len().saturating_sub(1),
+        Value::Object(o) => {
+            2 + o
+                .iter()
+                .map(|(k, v)| string_size(k) + 1 + json_size(v))
+                .sum::<usize>()
+                + o.len().saturating_sub(1)
+        }
+    }
+}
+
+fn string_size(s: &str) -> usize {
+    2 + s
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+            c if (c as u32) < 0x20 => 6,
+            c => c.len_utf8(),
+        })
+        .sum::<usize>()
+}
+
+/// The scope OutputPath reads `$$` from (its `$` is the value it is applied to).
+pub(super) fn context_only(context: &Value) -> Scope<'_> {
+    Scope {
+        input: &Value::Null,
+        context,
+        variables: None,
+    }
+}
+
+fn positive_seconds(
+    p: &crate::data::path::Path,
+    input: &Value,
+    field: &str,
+) -> Result<u64, Failure> {
+    let v = p.select(input).ok_or_else(|| missing_path(p))?;
+    v.as_u64().filter(|n| *n > 0).ok_or_else(|| {
+        Failure::runtime(format!(
+            "The {field} field refers to value \"{v}\" which is not a valid positive integer"
+        ))
+    })
+}
+
+pub(super) fn missing_path(p: &crate::data::path::Path) -> Failure {
+    Failure::runtime(format!(
+        "Invalid path '{}' : No results for path: {}",
+        p.text(),
+        p.bracketed()
+    ))
+}
+
+/// A deterministic fraction in [0, 1) for FULL jitter (so an execution's back-off replays the
+/// same way); derived from the execution and the retry number.
+fn jitter_fraction(execution: &str, retry: u64) -> f64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in execution.bytes().chain(retry.to_le_bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_size_matches_serde() {
+        for v in [
+            json!(null),
+            json!({"a": [1, 2.5, "x\"\n\u{1}"], "é": true}),
+            json!([]),
+            json!({}),
+        ] {
+            assert_eq!(
+                json_size(&v),
+                serde_json::to_string(&v).map_or(0, |s| s.len()),
+                "{v}"
+            );
+        }
+    }
+
+    #[test]
+    fn resource_labels() {
+        assert_eq!(resource_label("arn:aws:states:::lambda:invoke"), "lambda");
+        assert_eq!(
+            resource_label("arn:aws:lambda:us-east-1:1:function:f"),
+            "arn:aws:lambda:us-east-1:1:function:f"
+        );
+    }
+}

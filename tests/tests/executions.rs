@@ -1,0 +1,142 @@
+//! Executions of generated machines: start, describe, stop, list, history, task tokens and
+//! heartbeats, and handlers that panic or get input of the wrong shape. Time is tokio's paused
+//! clock.
+
+use asl_runtime::{Failure, Status, TaskContext};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+asl_runtime::asl!("../fixtures/approval.asl.json");
+asl_runtime::asl!("../fixtures/robust.asl.json");
+
+async fn settle() {
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn task_token_round_trip() {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Value>();
+    let machine = Approval::builder()
+        .ask_for_approval(move |message: Value| {
+            let tx = tx.clone();
+            async move {
+                tx.send(message).map_err(|e| e.to_string())?;
+                Ok::<_, Failure>(json!({"MessageId": "1"}))
+            }
+        })
+        .build();
+    let execution = machine.start("ask-1", json!({"amount": 50}));
+    let message = rx.recv().await.expect("the handler ran");
+    let token = message["MessageBody"]["token"]
+        .as_str()
+        .expect("the token reached the message")
+        .to_owned();
+    assert_eq!(message["MessageBody"]["request"], json!({"amount": 50}));
+    assert_eq!(execution.describe().status, Status::Running);
+    assert_eq!(machine.running().len(), 1);
+
+    machine.send_task_heartbeat(&token).expect("the task waits");
+    machine
+        .send_task_success(&token, json!({"approved": true}))
+        .expect("the task waits");
+    let outcome = execution.result().await;
+    assert_eq!(outcome.status, Status::Succeeded);
+    assert_eq!(
+        outcome.output,
+        Some(json!({"amount": 50, "decision": {"approved": true}}))
+    );
+    assert!(machine.running().is_empty());
+    assert!(
+        machine.send_task_success(&token, json!(1)).is_err(),
+        "a used token answers nothing"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_silent_worker_misses_its_heartbeat() {
+    let machine = Approval::builder()
+        .ask_for_approval(|_: Value| async { Ok::<_, Failure>(json!({})) })
+        .build();
+    let outcome = machine.start("", json!({})).result().await;
+    assert_eq!(outcome.status, Status::Failed);
+    let kinds: Vec<&str> = outcome.history.events().iter().map(|e| e.kind).collect();
+    assert!(kinds.contains(&"TaskTimedOut"), "{kinds:?}");
+    assert_eq!(
+        outcome.failure.map(|f| f.error),
+        Some("NoAnswer".to_owned())
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn stop_aborts_a_running_execution() {
+    let machine = Robust::builder()
+        .work(|v: Value| async move { Ok::<_, Failure>(v) })
+        .build();
+    let execution = machine.start("long", json!({}));
+    settle().await;
+    let d = execution.describe();
+    assert_eq!((d.status, d.name.as_str()), (Status::Running, "long"));
+    assert!(d.execution_arn.ends_with(":execution:Robust:long"));
+    assert_eq!(
+        execution.history().last().map(|e| e.kind),
+        Some("WaitStateEntered")
+    );
+    execution.stop(Some("Cancelled"), Some("the user changed their mind"));
+    let history_len = {
+        let outcome = execution.result().await;
+        assert_eq!(outcome.status, Status::Aborted);
+        assert_eq!(
+            outcome.failure.and_then(|f| f.cause).as_deref(),
+            Some("the user changed their mind")
+        );
+        outcome.history.events().len()
+    };
+    assert!(history_len >= 3);
+    assert!(machine.running().is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_panicking_handler_fails_only_its_task() {
+    let machine = Robust::builder()
+        .work(|_: Value| async move { panic!("bug in the worker") as Result<Value, Failure> })
+        .build();
+    let outcome = machine.run(json!({"job": 1})).await;
+    assert_eq!(outcome.status, Status::Succeeded, "{:?}", outcome.failure);
+    let error = outcome.output.expect("output")["error"].clone();
+    assert_eq!(error["Error"], "States.TaskFailed");
+    assert!(
+        error["Cause"]
+            .as_str()
+            .is_some_and(|c| c.contains("bug in the worker"))
+    );
+}
+
+#[derive(Deserialize)]
+struct Job {
+    #[allow(dead_code)]
+    job: u32,
+}
+
+#[tokio::test(start_paused = true)]
+async fn input_that_does_not_fit_the_handler_type_fails_the_task() {
+    let machine = Robust::builder()
+        .work(|job: Job, ctx: TaskContext| async move {
+            let _ = (job, ctx);
+            Ok::<_, Failure>(json!("done"))
+        })
+        .build();
+    let ok = machine.run(json!({"job": 1})).await;
+    assert_eq!(ok.output, Some(json!("done")));
+    let bad = machine.run(json!({"job": "one"})).await;
+    let error = bad.output.expect("caught")["error"].clone();
+    assert_eq!(error["Error"], "States.TaskFailed");
+    assert!(
+        error["Cause"]
+            .as_str()
+            .is_some_and(|c| c.contains("does not fit its handler's input type")),
+        "{error}"
+    );
+}
