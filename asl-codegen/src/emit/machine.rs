@@ -1,8 +1,7 @@
-//! Tokens for the executable machine: the plan (built once per process, from structures the
-//! generator already parsed) and a builder that takes one handler per Task state, checked by
-//! the compiler.
+//! Tokens for the executable machine: the plan, built once per process from structures the
+//! generator already parsed (the handler builder is in `builder`).
 
-use proc_macro2::{Ident, Literal, Span as TokenSpan, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::EmitOptions;
@@ -395,8 +394,6 @@ pub fn machine(
     let rt = &options.runtime;
     let e = Emitter { rt, plan };
     let ty = &options.type_name;
-    let vis = &options.visibility;
-    let type_name = ty.to_string();
     let builder = format_ident!("{}Builder", ty);
     let start = machine
         .body
@@ -413,90 +410,11 @@ pub fn machine(
     let states = plan.states.iter().map(|s| e.state(s));
 
     let n = plan.slots.len();
-    let params: Vec<Ident> = (0..n).map(|i| format_ident!("H{}", i)).collect();
-    let missing: Vec<TokenStream> = (0..n).map(|_| quote!(#rt::handler::Missing)).collect();
-    let marker_traits: Vec<Ident> = (0..n)
-        .map(|i| format_ident!("__{}Handler{}", ty, i))
-        .collect();
-    let setters = plan.slots.iter().enumerate().map(|(i, slot)| {
-        let method = Ident::new(&slot.method, TokenSpan::call_site());
-        let state = &slot.state.name;
-        let resource = match &slot.state.kind {
-            StateKind::Task(t) => t.resource.as_ref().map_or("", |r| r.value.as_str()),
-            _ => "",
-        };
-        let doc = format!(" Sets the handler of the Task state `{state}` (resource `{resource}`).");
-        let out: Vec<TokenStream> = params.iter().enumerate().map(|(j, p)| if i == j { quote!(#rt::handler::Set) } else { quote!(#p) }).collect();
-        let index = Literal::usize_unsuffixed(i);
-        quote! {
-            #[doc = #doc]
-            pub fn #method<A>(mut self, handler: impl #rt::Handler<A>) -> #builder<#(#out),*> {
-                self.slots[#index] = ::core::option::Option::Some(#rt::Handler::into_box(handler));
-                #builder { slots: self.slots, fallback: self.fallback, _marker: ::core::marker::PhantomData }
-            }
-        }
-    });
-    let traits = plan.slots.iter().zip(&marker_traits).map(|(slot, tr)| {
-        let state = &slot.state.name;
-        let message = format!("the Task state `{state}` of `{type_name}` has no handler");
-        let label = format!("`{state}` needs a handler");
-        let note = format!("give it one with `.{}(handler)`, or give every unhandled Task state one with `.fallback(handler)`, before `.build()`", slot.method);
-        quote! {
-            #[doc(hidden)]
-            #[allow(non_camel_case_types)]
-            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-            #vis trait #tr {}
-            impl #tr for #rt::handler::Set {}
-        }
-    });
-    let filled: Vec<TokenStream> = params
-        .iter()
-        .map(|p| quote!(<#p as #rt::handler::Fill>::Filled))
-        .collect();
-    let fill_bounds: Vec<TokenStream> = params
-        .iter()
-        .map(|p| quote!(#p: #rt::handler::Fill))
-        .collect();
-    let build_bounds: Vec<TokenStream> = params
-        .iter()
-        .zip(&marker_traits)
-        .map(|(p, t)| quote!(#p: #t))
-        .collect();
-    let builder_doc = format!(
-        " Collects one handler per Task state of [`{type_name}`]; `build()` compiles only when every Task state has one."
-    );
+    let builder_tokens = super::builder::builder(plan, options);
+    let missing = super::builder::initial_markers(n, rt);
 
     quote! {
-        #(#traits)*
-
-        #[doc = #builder_doc]
-        #[must_use]
-        #vis struct #builder<#(#params = #rt::handler::Missing),*> {
-            slots: ::std::vec::Vec<::core::option::Option<#rt::BoxHandler>>,
-            fallback: ::core::option::Option<#rt::BoxHandler>,
-            _marker: ::core::marker::PhantomData<fn() -> (#(#params,)*)>,
-        }
-
-        impl<#(#params),*> #builder<#(#params),*> {
-            #(#setters)*
-
-            /// A handler for every Task state that has none of its own; it can route on
-            /// `TaskContext::resource` or `TaskContext::state_name`.
-            pub fn fallback<A>(self, handler: impl #rt::Handler<A>) -> #builder<#(#filled),*>
-            where #(#fill_bounds),*
-            {
-                #builder { slots: self.slots, fallback: ::core::option::Option::Some(#rt::Handler::into_box(handler)), _marker: ::core::marker::PhantomData }
-            }
-
-            /// The runnable machine.
-            pub fn build(self) -> #rt::Machine
-            where #(#build_bounds),*
-            {
-                let fallback = self.fallback;
-                let handlers = self.slots.into_iter().map(|slot| slot.or_else(|| fallback.clone()).unwrap_or_else(#rt::__private::unreachable_handler)).collect();
-                #rt::Machine::from_parts(#type_name, #ty::plan(), handlers)
-            }
-        }
+        #builder_tokens
 
         impl #ty {
             /// The executable plan, built once per process.
@@ -510,7 +428,7 @@ pub fn machine(
             }
 
             /// Starts collecting the handlers.
-            pub fn builder() -> #builder<#(#missing),*> {
+            pub fn builder() -> #builder<#missing> {
                 #builder { slots: ::std::vec![::core::option::Option::None; #n], fallback: ::core::option::Option::None, _marker: ::core::marker::PhantomData }
             }
         }

@@ -4,6 +4,7 @@
 //! constant). Generated code names the runtime through a configurable path (default
 //! `::asl_runtime`) so a facade crate can re-export it.
 
+mod builder;
 pub mod machine;
 
 use proc_macro2::{Ident, Span as TokenSpan, TokenStream};
