@@ -1,0 +1,52 @@
+//! The benchmark workflows of `shared/bench/`, generated at build time (absent when the folder
+//! is), their handlers as each `.meta.json` describes them, and hand-written Rust baselines
+//! doing the same JSON work with the same handlers.
+
+use serde_json::{Value, json};
+
+/// The generated machines.
+#[allow(missing_docs, clippy::all)]
+pub mod generated {
+    include!(concat!(env!("OUT_DIR"), "/workflows.rs"));
+}
+
+/// `inc`: add 1 to `$.i`.
+pub fn inc(mut v: Value) -> Value {
+    let i = v["i"].as_i64().unwrap_or(0);
+    v["i"] = json!(i + 1);
+    v
+}
+
+/// `addField`: the input with `visited` incremented.
+pub fn add_field(mut v: Value) -> Value {
+    let n = v["visited"].as_i64().unwrap_or(0);
+    v["visited"] = json!(n + 1);
+    v
+}
+
+/// Hand-written `loop_task`: call the handler, test `$.i < 10000`, repeat; 20,001 transitions.
+pub async fn baseline_loop_task<F, Fut>(mut v: Value, handler: &F) -> Value
+where
+    F: Fn(Value) -> Fut,
+    Fut: std::future::Future<Output = Value>,
+{
+    loop {
+        v = handler(v).await;
+        let continue_ = matches!(v.get("i").and_then(Value::as_f64), Some(i) if i < 10_000.0);
+        if !continue_ {
+            return v;
+        }
+    }
+}
+
+/// Hand-written `tasks`: the handler 1,000 times in a row.
+pub async fn baseline_tasks<F, Fut>(mut v: Value, handler: &F) -> Value
+where
+    F: Fn(Value) -> Fut,
+    Fut: std::future::Future<Output = Value>,
+{
+    for _ in 0..1000 {
+        v = handler(v).await;
+    }
+    v
+}
