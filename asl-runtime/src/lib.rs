@@ -29,7 +29,7 @@ pub mod time;
 mod tokens;
 
 pub use definition::{Definition, QueryLanguage, StateInfo, StateType};
-pub use engine::{Description, ExecutionConfig, Outcome, Status, execute};
+pub use engine::{Description, ExecutionConfig, HistoryLevel, Outcome, Status, execute};
 pub use error::Failure;
 pub use handler::{BoxHandler, Handler};
 pub use machine::{Execution, Machine};

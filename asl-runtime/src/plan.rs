@@ -30,6 +30,8 @@ pub struct StatePlan {
     pub output_path: Select,
     /// Where it goes next; `None` ends the execution (End, Succeed, Fail, Choice).
     pub next: Option<usize>,
+    /// Whether any of its paths read the context object (`$$`), which is then built for it.
+    pub uses_context: bool,
     /// The type-specific part.
     pub kind: Kind,
 }

@@ -24,7 +24,9 @@ fn workflows(c: &mut Criterion) {
         assert_eq!(base, json!({"i": 10000}));
         let mut g = c.benchmark_group("loop_task (20,001 transitions)");
         g.sample_size(20);
-        g.bench_function("generated", |b| b.iter(|| rt.block_on(machine.run(black_box(json!({"i": 0}))))));
+        g.bench_function("generated, full history", |b| b.iter(|| rt.block_on(machine.run(black_box(json!({"i": 0}))))));
+        let quiet = quiet(&machine);
+        g.bench_function("generated, history off", |b| b.iter(|| rt.block_on(machine.run_with(black_box(json!({"i": 0})), &quiet))));
         g.bench_function("hand-written", |b| {
             b.iter(|| rt.block_on(asl_bench::baseline_loop_task(black_box(json!({"i": 0})), &|v| async move { asl_bench::inc(v) })))
         });
@@ -35,7 +37,9 @@ fn workflows(c: &mut Criterion) {
         let out = rt.block_on(machine.run(json!({"seed": "x"})));
         assert_eq!(out.output, Some(json!({"seed": "x", "visited": 1000})), "tasks output");
         let mut g = c.benchmark_group("tasks (1,000 transitions)");
-        g.bench_function("generated", |b| b.iter(|| rt.block_on(machine.run(black_box(json!({"seed": "x"}))))));
+        g.bench_function("generated, full history", |b| b.iter(|| rt.block_on(machine.run(black_box(json!({"seed": "x"}))))));
+        let quiet = quiet(&machine);
+        g.bench_function("generated, history off", |b| b.iter(|| rt.block_on(machine.run_with(black_box(json!({"seed": "x"})), &quiet))));
         g.bench_function("hand-written", |b| {
             b.iter(|| rt.block_on(asl_bench::baseline_tasks(black_box(json!({"seed": "x"})), &|v| async move { asl_bench::add_field(v) })))
         });
@@ -44,6 +48,13 @@ fn workflows(c: &mut Criterion) {
     if !any {
         eprintln!("SKIPPED: shared/bench not found (set ASL_BENCH_DIR)");
     }
+}
+
+/// An execution configuration that keeps no history.
+fn quiet(machine: &asl_runtime::Machine) -> asl_runtime::ExecutionConfig {
+    let mut config = asl_runtime::ExecutionConfig::new(machine.name(), "bench");
+    config.history = asl_runtime::HistoryLevel::Off;
+    config
 }
 
 fn loop_task() -> Option<asl_runtime::Machine> {

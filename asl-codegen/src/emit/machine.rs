@@ -16,6 +16,8 @@ use crate::source::{Node, Value};
 struct Emitter<'a, 'm> {
     rt: &'a TokenStream,
     plan: &'a MachinePlan<'m>,
+    /// Set when a path of the state being emitted reads the context object.
+    uses_context: std::cell::Cell<bool>,
 }
 
 impl Emitter<'_, '_> {
@@ -27,7 +29,10 @@ impl Emitter<'_, '_> {
         };
         let root = match &p.root {
             Root::Input => quote!(#rt::data::path::Root::Input),
-            Root::Context => quote!(#rt::data::path::Root::Context),
+            Root::Context => {
+                self.uses_context.set(true);
+                quote!(#rt::data::path::Root::Context)
+            }
             Root::Variable(v) => quote!(#rt::data::path::Root::Variable(#v.into())),
         };
         let steps = p.steps.iter().map(|s| {
@@ -370,7 +375,8 @@ impl Emitter<'_, '_> {
             }
             StateKind::Parallel(_) | StateKind::Map(_) => quote!(#rt::plan::Kind::Succeed),
         };
-        quote!(#rt::plan::StatePlan { name: #name.into(), input_path: #input_path, output_path: #output_path, next: #next, kind: #kind })
+        let uses_context = self.uses_context.replace(false);
+        quote!(#rt::plan::StatePlan { name: #name.into(), input_path: #input_path, output_path: #output_path, next: #next, uses_context: #uses_context, kind: #kind })
     }
 }
 
@@ -392,7 +398,7 @@ pub fn machine(
     options: &EmitOptions,
 ) -> TokenStream {
     let rt = &options.runtime;
-    let e = Emitter { rt, plan };
+    let e = Emitter { rt, plan, uses_context: std::cell::Cell::new(false) };
     let ty = &options.type_name;
     let builder = format_ident!("{}Builder", ty);
     let start = machine

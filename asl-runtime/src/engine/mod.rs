@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 pub use task::{MAX_PAYLOAD_BYTES, json_size};
 
+
 use crate::error::Failure;
 use crate::history::History;
 use crate::plan::{Kind, Plan};
@@ -34,6 +35,21 @@ pub struct ExecutionConfig {
     pub role_arn: String,
     /// The clock.
     pub clock: ExecutionClock,
+    /// How much of the history to keep.
+    pub history: HistoryLevel,
+}
+
+/// How much history an execution keeps. Event ids are counted the same way at every level, so
+/// error causes that cite them do not change.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HistoryLevel {
+    /// Every event with its details, inputs and outputs included, as GetExecutionHistory has them.
+    #[default]
+    Full,
+    /// Every event with its state name, error and cause, but no inputs or outputs.
+    Events,
+    /// No events: the fastest, for executions nobody inspects.
+    Off,
 }
 
 impl ExecutionConfig {
@@ -48,6 +64,7 @@ impl ExecutionConfig {
             execution_arn: format!("{prefix}:execution:{machine}:{execution}"),
             role_arn: "arn:aws:iam::111111111111:role/StepFunctionsRole".to_owned(),
             clock: ExecutionClock::system(),
+            history: HistoryLevel::Full,
         }
     }
 }
@@ -159,6 +176,7 @@ enum Transition {
 }
 
 struct Run<'a> {
+    next_event: std::sync::atomic::AtomicU64,
     plan: &'a Plan,
     env: Env<'a>,
     config: &'a ExecutionConfig,
@@ -191,16 +209,20 @@ pub(crate) async fn run(
     stop: impl std::future::Future<Output = (Option<String>, Option<String>)>,
 ) -> Outcome {
     let run = Run {
+        next_event: std::sync::atomic::AtomicU64::new(1),
         plan,
         env,
         config,
         input: input.clone(),
         start_time: format_timestamp(config.clock.now()),
     };
-    run.event(
-        "ExecutionStarted",
-        json!({"input": input, "roleArn": config.role_arn}),
-    );
+    run.event("ExecutionStarted", |full| {
+        if full {
+            json!({"input": input, "roleArn": config.role_arn})
+        } else {
+            json!({"roleArn": config.role_arn})
+        }
+    });
     let states = async {
         match plan.timeout_seconds {
             Some(secs) => {
@@ -223,16 +245,26 @@ pub(crate) async fn run(
 }
 
 impl Run<'_> {
-    /// Appends a history event (the record is shared, so watchers see it at once).
-    fn event(&self, kind: &'static str, details: Value) -> u64 {
+    /// Appends a history event (the record is shared, so watchers see it at once) and returns
+    /// its id. `details` is told whether to include inputs and outputs; it is not called at all
+    /// when the history is off.
+    fn event(&self, kind: &'static str, details: impl FnOnce(bool) -> Value) -> u64 {
+        let id = self.next_event.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let full = match self.config.history {
+            HistoryLevel::Off => return id,
+            HistoryLevel::Events => false,
+            HistoryLevel::Full => true,
+        };
+        let details = details(full);
         let mut record = self.env.record.lock().unwrap_or_else(|e| e.into_inner());
-        record.history.push(self.config.clock.now(), kind, details)
+        record.history.push(self.config.clock.now(), kind, details);
+        id
     }
 
     fn finish(&self, result: Result<Value, (Status, Option<Failure>)>) -> Outcome {
         let (status, output, failure, event) = match result {
             Ok(output) => {
-                let e = ("ExecutionSucceeded", json!({"output": output}));
+                let e = ("ExecutionSucceeded", json!({"output": if self.config.history == HistoryLevel::Full { output.clone() } else { Value::Null }}));
                 (Status::Succeeded, Some(output), None, e)
             }
             Err((Status::TimedOut, _)) => (
@@ -261,7 +293,7 @@ impl Run<'_> {
                 (status, None, f, e)
             }
         };
-        self.event(event.0, event.1);
+        self.event(event.0, |_| event.1);
         let mut record = self.env.record.lock().unwrap_or_else(|e| e.into_inner());
         let d = &mut record.description;
         d.status = status;
@@ -273,7 +305,7 @@ impl Run<'_> {
             status,
             output,
             failure,
-            history: record.history.clone(),
+            history: std::mem::take(&mut record.history),
         }
     }
 
@@ -282,23 +314,28 @@ impl Run<'_> {
         loop {
             let state = &self.plan.states[current];
             let ty = type_name(&state.kind);
-            let entered_at = self.config.clock.now();
-            let entered = self.event(
-                entered_event(ty),
-                json!({"name": state.name, "input": value}),
-            );
+            let entered = self.event(entered_event(ty), |full| {
+                if full {
+                    json!({"name": state.name, "input": value})
+                } else {
+                    json!({"name": state.name})
+                }
+            });
             let step = self
-                .state(state, value, entered, entered_at)
+                .state(state, value, entered)
                 .await
                 .map_err(|f| f.leaving(&state.name, entered))?;
             if ty != "Fail" {
                 let output = match &step {
                     Transition::Next(_, v) | Transition::End(v) => v,
                 };
-                self.event(
-                    exited_event(ty),
-                    json!({"name": state.name, "output": output}),
-                );
+                self.event(exited_event(ty), |full| {
+                    if full {
+                        json!({"name": state.name, "output": output})
+                    } else {
+                        json!({"name": state.name})
+                    }
+                });
             }
             match step {
                 Transition::Next(next, v) => {

@@ -12,12 +12,12 @@ use crate::plan::{Kind, StatePlan, Text, WaitFor};
 use crate::time::{format_timestamp, parse_timestamp};
 
 impl Run<'_> {
-    pub(super) fn context(
-        &self,
-        state: &StatePlan,
-        entered_at: jiff::Timestamp,
-        retry_count: u64,
-    ) -> Value {
+    /// The context object (`$$`), built only for states whose paths read it.
+    pub(super) fn context(&self, state: &StatePlan, retry_count: u64) -> Value {
+        if !state.uses_context {
+            return Value::Null;
+        }
+        let entered_at = self.config.clock.now();
         let mut context = json!({
             "Execution": {
                 "Id": self.config.execution_arn,
@@ -55,9 +55,8 @@ impl Run<'_> {
         state: &StatePlan,
         raw: Value,
         entered: u64,
-        entered_at: jiff::Timestamp,
     ) -> Result<Transition, Failure> {
-        let context = self.context(state, entered_at, 0);
+        let context = self.context(state, 0);
         match &state.kind {
             Kind::Pass {
                 parameters,
@@ -192,7 +191,7 @@ impl Run<'_> {
                     .apply(effective, &context_only(&context))?;
                 Ok(Self::follow(state, out))
             }
-            Kind::Task(task) => self.task(state, task, raw, entered, entered_at).await,
+            Kind::Task(task) => self.task(state, task, raw, entered).await,
         }
     }
 }

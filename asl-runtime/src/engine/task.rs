@@ -21,12 +21,11 @@ impl Run<'_> {
         task: &TaskPlan,
         raw: Value,
         entered: u64,
-        entered_at: jiff::Timestamp,
     ) -> Result<Transition, Failure> {
         let mut attempts = vec![0u64; task.retry.len()];
         let mut retry_count = 0u64;
         loop {
-            let context = self.context(state, entered_at, retry_count);
+            let context = self.context(state, retry_count);
             let attempt = self
                 .attempt(state, task, &raw, &context, retry_count)
                 .await
@@ -172,19 +171,25 @@ impl Run<'_> {
             credentials,
             heartbeat: Heartbeat::new(signals_tx),
         };
-        self.event(
-            "TaskScheduled",
-            json!({"resource": task.resource, "parameters": args}),
-        );
-        self.event("TaskStarted", json!({"resource": task.resource}));
+        self.event("TaskScheduled", |full| {
+            if full {
+                json!({"resource": task.resource, "parameters": args})
+            } else {
+                json!({"resource": task.resource})
+            }
+        });
+        self.event("TaskStarted", |_| json!({"resource": task.resource}));
         let call = self.env.tasks.call(task.handler, args, call_context);
         let result = wait(call, signals, waits_for_token, timeout, heartbeat).await;
         let result = match result {
             Ok(v) => {
-                self.event(
-                    "TaskSucceeded",
-                    json!({"resource": task.resource, "output": v}),
-                );
+                self.event("TaskSucceeded", |full| {
+                    if full {
+                        json!({"resource": task.resource, "output": v})
+                    } else {
+                        json!({"resource": task.resource})
+                    }
+                });
                 v
             }
             Err(f) => {
@@ -193,10 +198,7 @@ impl Run<'_> {
                 } else {
                     "TaskFailed"
                 };
-                self.event(
-                    kind,
-                    json!({"resource": task.resource, "error": f.error, "cause": f.cause}),
-                );
+                self.event(kind, |_| json!({"resource": task.resource, "error": f.error, "cause": f.cause}));
                 return Err(f);
             }
         };

@@ -45,6 +45,7 @@ pub fn run_case(case: &Value) -> CaseResult {
             ),
             role_arn: text("role_arn", "arn:aws:iam::111111111111:role/role"),
             clock: ExecutionClock::system(),
+            history: asl_runtime::engine::HistoryLevel::Full,
         };
         machine.run_with(input, &config).await
     });
