@@ -4,27 +4,38 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-const WORKFLOWS: &[(&str, &str)] = &[("loop_task", "LoopTask"), ("tasks", "Tasks"), ("noop", "Noop"), ("football_nrp", "FootballNrp")];
+const WORKFLOWS: &[(&str, &str)] = &[
+    ("loop_task", "LoopTask"),
+    ("tasks", "Tasks"),
+    ("noop", "Noop"),
+    ("football_nrp", "FootballNrp"),
+];
 
 fn main() {
     println!("cargo:rerun-if-env-changed=ASL_BENCH_DIR");
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
-    let dir = std::env::var_os("ASL_BENCH_DIR").map(PathBuf::from).unwrap_or_else(|| manifest.join("../../shared/bench"));
+    let dir = std::env::var_os("ASL_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest.join("../../shared/bench"));
     let mut out = String::new();
     for (file, ty) in WORKFLOWS {
         let path = dir.join(format!("{file}.asl.json"));
         println!("cargo:rerun-if-changed={}", path.display());
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         if !text.is_empty() {
-            match asl_codegen::generate_source(&text, asl_codegen::Syntax::Json, &asl_codegen::GenerateOptions::new(ty, file)) {
-            Ok(source) => {
-                let _ = writeln!(
-                    out,
-                    "/// `{file}.asl.json`\npub mod {file} {{\n{source}\n}}\n\
+            match asl_codegen::generate_source(
+                &text,
+                asl_codegen::Syntax::Json,
+                &asl_codegen::GenerateOptions::new(ty, file),
+            ) {
+                Ok(source) => {
+                    let _ = writeln!(
+                        out,
+                        "/// `{file}.asl.json`\npub mod {file} {{\n{source}\n}}\n\
                      /// `{file}` with `handler` for every Task state.\n\
                      pub fn {file}_machine<A>(handler: impl asl_runtime::Handler<A>) -> Option<asl_runtime::Machine> {{\n\
                      Some({file}::{ty}::builder().fallback(handler).build())\n}}"
-                );
+                    );
                     continue;
                 }
                 Err(diags) => {

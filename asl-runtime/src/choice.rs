@@ -2,6 +2,7 @@
 //! wrong type compares false; IsPresent never fails; a missing Variable otherwise fails the
 //! execution with `States.Runtime`).
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use serde_json::Value;
@@ -173,7 +174,7 @@ impl Rule {
             }
             Rule::Not(r) => Ok(!r.eval(scope)?),
             Rule::Test(variable, test) => {
-                let value = scope.select(variable);
+                let value = scope.select_ref(variable);
                 if let Test::IsPresent(want) = test {
                     return Ok(value.is_some() == *want);
                 }
@@ -185,10 +186,10 @@ impl Rule {
 }
 
 impl Test {
-    fn operand(op: &Operand, scope: &Scope<'_>) -> Result<Value, Failure> {
+    fn operand<'a>(op: &'a Operand, scope: &Scope<'a>) -> Result<Cow<'a, Value>, Failure> {
         match op {
-            Operand::Literal(v) => Ok(v.clone()),
-            Operand::Path(p) => scope.select(p).ok_or_else(|| missing(p)),
+            Operand::Literal(v) => Ok(Cow::Borrowed(v)),
+            Operand::Path(p) => scope.select_ref(p).ok_or_else(|| missing(p)),
         }
     }
 

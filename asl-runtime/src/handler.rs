@@ -26,7 +26,34 @@ pub trait Handler<Args>: Send + Sync + 'static {
     fn into_box(self) -> BoxHandler;
 }
 
-fn decode<I: DeserializeOwned>(input: Value, context: &TaskContext) -> Result<I, Failure> {
+/// `value` as a `T` when `T` is `serde_json::Value` itself (no copy), else `Err(value)`.
+fn as_value_type<T: 'static>(value: Value) -> Result<T, Value> {
+    if std::any::TypeId::of::<T>() == std::any::TypeId::of::<Value>() {
+        let boxed: Box<dyn std::any::Any> = Box::new(value);
+        return boxed.downcast::<T>().map(|b| *b).map_err(|_| Value::Null);
+    }
+    Err(value)
+}
+
+/// `value` as a `Value` when `T` is `serde_json::Value` itself (no copy), else `Err(value)`.
+fn from_value_type<T: 'static>(value: T) -> Result<Value, T> {
+    if std::any::TypeId::of::<T>() == std::any::TypeId::of::<Value>() {
+        let boxed: Box<dyn std::any::Any> = Box::new(value);
+        // The TypeId matched, so the downcast succeeds.
+        return Ok(boxed.downcast::<Value>().map(|v| *v).unwrap_or(Value::Null));
+    }
+    Err(value)
+}
+
+fn decode<I: DeserializeOwned + 'static>(
+    input: Value,
+    context: &TaskContext,
+) -> Result<I, Failure> {
+    // Handlers on `Value` get the input as it is, without a round trip through serde.
+    let input = match as_value_type::<I>(input) {
+        Ok(i) => return Ok(i),
+        Err(input) => input,
+    };
     serde_json::from_value(input).map_err(|e| {
         Failure::new(
             names::TASK_FAILED,
@@ -38,12 +65,13 @@ fn decode<I: DeserializeOwned>(input: Value, context: &TaskContext) -> Result<I,
     })
 }
 
-fn encode<O: Serialize, E: Into<Failure>>(
+fn encode<O: Serialize + 'static, E: Into<Failure>>(
     result: Result<O, E>,
     state: &str,
 ) -> Result<Value, Failure> {
-    match result {
-        Ok(o) => serde_json::to_value(o).map_err(|e| {
+    match result.map(from_value_type) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(o)) => serde_json::to_value(o).map_err(|e| {
             Failure::new(
                 names::TASK_FAILED,
                 format!("The output of Task state '{state}' is not JSON: {e}"),
@@ -118,11 +146,11 @@ impl Handler<Erased> for BoxHandler {
 /// execution (and its Catchers) go on.
 struct CatchPanic<F> {
     inner: Pin<Box<F>>,
-    state: String,
+    state: Arc<str>,
 }
 
 impl<F> CatchPanic<F> {
-    fn new(inner: F, state: String) -> Self {
+    fn new(inner: F, state: Arc<str>) -> Self {
         CatchPanic {
             inner: Box::pin(inner),
             state,

@@ -23,7 +23,7 @@ pub struct Plan {
 #[derive(Clone, Debug)]
 pub struct StatePlan {
     /// Its name.
-    pub name: Box<str>,
+    pub name: std::sync::Arc<str>,
     /// InputPath.
     pub input_path: Select,
     /// OutputPath.
@@ -109,7 +109,7 @@ pub struct TaskPlan {
     /// Which handler runs it (an index into the machine's handler table).
     pub handler: usize,
     /// Resource.
-    pub resource: Box<str>,
+    pub resource: std::sync::Arc<str>,
     /// Parameters.
     pub parameters: Option<Template>,
     /// ResultSelector.

@@ -33,13 +33,13 @@ impl Heartbeat {
 #[derive(Clone, Debug)]
 pub struct TaskContext {
     /// The execution's name.
-    pub execution_name: String,
+    pub execution_name: std::sync::Arc<str>,
     /// The execution's ARN.
-    pub execution_arn: String,
+    pub execution_arn: std::sync::Arc<str>,
     /// The Task state's name.
-    pub state_name: String,
+    pub state_name: std::sync::Arc<str>,
     /// The state's `Resource`.
-    pub resource: String,
+    pub resource: std::sync::Arc<str>,
     /// How many times this state has been retried so far (0 on the first attempt).
     pub retry_count: u64,
     /// The task token, for `.waitForTaskToken` resources.

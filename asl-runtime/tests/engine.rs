@@ -30,7 +30,14 @@ fn path(text: &str) -> Path {
 }
 
 fn state(name: &str, next: Option<usize>, kind: Kind) -> StatePlan {
-    StatePlan { name: name.into(), input_path: Select::All, output_path: Select::All, next, uses_context: true, kind }
+    StatePlan {
+        name: name.into(),
+        input_path: Select::All,
+        output_path: Select::All,
+        next,
+        uses_context: true,
+        kind,
+    }
 }
 
 fn task(resource: &str) -> TaskPlan {

@@ -9,7 +9,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::{Value, json};
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| panic!("tokio runtime: {e}"))
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("tokio runtime: {e}"))
 }
 
 fn workflows(c: &mut Criterion) {
@@ -20,28 +23,53 @@ fn workflows(c: &mut Criterion) {
         any = true;
         let out = rt.block_on(machine.run(json!({"i": 0})));
         assert_eq!(out.output, Some(json!({"i": 10000})), "loop_task output");
-        let base = rt.block_on(asl_bench::baseline_loop_task(json!({"i": 0}), &|v| async move { asl_bench::inc(v) }));
+        let base = rt.block_on(asl_bench::baseline_loop_task(
+            json!({"i": 0}),
+            &|v| async move { asl_bench::inc(v) },
+        ));
         assert_eq!(base, json!({"i": 10000}));
         let mut g = c.benchmark_group("loop_task (20,001 transitions)");
         g.sample_size(20);
-        g.bench_function("generated, full history", |b| b.iter(|| rt.block_on(machine.run(black_box(json!({"i": 0}))))));
+        g.bench_function("generated, full history", |b| {
+            b.iter(|| rt.block_on(machine.run(black_box(json!({"i": 0})))))
+        });
         let quiet = quiet(&machine);
-        g.bench_function("generated, history off", |b| b.iter(|| rt.block_on(machine.run_with(black_box(json!({"i": 0})), &quiet))));
+        g.bench_function("generated, history off", |b| {
+            b.iter(|| rt.block_on(machine.run_with(black_box(json!({"i": 0})), &quiet)))
+        });
         g.bench_function("hand-written", |b| {
-            b.iter(|| rt.block_on(asl_bench::baseline_loop_task(black_box(json!({"i": 0})), &|v| async move { asl_bench::inc(v) })))
+            b.iter(|| {
+                rt.block_on(asl_bench::baseline_loop_task(
+                    black_box(json!({"i": 0})),
+                    &|v| async move { asl_bench::inc(v) },
+                ))
+            })
         });
         g.finish();
     }
     if let Some(machine) = tasks() {
         any = true;
         let out = rt.block_on(machine.run(json!({"seed": "x"})));
-        assert_eq!(out.output, Some(json!({"seed": "x", "visited": 1000})), "tasks output");
+        assert_eq!(
+            out.output,
+            Some(json!({"seed": "x", "visited": 1000})),
+            "tasks output"
+        );
         let mut g = c.benchmark_group("tasks (1,000 transitions)");
-        g.bench_function("generated, full history", |b| b.iter(|| rt.block_on(machine.run(black_box(json!({"seed": "x"}))))));
+        g.bench_function("generated, full history", |b| {
+            b.iter(|| rt.block_on(machine.run(black_box(json!({"seed": "x"})))))
+        });
         let quiet = quiet(&machine);
-        g.bench_function("generated, history off", |b| b.iter(|| rt.block_on(machine.run_with(black_box(json!({"seed": "x"})), &quiet))));
+        g.bench_function("generated, history off", |b| {
+            b.iter(|| rt.block_on(machine.run_with(black_box(json!({"seed": "x"})), &quiet)))
+        });
         g.bench_function("hand-written", |b| {
-            b.iter(|| rt.block_on(asl_bench::baseline_tasks(black_box(json!({"seed": "x"})), &|v| async move { asl_bench::add_field(v) })))
+            b.iter(|| {
+                rt.block_on(asl_bench::baseline_tasks(
+                    black_box(json!({"seed": "x"})),
+                    &|v| async move { asl_bench::add_field(v) },
+                ))
+            })
         });
         g.finish();
     }
@@ -58,11 +86,15 @@ fn quiet(machine: &asl_runtime::Machine) -> asl_runtime::ExecutionConfig {
 }
 
 fn loop_task() -> Option<asl_runtime::Machine> {
-    asl_bench::generated::loop_task_machine(|v: Value| async move { Ok::<_, Failure>(asl_bench::inc(v)) })
+    asl_bench::generated::loop_task_machine(|v: Value| async move {
+        Ok::<_, Failure>(asl_bench::inc(v))
+    })
 }
 
 fn tasks() -> Option<asl_runtime::Machine> {
-    asl_bench::generated::tasks_machine(|v: Value| async move { Ok::<_, Failure>(asl_bench::add_field(v)) })
+    asl_bench::generated::tasks_machine(|v: Value| async move {
+        Ok::<_, Failure>(asl_bench::add_field(v))
+    })
 }
 
 criterion_group!(benches, workflows);

@@ -398,7 +398,11 @@ pub fn machine(
     options: &EmitOptions,
 ) -> TokenStream {
     let rt = &options.runtime;
-    let e = Emitter { rt, plan, uses_context: std::cell::Cell::new(false) };
+    let e = Emitter {
+        rt,
+        plan,
+        uses_context: std::cell::Cell::new(false),
+    };
     let ty = &options.type_name;
     let builder = format_ident!("{}Builder", ty);
     let start = machine

@@ -35,7 +35,16 @@ pub struct Scope<'a> {
     pub variables: Option<&'a Map<String, Value>>,
 }
 
-impl Scope<'_> {
+impl<'a> Scope<'a> {
+    /// Resolves a path against this scope, borrowing what a definite path names.
+    pub fn select_ref(&self, path: &Path) -> Option<std::borrow::Cow<'a, Value>> {
+        match path.root() {
+            Root::Input => path.select_ref(self.input),
+            Root::Context => path.select_ref(self.context),
+            Root::Variable(name) => path.select_ref(self.variables?.get(&**name)?),
+        }
+    }
+
     /// Resolves a path against this scope.
     pub fn select(&self, path: &Path) -> Option<Value> {
         match path.root() {

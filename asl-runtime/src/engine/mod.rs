@@ -12,7 +12,6 @@ use serde_json::{Value, json};
 
 pub use task::{MAX_PAYLOAD_BYTES, json_size};
 
-
 use crate::error::Failure;
 use crate::history::History;
 use crate::plan::{Kind, Plan};
@@ -177,6 +176,8 @@ enum Transition {
 
 struct Run<'a> {
     next_event: std::sync::atomic::AtomicU64,
+    execution_name: std::sync::Arc<str>,
+    execution_arn: std::sync::Arc<str>,
     plan: &'a Plan,
     env: Env<'a>,
     config: &'a ExecutionConfig,
@@ -210,6 +211,8 @@ pub(crate) async fn run(
 ) -> Outcome {
     let run = Run {
         next_event: std::sync::atomic::AtomicU64::new(1),
+        execution_name: config.execution_name.as_str().into(),
+        execution_arn: config.execution_arn.as_str().into(),
         plan,
         env,
         config,
@@ -249,7 +252,9 @@ impl Run<'_> {
     /// its id. `details` is told whether to include inputs and outputs; it is not called at all
     /// when the history is off.
     fn event(&self, kind: &'static str, details: impl FnOnce(bool) -> Value) -> u64 {
-        let id = self.next_event.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = self
+            .next_event
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let full = match self.config.history {
             HistoryLevel::Off => return id,
             HistoryLevel::Events => false,
@@ -264,7 +269,10 @@ impl Run<'_> {
     fn finish(&self, result: Result<Value, (Status, Option<Failure>)>) -> Outcome {
         let (status, output, failure, event) = match result {
             Ok(output) => {
-                let e = ("ExecutionSucceeded", json!({"output": if self.config.history == HistoryLevel::Full { output.clone() } else { Value::Null }}));
+                let e = (
+                    "ExecutionSucceeded",
+                    json!({"output": if self.config.history == HistoryLevel::Full { output.clone() } else { Value::Null }}),
+                );
                 (Status::Succeeded, Some(output), None, e)
             }
             Err((Status::TimedOut, _)) => (
@@ -316,9 +324,9 @@ impl Run<'_> {
             let ty = type_name(&state.kind);
             let entered = self.event(entered_event(ty), |full| {
                 if full {
-                    json!({"name": state.name, "input": value})
+                    json!({"name": &*state.name, "input": value})
                 } else {
-                    json!({"name": state.name})
+                    json!({"name": &*state.name})
                 }
             });
             let step = self
@@ -331,9 +339,9 @@ impl Run<'_> {
                 };
                 self.event(exited_event(ty), |full| {
                     if full {
-                        json!({"name": state.name, "output": output})
+                        json!({"name": &*state.name, "output": output})
                     } else {
-                        json!({"name": state.name})
+                        json!({"name": &*state.name})
                     }
                 });
             }

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use super::task::{context_only, missing_path};
 use super::{Run, Transition};
+use crate::data::io::Place;
 use crate::data::template::{PASS_PATH_ERROR, Scope};
 use crate::error::{Failure, names};
 use crate::plan::{Kind, StatePlan, Text, WaitFor};
@@ -29,7 +30,7 @@ impl Run<'_> {
             },
             "State": {
                 "EnteredTime": format_timestamp(entered_at),
-                "Name": state.name,
+                "Name": &*state.name,
             },
             "StateMachine": {
                 "Id": self.config.state_machine_arn,
@@ -63,12 +64,19 @@ impl Run<'_> {
                 result,
                 result_path,
             } => {
-                let scope = Scope {
-                    input: &raw,
-                    context: &context,
-                    variables: None,
+                // The raw input is needed again only where ResultPath writes into it.
+                let (effective, raw) = match result_path {
+                    Place::Replace => (
+                        state.input_path.apply(raw, &context_only(&context))?,
+                        Value::Null,
+                    ),
+                    _ => (
+                        state
+                            .input_path
+                            .apply(raw.clone(), &context_only(&context))?,
+                        raw,
+                    ),
                 };
-                let effective = state.input_path.apply(raw.clone(), &scope)?;
                 let result = match (result, parameters) {
                     (Some(r), _) => r.clone(),
                     (None, Some(t)) => t.apply(
@@ -86,12 +94,8 @@ impl Run<'_> {
                 Ok(Self::follow(state, out))
             }
             Kind::Succeed => {
-                let scope = Scope {
-                    input: &raw,
-                    context: &context,
-                    variables: None,
-                };
-                let effective = state.input_path.apply(raw.clone(), &scope)?;
+                let scope = context_only(&context);
+                let effective = state.input_path.apply(raw, &scope)?;
                 let out = state.output_path.apply(effective, &scope)?;
                 Ok(Transition::End(out))
             }
@@ -120,12 +124,7 @@ impl Run<'_> {
                 })
             }
             Kind::Choice { choices, default } => {
-                let scope = Scope {
-                    input: &raw,
-                    context: &context,
-                    variables: None,
-                };
-                let effective = state.input_path.apply(raw.clone(), &scope)?;
+                let effective = state.input_path.apply(raw, &context_only(&context))?;
                 let scope = Scope {
                     input: &effective,
                     context: &context,
@@ -146,12 +145,7 @@ impl Run<'_> {
                 Ok(Transition::Next(target, out))
             }
             Kind::Wait(wait) => {
-                let scope = Scope {
-                    input: &raw,
-                    context: &context,
-                    variables: None,
-                };
-                let effective = state.input_path.apply(raw.clone(), &scope)?;
+                let effective = state.input_path.apply(raw, &context_only(&context))?;
                 let duration = match wait {
                     WaitFor::Seconds(s) => Duration::from_secs(*s),
                     WaitFor::Timestamp(t) => self.config.clock.until(*t),

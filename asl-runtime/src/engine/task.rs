@@ -8,6 +8,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::{Run, Transition};
+use crate::data::io::Place;
 use crate::data::template::{Scope, TASK_PATH_ERROR};
 use crate::error::{Failure, names};
 use crate::plan::{Seconds, StatePlan, TaskPlan};
@@ -24,10 +25,14 @@ impl Run<'_> {
     ) -> Result<Transition, Failure> {
         let mut attempts = vec![0u64; task.retry.len()];
         let mut retry_count = 0u64;
+        // Retries and Catchers need the state's input again; otherwise it moves into the attempt.
+        let keep = !task.retry.is_empty() || !task.catch.is_empty();
+        let mut raw = Some(raw);
         loop {
             let context = self.context(state, retry_count);
+            let input = if keep { raw.clone() } else { raw.take() }.unwrap_or(Value::Null);
             let attempt = self
-                .attempt(state, task, &raw, &context, retry_count)
+                .attempt(state, task, input, &context, retry_count)
                 .await
                 .map_err(|f| f.leaving(&state.name, entered));
             let failure = match attempt {
@@ -62,7 +67,7 @@ impl Run<'_> {
             {
                 let out = c
                     .result_path
-                    .apply(raw, failure.to_error_output())
+                    .apply(raw.unwrap_or(Value::Null), failure.to_error_output())
                     .map_err(|f| f.leaving(&state.name, entered))?;
                 return Ok(Transition::Next(c.next, out));
             }
@@ -74,7 +79,7 @@ impl Run<'_> {
         &self,
         state: &StatePlan,
         task: &TaskPlan,
-        raw: &Value,
+        raw: Value,
         context: &Value,
         retry_count: u64,
     ) -> Result<Value, Failure> {
@@ -131,7 +136,7 @@ impl Run<'_> {
         &self,
         state: &StatePlan,
         task: &TaskPlan,
-        raw: &Value,
+        raw: Value,
         context: &Value,
         retry_count: u64,
         token: Option<String>,
@@ -139,20 +144,23 @@ impl Run<'_> {
         signals: Option<mpsc::UnboundedReceiver<Signal>>,
     ) -> Result<Value, Failure> {
         let waits_for_token = token.is_some();
-        let scope = Scope {
-            input: raw,
-            context,
-            variables: None,
+        // The raw input is needed again only where ResultPath writes into it.
+        let (effective, raw) = match task.result_path {
+            Place::Replace => (
+                state.input_path.apply(raw, &context_only(context))?,
+                Value::Null,
+            ),
+            _ => (
+                state
+                    .input_path
+                    .apply(raw.clone(), &context_only(context))?,
+                raw,
+            ),
         };
-        let effective = state.input_path.apply(raw.clone(), &scope)?;
         let scope = Scope {
             input: &effective,
             context,
             variables: None,
-        };
-        let args = match &task.parameters {
-            Some(t) => t.apply(&scope, TASK_PATH_ERROR)?,
-            None => effective.clone(),
         };
         let credentials = task
             .credentials
@@ -161,11 +169,15 @@ impl Run<'_> {
             .transpose()?;
         let timeout = seconds(&task.timeout, &effective, "TimeoutSecondsPath")?;
         let heartbeat = seconds(&task.heartbeat, &effective, "HeartbeatSecondsPath")?;
+        let args = match &task.parameters {
+            Some(t) => t.apply(&scope, TASK_PATH_ERROR)?,
+            None => effective,
+        };
         let call_context = TaskContext {
-            execution_name: self.config.execution_name.clone(),
-            execution_arn: self.config.execution_arn.clone(),
-            state_name: state.name.to_string(),
-            resource: task.resource.to_string(),
+            execution_name: self.execution_name.clone(),
+            execution_arn: self.execution_arn.clone(),
+            state_name: state.name.clone(),
+            resource: task.resource.clone(),
             retry_count,
             task_token: token,
             credentials,
@@ -173,21 +185,21 @@ impl Run<'_> {
         };
         self.event("TaskScheduled", |full| {
             if full {
-                json!({"resource": task.resource, "parameters": args})
+                json!({"resource": &*task.resource, "parameters": args})
             } else {
-                json!({"resource": task.resource})
+                json!({"resource": &*task.resource})
             }
         });
-        self.event("TaskStarted", |_| json!({"resource": task.resource}));
+        self.event("TaskStarted", |_| json!({"resource": &*task.resource}));
         let call = self.env.tasks.call(task.handler, args, call_context);
         let result = wait(call, signals, waits_for_token, timeout, heartbeat).await;
         let result = match result {
             Ok(v) => {
                 self.event("TaskSucceeded", |full| {
                     if full {
-                        json!({"resource": task.resource, "output": v})
+                        json!({"resource": &*task.resource, "output": v})
                     } else {
-                        json!({"resource": task.resource})
+                        json!({"resource": &*task.resource})
                     }
                 });
                 v
@@ -198,7 +210,10 @@ impl Run<'_> {
                 } else {
                     "TaskFailed"
                 };
-                self.event(kind, |_| json!({"resource": task.resource, "error": f.error, "cause": f.cause}));
+                self.event(
+                    kind,
+                    |_| json!({"resource": &*task.resource, "error": f.error, "cause": f.cause}),
+                );
                 return Err(f);
             }
         };
@@ -228,7 +243,7 @@ impl Run<'_> {
             )?,
             None => result,
         };
-        let placed = task.result_path.apply(raw.clone(), selected)?;
+        let placed = task.result_path.apply(raw, selected)?;
         state.output_path.apply(placed, &context_only(context))
     }
 }
@@ -250,6 +265,9 @@ async fn wait(
     timeout: Option<u64>,
     heartbeat: Option<u64>,
 ) -> Result<Value, Failure> {
+    if signals.is_none() && timeout.is_none() {
+        return call.await;
+    }
     let deadline = timeout.map(|s| Instant::now() + Duration::from_secs(s));
     let beat = heartbeat.map(Duration::from_secs);
     let mut beat_deadline = beat.map(|b| Instant::now() + b);
@@ -309,7 +327,19 @@ pub fn json_size(v: &Value) -> usize {
                 5
             }
         }
-        Value::Number(n) => n.to_string().len(),
+        Value::Number(n) => {
+            // Count the digits without allocating.
+            struct Count(usize);
+            impl std::fmt::Write for Count {
+                fn write_str(&mut self, s: &str) -> std::fmt::Result {
+                    self.0 += s.len();
+                    Ok(())
+                }
+            }
+            let mut c = Count(0);
+            let _ = std::fmt::Write::write_fmt(&mut c, format_args!("{n}"));
+            c.0
+        }
         Value::String(s) => string_size(s),
         Value::Array(a) => 2 + a.iter().map(json_size).sum::<usize>() + a.len().saturating_sub(1),
         Value::Object(o) => {

@@ -72,7 +72,7 @@ impl Simulator {
             };
             (name, payload)
         } else if ctx.resource.starts_with("arn:aws:lambda:") {
-            (ctx.resource.clone(), input)
+            (ctx.resource.to_string(), input)
         } else {
             return Err(Failure::new(
                 "States.Runtime",
