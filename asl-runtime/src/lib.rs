@@ -6,10 +6,25 @@
 //! column of any mistake:
 //!
 //! ```
-//! asl_runtime::asl!("../examples/workflows/order.asl.json");
+//! use asl_runtime::{Failure, Status};
+//! use serde_json::{Value, json};
 //!
-//! assert_eq!(Order::DEFINITION.start_at, "Validate order");
-//! assert!(Order::DEFINITION.states.iter().any(|s| s.name == "Charge card"));
+//! // The definition is checked when this compiles; the type is named after the file.
+//! asl_runtime::asl!("../examples/workflows/message.asl.json");
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! let machine = Message::builder()
+//!     // One handler per Task state; leaving one out is a compile error naming the state.
+//!     .process_message(|event: Value| async move {
+//!         let text = event["message"].as_str().unwrap_or_default().to_uppercase();
+//!         Ok::<_, Failure>(json!({"statusCode": 200, "body": text}))
+//!     })
+//!     .build();
+//! let outcome = machine.run(json!({"message": "hi"})).await;
+//! assert_eq!(outcome.status, Status::Succeeded);
+//! assert_eq!(outcome.output, Some(json!({"statusCode": 200, "body": "HI"})));
+//! assert_eq!(Message::DEFINITION.start_at, "Process message");
+//! # });
 //! ```
 //!
 //! The execution engine ([`engine::execute`]) runs a [`plan::Plan`]: the numbered states with

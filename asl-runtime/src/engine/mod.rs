@@ -240,6 +240,8 @@ pub(crate) async fn run(
                 .map_err(|f| (Status::Failed, Some(f))),
         }
     };
+    let span = tracing::info_span!("execution", machine = %config.state_machine_name, execution = %config.execution_name);
+    let states = tracing::Instrument::instrument(states, span);
     let result = tokio::select! {
         r = states => r,
         (error, cause) = stop => Err((Status::Aborted, Some(Failure { error: error.unwrap_or_default(), cause, detail: false }))),
@@ -267,6 +269,16 @@ impl Run<'_> {
     }
 
     fn finish(&self, result: Result<Value, (Status, Option<Failure>)>) -> Outcome {
+        match &result {
+            Ok(_) => tracing::debug!(execution = %self.config.execution_name, "succeeded"),
+            Err((status, f)) => tracing::info!(
+                execution = %self.config.execution_name,
+                status = status.as_str(),
+                error = f.as_ref().map_or("", |f| f.error.as_str()),
+                cause = f.as_ref().and_then(|f| f.cause.as_deref()).unwrap_or(""),
+                "ended"
+            ),
+        }
         let (status, output, failure, event) = match result {
             Ok(output) => {
                 let e = (
@@ -329,8 +341,9 @@ impl Run<'_> {
                     json!({"name": &*state.name})
                 }
             });
-            let step = self
-                .state(state, value, entered)
+            let span =
+                tracing::debug_span!("state", name = %state.name, r#type = ty, event = entered);
+            let step = tracing::Instrument::instrument(self.state(state, value, entered), span)
                 .await
                 .map_err(|f| f.leaving(&state.name, entered))?;
             if ty != "Fail" {
