@@ -37,6 +37,7 @@ pub mod engine;
 pub mod error;
 pub mod handler;
 pub mod history;
+pub mod intrinsic;
 mod machine;
 pub mod plan;
 pub mod task;

@@ -79,6 +79,8 @@ pub enum Text {
     Literal(Box<str>),
     /// ErrorPath / CausePath.
     Path(Path),
+    /// ErrorPath / CausePath as an intrinsic function call.
+    Call(crate::intrinsic::Call),
 }
 
 /// How long a Wait waits.

@@ -1,10 +1,11 @@
 //! Tokens for the executable machine: the plan, built once per process from structures the
 //! generator already parsed (the handler builder is in `builder`).
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::EmitOptions;
+use crate::lang::intrinsic;
 use crate::lang::jsonpath::{self, Root, Selector};
 use crate::model::{
     ChoiceRule, Condition, NumberOrExpr, OperandKind, Operator, PathField, Spanned, State,
@@ -27,6 +28,11 @@ impl Emitter<'_, '_> {
         let Ok(p) = jsonpath::parse(text) else {
             return quote!(#rt::data::path::Path::root_input());
         };
+        self.emit_path(&p, text)
+    }
+
+    fn emit_path(&self, p: &jsonpath::Path, text: &str) -> TokenStream {
+        let rt = self.rt;
         let root = match &p.root {
             Root::Input => quote!(#rt::data::path::Root::Input),
             Root::Context => {
@@ -69,6 +75,51 @@ impl Emitter<'_, '_> {
             // Filters are evaluated from issue 4 on; `plan` refuses them before emit runs.
             Selector::Filter(_) | Selector::Function(_) => quote!(#rt::data::path::Step::Length),
         }
+    }
+
+    /// An intrinsic call the checks accepted (a call that somehow did not parse becomes
+    /// `States.Array()`, but the checks run first and refuse it).
+    fn call_text(&self, text: &str) -> TokenStream {
+        match intrinsic::parse(text) {
+            Ok(call) => self.call(&call),
+            Err(_) => {
+                let rt = self.rt;
+                quote!(#rt::intrinsic::Call { function: #rt::intrinsic::Function::Array, args: ::std::vec![], template: ::std::vec![] })
+            }
+        }
+    }
+
+    fn call(&self, call: &intrinsic::Call) -> TokenStream {
+        let rt = self.rt;
+        let function = Ident::new(
+            match call.function {
+                intrinsic::Function::UUID => "Uuid",
+                f => f.name().trim_start_matches("States."),
+            },
+            proc_macro2::Span::call_site(),
+        );
+        // A literal Format template is split at compile time; it is not passed as an argument.
+        let skip = usize::from(call.template.is_some());
+        let args = call.args.iter().skip(skip).map(|a| match a {
+            intrinsic::Arg::String(s) => quote!(#rt::intrinsic::Arg::Literal(#rt::__private::serde_json::Value::String(#s.into()))),
+            intrinsic::Arg::Number(n) => quote!(#rt::intrinsic::Arg::Literal(#rt::__private::literal(#n))),
+            intrinsic::Arg::Bool(b) => quote!(#rt::intrinsic::Arg::Literal(#rt::__private::serde_json::Value::Bool(#b))),
+            intrinsic::Arg::Null => quote!(#rt::intrinsic::Arg::Literal(#rt::__private::serde_json::Value::Null)),
+            intrinsic::Arg::Path(p, text) => {
+                let p = self.emit_path(p, text);
+                quote!(#rt::intrinsic::Arg::Path(#p))
+            }
+            intrinsic::Arg::Call(c) => {
+                let c = self.call(c);
+                quote!(#rt::intrinsic::Arg::Call(::std::boxed::Box::new(#c)))
+            }
+        });
+        let template = call.template.iter().flatten();
+        quote!(#rt::intrinsic::Call {
+            function: #rt::intrinsic::Function::#function,
+            args: ::std::vec![#(#args),*],
+            template: ::std::vec![#(#template.into()),*],
+        })
     }
 
     fn select(&self, f: &Option<PathField>) -> TokenStream {
@@ -114,10 +165,15 @@ impl Emitter<'_, '_> {
         match &node.value {
             Value::Object(members) => {
                 let members = members.iter().map(|m| match (m.key.strip_suffix(".$"), m.value.as_str()) {
-                    (Some(key), Some(path)) => {
+                    (Some(key), Some(path)) if path.starts_with('$') => {
                         let field = &m.key;
                         let p = self.path(path);
                         quote!((#key.into(), #rt::data::template::Template::Path { path: #p, field: #field.into() }))
+                    }
+                    (Some(key), Some(text)) => {
+                        let field = &m.key;
+                        let call = self.call_text(text);
+                        quote!((#key.into(), #rt::data::template::Template::Call { call: #call, field: #field.into() }))
                     }
                     _ => {
                         let key = &m.key;
@@ -277,9 +333,13 @@ impl Emitter<'_, '_> {
                         let l = &l.value;
                         quote!(#rt::plan::Text::Literal(#l.into()))
                     }
-                    (_, Some(p)) => {
+                    (_, Some(p)) if p.value.starts_with('$') => {
                         let p = self.path(&p.value);
                         quote!(#rt::plan::Text::Path(#p))
+                    }
+                    (_, Some(c)) => {
+                        let call = self.call_text(&c.value);
+                        quote!(#rt::plan::Text::Call(#call))
                     }
                     _ => quote!(#rt::plan::Text::None),
                 };

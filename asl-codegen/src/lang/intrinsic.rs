@@ -12,6 +12,9 @@ pub struct Call {
     pub function: Function,
     /// Its arguments.
     pub args: Vec<Arg>,
+    /// For `States.Format` with a literal template: the template split at its `{}` holes,
+    /// escapes resolved (the template stays the first of `args` too).
+    pub template: Option<Vec<String>>,
 }
 
 /// An argument of a call.
@@ -25,8 +28,8 @@ pub enum Arg {
     Bool(bool),
     /// `null`.
     Null,
-    /// A path (`$.x`, `$$.x`, `$var`).
-    Path(Path),
+    /// A path (`$.x`, `$$.x`, `$var`), and its text.
+    Path(Path, String),
     /// A nested call.
     Call(Call),
 }
@@ -38,7 +41,7 @@ impl Arg {
             Arg::Number(_) => "number",
             Arg::Bool(_) => "boolean",
             Arg::Null => "null",
-            Arg::Path(_) => "path",
+            Arg::Path(..) => "path",
             Arg::Call(_) => "call",
         }
     }
@@ -216,13 +219,23 @@ impl Parser<'_> {
         self.pos += 1;
         self.ws();
         let mut args = Vec::new();
+        let mut template = None;
         if self.rest().starts_with(')') {
             self.pos += 1;
         } else {
             loop {
                 self.ws();
                 let at = self.pos;
-                let arg = self.arg()?;
+                let arg = if function == Function::Format
+                    && args.is_empty()
+                    && self.rest().starts_with('\'')
+                {
+                    let (text, pieces) = self.string_pieces()?;
+                    template = Some(pieces);
+                    Arg::String(text)
+                } else {
+                    self.arg()?
+                };
                 check_arg(function, args.len(), &arg).map_err(|message| IntrinsicError {
                     message,
                     offset: at,
@@ -257,10 +270,8 @@ impl Parser<'_> {
                 offset: start,
             });
         }
-        if function == Function::Format
-            && let Some(Arg::String(template)) = args.first()
-        {
-            let holes = template_holes(template);
+        if let Some(pieces) = &template {
+            let holes = pieces.len() - 1;
             if holes != args.len() - 1 {
                 return Err(IntrinsicError {
                     message: format!(
@@ -272,7 +283,11 @@ impl Parser<'_> {
             }
         }
         self.depth -= 1;
-        Ok(Call { function, args })
+        Ok(Call {
+            function,
+            args,
+            template,
+        })
     }
 
     fn arg(&mut self) -> Result<Arg, IntrinsicError> {
@@ -286,7 +301,7 @@ impl Parser<'_> {
                 match jsonpath::parse(text.trim_end()) {
                     Ok(p) => {
                         self.pos += len;
-                        Ok(Arg::Path(p))
+                        Ok(Arg::Path(p, text.trim_end().to_owned()))
                     }
                     Err(e) => Err(IntrinsicError {
                         message: format!("invalid path '{}': {}", text.trim_end(), e.message),
@@ -326,19 +341,30 @@ impl Parser<'_> {
     }
 
     fn string(&mut self) -> Result<Arg, IntrinsicError> {
+        self.string_pieces().map(|(text, _)| Arg::String(text))
+    }
+
+    /// A quoted string: its text with escapes resolved, and the same text split at the
+    /// unescaped `{}` pairs (the holes of a `States.Format` template).
+    fn string_pieces(&mut self) -> Result<(String, Vec<String>), IntrinsicError> {
         self.pos += 1;
         let mut out = String::new();
-        let mut chars = self.rest().char_indices();
+        let mut pieces = vec![String::new()];
+        let mut chars = self.rest().char_indices().peekable();
         let start = self.pos;
         while let Some((i, c)) = chars.next() {
             match c {
+                '{' if chars.peek().is_some_and(|&(_, n)| n == '}') => {
+                    chars.next();
+                    out.push_str("{}");
+                    pieces.push(String::new());
+                }
                 '\\' => match chars.next() {
                     Some((_, e @ ('\'' | '{' | '}' | '\\'))) => {
-                        // `\{` and `\}` stay escaped so States.Format can tell them from holes.
-                        if matches!(e, '{' | '}') {
-                            out.push('\\');
-                        }
                         out.push(e);
+                        if let Some(p) = pieces.last_mut() {
+                            p.push(e);
+                        }
                     }
                     Some((j, e)) => {
                         self.pos = start + j;
@@ -351,9 +377,14 @@ impl Parser<'_> {
                 },
                 '\'' => {
                     self.pos = start + i + 1;
-                    return Ok(Arg::String(out));
+                    return Ok((out, pieces));
                 }
-                _ => out.push(c),
+                _ => {
+                    out.push(c);
+                    if let Some(p) = pieces.last_mut() {
+                        p.push(c);
+                    }
+                }
             }
         }
         self.err("unterminated string")
@@ -414,7 +445,7 @@ pub fn template_holes(template: &str) -> usize {
 fn check_arg(function: Function, index: usize, arg: &Arg) -> Result<(), String> {
     let want = function.want(index);
     let ok = match (want, arg) {
-        (_, Arg::Path(_) | Arg::Call(_)) | (Want::Any, _) => true,
+        (_, Arg::Path(..) | Arg::Call(_)) | (Want::Any, _) => true,
         (Want::String, Arg::String(_))
         | (Want::Bool, Arg::Bool(_))
         | (Want::Number, Arg::Number(_)) => true,
@@ -457,7 +488,8 @@ mod tests {
     #[test]
     fn escapes() {
         let c = parse(r"States.Format('It\'s \{\} {}', $.a)").expect("parses");
-        assert_eq!(c.args[0], Arg::String(r"It's \{\} {}".into()));
+        assert_eq!(c.args[0], Arg::String("It's {} {}".into()));
+        assert_eq!(c.template, Some(vec!["It's {} ".to_owned(), String::new()]));
         assert!(parse(r"States.Format('\n')").is_err());
         assert!(parse(r"States.Format('abc\')").is_err());
     }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crate::diag::{Code, Diagnostic};
 use crate::model::{QueryLanguage, State, StateKind, StateMachine};
-use crate::source::{Node, Value};
+use crate::source::Node;
 
 /// A Task state's handler slot.
 #[derive(Clone, Debug)]
@@ -81,23 +81,6 @@ fn not_yet(
     );
 }
 
-fn template_uses_intrinsics(node: &Node) -> Option<&Node> {
-    match &node.value {
-        Value::Object(members) => members.iter().find_map(|m| {
-            if m.key.ends_with(".$") {
-                m.value
-                    .as_str()
-                    .filter(|s| !s.starts_with('$'))
-                    .map(|_| &m.value)
-            } else {
-                template_uses_intrinsics(&m.value)
-            }
-        }),
-        Value::Array(items) => items.iter().find_map(template_uses_intrinsics),
-        _ => None,
-    }
-}
-
 fn unsupported(state: &State, diags: &mut Vec<Diagnostic>) {
     if state.query_language == QueryLanguage::Jsonata {
         not_yet(
@@ -109,16 +92,7 @@ fn unsupported(state: &State, diags: &mut Vec<Diagnostic>) {
         );
         return;
     }
-    if let Some(a) = &state.assign {
-        not_yet(
-            state,
-            "Workflow variables (Assign)",
-            Some(a.span),
-            a.pointer.clone(),
-            diags,
-        );
-    }
-    let mut templates: Vec<&crate::model::Spanned<Node>> = Vec::new();
+    let mut assigns: Vec<&crate::model::Spanned<Node>> = state.assign.iter().collect();
     match &state.kind {
         StateKind::Parallel(_) => not_yet(
             state,
@@ -128,60 +102,20 @@ fn unsupported(state: &State, diags: &mut Vec<Diagnostic>) {
             diags,
         ),
         StateKind::Map(_) => not_yet(state, "The Map state", None, state.pointer.clone(), diags),
-        StateKind::Pass(p) => templates.extend(&p.parameters),
         StateKind::Task(t) => {
-            templates.extend(&t.result.parameters);
-            templates.extend(&t.result.result_selector);
-            templates.extend(&t.credentials);
-            for c in &t.result.catch {
-                if let Some(a) = &c.assign {
-                    not_yet(
-                        state,
-                        "Workflow variables (Assign)",
-                        Some(a.span),
-                        a.pointer.clone(),
-                        diags,
-                    );
-                }
-            }
+            assigns.extend(t.result.catch.iter().filter_map(|c| c.assign.as_ref()))
         }
-        StateKind::Fail(f) => {
-            for p in [&f.error_path, &f.cause_path].into_iter().flatten() {
-                if !p.value.starts_with('$') {
-                    not_yet(
-                        state,
-                        "Intrinsic functions",
-                        Some(p.span),
-                        p.pointer.clone(),
-                        diags,
-                    );
-                }
-            }
-        }
-        StateKind::Choice(c) => {
-            for r in &c.choices {
-                if let Some(a) = &r.assign {
-                    not_yet(
-                        state,
-                        "Workflow variables (Assign)",
-                        Some(a.span),
-                        a.pointer.clone(),
-                        diags,
-                    );
-                }
-            }
-        }
-        StateKind::Wait(_) | StateKind::Succeed => {}
+        StateKind::Choice(c) => assigns.extend(c.choices.iter().filter_map(|r| r.assign.as_ref())),
+        StateKind::Pass(_) | StateKind::Fail(_) | StateKind::Wait(_) | StateKind::Succeed => {}
     }
-    for t in templates {
-        if let Some(n) = template_uses_intrinsics(&t.value) {
-            not_yet(
-                state,
-                "Intrinsic functions",
-                Some(n.span),
-                t.pointer.clone(),
-                diags,
-            );
-        }
+    for a in assigns {
+        not_yet(
+            state,
+            "Workflow variables (Assign)",
+            Some(a.span),
+            a.pointer.clone(),
+            diags,
+        );
     }
+    // Paths that read variables (`$name`) need variables too.
 }

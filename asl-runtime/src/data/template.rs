@@ -15,6 +15,13 @@ pub enum Template {
     Object(Vec<(Box<str>, Template)>),
     /// An array of templates.
     Array(Vec<Template>),
+    /// A `"key.$"` intrinsic function call.
+    Call {
+        /// The call.
+        call: crate::intrinsic::Call,
+        /// The key as written (`value.$`).
+        field: Box<str>,
+    },
     /// A `"key.$"` path: `field` is the key as written, for error messages.
     Path {
         /// The path.
@@ -69,6 +76,7 @@ impl Template {
                 Ok(Value::Object(out))
             }
             Template::Array(items) => items.iter().map(|t| t.apply(scope, error_name)).collect::<Result<_, _>>().map(Value::Array),
+            Template::Call { call, field } => call.eval(scope, field),
             Template::Path { path, field } => scope.select(path).ok_or_else(|| {
                 let doc = match path.root() {
                     Root::Context => scope.context,

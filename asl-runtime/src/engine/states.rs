@@ -113,6 +113,17 @@ impl Run<'_> {
                                 serde_json::to_string(&raw).unwrap_or_default()
                             ))),
                         },
+                        Text::Call(call) => {
+                            let scope = Scope {
+                                input: &raw,
+                                context: &context,
+                                variables: None,
+                            };
+                            match call.eval(&scope, field)? {
+                                Value::String(s) => Ok(Some(s)),
+                                other => Ok(Some(other.to_string())),
+                            }
+                        }
                     }
                 };
                 let error = text(error, "ErrorPath")?;

@@ -1,0 +1,580 @@
+//! The 18 intrinsic functions, evaluated as AWS evaluates them. The generator has already
+//! parsed each call, checked its arity and literal arguments, and split `States.Format`
+//! templates at their holes.
+
+use base64::Engine as _;
+use serde_json::Value;
+
+use crate::data::path::Path;
+use crate::data::template::Scope;
+use crate::error::{Failure, names};
+
+/// An intrinsic function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Function {
+    Format,
+    StringToJson,
+    JsonToString,
+    Array,
+    ArrayPartition,
+    ArrayContains,
+    ArrayRange,
+    ArrayGetItem,
+    ArrayLength,
+    ArrayUnique,
+    Base64Encode,
+    Base64Decode,
+    Hash,
+    JsonMerge,
+    MathRandom,
+    MathAdd,
+    StringSplit,
+    Uuid,
+}
+
+impl Function {
+    /// The function's name in a definition.
+    pub fn name(self) -> &'static str {
+        match self {
+            Function::Format => "States.Format",
+            Function::StringToJson => "States.StringToJson",
+            Function::JsonToString => "States.JsonToString",
+            Function::Array => "States.Array",
+            Function::ArrayPartition => "States.ArrayPartition",
+            Function::ArrayContains => "States.ArrayContains",
+            Function::ArrayRange => "States.ArrayRange",
+            Function::ArrayGetItem => "States.ArrayGetItem",
+            Function::ArrayLength => "States.ArrayLength",
+            Function::ArrayUnique => "States.ArrayUnique",
+            Function::Base64Encode => "States.Base64Encode",
+            Function::Base64Decode => "States.Base64Decode",
+            Function::Hash => "States.Hash",
+            Function::JsonMerge => "States.JsonMerge",
+            Function::MathRandom => "States.MathRandom",
+            Function::MathAdd => "States.MathAdd",
+            Function::StringSplit => "States.StringSplit",
+            Function::Uuid => "States.UUID",
+        }
+    }
+}
+
+/// An argument.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arg {
+    /// A literal (`'text'`, a number, `true`, `null`).
+    Literal(Value),
+    /// A path into the input, the context object or a variable.
+    Path(Path),
+    /// A nested call.
+    Call(Box<Call>),
+}
+
+/// A call, pre-parsed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    /// The function.
+    pub function: Function,
+    /// Its arguments (for `States.Format`, without the template).
+    pub args: Vec<Arg>,
+    /// `States.Format`'s literal template split at its `{}` holes (escapes already resolved);
+    /// empty when the template comes from a path, as the first of `args`.
+    pub template: Vec<Box<str>>,
+}
+
+/// The longest string Base64Encode/Base64Decode/Hash take.
+pub const MAX_INPUT_CHARS: usize = 10_000;
+/// The most elements ArrayRange makes.
+pub const MAX_RANGE: usize = 1000;
+
+fn fail(cause: impl Into<String>) -> Failure {
+    Failure::new(names::INTRINSIC_FAILURE, cause)
+}
+
+impl Call {
+    /// Evaluates the call; `field` is the template key it stands under (for messages).
+    pub fn eval(&self, scope: &Scope<'_>, field: &str) -> Result<Value, Failure> {
+        let mut args = Vec::with_capacity(self.args.len());
+        for a in &self.args {
+            args.push(match a {
+                Arg::Literal(v) => v.clone(),
+                Arg::Path(p) => scope.select(p).ok_or_else(|| {
+                    Failure::in_state(
+                        names::RUNTIME,
+                        format!(
+                            "The JSONPath '{}' specified for the field '{field}' could not be found in the input '{}'",
+                            p.text(),
+                            serde_json::to_string(scope.input).unwrap_or_default()
+                        ),
+                    )
+                })?,
+                Arg::Call(c) => c.eval(scope, field)?,
+            });
+        }
+        self.apply(args)
+    }
+
+    fn apply(&self, args: Vec<Value>) -> Result<Value, Failure> {
+        let name = self.function.name();
+        let bad = |what: &str| fail(format!("Invalid arguments in {name}: {what}"));
+        let arg = |i: usize| args.get(i).cloned().unwrap_or(Value::Null);
+        let int = |i: usize| -> Result<i64, Failure> {
+            match args.get(i) {
+                Some(Value::Number(n)) => n
+                    .as_i64()
+                    .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+                    .ok_or_else(|| bad("expected an integer")),
+                _ => Err(bad("expected an integer")),
+            }
+        };
+        let array = |i: usize| -> Result<Vec<Value>, Failure> {
+            match args.get(i) {
+                Some(Value::Array(a)) => Ok(a.clone()),
+                _ => Err(bad("expected an array")),
+            }
+        };
+        let string = |i: usize| -> Result<String, Failure> {
+            match args.get(i) {
+                Some(Value::String(s)) => Ok(s.clone()),
+                _ => Err(bad("expected a string")),
+            }
+        };
+        match self.function {
+            Function::Format => {
+                let dynamic: Vec<Box<str>>;
+                let (template, values) = if self.template.is_empty() {
+                    dynamic = string(0)?.split("{}").map(Box::from).collect();
+                    (&dynamic, &args[1..])
+                } else {
+                    (&self.template, &args[..])
+                };
+                let mut out = String::new();
+                for (i, piece) in template.iter().enumerate() {
+                    out.push_str(piece);
+                    if i + 1 < template.len() {
+                        match values.get(i) {
+                            Some(v) => java_text(v, &mut out),
+                            None => return Err(bad("fewer arguments than '{}' in the template")),
+                        }
+                    }
+                }
+                Ok(Value::String(out))
+            }
+            Function::StringToJson => {
+                let s = string(0)?;
+                if s.trim().is_empty() {
+                    return Ok(Value::Null);
+                }
+                serde_json::from_str(&s)
+                    .map_err(|e| fail(format!("Invalid arguments in {name}: {e}")))
+            }
+            Function::JsonToString => serde_json::to_string(&arg(0))
+                .map(Value::String)
+                .map_err(|e| bad(&e.to_string())),
+            Function::Array => Ok(Value::Array(args)),
+            Function::ArrayPartition => {
+                let items = array(0)?;
+                let size = int(1)?;
+                if size <= 0 {
+                    return Err(bad("the chunk size must be positive"));
+                }
+                Ok(Value::Array(
+                    items
+                        .chunks(size as usize)
+                        .map(|c| Value::Array(c.to_vec()))
+                        .collect(),
+                ))
+            }
+            Function::ArrayContains => Ok(Value::Bool(array(0)?.contains(&arg(1)))),
+            Function::ArrayRange => {
+                let (start, end, step) = (int(0)?, int(1)?, int(2)?);
+                if step == 0 {
+                    return Err(bad("the step can not be 0"));
+                }
+                let count = if (step > 0 && start > end) || (step < 0 && start < end) {
+                    0
+                } else {
+                    ((end - start) / step + 1) as usize
+                };
+                if count > MAX_RANGE {
+                    return Err(fail(format!(
+                        "Invalid arguments in {name}: the range has {count} elements; the most is {MAX_RANGE}"
+                    )));
+                }
+                Ok(Value::Array(
+                    (0..count as i64)
+                        .map(|i| Value::from(start + i * step))
+                        .collect(),
+                ))
+            }
+            Function::ArrayGetItem => {
+                let items = array(0)?;
+                let i = int(1)?;
+                usize::try_from(i)
+                    .ok()
+                    .and_then(|i| items.get(i).cloned())
+                    .ok_or_else(|| bad("the index is out of bounds"))
+            }
+            Function::ArrayLength => Ok(Value::from(array(0)?.len())),
+            Function::ArrayUnique => {
+                let mut out: Vec<Value> = Vec::new();
+                for v in array(0)? {
+                    if !out.contains(&v) {
+                        out.push(v);
+                    }
+                }
+                Ok(Value::Array(out))
+            }
+            Function::Base64Encode => {
+                let s = string(0)?;
+                if s.chars().count() > MAX_INPUT_CHARS {
+                    return Err(bad("the input is longer than 10000 characters"));
+                }
+                Ok(Value::String(
+                    base64::engine::general_purpose::STANDARD.encode(s),
+                ))
+            }
+            Function::Base64Decode => {
+                let s = string(0)?;
+                if s.chars().count() > MAX_INPUT_CHARS {
+                    return Err(bad("the input is longer than 10000 characters"));
+                }
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(s.as_bytes())
+                    .map_err(|e| bad(&format!("not base64: {e}")))?;
+                String::from_utf8(bytes)
+                    .map(Value::String)
+                    .map_err(|_| bad("the decoded bytes are not UTF-8 text"))
+            }
+            Function::Hash => {
+                let data = match arg(0) {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                if data.chars().count() > MAX_INPUT_CHARS {
+                    return Err(bad("the input is longer than 10000 characters"));
+                }
+                let algorithm = string(1)?;
+                Ok(Value::String(hash(&algorithm, data.as_bytes()).ok_or_else(|| {
+                    fail(format!("Invalid arguments in {name}: '{algorithm}' is not one of MD5, SHA-1, SHA-256, SHA-384, SHA-512"))
+                })?))
+            }
+            Function::JsonMerge => {
+                let (Value::Object(mut a), Value::Object(b)) = (arg(0), arg(1)) else {
+                    return Err(bad("the first two arguments must be objects"));
+                };
+                if arg(2) != Value::Bool(false) {
+                    return Err(fail(format!(
+                        "Invalid arguments in {name}: Step Functions only supports the shallow merging mode; the third argument must be false"
+                    )));
+                }
+                for (k, v) in b {
+                    a.insert(k, v);
+                }
+                Ok(Value::Object(a))
+            }
+            Function::MathRandom => {
+                let (start, end) = (
+                    java_round(number(&arg(0)).ok_or_else(|| bad("expected numbers"))?),
+                    java_round(number(&arg(1)).ok_or_else(|| bad("expected numbers"))?),
+                );
+                if start > end {
+                    return Err(bad("the start is larger than the end"));
+                }
+                use rand::{Rng, SeedableRng};
+                let n = match args.get(2) {
+                    Some(seed) => {
+                        let seed =
+                            number(seed).ok_or_else(|| bad("the seed must be a number"))? as i64;
+                        rand::rngs::SmallRng::seed_from_u64(seed as u64).random_range(start..=end)
+                    }
+                    None => rand::rng().random_range(start..=end),
+                };
+                Ok(Value::from(n))
+            }
+            Function::MathAdd => {
+                let a = number(&arg(0)).ok_or_else(|| bad("expected numbers"))?;
+                let b = number(&arg(1)).ok_or_else(|| bad("expected numbers"))?;
+                Ok(Value::from(java_round(a).saturating_add(java_round(b))))
+            }
+            Function::StringSplit => {
+                let s = string(0)?;
+                let delimiters = string(1)?;
+                Ok(Value::Array(
+                    s.split(|c| delimiters.contains(c))
+                        .filter(|p| !p.is_empty())
+                        .map(|p| Value::String(p.to_owned()))
+                        .collect(),
+                ))
+            }
+            Function::Uuid => Ok(Value::String(uuid::Uuid::new_v4().to_string())),
+        }
+    }
+}
+
+/// A value as AWS's States.Format writes it: strings as they are, and arrays and objects the
+/// way Java prints its lists and maps (`[a, b]`, `{k=v}`), as recorded from AWS.
+fn java_text(v: &Value, out: &mut String) {
+    match v {
+        Value::String(s) => out.push_str(s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                java_text(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(members) => {
+            out.push('{');
+            for (i, (k, item)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(k);
+                out.push('=');
+                java_text(item, out);
+            }
+            out.push('}');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+fn number(v: &Value) -> Option<f64> {
+    v.as_f64()
+}
+
+/// Java's `Math.round`: halves go towards positive infinity.
+fn java_round(x: f64) -> i64 {
+    (x + 0.5).floor() as i64
+}
+
+fn hash(algorithm: &str, data: &[u8]) -> Option<String> {
+    use sha2::Digest;
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    Some(match algorithm {
+        "MD5" => hex(&md5::Md5::digest(data)),
+        "SHA-1" => hex(&sha1::Sha1::digest(data)),
+        "SHA-256" => hex(&sha2::Sha256::digest(data)),
+        "SHA-384" => hex(&sha2::Sha384::digest(data)),
+        "SHA-512" => hex(&sha2::Sha512::digest(data)),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn call(function: Function, args: Vec<Value>) -> Result<Value, Failure> {
+        Call {
+            function,
+            args: args.into_iter().map(Arg::Literal).collect(),
+            template: Vec::new(),
+        }
+        .apply_literal()
+    }
+
+    impl Call {
+        fn apply_literal(&self) -> Result<Value, Failure> {
+            let args = self.args.iter().map(|a| match a {
+                Arg::Literal(v) => v.clone(),
+                _ => Value::Null,
+            });
+            self.apply(args.collect())
+        }
+    }
+
+    fn err(r: Result<Value, Failure>) -> String {
+        let f = r.expect_err("should fail");
+        assert_eq!(f.error, names::INTRINSIC_FAILURE);
+        f.cause.unwrap_or_default()
+    }
+
+    #[test]
+    fn format_fills_holes() {
+        let c = Call {
+            function: Function::Format,
+            args: vec![
+                Arg::Literal(json!("x")),
+                Arg::Literal(json!(1.5)),
+                Arg::Literal(json!(null)),
+            ],
+            template: vec!["a ".into(), ", ".into(), " {".into(), "}".into()],
+        };
+        assert_eq!(c.apply_literal(), Ok(json!("a x, 1.5 {null}")));
+        let nested = Call {
+            function: Function::Format,
+            args: vec![Arg::Literal(json!({"a": 1, "b": ["x", null]}))],
+            template: vec!["".into(), "".into()],
+        };
+        assert_eq!(nested.apply_literal(), Ok(json!("{a=1, b=[x, null]}")));
+        let missing = Call {
+            function: Function::Format,
+            args: vec![],
+            template: vec!["".into(), "".into()],
+        };
+        assert!(err(missing.apply_literal()).contains("fewer arguments"));
+    }
+
+    #[test]
+    fn arrays() {
+        assert_eq!(
+            call(
+                Function::ArrayPartition,
+                vec![json!([1, 2, 3, 4, 5]), json!(2)]
+            ),
+            Ok(json!([[1, 2], [3, 4], [5]]))
+        );
+        assert!(
+            err(call(Function::ArrayPartition, vec![json!([1]), json!(0)])).contains("positive")
+        );
+        assert_eq!(
+            call(Function::ArrayRange, vec![json!(1), json!(9), json!(2)]),
+            Ok(json!([1, 3, 5, 7, 9]))
+        );
+        assert_eq!(
+            call(Function::ArrayRange, vec![json!(9), json!(1), json!(-4)]),
+            Ok(json!([9, 5, 1]))
+        );
+        assert!(
+            err(call(
+                Function::ArrayRange,
+                vec![json!(0), json!(1000), json!(1)]
+            ))
+            .contains("1001 elements")
+        );
+        assert!(
+            err(call(
+                Function::ArrayRange,
+                vec![json!(0), json!(3), json!(0)]
+            ))
+            .contains("step")
+        );
+        assert_eq!(
+            call(Function::ArrayGetItem, vec![json!([1, 2]), json!(1)]),
+            Ok(json!(2))
+        );
+        assert!(
+            err(call(Function::ArrayGetItem, vec![json!([1, 2]), json!(5)]))
+                .contains("out of bounds")
+        );
+        assert_eq!(
+            call(Function::ArrayUnique, vec![json!([1, 2, 1, "a", "a"])]),
+            Ok(json!([1, 2, "a"]))
+        );
+        assert_eq!(
+            call(
+                Function::ArrayContains,
+                vec![json!([1, {"a": 1}]), json!({"a": 1})]
+            ),
+            Ok(json!(true))
+        );
+        assert!(err(call(Function::ArrayLength, vec![json!("abc")])).contains("expected an array"));
+    }
+
+    #[test]
+    fn strings_and_json() {
+        assert_eq!(
+            call(Function::StringSplit, vec![json!("a,b;;c"), json!(",;")]),
+            Ok(json!(["a", "b", "c"]))
+        );
+        assert_eq!(
+            call(Function::StringToJson, vec![json!(" ")]),
+            Ok(json!(null))
+        );
+        assert!(
+            err(call(Function::StringToJson, vec![json!("{nope")]))
+                .contains("Invalid arguments in States.StringToJson")
+        );
+        assert_eq!(
+            call(Function::JsonToString, vec![json!({"a": [1, 2.5]})]),
+            Ok(json!("{\"a\":[1,2.5]}"))
+        );
+        assert_eq!(
+            call(
+                Function::JsonMerge,
+                vec![
+                    json!({"a": 1, "b": {"x": 1}}),
+                    json!({"b": {"y": 2}}),
+                    json!(false)
+                ]
+            ),
+            Ok(json!({"a": 1, "b": {"y": 2}}))
+        );
+        assert!(
+            err(call(
+                Function::JsonMerge,
+                vec![json!({}), json!({}), json!(true)]
+            ))
+            .contains("shallow")
+        );
+    }
+
+    #[test]
+    fn encodings_and_hashes() {
+        assert_eq!(
+            call(Function::Base64Encode, vec![json!("Data to encode")]),
+            Ok(json!("RGF0YSB0byBlbmNvZGU="))
+        );
+        assert_eq!(
+            call(Function::Base64Decode, vec![json!("RGF0YSB0byBlbmNvZGU=")]),
+            Ok(json!("Data to encode"))
+        );
+        assert!(err(call(Function::Base64Decode, vec![json!("***")])).contains("not base64"));
+        assert!(
+            err(call(
+                Function::Base64Encode,
+                vec![json!("x".repeat(10_001))]
+            ))
+            .contains("10000")
+        );
+        assert_eq!(
+            call(Function::Hash, vec![json!("input data"), json!("MD5")]),
+            Ok(json!("812f45842bc6d66ee14572ce20db8e86"))
+        );
+        assert_eq!(
+            call(Function::Hash, vec![json!("input data"), json!("SHA-1")]),
+            Ok(json!("aaff4a450a104cd177d28d18d74485e8cae074b7"))
+        );
+        assert!(
+            err(call(Function::Hash, vec![json!("x"), json!("SHA-3")]))
+                .contains("'SHA-3' is not one of")
+        );
+    }
+
+    #[test]
+    fn math() {
+        assert_eq!(
+            call(Function::MathAdd, vec![json!(1.49), json!(1.5)]),
+            Ok(json!(3))
+        );
+        assert_eq!(
+            call(Function::MathAdd, vec![json!(-1.5), json!(0)]),
+            Ok(json!(-1))
+        );
+        assert!(
+            err(call(Function::MathAdd, vec![json!("1"), json!(0)])).contains("expected numbers")
+        );
+        let a = call(Function::MathRandom, vec![json!(1), json!(10), json!(7)]);
+        assert_eq!(
+            a,
+            call(Function::MathRandom, vec![json!(1), json!(10), json!(7)]),
+            "seeded is deterministic"
+        );
+        let n = call(Function::MathRandom, vec![json!(5), json!(6)])
+            .ok()
+            .and_then(|v| v.as_i64())
+            .unwrap_or(0);
+        assert!((5..=6).contains(&n));
+        let u = call(Function::Uuid, vec![])
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        assert_eq!(u.len(), 36);
+    }
+}
