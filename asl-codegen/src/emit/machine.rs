@@ -5,8 +5,8 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::EmitOptions;
-use crate::lang::intrinsic;
 use crate::lang::jsonpath::{self, Root, Selector};
+use crate::lang::{filter, intrinsic};
 use crate::model::{
     ChoiceRule, Condition, NumberOrExpr, OperandKind, Operator, PathField, Spanned, State,
     StateKind,
@@ -72,8 +72,16 @@ impl Emitter<'_, '_> {
                 let (a, b, c) = (opt(a), opt(b), opt(c));
                 quote!(#rt::data::path::Step::Slice(#a, #b, #c))
             }
-            // Filters are evaluated from issue 4 on; `plan` refuses them before emit runs.
-            Selector::Filter(_) | Selector::Function(_) => quote!(#rt::data::path::Step::Length),
+            Selector::Filter(text) => match filter::parse(text) {
+                Ok(f) => {
+                    let f = self.filter(&f);
+                    quote!(#rt::data::path::Step::Filter(::std::boxed::Box::new(#f)))
+                }
+                // The checks refused this path already.
+                Err(_) => quote!(#rt::data::path::Step::Wildcard),
+            },
+            // `length()` is the one function step the checks let through.
+            Selector::Function(_) => quote!(#rt::data::path::Step::Length),
         }
     }
 
@@ -120,6 +128,48 @@ impl Emitter<'_, '_> {
             args: ::std::vec![#(#args),*],
             template: ::std::vec![#(#template.into()),*],
         })
+    }
+
+    fn filter(&self, f: &filter::Filter) -> TokenStream {
+        let rt = self.rt;
+        let m = quote!(#rt::data::filter);
+        let operand = |o: &filter::Operand| match o {
+            filter::Operand::Current(p) => {
+                let p = self.emit_path(p, "@");
+                quote!(#m::Operand::Current(#p))
+            }
+            filter::Operand::Root(p) => {
+                let p = self.emit_path(p, "$");
+                quote!(#m::Operand::Root(#p))
+            }
+            filter::Operand::Literal(v) => {
+                let text = v.to_string();
+                quote!(#m::Operand::Literal(#rt::__private::literal(#text)))
+            }
+        };
+        match f {
+            filter::Filter::Or(a, b) => {
+                let (a, b) = (self.filter(a), self.filter(b));
+                quote!(#m::Filter::Or(::std::boxed::Box::new(#a), ::std::boxed::Box::new(#b)))
+            }
+            filter::Filter::And(a, b) => {
+                let (a, b) = (self.filter(a), self.filter(b));
+                quote!(#m::Filter::And(::std::boxed::Box::new(#a), ::std::boxed::Box::new(#b)))
+            }
+            filter::Filter::Not(a) => {
+                let a = self.filter(a);
+                quote!(#m::Filter::Not(::std::boxed::Box::new(#a)))
+            }
+            filter::Filter::Exists(o) => {
+                let o = operand(o);
+                quote!(#m::Filter::Exists(#o))
+            }
+            filter::Filter::Compare(l, op, r) => {
+                let (l, r) = (operand(l), operand(r));
+                let op = Ident::new(&format!("{op:?}"), proc_macro2::Span::call_site());
+                quote!(#m::Filter::Compare(#l, #m::Op::#op, #r))
+            }
+        }
     }
 
     fn select(&self, f: &Option<PathField>) -> TokenStream {

@@ -33,6 +33,8 @@ pub enum Step {
     Descendant(Box<Step>),
     /// `.length()`: the length of an array (or string).
     Length,
+    /// `[?(…)]`: the elements (objects) the filter accepts.
+    Filter(Box<super::filter::Filter>),
 }
 
 /// A pre-parsed path.
@@ -100,7 +102,7 @@ impl Path {
         for step in self.steps.iter() {
             let mut next = Vec::new();
             for v in &current {
-                apply(step, v, &mut next);
+                apply(step, v, doc, &mut next);
             }
             if let Step::Length = step {
                 computed = current.iter().filter_map(|v| length(v)).collect();
@@ -168,6 +170,7 @@ impl Path {
                         .trim_start_matches('$')
                 )),
                 Step::Length => out.push_str(".length()"),
+                Step::Filter(_) => out.push_str("[?]"),
             }
         }
         out
@@ -188,7 +191,7 @@ fn length(v: &Value) -> Option<Value> {
     }
 }
 
-fn apply<'a>(step: &Step, v: &'a Value, out: &mut Vec<&'a Value>) {
+fn apply<'a>(step: &Step, v: &'a Value, root: &Value, out: &mut Vec<&'a Value>) {
     match step {
         Step::Name(n) => out.extend(v.as_object().and_then(|o| o.get(&**n))),
         Step::Index(i) => out.extend(v.as_array().and_then(|a| index(a, *i))),
@@ -235,7 +238,7 @@ fn apply<'a>(step: &Step, v: &'a Value, out: &mut Vec<&'a Value>) {
         Step::Descendant(inner) => {
             let mut todo = vec![v];
             while let Some(node) = todo.pop() {
-                apply(inner, node, out);
+                apply(inner, node, root, out);
                 match node {
                     Value::Array(a) => todo.extend(a.iter().rev()),
                     Value::Object(o) => todo.extend(o.values().rev()),
@@ -244,6 +247,13 @@ fn apply<'a>(step: &Step, v: &'a Value, out: &mut Vec<&'a Value>) {
             }
         }
         Step::Length => {}
+        Step::Filter(f) => match v {
+            Value::Array(items) => {
+                out.extend(items.iter().filter(|i| i.is_object() && f.matches(i, root)))
+            }
+            Value::Object(_) if f.matches(v, root) => out.push(v),
+            _ => {}
+        },
     }
 }
 
@@ -294,6 +304,45 @@ mod tests {
         assert_eq!(slice.select(&doc), Some(json!([{"v": 2}, {"w": 3}])));
         let deep = p(vec![Step::Descendant(Box::new(Step::Name("v".into())))]);
         assert_eq!(deep.select(&doc), Some(json!([1, 2])));
+    }
+
+    #[test]
+    fn filters_select_matching_objects() {
+        use crate::data::filter::{Filter, Op, Operand};
+        let doc =
+            json!({"limit": 10, "books": [{"p": 8, "t": "a"}, {"p": 12, "t": "b"}, 5, {"t": "c"}]});
+        let cheap = Filter::Compare(
+            Operand::Current(p(vec![Step::Name("p".into())])),
+            Op::Lt,
+            Operand::Root(p(vec![Step::Name("limit".into())])),
+        );
+        let path = p(vec![
+            Step::Name("books".into()),
+            Step::Filter(Box::new(cheap)),
+            Step::Name("t".into()),
+        ]);
+        assert_eq!(path.select(&doc), Some(json!(["a"])));
+        let has_price = Filter::Exists(Operand::Current(p(vec![Step::Name("p".into())])));
+        let path = p(vec![
+            Step::Name("books".into()),
+            Step::Filter(Box::new(Filter::Not(Box::new(has_price)))),
+        ]);
+        assert_eq!(
+            path.select(&doc),
+            Some(json!([{"t": "c"}])),
+            "scalars never match"
+        );
+        let one_of = Filter::Compare(
+            Operand::Current(p(vec![Step::Name("t".into())])),
+            Op::In,
+            Operand::Literal(json!(["b", "c"])),
+        );
+        let path = p(vec![
+            Step::Name("books".into()),
+            Step::Filter(Box::new(one_of)),
+            Step::Name("t".into()),
+        ]);
+        assert_eq!(path.select(&doc), Some(json!(["b", "c"])));
     }
 
     #[test]
