@@ -90,19 +90,8 @@ where
     E: Into<Failure> + 'static,
 {
     fn into_box(self) -> BoxHandler {
-        Arc::new(move |input, context| {
-            let state = context.state_name.clone();
-            match decode::<I>(input, &context) {
-                Ok(i) => {
-                    let fut = (self)(i);
-                    Box::pin(CatchPanic::new(
-                        async move { encode(fut.await, &state) },
-                        context.state_name,
-                    ))
-                }
-                Err(f) => Box::pin(std::future::ready(Err(f))),
-            }
-        })
+        // A handler without a context is one that ignores it.
+        Handler::<(I, TaskContext)>::into_box(move |input: I, _: TaskContext| (self)(input))
     }
 }
 
