@@ -1,6 +1,7 @@
 //! JSONPath filter expressions (`[?(@.price < 10 && @.tags)]`), as Jayway reads them:
 //! comparisons (`==`, `!=`, `<`, `<=`, `>`, `>=`, `in`, `nin`) between `@` paths, `$` paths and
-//! literals, existence tests (`@.isbn`), `&&`, `||`, `!` and parentheses.
+//! literals (a bare word is a string), existence tests (`@.isbn`), `&&`, `||`, `!` and
+//! parentheses.
 
 use super::jsonpath::{self, Path};
 
@@ -193,8 +194,13 @@ impl Parser<'_> {
                     })
                     .unwrap_or(r.len());
                 let word = &r[..len];
-                let v: serde_json::Value =
-                    serde_json::from_str(word).map_err(|_| format!("'{word}' is not a value"))?;
+                if word.is_empty() {
+                    return Err("expected a value in the filter".into());
+                }
+                // Numbers, booleans and null as JSON; any other bare word is a string, as the
+                // definitions AWS accepts write them (`@.Name==Receipt`).
+                let v = serde_json::from_str(word)
+                    .unwrap_or_else(|_| serde_json::Value::String(word.to_owned()));
                 self.pos += len;
                 Ok(Operand::Literal(v))
             }
@@ -244,7 +250,15 @@ mod tests {
         ] {
             assert!(parse(ok).is_ok(), "{ok}: {:?}", parse(ok));
         }
-        for bad in ["", "@.a ==", "'x'", "(@.a", "@.a == nope"] {
+        assert_eq!(
+            parse("@.Name==Receipt").expect("parses"),
+            Filter::Compare(
+                Operand::Current(jsonpath::parse("$.Name").expect("path")),
+                Op::Eq,
+                Operand::Literal("Receipt".into())
+            )
+        );
+        for bad in ["", "@.a ==", "'x'", "(@.a", "@.a == )"] {
             assert!(parse(bad).is_err(), "{bad}");
         }
         assert!(matches!(
