@@ -72,26 +72,23 @@ impl Place {
                         ),
                     )
                 };
-                let snapshot_on_error = input.clone();
+                // Check the whole path first, so a failure reports the input as it came, without
+                // copying the input on every write.
+                if !writable(&input, path.steps()) {
+                    return Err(fail(&input));
+                }
                 let mut slot = &mut input;
                 for step in path.steps() {
-                    slot = match step {
-                        Step::Name(n) => {
-                            if slot.is_null() {
-                                *slot = Value::Object(Map::new());
-                            }
-                            match slot {
-                                Value::Object(o) => o.entry(n.to_string()).or_insert(Value::Null),
-                                _ => return Err(fail(&snapshot_on_error)),
-                            }
+                    if slot.is_null() {
+                        *slot = Value::Object(Map::new());
+                    }
+                    slot = match (step, slot) {
+                        (Step::Name(n), Value::Object(o)) => {
+                            o.entry(n.to_string()).or_insert(Value::Null)
                         }
-                        Step::Index(i) => match slot {
-                            Value::Array(a) if *i >= 0 && (*i as usize) < a.len() => {
-                                &mut a[*i as usize]
-                            }
-                            _ => return Err(fail(&snapshot_on_error)),
-                        },
-                        _ => return Err(fail(&snapshot_on_error)),
+                        (Step::Index(i), Value::Array(a)) => &mut a[*i as usize],
+                        // `writable` ruled these out.
+                        (_, other) => return Err(fail(other)),
                     };
                 }
                 *slot = result;
@@ -99,6 +96,28 @@ impl Place {
             }
         }
     }
+}
+
+/// Whether a ResultPath of names and in-bounds indexes can be written into `v`: names walk
+/// objects (creating them where the value is missing or null), indexes only existing elements.
+fn writable(mut v: &Value, steps: &[Step]) -> bool {
+    for (at, step) in steps.iter().enumerate() {
+        let next = match (step, v) {
+            (Step::Name(n), Value::Object(o)) => o.get(&**n),
+            (Step::Name(_), Value::Null) => None,
+            (Step::Index(i), Value::Array(a)) if *i >= 0 => a.get(*i as usize),
+            _ => return false,
+        };
+        match next {
+            Some(child) => v = child,
+            // From here on the path creates objects, which only names can do.
+            None => {
+                return matches!(step, Step::Name(_))
+                    && steps[at + 1..].iter().all(|s| matches!(s, Step::Name(_)));
+            }
+        }
+    }
+    true
 }
 
 #[cfg(test)]
@@ -129,6 +148,28 @@ mod tests {
         let err = place
             .apply(json!("text"), json!(5))
             .expect_err("a string has no members");
+        assert_eq!(
+            err.cause.as_deref(),
+            Some(r#"Unable to apply ResultPath "$.a.b" to input ""text"""#),
+            "the cause shows the input as it came"
+        );
+        let index = at(vec![Step::Name("a".into()), Step::Index(3)], "$.a[3]");
+        assert!(
+            index.apply(json!({"a": [1]}), json!(5)).is_err(),
+            "indexes never extend arrays"
+        );
+        assert_eq!(
+            index.apply(json!({"a": [0, 1, 2, 3]}), json!(5)),
+            Ok(json!({"a": [0, 1, 2, 5]}))
+        );
+        let through_null = at(
+            vec![Step::Name("a".into()), Step::Name("b".into())],
+            "$.a.b",
+        );
+        assert_eq!(
+            through_null.apply(json!({"a": null}), json!(1)),
+            Ok(json!({"a": {"b": 1}}))
+        );
         assert_eq!(err.error, names::RESULT_PATH_MATCH_FAILURE);
     }
 
