@@ -38,6 +38,7 @@ pub mod error;
 pub mod handler;
 pub mod history;
 pub mod intrinsic;
+pub mod items;
 mod machine;
 pub mod plan;
 pub mod task;

@@ -8,10 +8,11 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 use tokio::sync::watch;
 
-use crate::engine::{Description, Env, ExecutionConfig, Outcome, Record, Status, execute, run};
+use crate::engine::{Description, Env, ExecutionConfig, Outcome, Record, Status, run};
 use crate::error::Failure;
 use crate::handler::BoxHandler;
 use crate::history::Event;
+use crate::items::{ItemReader, ResultWriter};
 use crate::plan::Plan;
 use crate::task::{BoxFuture, Dispatch, TaskContext};
 use crate::tokens::{Signal, TokenError, TokenRegistry};
@@ -49,6 +50,8 @@ pub struct Machine {
     name: &'static str,
     plan: &'static Plan,
     handlers: Arc<[BoxHandler]>,
+    reader: Option<Arc<dyn ItemReader>>,
+    writer: Option<Arc<dyn ResultWriter>>,
     shared: Arc<Shared>,
 }
 
@@ -70,8 +73,24 @@ impl Machine {
             name,
             plan,
             handlers: handlers.into(),
+            reader: None,
+            writer: None,
             shared: Arc::default(),
         }
+    }
+
+    /// The machine with `reader` supplying the items of Map states that have an `ItemReader`
+    /// (for example [`LocalFiles`](crate::items::LocalFiles), which reads a folder as S3).
+    pub fn with_item_reader(mut self, reader: impl ItemReader + 'static) -> Self {
+        self.reader = Some(Arc::new(reader));
+        self
+    }
+
+    /// The machine with `writer` storing the results of Map states that have a
+    /// `ResultWriter`.
+    pub fn with_result_writer(mut self, writer: impl ResultWriter + 'static) -> Self {
+        self.writer = Some(Arc::new(writer));
+        self
     }
 
     /// The machine's name (its type's name).
@@ -100,7 +119,16 @@ impl Machine {
 
     /// Like [`run`](Self::run), with the given names, ARNs and clock.
     pub async fn run_with(&self, input: Value, config: &ExecutionConfig) -> Outcome {
-        execute(self.plan, &Table(self.handlers.clone()), input, config).await
+        let record = Mutex::new(Record::new(&input, config));
+        let table = Table(self.handlers.clone());
+        let env = Env {
+            tasks: &table,
+            tokens: None,
+            record: &record,
+            reader: self.reader.as_deref(),
+            writer: self.writer.as_deref(),
+        };
+        run(self.plan, env, input, config, std::future::pending()).await
     }
 
     /// Starts an execution on the tokio runtime and returns its handle. `name` may be empty
@@ -138,6 +166,8 @@ impl Machine {
                 tasks: &table,
                 tokens: Some(&machine.shared.tokens),
                 record: &task_record,
+                reader: machine.reader.as_deref(),
+                writer: machine.writer.as_deref(),
             };
             let outcome = run(machine.plan, env, input, &config, stop).await;
             lock(&machine.shared.running).remove(&config.execution_arn);

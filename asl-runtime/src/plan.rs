@@ -68,6 +68,124 @@ pub enum Kind {
         /// Cause / CausePath.
         cause: Text,
     },
+    /// Parallel.
+    Parallel(Box<ParallelPlan>),
+    /// Map.
+    Map(Box<MapPlan>),
+}
+
+/// A `States` container inside a state: a Parallel branch or a Map's ItemProcessor. Its
+/// transitions index its own `states`.
+#[derive(Clone, Debug)]
+pub struct Body {
+    /// The states.
+    pub states: Vec<StatePlan>,
+    /// The index of `StartAt`.
+    pub start: usize,
+}
+
+/// What Task, Parallel and Map states share: the result pipeline and error handling.
+#[derive(Clone, Debug)]
+pub struct Outcomes {
+    /// ResultSelector.
+    pub result_selector: Option<Template>,
+    /// ResultPath.
+    pub result_path: Place,
+    /// Retry.
+    pub retry: Vec<Retrier>,
+    /// Catch.
+    pub catch: Vec<Catcher>,
+}
+
+/// A Parallel state.
+#[derive(Clone, Debug)]
+pub struct ParallelPlan {
+    /// The branches, run concurrently; the result lists their outputs in this order.
+    pub branches: Vec<Body>,
+    /// Parameters (the input every branch gets).
+    pub parameters: Option<Template>,
+    /// ResultSelector, ResultPath, Retry, Catch.
+    pub outcomes: Outcomes,
+}
+
+/// A count or percentage given literally or by a path (`MaxConcurrency(Path)`, …).
+#[derive(Clone, Debug)]
+pub enum Amount {
+    /// Literal.
+    Fixed(f64),
+    /// From the effective input.
+    Path(Path),
+}
+
+/// A Map state.
+#[derive(Clone, Debug)]
+pub struct MapPlan {
+    /// ItemProcessor (or the legacy Iterator).
+    pub processor: Body,
+    /// Whether `ProcessorConfig.Mode` is `DISTRIBUTED`: each item (or batch) runs as a child
+    /// execution with its own context object and history.
+    pub distributed: bool,
+    /// ItemsPath (`None` is `$`).
+    pub items_path: Option<Path>,
+    /// ItemSelector (or the legacy Map Parameters), with `$$.Map.Item` in its context.
+    pub item_selector: Option<Template>,
+    /// MaxConcurrency(Path); 0 or absent is unbounded.
+    pub max_concurrency: Option<Amount>,
+    /// ToleratedFailureCount(Path).
+    pub tolerated_failure_count: Option<Amount>,
+    /// ToleratedFailurePercentage(Path).
+    pub tolerated_failure_percentage: Option<Amount>,
+    /// ItemReader.
+    pub item_reader: Option<ReaderPlan>,
+    /// ItemBatcher.
+    pub item_batcher: Option<BatcherPlan>,
+    /// ResultWriter.
+    pub result_writer: Option<WriterPlan>,
+    /// Label (names the Map Run and its child executions).
+    pub label: Option<std::sync::Arc<str>>,
+    /// ResultSelector, ResultPath, Retry, Catch.
+    pub outcomes: Outcomes,
+}
+
+/// An ItemReader.
+#[derive(Clone, Debug)]
+pub struct ReaderPlan {
+    /// Resource (`arn:aws:states:::s3:getObject`, `…:s3:listObjectsV2`, or the user's own).
+    pub resource: std::sync::Arc<str>,
+    /// Parameters (Bucket, Key, Prefix, …).
+    pub parameters: Option<Template>,
+    /// ReaderConfig.InputType (`JSON`, `JSONL`, `CSV`, …).
+    pub input_type: Option<std::sync::Arc<str>>,
+    /// ReaderConfig.CSVHeaderLocation is `GIVEN`.
+    pub csv_headers_given: bool,
+    /// ReaderConfig.CSVHeaders.
+    pub csv_headers: Vec<std::sync::Arc<str>>,
+    /// ReaderConfig.CSVDelimiter (`COMMA`, `PIPE`, `SEMICOLON`, `SPACE`, `TAB`).
+    pub csv_delimiter: Option<std::sync::Arc<str>>,
+    /// ReaderConfig.MaxItems(Path).
+    pub max_items: Option<Amount>,
+}
+
+/// An ItemBatcher.
+#[derive(Clone, Debug)]
+pub struct BatcherPlan {
+    /// MaxItemsPerBatch(Path).
+    pub max_items: Option<Amount>,
+    /// MaxInputBytesPerBatch(Path).
+    pub max_bytes: Option<Amount>,
+    /// BatchInput.
+    pub batch_input: Option<Template>,
+}
+
+/// A ResultWriter.
+#[derive(Clone, Debug)]
+pub struct WriterPlan {
+    /// Resource (`arn:aws:states:::s3:putObject`), if given.
+    pub resource: Option<std::sync::Arc<str>>,
+    /// Parameters (Bucket, Prefix).
+    pub parameters: Option<Template>,
+    /// WriterConfig, as written.
+    pub writer_config: Option<Value>,
 }
 
 /// A Fail state's Error or Cause.

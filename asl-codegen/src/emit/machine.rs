@@ -8,8 +8,8 @@ use super::EmitOptions;
 use crate::lang::jsonpath::{self, Root, Selector};
 use crate::lang::{filter, intrinsic};
 use crate::model::{
-    ChoiceRule, Condition, NumberOrExpr, OperandKind, Operator, PathField, Spanned, State,
-    StateKind,
+    ChoiceRule, Condition, Container, Map, NumberOrExpr, OperandKind, Operator, PathField,
+    ProcessorMode, ResultHandling, Spanned, State, StateKind,
 };
 use crate::plan::MachinePlan;
 use crate::source::{Node, Value};
@@ -349,8 +349,201 @@ impl Emitter<'_, '_> {
         }
     }
 
+    /// Retriers and Catchers.
+    fn handling(&self, r: &ResultHandling) -> (Vec<TokenStream>, Vec<TokenStream>) {
+        let rt = self.rt;
+        let retry = r
+            .retry
+            .iter()
+            .map(|r| {
+                let errors = r.error_equals.iter().map(|e| &e.value);
+                let interval = r.interval_seconds.as_ref().map_or(1, |v| v.value);
+                let attempts = r.max_attempts.as_ref().map_or(3, |v| v.value);
+                let backoff = r.backoff_rate.as_ref().map_or(2.0, |v| v.value);
+                let max_delay = match &r.max_delay_seconds {
+                    Some(m) => {
+                        let m = m.value;
+                        quote!(::core::option::Option::Some(#m))
+                    }
+                    None => quote!(::core::option::Option::None),
+                };
+                let full = r
+                    .jitter_strategy
+                    .as_ref()
+                    .is_some_and(|j| j.value == "FULL");
+                quote!(#rt::plan::Retrier {
+                    error_equals: ::std::vec![#(#errors.into()),*],
+                    interval_seconds: #interval, max_attempts: #attempts, backoff_rate: #backoff,
+                    max_delay_seconds: #max_delay, full_jitter: #full,
+                })
+            })
+            .collect();
+        let catch = r
+            .catch
+            .iter()
+            .map(|c| {
+                let errors = c.error_equals.iter().map(|e| &e.value);
+                let next = c.next.as_ref().map_or(0, |n| self.target(&n.value));
+                let result_path = self.place(&c.result_path);
+                quote!(#rt::plan::Catcher { error_equals: ::std::vec![#(#errors.into()),*], next: #next, result_path: #result_path })
+            })
+            .collect();
+        (retry, catch)
+    }
+
+    /// ResultSelector, ResultPath, Retry and Catch of a Parallel or Map.
+    fn outcomes(&self, r: &ResultHandling) -> TokenStream {
+        let rt = self.rt;
+        let result_selector = self.opt_template(&r.result_selector);
+        let result_path = self.place(&r.result_path);
+        let (retry, catch) = self.handling(r);
+        quote!(#rt::plan::Outcomes {
+            result_selector: #result_selector, result_path: #result_path,
+            retry: ::std::vec![#(#retry),*], catch: ::std::vec![#(#catch),*],
+        })
+    }
+
+    /// A Parallel branch or a Map's processor.
+    fn body(&self, c: &Container) -> TokenStream {
+        let rt = self.rt;
+        let states = c.states.iter().map(|s| self.state(s));
+        let start = c.start_at.as_ref().map_or(0, |s| self.target(&s.value));
+        quote!(#rt::plan::Body { states: ::std::vec![#(#states),*], start: #start })
+    }
+
+    /// A count or percentage, literal or from a path.
+    fn amount<T: Copy + Number>(
+        &self,
+        fixed: &Option<Spanned<NumberOrExpr<T>>>,
+        path: &Option<PathField>,
+    ) -> TokenStream {
+        let rt = self.rt;
+        match (fixed, path) {
+            (
+                Some(Spanned {
+                    value: NumberOrExpr::Literal(n),
+                    ..
+                }),
+                _,
+            ) => {
+                let n = n.to_f64();
+                quote!(::core::option::Option::Some(#rt::plan::Amount::Fixed(#n)))
+            }
+            (_, Some(Spanned { value: Some(p), .. })) => {
+                let p = self.path(p);
+                quote!(::core::option::Option::Some(#rt::plan::Amount::Path(#p)))
+            }
+            _ => quote!(::core::option::Option::None),
+        }
+    }
+
+    fn opt_str(s: Option<&str>) -> TokenStream {
+        match s {
+            Some(s) => quote!(::core::option::Option::Some(#s.into())),
+            None => quote!(::core::option::Option::None),
+        }
+    }
+
+    fn map(&self, m: &Map) -> TokenStream {
+        let rt = self.rt;
+        let processor = match &m.processor {
+            Some(p) => self.body(&p.body),
+            None => quote!(#rt::plan::Body { states: ::std::vec![], start: 0 }),
+        };
+        let distributed = m
+            .processor
+            .as_ref()
+            .is_some_and(|p| p.mode == ProcessorMode::Distributed);
+        let items_path = match &m.items_path {
+            Some(Spanned { value: Some(p), .. }) if p != "$" => {
+                let p = self.path(p);
+                quote!(::core::option::Option::Some(#p))
+            }
+            _ => quote!(::core::option::Option::None),
+        };
+        let item_selector = self.opt_template(if m.item_selector.is_some() {
+            &m.item_selector
+        } else {
+            &m.result.parameters
+        });
+        let max_concurrency = self.amount(&m.max_concurrency, &m.max_concurrency_path);
+        let count = self.amount(&m.tolerated_failure_count, &m.tolerated_failure_count_path);
+        let percentage = self.amount(
+            &m.tolerated_failure_percentage,
+            &m.tolerated_failure_percentage_path,
+        );
+        let reader = match &m.item_reader {
+            Some(r) => {
+                let resource = r.resource.as_ref().map_or("", |r| r.value.as_str());
+                let parameters = self.opt_template(&r.parameters);
+                let config = r.reader_config.clone().unwrap_or_default();
+                let input_type =
+                    Self::opt_str(config.input_type.as_ref().map(|v| v.value.as_str()));
+                let given = config
+                    .csv_header_location
+                    .as_ref()
+                    .is_some_and(|l| l.value == "GIVEN");
+                let headers = config
+                    .csv_headers
+                    .as_ref()
+                    .map_or(&[][..], |h| &h.value[..]);
+                let delimiter =
+                    Self::opt_str(config.csv_delimiter.as_ref().map(|v| v.value.as_str()));
+                let max_items = self.amount(&config.max_items, &config.max_items_path);
+                quote!(::core::option::Option::Some(#rt::plan::ReaderPlan {
+                    resource: #resource.into(), parameters: #parameters, input_type: #input_type,
+                    csv_headers_given: #given, csv_headers: ::std::vec![#(#headers.into()),*],
+                    csv_delimiter: #delimiter, max_items: #max_items,
+                }))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let batcher = match &m.item_batcher {
+            Some(b) => {
+                let max_items = self.amount(&b.max_items_per_batch, &b.max_items_per_batch_path);
+                let max_bytes = self.amount(
+                    &b.max_input_bytes_per_batch,
+                    &b.max_input_bytes_per_batch_path,
+                );
+                let batch_input = self.opt_template(&b.batch_input);
+                quote!(::core::option::Option::Some(#rt::plan::BatcherPlan {
+                    max_items: #max_items, max_bytes: #max_bytes, batch_input: #batch_input,
+                }))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let writer = match &m.result_writer {
+            Some(w) => {
+                let resource = Self::opt_str(w.resource.as_ref().map(|r| r.value.as_str()));
+                let parameters = self.opt_template(&w.parameters);
+                let config = match &w.writer_config {
+                    Some(c) => {
+                        let lit = self.literal(&c.value);
+                        quote!(::core::option::Option::Some(#lit))
+                    }
+                    None => quote!(::core::option::Option::None),
+                };
+                quote!(::core::option::Option::Some(#rt::plan::WriterPlan {
+                    resource: #resource, parameters: #parameters, writer_config: #config,
+                }))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let label = Self::opt_str(m.label.as_ref().map(|l| l.value.as_str()));
+        let outcomes = self.outcomes(&m.result);
+        quote!(#rt::plan::Kind::Map(::std::boxed::Box::new(#rt::plan::MapPlan {
+            processor: #processor, distributed: #distributed, items_path: #items_path,
+            item_selector: #item_selector, max_concurrency: #max_concurrency,
+            tolerated_failure_count: #count, tolerated_failure_percentage: #percentage,
+            item_reader: #reader, item_batcher: #batcher, result_writer: #writer,
+            label: #label, outcomes: #outcomes,
+        })))
+    }
+
     fn state(&self, state: &State) -> TokenStream {
         let rt = self.rt;
+        // States nested in a Parallel or Map are emitted in the middle of their parent.
+        let outer = self.uses_context.replace(false);
         let name = &state.name;
         let input_path = self.select(&state.input_path);
         let output_path = self.select(&state.output_path);
@@ -451,31 +644,7 @@ impl Emitter<'_, '_> {
                 let result_path = self.place(&t.result.result_path);
                 let timeout = self.seconds(&t.timeout_seconds, &t.timeout_seconds_path);
                 let heartbeat = self.seconds(&t.heartbeat_seconds, &t.heartbeat_seconds_path);
-                let retry = t.result.retry.iter().map(|r| {
-                    let errors = r.error_equals.iter().map(|e| &e.value);
-                    let interval = r.interval_seconds.as_ref().map_or(1, |v| v.value);
-                    let attempts = r.max_attempts.as_ref().map_or(3, |v| v.value);
-                    let backoff = r.backoff_rate.as_ref().map_or(2.0, |v| v.value);
-                    let max_delay = match &r.max_delay_seconds {
-                        Some(m) => {
-                            let m = m.value;
-                            quote!(::core::option::Option::Some(#m))
-                        }
-                        None => quote!(::core::option::Option::None),
-                    };
-                    let full = r.jitter_strategy.as_ref().is_some_and(|j| j.value == "FULL");
-                    quote!(#rt::plan::Retrier {
-                        error_equals: ::std::vec![#(#errors.into()),*],
-                        interval_seconds: #interval, max_attempts: #attempts, backoff_rate: #backoff,
-                        max_delay_seconds: #max_delay, full_jitter: #full,
-                    })
-                });
-                let catch = t.result.catch.iter().map(|c| {
-                    let errors = c.error_equals.iter().map(|e| &e.value);
-                    let next = c.next.as_ref().map_or(0, |n| self.target(&n.value));
-                    let result_path = self.place(&c.result_path);
-                    quote!(#rt::plan::Catcher { error_equals: ::std::vec![#(#errors.into()),*], next: #next, result_path: #result_path })
-                });
+                let (retry, catch) = self.handling(&t.result);
                 quote!(#rt::plan::Kind::Task(::std::boxed::Box::new(#rt::plan::TaskPlan {
                     handler: #handler, resource: #resource.into(), parameters: #parameters,
                     result_selector: #result_selector, result_path: #result_path,
@@ -483,10 +652,35 @@ impl Emitter<'_, '_> {
                     timeout: #timeout, heartbeat: #heartbeat, credentials: #credentials,
                 })))
             }
-            StateKind::Parallel(_) | StateKind::Map(_) => quote!(#rt::plan::Kind::Succeed),
+            StateKind::Parallel(p) => {
+                let branches = p.branches.iter().map(|b| self.body(b));
+                let parameters = self.opt_template(&p.result.parameters);
+                let outcomes = self.outcomes(&p.result);
+                quote!(#rt::plan::Kind::Parallel(::std::boxed::Box::new(#rt::plan::ParallelPlan {
+                    branches: ::std::vec![#(#branches),*], parameters: #parameters, outcomes: #outcomes,
+                })))
+            }
+            StateKind::Map(m) => self.map(m),
         };
-        let uses_context = self.uses_context.replace(false);
+        let uses_context = self.uses_context.replace(outer);
         quote!(#rt::plan::StatePlan { name: #name.into(), input_path: #input_path, output_path: #output_path, next: #next, uses_context: #uses_context, kind: #kind })
+    }
+}
+
+/// The numbers a Map field may hold.
+trait Number {
+    fn to_f64(self) -> f64;
+}
+
+impl Number for u64 {
+    fn to_f64(self) -> f64 {
+        self as f64
+    }
+}
+
+impl Number for f64 {
+    fn to_f64(self) -> f64 {
+        self
     }
 }
 

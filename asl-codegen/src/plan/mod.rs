@@ -24,28 +24,29 @@ pub struct Slot<'m> {
 pub struct MachinePlan<'m> {
     /// The states of the top-level container, in source order.
     pub states: Vec<&'m State>,
-    /// Index of each state by name.
+    /// Each state's index in its own container (names are unique machine-wide).
     pub index: HashMap<&'m str, usize>,
-    /// One slot per Task state, in source order.
+    /// One slot per Task state of every container, in source order (depth first).
     pub slots: Vec<Slot<'m>>,
 }
 
 /// Numbers the machine, or reports what it uses that can not run yet.
 pub fn plan(machine: &StateMachine) -> Result<MachinePlan<'_>, Vec<Diagnostic>> {
-    let states: Vec<&State> = machine.body.states.iter().collect();
-    let index = states
+    let containers = machine.containers();
+    let index = containers
         .iter()
-        .enumerate()
+        .flat_map(|c| c.states.iter().enumerate())
         .map(|(i, s)| (s.name.as_str(), i))
         .collect();
+    let all: Vec<&State> = containers.iter().flat_map(|c| c.states.iter()).collect();
     let mut problems = Vec::new();
-    for s in &states {
+    for s in &all {
         unsupported(s, &mut problems);
     }
     if !problems.is_empty() {
         return Err(problems);
     }
-    let tasks: Vec<&State> = states
+    let tasks: Vec<&State> = all
         .iter()
         .copied()
         .filter(|s| matches!(s.kind, StateKind::Task(_)))
@@ -57,7 +58,7 @@ pub fn plan(machine: &StateMachine) -> Result<MachinePlan<'_>, Vec<Diagnostic>> 
         .map(|(state, method)| Slot { state, method })
         .collect();
     Ok(MachinePlan {
-        states,
+        states: machine.body.states.iter().collect(),
         index,
         slots,
     })
@@ -94,16 +95,14 @@ fn unsupported(state: &State, diags: &mut Vec<Diagnostic>) {
     }
     let mut assigns: Vec<&crate::model::Spanned<Node>> = state.assign.iter().collect();
     match &state.kind {
-        StateKind::Parallel(_) => not_yet(
-            state,
-            "The Parallel state",
-            None,
-            state.pointer.clone(),
-            diags,
-        ),
-        StateKind::Map(_) => not_yet(state, "The Map state", None, state.pointer.clone(), diags),
         StateKind::Task(t) => {
             assigns.extend(t.result.catch.iter().filter_map(|c| c.assign.as_ref()))
+        }
+        StateKind::Parallel(p) => {
+            assigns.extend(p.result.catch.iter().filter_map(|c| c.assign.as_ref()))
+        }
+        StateKind::Map(m) => {
+            assigns.extend(m.result.catch.iter().filter_map(|c| c.assign.as_ref()))
         }
         StateKind::Choice(c) => assigns.extend(c.choices.iter().filter_map(|r| r.assign.as_ref())),
         StateKind::Pass(_) | StateKind::Fail(_) | StateKind::Wait(_) | StateKind::Succeed => {}

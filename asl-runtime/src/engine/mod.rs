@@ -2,6 +2,10 @@
 //! execution record (status and history, readable while it runs), the context object and
 //! AWS's error rules.
 
+mod map;
+mod map_input;
+mod parallel;
+mod retry;
 mod states;
 mod task;
 
@@ -14,7 +18,8 @@ pub use task::{MAX_PAYLOAD_BYTES, json_size};
 
 use crate::error::Failure;
 use crate::history::History;
-use crate::plan::{Kind, Plan};
+use crate::items::{ItemReader, ResultWriter};
+use crate::plan::{Kind, Plan, StatePlan};
 use crate::task::Dispatch;
 use crate::time::{ExecutionClock, format_timestamp};
 use crate::tokens::TokenRegistry;
@@ -166,6 +171,10 @@ pub(crate) struct Env<'a> {
     pub(crate) tasks: &'a dyn Dispatch,
     pub(crate) tokens: Option<&'a TokenRegistry>,
     pub(crate) record: &'a Mutex<Record>,
+    /// Where Map states with an ItemReader read their items.
+    pub(crate) reader: Option<&'a dyn ItemReader>,
+    /// Where Map states with a ResultWriter write their results.
+    pub(crate) writer: Option<&'a dyn ResultWriter>,
 }
 
 /// Where a state sends the execution.
@@ -197,6 +206,8 @@ pub async fn execute(
         tasks,
         tokens: None,
         record: &record,
+        reader: None,
+        writer: None,
     };
     run(plan, env, input, config, std::future::pending()).await
 }
@@ -229,13 +240,18 @@ pub(crate) async fn run(
     let states = async {
         match plan.timeout_seconds {
             Some(secs) => {
-                match tokio::time::timeout(Duration::from_secs(secs), run.states(input)).await {
+                match tokio::time::timeout(
+                    Duration::from_secs(secs),
+                    run.states(&plan.states, plan.start, input),
+                )
+                .await
+                {
                     Ok(r) => r.map_err(|f| (Status::Failed, Some(f))),
                     Err(_) => Err((Status::TimedOut, None)),
                 }
             }
             None => run
-                .states(input)
+                .states(&plan.states, plan.start, input)
                 .await
                 .map_err(|f| (Status::Failed, Some(f))),
         }
@@ -329,10 +345,18 @@ impl Run<'_> {
         }
     }
 
-    async fn states(&self, mut value: Value) -> Result<Value, Failure> {
-        let mut current = self.plan.start;
+    /// Runs the states of one container from `start` to its end.
+    async fn states(
+        &self,
+        states: &[StatePlan],
+        start: usize,
+        mut value: Value,
+    ) -> Result<Value, Failure> {
+        let mut current = start;
         loop {
-            let state = &self.plan.states[current];
+            let Some(state) = states.get(current) else {
+                return Err(Failure::runtime(format!("no state number {current}")));
+            };
             let ty = type_name(&state.kind);
             let entered = self.event(entered_event(ty), |full| {
                 if full {
@@ -377,6 +401,8 @@ fn type_name(kind: &Kind) -> &'static str {
         Kind::Wait(_) => "Wait",
         Kind::Succeed => "Succeed",
         Kind::Fail { .. } => "Fail",
+        Kind::Parallel(_) => "Parallel",
+        Kind::Map(_) => "Map",
     }
 }
 
@@ -387,6 +413,8 @@ fn entered_event(ty: &str) -> &'static str {
         "Choice" => "ChoiceStateEntered",
         "Wait" => "WaitStateEntered",
         "Succeed" => "SucceedStateEntered",
+        "Parallel" => "ParallelStateEntered",
+        "Map" => "MapStateEntered",
         _ => "FailStateEntered",
     }
 }
@@ -397,6 +425,8 @@ fn exited_event(ty: &str) -> &'static str {
         "Task" => "TaskStateExited",
         "Choice" => "ChoiceStateExited",
         "Wait" => "WaitStateExited",
+        "Parallel" => "ParallelStateExited",
+        "Map" => "MapStateExited",
         _ => "SucceedStateExited",
     }
 }

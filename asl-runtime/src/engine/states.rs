@@ -38,7 +38,7 @@ impl Run<'_> {
             },
         });
         // Only states that retry have a RetryCount.
-        if matches!(state.kind, Kind::Task(_)) {
+        if matches!(state.kind, Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_)) {
             context["State"]["RetryCount"] = json!(retry_count);
         }
         context
@@ -197,6 +197,8 @@ impl Run<'_> {
                 Ok(Self::follow(state, out))
             }
             Kind::Task(task) => self.task(state, task, raw, entered).await,
+            Kind::Parallel(p) => self.parallel(state, p, raw, entered).await,
+            Kind::Map(m) => self.map(state, m, raw, entered).await,
         }
     }
 }

@@ -23,56 +23,19 @@ impl Run<'_> {
         raw: Value,
         entered: u64,
     ) -> Result<Transition, Failure> {
-        let mut attempts = vec![0u64; task.retry.len()];
-        let mut retry_count = 0u64;
-        // Retries and Catchers need the state's input again; otherwise it moves into the attempt.
-        let keep = !task.retry.is_empty() || !task.catch.is_empty();
-        let mut raw = Some(raw);
-        loop {
-            let context = self.context(state, retry_count);
-            let input = if keep { raw.clone() } else { raw.take() }.unwrap_or(Value::Null);
-            let attempt = self
-                .attempt(state, task, input, &context, retry_count)
-                .await
-                .map_err(|f| f.leaving(&state.name, entered));
-            let failure = match attempt {
-                Ok(out) => return Ok(Self::follow(state, out)),
-                Err(f) => f,
-            };
-            if failure.error == names::RUNTIME {
-                return Err(failure);
-            }
-            if let Some(i) = task
-                .retry
-                .iter()
-                .position(|r| r.error_equals.iter().any(|e| failure.matches(e)))
-            {
-                let retrier = &task.retry[i];
-                if attempts[i] < retrier.max_attempts {
-                    attempts[i] += 1;
-                    retry_count += 1;
-                    let mut delay = retrier.delay(attempts[i]);
-                    if retrier.full_jitter {
-                        delay =
-                            delay.mul_f64(jitter_fraction(&self.config.execution_arn, retry_count));
-                    }
-                    tokio::time::sleep(delay).await;
-                    continue;
-                }
-            }
-            if let Some(c) = task
-                .catch
-                .iter()
-                .find(|c| c.error_equals.iter().any(|e| failure.matches(e)))
-            {
-                let out = c
-                    .result_path
-                    .apply(raw.unwrap_or(Value::Null), failure.to_error_output())
-                    .map_err(|f| f.leaving(&state.name, entered))?;
-                return Ok(Transition::Next(c.next, out));
-            }
-            return Err(failure);
-        }
+        self.with_retry(
+            state,
+            &task.retry,
+            &task.catch,
+            raw,
+            entered,
+            |input, retry_count| async move {
+                let context = self.context(state, retry_count);
+                self.attempt(state, task, input, &context, retry_count)
+                    .await
+            },
+        )
+        .await
     }
 
     async fn attempt(
@@ -391,17 +354,6 @@ pub(super) fn missing_path(p: &crate::data::path::Path) -> Failure {
         p.text(),
         p.bracketed()
     ))
-}
-
-/// A deterministic fraction in [0, 1) for FULL jitter (so an execution's back-off replays the
-/// same way); derived from the execution and the retry number.
-fn jitter_fraction(execution: &str, retry: u64) -> f64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in execution.bytes().chain(retry.to_le_bytes()) {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    (h >> 11) as f64 / (1u64 << 53) as f64
 }
 
 #[cfg(test)]

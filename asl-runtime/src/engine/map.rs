@@ -1,0 +1,390 @@
+//! Map states. Iterations start lazily, at most MaxConcurrency at a time (0: all at once), and
+//! their results land in item order, so a Map over a million items holds only the iterations in
+//! flight and the results. Inline iterations run in the execution and appear in its history;
+//! distributed ones (`ProcessorConfig.Mode: DISTRIBUTED`) run as child executions with their
+//! own context object, under the tolerated-failure thresholds, and may read their items through
+//! an ItemReader and hand their results to a ResultWriter. A failure beyond tolerance drops
+//! (cancels) the iterations in flight.
+
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+use std::sync::atomic::AtomicU64;
+
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+use serde_json::{Value, json};
+
+use super::map_input::{Item, Tolerance, batches, integer};
+use super::parallel::{finish_result, split_input};
+use super::{Env, ExecutionConfig, HistoryLevel, Record, Run, Transition};
+use crate::data::template::{Scope, TASK_PATH_ERROR};
+use crate::error::Failure;
+use crate::items::{ChildResult, WriteRequest};
+use crate::plan::{MapPlan, StatePlan};
+use crate::time::format_timestamp;
+
+const EXCEEDED: &str = "States.ExceedToleratedFailureThreshold";
+
+/// The names of a distributed Map's run and of its child executions.
+struct MapRun {
+    arn: String,
+    child_machine_arn: String,
+    child_prefix: String,
+}
+
+impl MapRun {
+    fn new(config: &ExecutionConfig, state: &StatePlan, plan: &MapPlan) -> Self {
+        let label = plan.label.as_deref().unwrap_or(&state.name);
+        let id = uuid::Uuid::new_v4();
+        let machine = &config.state_machine_arn;
+        MapRun {
+            arn: format!(
+                "{}/{label}:{id}",
+                machine.replacen(":stateMachine:", ":mapRun:", 1)
+            ),
+            child_machine_arn: format!("{machine}/{label}"),
+            child_prefix: format!(
+                "{}/{label}",
+                machine.replacen(":stateMachine:", ":execution:", 1)
+            ),
+        }
+    }
+}
+
+/// What one iteration left: its index, result, and (for a ResultWriter) its names and input.
+struct Done {
+    index: usize,
+    result: Result<Value, Failure>,
+    child: Option<(String, String, Value)>,
+}
+
+/// The iteration inputs: items still to pass through ItemSelector, or batches already made.
+enum Source {
+    Items(Vec<Item>),
+    Ready(Vec<Value>),
+}
+
+impl Source {
+    fn len(&self) -> usize {
+        match self {
+            Source::Items(i) => i.len(),
+            Source::Ready(r) => r.len(),
+        }
+    }
+}
+
+impl Run<'_> {
+    pub(super) async fn map(
+        &self,
+        state: &StatePlan,
+        plan: &MapPlan,
+        raw: Value,
+        entered: u64,
+    ) -> Result<Transition, Failure> {
+        let o = &plan.outcomes;
+        self.with_retry(state, &o.retry, &o.catch, raw, entered, |raw, retry| {
+            self.map_attempt(state, plan, raw, retry)
+        })
+        .await
+    }
+
+    async fn map_attempt(
+        &self,
+        state: &StatePlan,
+        plan: &MapPlan,
+        raw: Value,
+        retry_count: u64,
+    ) -> Result<Value, Failure> {
+        let context = self.context(state, retry_count);
+        let (effective, raw) = split_input(state, &plan.outcomes, raw, &context)?;
+        let max = match &plan.max_concurrency {
+            Some(a) => integer(a, &effective, "MaxConcurrencyPath")?,
+            None => 0,
+        };
+        if max < 0 {
+            return Err(Failure::runtime("MaxConcurrency cannot be negative."));
+        }
+        let items = self.items(plan, &effective, &context).await?;
+        let length = items.len();
+        self.event("MapStateStarted", |_| json!({"length": length}));
+        let tolerance = Tolerance::of(plan, &effective)?;
+        let run = plan
+            .distributed
+            .then(|| MapRun::new(self.config, state, plan));
+        if let Some(r) = &run {
+            self.event("MapRunStarted", |_| json!({"mapRunArn": r.arn}));
+        }
+        let result = self
+            .iterate(
+                state,
+                plan,
+                items,
+                (&effective, &context),
+                max as usize,
+                tolerance,
+                run.as_ref(),
+            )
+            .await;
+        let (outputs, children) = match result {
+            Ok(r) => r,
+            Err(f) => {
+                if run.is_some() {
+                    self.event(
+                        "MapRunFailed",
+                        |_| json!({"error": f.error, "cause": f.cause}),
+                    );
+                }
+                self.event(
+                    "MapStateFailed",
+                    |_| json!({"name": &*state.name, "error": f.error, "cause": f.cause}),
+                );
+                return Err(f);
+            }
+        };
+        if run.is_some() {
+            self.event("MapRunSucceeded", |_| json!({}));
+        }
+        self.event("MapStateSucceeded", |_| json!({"name": &*state.name}));
+        let result = match (&plan.result_writer, &run) {
+            (Some(w), Some(r)) => {
+                let scope = Scope {
+                    input: &effective,
+                    context: &context,
+                    variables: None,
+                };
+                let parameters = match &w.parameters {
+                    Some(t) => t.apply(&scope, TASK_PATH_ERROR)?,
+                    None => json!({}),
+                };
+                let request = WriteRequest {
+                    resource: w.resource.as_deref().map(str::to_owned),
+                    parameters,
+                    writer_config: w.writer_config.clone(),
+                    map_run_arn: r.arn.clone(),
+                    state_machine_arn: r.child_machine_arn.clone(),
+                    results: children,
+                };
+                let details = match self.env.writer {
+                    Some(writer) => writer.write(&request).await.map_err(|f| {
+                        if f.error.starts_with("States.") {
+                            f
+                        } else {
+                            Failure::new("States.ResultWriterFailed", f.to_string())
+                        }
+                    })?,
+                    None => {
+                        return Err(Failure::new(
+                            "States.ResultWriterFailed",
+                            "The machine has no result writer: give it one with Machine::with_result_writer (LocalFiles writes to a folder)",
+                        ));
+                    }
+                };
+                json!({"MapRunArn": r.arn, "ResultWriterDetails": details})
+            }
+            _ => Value::Array(outputs),
+        };
+        finish_result(state, &plan.outcomes, raw, result, &context)
+    }
+
+    /// Runs the iterations; returns the outputs in item order and, when a ResultWriter wants
+    /// them, every child's result.
+    #[allow(clippy::too_many_arguments)]
+    async fn iterate(
+        &self,
+        state: &StatePlan,
+        plan: &MapPlan,
+        items: Vec<Item>,
+        (effective, context): (&Value, &Value),
+        max: usize,
+        tolerance: Tolerance,
+        run: Option<&MapRun>,
+    ) -> Result<(Vec<Value>, Vec<ChildResult>), Failure> {
+        let mut source = match &plan.item_batcher {
+            Some(b) => {
+                let selected = items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| self.select_item(state, plan, effective, context, i, item))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Source::Ready(batches(b, selected, effective, context)?)
+            }
+            None => Source::Items(items),
+        };
+        let n = source.len();
+        let limit = if max == 0 { usize::MAX } else { max };
+        let keep = run.is_some() && plan.result_writer.is_some();
+        let mut outputs = vec![Value::Null; n];
+        let mut children = Vec::new();
+        let mut in_flight = FuturesUnordered::new();
+        let mut running = BTreeSet::new();
+        let mut next = 0;
+        let mut failed = 0u64;
+        loop {
+            while in_flight.len() < limit && next < n {
+                let input = match &mut source {
+                    Source::Items(items) => {
+                        let item = Item {
+                            key: items[next].key.take(),
+                            value: items[next].value.take(),
+                        };
+                        self.select_item(state, plan, effective, context, next, item)?
+                    }
+                    Source::Ready(inputs) => inputs[next].take(),
+                };
+                running.insert(next);
+                in_flight.push(self.iteration(state, plan, next, input, run, keep));
+                next += 1;
+            }
+            let Some(done) = in_flight.next().await else {
+                break;
+            };
+            running.remove(&done.index);
+            if let Some((name, arn, input)) = done.child {
+                let (status, output, error, cause) = match &done.result {
+                    Ok(v) => ("SUCCEEDED", Some(v.clone()), None, None),
+                    Err(f) => ("FAILED", None, Some(f.error.clone()), f.cause.clone()),
+                };
+                children.push(ChildResult {
+                    index: done.index,
+                    name,
+                    execution_arn: arn,
+                    input,
+                    status,
+                    output,
+                    error,
+                    cause,
+                });
+            }
+            match done.result {
+                Ok(v) => outputs[done.index] = v,
+                Err(f) => {
+                    failed += 1;
+                    if tolerance.exceeded(failed, n) {
+                        // Dropping the iterations in flight cancels them where they stand.
+                        drop(in_flight);
+                        if run.is_none() {
+                            for index in running {
+                                self.event(
+                                    "MapIterationAborted",
+                                    |_| json!({"name": &*state.name, "index": index}),
+                                );
+                            }
+                        }
+                        return Err(if run.is_some() || tolerance.is_set() {
+                            Failure::new(
+                                EXCEEDED,
+                                "The specified tolerated failure threshold was exceeded",
+                            )
+                        } else {
+                            f
+                        });
+                    }
+                }
+            }
+        }
+        children.sort_by_key(|c| c.index);
+        Ok((outputs, children))
+    }
+
+    /// An iteration's input: ItemSelector (or the legacy Parameters) with `$$.Map.Item`, or
+    /// the item itself.
+    fn select_item(
+        &self,
+        state: &StatePlan,
+        plan: &MapPlan,
+        effective: &Value,
+        context: &Value,
+        index: usize,
+        item: Item,
+    ) -> Result<Value, Failure> {
+        let Some(selector) = &plan.item_selector else {
+            return Ok(item.value);
+        };
+        let mut context = context.clone();
+        if state.uses_context {
+            let mut entry = json!({"Index": index, "Value": item.value});
+            if let Some(k) = item.key {
+                entry["Key"] = Value::String(k);
+            }
+            context["Map"] = json!({"Item": entry});
+        }
+        selector.apply(
+            &Scope {
+                input: effective,
+                context: &context,
+                variables: None,
+            },
+            TASK_PATH_ERROR,
+        )
+    }
+
+    async fn iteration(
+        &self,
+        state: &StatePlan,
+        plan: &MapPlan,
+        index: usize,
+        input: Value,
+        run: Option<&MapRun>,
+        keep: bool,
+    ) -> Done {
+        let body = &plan.processor;
+        let Some(run) = run else {
+            self.event(
+                "MapIterationStarted",
+                |_| json!({"name": &*state.name, "index": index}),
+            );
+            let result = self.body(&body.states, body.start, input).await;
+            match &result {
+                Ok(_) => self.event(
+                    "MapIterationSucceeded",
+                    |_| json!({"name": &*state.name, "index": index}),
+                ),
+                Err(f) => self.event(
+                    "MapIterationFailed",
+                    |_| json!({"name": &*state.name, "index": index, "error": f.error, "cause": f.cause}),
+                ),
+            };
+            return Done {
+                index,
+                result,
+                child: None,
+            };
+        };
+        // A child execution: its own names, context object and event ids; its history is not kept.
+        let name = uuid::Uuid::new_v4().to_string();
+        let config = ExecutionConfig {
+            state_machine_name: self.config.state_machine_name.clone(),
+            state_machine_arn: run.child_machine_arn.clone(),
+            execution_name: name.clone(),
+            execution_arn: format!("{}:{name}", run.child_prefix),
+            role_arn: self.config.role_arn.clone(),
+            clock: self.config.clock.clone(),
+            history: HistoryLevel::Off,
+        };
+        let record = Mutex::new(Record::new(&Value::Null, &config));
+        let kept = keep.then(|| input.clone());
+        let child = Run {
+            // Event 1 is the child's ExecutionStarted.
+            next_event: AtomicU64::new(2),
+            execution_name: config.execution_name.as_str().into(),
+            execution_arn: config.execution_arn.as_str().into(),
+            plan: self.plan,
+            env: Env {
+                tasks: self.env.tasks,
+                tokens: self.env.tokens,
+                record: &record,
+                reader: self.env.reader,
+                writer: self.env.writer,
+            },
+            config: &config,
+            input: input.clone(),
+            start_time: format_timestamp(config.clock.now()),
+        };
+        let result = child.body(&body.states, body.start, input).await;
+        Done {
+            index,
+            result,
+            child: kept.map(|input| (name, config.execution_arn.clone(), input)),
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! Parallel states: every branch runs concurrently on the state's input; the result lists the
+//! branch outputs in branch order. The first branch to fail cancels the others (they are
+//! dropped where they stand) and fails the state with that branch's error.
+
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+use serde_json::{Value, json};
+
+use super::task::context_only;
+use super::{Run, Transition};
+use crate::data::io::Place;
+use crate::data::template::{Scope, TASK_PATH_ERROR};
+use crate::error::Failure;
+use crate::plan::{Outcomes, ParallelPlan, StatePlan};
+use crate::task::BoxFuture;
+
+impl Run<'_> {
+    pub(super) async fn parallel(
+        &self,
+        state: &StatePlan,
+        plan: &ParallelPlan,
+        raw: Value,
+        entered: u64,
+    ) -> Result<Transition, Failure> {
+        let o = &plan.outcomes;
+        self.with_retry(state, &o.retry, &o.catch, raw, entered, |raw, retry| {
+            self.parallel_attempt(state, plan, raw, retry)
+        })
+        .await
+    }
+
+    async fn parallel_attempt(
+        &self,
+        state: &StatePlan,
+        plan: &ParallelPlan,
+        raw: Value,
+        retry_count: u64,
+    ) -> Result<Value, Failure> {
+        let context = self.context(state, retry_count);
+        let (effective, raw) = split_input(state, &plan.outcomes, raw, &context)?;
+        let input = match &plan.parameters {
+            Some(t) => t.apply(
+                &Scope {
+                    input: &effective,
+                    context: &context,
+                    variables: None,
+                },
+                TASK_PATH_ERROR,
+            )?,
+            None => effective,
+        };
+        self.event("ParallelStateStarted", |_| json!({"name": &*state.name}));
+        let mut branches: FuturesUnordered<_> = plan
+            .branches
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let run = self.body(&b.states, b.start, input.clone());
+                async move { (i, run.await) }
+            })
+            .collect();
+        drop(input);
+        let mut outputs = vec![Value::Null; plan.branches.len()];
+        while let Some((i, result)) = branches.next().await {
+            match result {
+                Ok(v) => outputs[i] = v,
+                Err(f) => {
+                    // Dropping the others cancels them where they stand.
+                    let aborted = branches.len();
+                    drop(branches);
+                    if aborted > 0 {
+                        self.event("ParallelStateAborted", |_| json!({"name": &*state.name}));
+                    }
+                    self.event(
+                        "ParallelStateFailed",
+                        |_| json!({"name": &*state.name, "error": f.error, "cause": f.cause}),
+                    );
+                    return Err(f);
+                }
+            }
+        }
+        self.event("ParallelStateSucceeded", |_| json!({"name": &*state.name}));
+        finish_result(state, &plan.outcomes, raw, Value::Array(outputs), &context)
+    }
+
+    /// A container's states as a boxed future, so Parallel and Map can nest.
+    pub(super) fn body<'s>(
+        &'s self,
+        states: &'s [StatePlan],
+        start: usize,
+        input: Value,
+    ) -> BoxFuture<'s, Result<Value, Failure>> {
+        Box::pin(self.states(states, start, input))
+    }
+}
+
+/// InputPath, keeping the raw input only where ResultPath writes into it.
+pub(super) fn split_input(
+    state: &StatePlan,
+    outcomes: &Outcomes,
+    raw: Value,
+    context: &Value,
+) -> Result<(Value, Value), Failure> {
+    Ok(match outcomes.result_path {
+        Place::Replace => (
+            state.input_path.apply(raw, &context_only(context))?,
+            Value::Null,
+        ),
+        _ => (
+            state
+                .input_path
+                .apply(raw.clone(), &context_only(context))?,
+            raw,
+        ),
+    })
+}
+
+/// ResultSelector, ResultPath and OutputPath over a Parallel's or Map's result.
+pub(super) fn finish_result(
+    state: &StatePlan,
+    outcomes: &Outcomes,
+    raw: Value,
+    result: Value,
+    context: &Value,
+) -> Result<Value, Failure> {
+    let selected = match &outcomes.result_selector {
+        Some(t) => t.apply(
+            &Scope {
+                input: &result,
+                context,
+                variables: None,
+            },
+            TASK_PATH_ERROR,
+        )?,
+        None => result,
+    };
+    let placed = outcomes.result_path.apply(raw, selected)?;
+    state.output_path.apply(placed, &context_only(context))
+}

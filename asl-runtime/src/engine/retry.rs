@@ -1,0 +1,83 @@
+//! Retry and Catch, shared by Task, Parallel and Map: run an attempt; on failure, wait and run
+//! it again while a Retrier allows, then hand the error output to the first matching Catcher.
+
+use std::future::Future;
+
+use serde_json::Value;
+
+use super::{Run, Transition};
+use crate::error::{Failure, names};
+use crate::plan::{Catcher, Retrier, StatePlan};
+
+impl Run<'_> {
+    /// Runs `attempt(input, retry_count)` (which returns the state's output) under `retry` and
+    /// `catch`. The state's raw input is kept for another attempt or a Catcher only when there
+    /// is one.
+    pub(super) async fn with_retry<F, Fut>(
+        &self,
+        state: &StatePlan,
+        retry: &[Retrier],
+        catch: &[Catcher],
+        raw: Value,
+        entered: u64,
+        mut attempt: F,
+    ) -> Result<Transition, Failure>
+    where
+        F: FnMut(Value, u64) -> Fut,
+        Fut: Future<Output = Result<Value, Failure>>,
+    {
+        let mut attempts = vec![0u64; retry.len()];
+        let mut retry_count = 0u64;
+        let keep = !retry.is_empty() || !catch.is_empty();
+        let mut raw = Some(raw);
+        loop {
+            let input = if keep { raw.clone() } else { raw.take() }.unwrap_or(Value::Null);
+            let failure = match attempt(input, retry_count).await {
+                Ok(out) => return Ok(Self::follow(state, out)),
+                Err(f) => f.leaving(&state.name, entered),
+            };
+            if failure.error == names::RUNTIME {
+                return Err(failure);
+            }
+            if let Some(i) = retry
+                .iter()
+                .position(|r| r.error_equals.iter().any(|e| failure.matches(e)))
+            {
+                let retrier = &retry[i];
+                if attempts[i] < retrier.max_attempts {
+                    attempts[i] += 1;
+                    retry_count += 1;
+                    let mut delay = retrier.delay(attempts[i]);
+                    if retrier.full_jitter {
+                        delay =
+                            delay.mul_f64(jitter_fraction(&self.config.execution_arn, retry_count));
+                    }
+                    tokio::time::sleep(delay).await;
+                    continue;
+                }
+            }
+            if let Some(c) = catch
+                .iter()
+                .find(|c| c.error_equals.iter().any(|e| failure.matches(e)))
+            {
+                let out = c
+                    .result_path
+                    .apply(raw.unwrap_or(Value::Null), failure.to_error_output())
+                    .map_err(|f| f.leaving(&state.name, entered))?;
+                return Ok(Transition::Next(c.next, out));
+            }
+            return Err(failure);
+        }
+    }
+}
+
+/// A deterministic fraction in [0, 1) for FULL jitter (so an execution's back-off replays the
+/// same way); derived from the execution and the retry number.
+fn jitter_fraction(execution: &str, retry: u64) -> f64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in execution.bytes().chain(retry.to_le_bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h >> 11) as f64 / (1u64 << 53) as f64
+}
