@@ -95,7 +95,7 @@ impl Run<'_> {
         raw: Value,
         retry_count: u64,
     ) -> Result<Value, Failure> {
-        let context = self.context(state, retry_count);
+        let mut context = self.context(state, retry_count);
         let (effective, raw) = split_input(state, &plan.outcomes, raw, &context)?;
         let max = match &plan.max_concurrency {
             Some(a) => integer(a, &effective, "MaxConcurrencyPath")?,
@@ -119,7 +119,7 @@ impl Run<'_> {
                 state,
                 plan,
                 items,
-                (&effective, &context),
+                (&effective, &mut context),
                 max as usize,
                 tolerance,
                 run.as_ref(),
@@ -194,7 +194,7 @@ impl Run<'_> {
         state: &StatePlan,
         plan: &MapPlan,
         items: Vec<Item>,
-        (effective, context): (&Value, &Value),
+        (effective, context): (&Value, &mut Value),
         max: usize,
         tolerance: Tolerance,
         run: Option<&MapRun>,
@@ -204,7 +204,7 @@ impl Run<'_> {
                 let selected = items
                     .into_iter()
                     .enumerate()
-                    .map(|(i, item)| self.select_item(state, plan, effective, context, i, item))
+                    .map(|(i, item)| select_item(state, plan, effective, context, i, item))
                     .collect::<Result<Vec<_>, _>>()?;
                 Source::Ready(batches(b, selected, effective, context)?)
             }
@@ -227,10 +227,16 @@ impl Run<'_> {
                             key: items[next].key.take(),
                             value: items[next].value.take(),
                         };
-                        self.select_item(state, plan, effective, context, next, item)?
+                        select_item(state, plan, effective, context, next, item)?
                     }
                     Source::Ready(inputs) => inputs[next].take(),
                 };
+                if run.is_none() {
+                    self.event(
+                        "MapIterationStarted",
+                        |_| json!({"name": &*state.name, "index": next}),
+                    );
+                }
                 running.insert(next);
                 in_flight.push(self.iteration(state, plan, next, input, run, keep));
                 next += 1;
@@ -286,38 +292,6 @@ impl Run<'_> {
         Ok((outputs, children))
     }
 
-    /// An iteration's input: ItemSelector (or the legacy Parameters) with `$$.Map.Item`, or
-    /// the item itself.
-    fn select_item(
-        &self,
-        state: &StatePlan,
-        plan: &MapPlan,
-        effective: &Value,
-        context: &Value,
-        index: usize,
-        item: Item,
-    ) -> Result<Value, Failure> {
-        let Some(selector) = &plan.item_selector else {
-            return Ok(item.value);
-        };
-        let mut context = context.clone();
-        if state.uses_context {
-            let mut entry = json!({"Index": index, "Value": item.value});
-            if let Some(k) = item.key {
-                entry["Key"] = Value::String(k);
-            }
-            context["Map"] = json!({"Item": entry});
-        }
-        selector.apply(
-            &Scope {
-                input: effective,
-                context: &context,
-                variables: None,
-            },
-            TASK_PATH_ERROR,
-        )
-    }
-
     async fn iteration(
         &self,
         state: &StatePlan,
@@ -329,10 +303,6 @@ impl Run<'_> {
     ) -> Done {
         let body = &plan.processor;
         let Some(run) = run else {
-            self.event(
-                "MapIterationStarted",
-                |_| json!({"name": &*state.name, "index": index}),
-            );
             let result = self.body(&body.states, body.start, input).await;
             match &result {
                 Ok(_) => self.event(
@@ -358,7 +328,7 @@ impl Run<'_> {
             execution_name: name.clone(),
             execution_arn: format!("{}:{name}", run.child_prefix),
             role_arn: self.config.role_arn.clone(),
-            clock: self.config.clock.clone(),
+            clock: self.config.clock,
             history: HistoryLevel::Off,
         };
         let record = Mutex::new(Record::new(&Value::Null, &config));
@@ -387,4 +357,39 @@ impl Run<'_> {
             child: kept.map(|input| (name, config.execution_arn.clone(), input)),
         }
     }
+}
+
+/// An iteration's input: ItemSelector (or the legacy Parameters) with `$$.Map.Item` in the
+/// context object (set for the call and taken out again, so the context is not copied per
+/// item), or the item itself.
+fn select_item(
+    state: &StatePlan,
+    plan: &MapPlan,
+    effective: &Value,
+    context: &mut Value,
+    index: usize,
+    item: Item,
+) -> Result<Value, Failure> {
+    let Some(selector) = &plan.item_selector else {
+        return Ok(item.value);
+    };
+    if state.uses_context {
+        let mut entry = json!({"Index": index, "Value": item.value});
+        if let Some(k) = item.key {
+            entry["Key"] = Value::String(k);
+        }
+        context["Map"] = json!({"Item": entry});
+    }
+    let selected = selector.apply(
+        &Scope {
+            input: effective,
+            context,
+            variables: None,
+        },
+        TASK_PATH_ERROR,
+    );
+    if let Value::Object(c) = context {
+        c.remove("Map");
+    }
+    selected
 }

@@ -25,7 +25,7 @@ pub fn decode(bytes: &[u8], reader: &ReaderPlan) -> Result<Vec<Value>, Failure> 
             Err(e) => Err(failed(format!("The content is not valid JSON: {e}"))),
         },
         "JSONL" => {
-            let text = std::str::from_utf8(bytes).map_err(|e| failed(e))?;
+            let text = std::str::from_utf8(bytes).map_err(failed)?;
             text.lines()
                 .enumerate()
                 .filter(|(_, l)| !l.trim().is_empty())
