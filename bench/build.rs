@@ -9,6 +9,7 @@ const WORKFLOWS: &[(&str, &str)] = &[
     ("tasks", "Tasks"),
     ("noop", "Noop"),
     ("football_nrp", "FootballNrp"),
+    ("map", "Map"),
 ];
 
 fn main() {

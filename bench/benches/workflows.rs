@@ -73,9 +73,49 @@ fn workflows(c: &mut Criterion) {
         });
         g.finish();
     }
+    if let Some(machine) =
+        asl_bench::generated::map_machine(|v: Value| async move { Ok::<_, Failure>(v) })
+    {
+        any = true;
+        let input = bench_input("map");
+        let out = rt.block_on(machine.run(input.clone()));
+        let items = out.output.as_ref().and_then(Value::as_array);
+        assert_eq!(items.map(Vec::len), Some(10_000), "map output");
+        assert_eq!(
+            items.and_then(|i| i.last()),
+            Some(&json!({"m": "#9999"})),
+            "map output"
+        );
+        assert_eq!(Some(asl_bench::baseline_map(input.clone())), out.output);
+        let mut g = c.benchmark_group("map (10,000 items)");
+        g.sample_size(20);
+        g.bench_function("generated, full history", |b| {
+            b.iter(|| rt.block_on(machine.run(black_box(input.clone()))))
+        });
+        let quiet = quiet(&machine);
+        g.bench_function("generated, history off", |b| {
+            b.iter(|| rt.block_on(machine.run_with(black_box(input.clone()), &quiet)))
+        });
+        g.bench_function("hand-written", |b| {
+            b.iter(|| asl_bench::baseline_map(black_box(input.clone())))
+        });
+        g.finish();
+    }
     if !any {
         eprintln!("SKIPPED: shared/bench not found (set ASL_BENCH_DIR)");
     }
+}
+
+/// A workflow's recorded input from `shared/bench/<name>.input.json`.
+fn bench_input(name: &str) -> Value {
+    let dir = std::env::var_os("ASL_BENCH_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench")
+        });
+    let text = std::fs::read_to_string(dir.join(format!("{name}.input.json")))
+        .unwrap_or_else(|e| panic!("{name}.input.json: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}.input.json: {e}"))
 }
 
 /// An execution configuration that keeps no history.

@@ -50,3 +50,26 @@ where
     }
     v
 }
+
+/// Hand-written `map`: `{"m": "#<id>"}` for every item of `$.items`, in order (what the Map's
+/// Pass state does with `States.Format('#{}', $.id)`).
+pub fn baseline_map(input: Value) -> Value {
+    let items = match input {
+        Value::Object(mut o) => o.remove("items").unwrap_or(Value::Null),
+        _ => Value::Null,
+    };
+    let out: Vec<Value> = match items {
+        Value::Array(items) => items
+            .iter()
+            .map(|item| {
+                let id = match &item["id"] {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                json!({ "m": format!("#{id}") })
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Value::Array(out)
+}

@@ -320,7 +320,21 @@ impl Run<'_> {
                 child: None,
             };
         };
-        // A child execution: its own names, context object and event ids; its history is not kept.
+        // Boxed, so the iteration futures of inline Maps stay small.
+        Box::pin(self.child(plan, index, input, run, keep)).await
+    }
+
+    /// A distributed iteration: a child execution with its own names, context object and
+    /// event ids; its history is not kept.
+    async fn child(
+        &self,
+        plan: &MapPlan,
+        index: usize,
+        input: Value,
+        run: &MapRun,
+        keep: bool,
+    ) -> Done {
+        let body = &plan.processor;
         let name = uuid::Uuid::new_v4().to_string();
         let config = ExecutionConfig {
             state_machine_name: self.config.state_machine_name.clone(),

@@ -196,9 +196,11 @@ impl Run<'_> {
                     .apply(effective, &context_only(&context))?;
                 Ok(Self::follow(state, out))
             }
-            Kind::Task(task) => self.task(state, task, raw, entered).await,
-            Kind::Parallel(p) => self.parallel(state, p, raw, entered).await,
-            Kind::Map(m) => self.map(state, m, raw, entered).await,
+            // Boxed, so the future of a container that runs only Pass, Choice and the like
+            // stays small (a Map holds one per iteration in flight).
+            Kind::Task(task) => Box::pin(self.task(state, task, raw, entered)).await,
+            Kind::Parallel(p) => Box::pin(self.parallel(state, p, raw, entered)).await,
+            Kind::Map(m) => Box::pin(self.map(state, m, raw, entered)).await,
         }
     }
 }
