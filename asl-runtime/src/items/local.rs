@@ -165,3 +165,18 @@ impl ResultWriter for LocalFiles {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_stay_inside_their_bucket() {
+        let files = LocalFiles::new("/data");
+        assert!(files.locate("b", "a/k.csv").is_ok());
+        assert!(files.locate("b", "../other/k").is_err());
+        assert!(files.locate("b", "/etc/passwd").is_err());
+        assert!(files.locate("..", "k").is_err());
+        assert!(files.locate("a/b", "k").is_err());
+    }
+}
