@@ -86,6 +86,8 @@ pub enum Rule {
     Not(Box<Rule>),
     /// `Variable` + one operator.
     Test(Path, Test),
+    /// A JSONata `Condition`.
+    Condition(Box<crate::data::jsonata::Expr>),
 }
 
 /// A StringMatches pattern: literal pieces separated by `*`.
@@ -173,6 +175,16 @@ impl Rule {
                 Ok(false)
             }
             Rule::Not(r) => Ok(!r.eval(scope)?),
+            Rule::Condition(expr) => match expr.eval(scope, "Condition")? {
+                Value::Bool(b) => Ok(b),
+                other => Err(expr.failure(
+                    "Condition",
+                    &format!(
+                        "returned an unexpected result type. Expected 'boolean', but was '{}' for value: {other}",
+                        crate::data::jsonata::kind(&other)
+                    ),
+                )),
+            },
             Rule::Test(variable, test) => {
                 let value = scope.select_ref(variable);
                 if let Test::IsPresent(want) = test {
@@ -251,7 +263,7 @@ mod tests {
         rule.eval(&Scope {
             input,
             context: &ctx,
-            variables: None,
+            ..Scope::PLAIN
         })
     }
 

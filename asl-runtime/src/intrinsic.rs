@@ -87,6 +87,17 @@ pub const MAX_INPUT_CHARS: usize = 10_000;
 /// The most elements ArrayRange makes.
 pub const MAX_RANGE: usize = 1000;
 
+/// Runs `function` on argument values already computed (for the JSONata functions AWS adds,
+/// which behave as the intrinsics of the same name).
+pub(crate) fn call_function(function: Function, args: Vec<Value>) -> Result<Value, Failure> {
+    Call {
+        function,
+        args: Vec::new(),
+        template: Vec::new(),
+    }
+    .apply(args)
+}
+
 fn fail(cause: impl Into<String>) -> Failure {
     Failure::new(names::INTRINSIC_FAILURE, cause)
 }

@@ -32,6 +32,13 @@ pub struct StatePlan {
     pub next: Option<usize>,
     /// Whether any of its paths read the context object (`$$`), which is then built for it.
     pub uses_context: bool,
+    /// Whether it is a JSONata state (`Output`/`Arguments`, `$states`) rather than JSONPath.
+    pub jsonata: bool,
+    /// Assign: JSONPath payload template or JSONata template, evaluated with the variables as
+    /// they were when the state was entered.
+    pub assign: Option<Template>,
+    /// Output (JSONata).
+    pub output: Option<Template>,
     /// The type-specific part.
     pub kind: Kind,
 }
@@ -52,8 +59,8 @@ pub enum Kind {
     Task(Box<TaskPlan>),
     /// Choice: rules in order with their targets, then the Default.
     Choice {
-        /// `(rule, next)` pairs.
-        choices: Vec<(Rule, usize)>,
+        /// The rules.
+        choices: Vec<ChoiceBranch>,
         /// Default.
         default: Option<usize>,
     },
@@ -115,6 +122,8 @@ pub enum Amount {
     Fixed(f64),
     /// From the effective input.
     Path(Path),
+    /// A JSONata expression.
+    Expr(Box<crate::data::jsonata::Expr>),
 }
 
 /// A Map state.
@@ -127,6 +136,8 @@ pub struct MapPlan {
     pub distributed: bool,
     /// ItemsPath (`None` is `$`).
     pub items_path: Option<Path>,
+    /// JSONata `Items`.
+    pub items: Option<Template>,
     /// ItemSelector (or the legacy Map Parameters), with `$$.Map.Item` in its context.
     pub item_selector: Option<Template>,
     /// MaxConcurrency(Path); 0 or absent is unbounded.
@@ -188,6 +199,19 @@ pub struct WriterPlan {
     pub writer_config: Option<Value>,
 }
 
+/// A top-level Choice rule.
+#[derive(Clone, Debug)]
+pub struct ChoiceBranch {
+    /// The rule (or JSONata Condition).
+    pub rule: Rule,
+    /// Where it leads.
+    pub next: usize,
+    /// Its Assign, run instead of the state's when it matches.
+    pub assign: Option<Template>,
+    /// Its Output (JSONata).
+    pub output: Option<Template>,
+}
+
 /// A Fail state's Error or Cause.
 #[derive(Clone, Debug)]
 pub enum Text {
@@ -199,6 +223,8 @@ pub enum Text {
     Path(Path),
     /// ErrorPath / CausePath as an intrinsic function call.
     Call(crate::intrinsic::Call),
+    /// A JSONata expression.
+    Jsonata(Box<crate::data::jsonata::Expr>),
 }
 
 /// How long a Wait waits.
@@ -212,6 +238,10 @@ pub enum WaitFor {
     Timestamp(jiff::Timestamp),
     /// TimestampPath.
     TimestampPath(Path),
+    /// JSONata `Seconds`.
+    SecondsExpr(Box<crate::data::jsonata::Expr>),
+    /// JSONata `Timestamp`.
+    TimestampExpr(Box<crate::data::jsonata::Expr>),
 }
 
 /// A number of seconds given literally or by a path.
@@ -221,6 +251,8 @@ pub enum Seconds {
     Fixed(u64),
     /// From the effective input.
     Path(Path),
+    /// A JSONata expression.
+    Expr(Box<crate::data::jsonata::Expr>),
 }
 
 /// A Task state.
@@ -298,6 +330,10 @@ pub struct Catcher {
     pub next: usize,
     /// ResultPath.
     pub result_path: Place,
+    /// Output (JSONata; default the error output).
+    pub output: Option<Template>,
+    /// Assign, run instead of the state's.
+    pub assign: Option<Template>,
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use asl_runtime::data::path::{Path, Root, Step};
 use asl_runtime::data::template::Template;
 use asl_runtime::error::names;
 use asl_runtime::plan::{
-    Catcher, Kind, Plan, Retrier, Seconds, StatePlan, TaskPlan, Text, WaitFor,
+    Catcher, ChoiceBranch, Kind, Plan, Retrier, Seconds, StatePlan, TaskPlan, Text, WaitFor,
 };
 use asl_runtime::time::ExecutionClock;
 use asl_runtime::{BoxFuture, Dispatch, ExecutionConfig, Failure, Status, TaskContext, execute};
@@ -36,6 +36,9 @@ fn state(name: &str, next: Option<usize>, kind: Kind) -> StatePlan {
         output_path: Select::All,
         next,
         uses_context: true,
+        jsonata: false,
+        assign: None,
+        output: None,
         kind,
     }
 }
@@ -116,13 +119,15 @@ async fn pass_choice_and_the_pipeline() {
                 "Big?",
                 None,
                 Kind::Choice {
-                    choices: vec![(
-                        Rule::Test(
+                    choices: vec![ChoiceBranch {
+                        rule: Rule::Test(
                             path("$.data.n"),
                             Test::Numeric(Cmp::Gt, Operand::Literal(json!(3))),
                         ),
-                        2,
-                    )],
+                        next: 2,
+                        assign: None,
+                        output: None,
+                    }],
                     default: Some(3),
                 },
             ),
@@ -161,7 +166,12 @@ async fn no_choice_matched() {
             "C",
             None,
             Kind::Choice {
-                choices: vec![(Rule::Test(path("$.x"), Test::IsNull(true)), 0)],
+                choices: vec![ChoiceBranch {
+                    rule: Rule::Test(path("$.x"), Test::IsNull(true)),
+                    next: 0,
+                    assign: None,
+                    output: None,
+                }],
                 default: None,
             },
         )],
@@ -257,6 +267,8 @@ async fn catch_places_the_error_output() {
         error_equals: vec![names::ALL.into()],
         next: 1,
         result_path: Place::At(path("$.error")),
+        output: None,
+        assign: None,
     }];
     let plan = Plan {
         start: 0,
@@ -289,6 +301,8 @@ async fn task_timeout_and_machine_timeout() {
         error_equals: vec![names::TIMEOUT.into()],
         next: 1,
         result_path: Place::Replace,
+        output: None,
+        assign: None,
     }];
     let plan = Plan {
         start: 0,

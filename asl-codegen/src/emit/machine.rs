@@ -7,9 +7,10 @@ use quote::{format_ident, quote};
 use super::EmitOptions;
 use crate::lang::jsonpath::{self, Root, Selector};
 use crate::lang::{filter, intrinsic};
+use crate::model::lower::jsonata_text;
 use crate::model::{
     ChoiceRule, Condition, Container, Map, NumberOrExpr, OperandKind, Operator, PathField,
-    ProcessorMode, ResultHandling, Spanned, State, StateKind,
+    ProcessorMode, QueryLanguage, ResultHandling, Spanned, State, StateKind,
 };
 use crate::plan::MachinePlan;
 use crate::source::{Node, Value};
@@ -19,6 +20,8 @@ struct Emitter<'a, 'm> {
     plan: &'a MachinePlan<'m>,
     /// Set when a path of the state being emitted reads the context object.
     uses_context: std::cell::Cell<bool>,
+    /// Whether the state being emitted is a JSONata state.
+    jsonata: std::cell::Cell<bool>,
 }
 
 impl Emitter<'_, '_> {
@@ -244,6 +247,70 @@ impl Emitter<'_, '_> {
         }
     }
 
+    /// A JSONata expression (the text between the delimiters), parsed when the plan is built.
+    fn expr(&self, text: &str) -> TokenStream {
+        let rt = self.rt;
+        let text = text.trim();
+        if text.contains("$states.context") || text.contains("$states['context']") {
+            self.uses_context.set(true);
+        }
+        quote!(::std::boxed::Box::new(#rt::data::jsonata::Expr::new(#text)))
+    }
+
+    /// A JSONata template: `{% … %}` strings anywhere in it are expressions, the rest literal;
+    /// `field` names where it stands, for error messages (`Output/result`).
+    fn jsonata_template(&self, node: &Node, field: &str) -> TokenStream {
+        let rt = self.rt;
+        if !has_expression(node) {
+            let lit = self.literal(node);
+            return quote!(#rt::data::template::Template::Literal(#lit));
+        }
+        match &node.value {
+            Value::String(s) => {
+                let expr = self.expr(jsonata_text(s).unwrap_or("null"));
+                quote!(#rt::data::template::Template::Jsonata { expr: #expr, field: #field.into() })
+            }
+            Value::Object(members) => {
+                let members = members.iter().map(|m| {
+                    let key = &m.key;
+                    let t = self.jsonata_template(&m.value, &format!("{field}/{key}"));
+                    quote!((#key.into(), #t))
+                });
+                quote!(#rt::data::template::Template::Object(::std::vec![#(#members),*]))
+            }
+            Value::Array(items) => {
+                let items = items.iter().map(|i| self.jsonata_template(i, field));
+                quote!(#rt::data::template::Template::Array(::std::vec![#(#items),*]))
+            }
+            _ => {
+                let lit = self.literal(node);
+                quote!(#rt::data::template::Template::Literal(#lit))
+            }
+        }
+    }
+
+    /// A payload field in the state's query language: a JSONata template or a JSONPath
+    /// payload template.
+    fn payload(&self, t: &Option<Spanned<Node>>, field: &str) -> TokenStream {
+        match t {
+            Some(t) if self.jsonata.get() => {
+                let t = self.jsonata_template(&t.value, field);
+                quote!(::core::option::Option::Some(#t))
+            }
+            t => self.opt_template(t),
+        }
+    }
+
+    fn opt_jsonata(&self, t: &Option<Spanned<Node>>, field: &str) -> TokenStream {
+        match t {
+            Some(t) => {
+                let t = self.jsonata_template(&t.value, field);
+                quote!(::core::option::Option::Some(#t))
+            }
+            None => quote!(::core::option::Option::None),
+        }
+    }
+
     fn opt_template(&self, t: &Option<Spanned<Node>>) -> TokenStream {
         match t {
             Some(t) => {
@@ -323,7 +390,15 @@ impl Emitter<'_, '_> {
                 };
                 quote!(#c::Rule::Test(#var, #test))
             }
-            Condition::Jsonata(_) | Condition::Invalid => quote!(#c::Rule::Or(::std::vec![])),
+            Condition::Jsonata(node) => match (node.value.as_bool(), node.value.as_str()) {
+                (Some(true), _) => quote!(#c::Rule::And(::std::vec![])),
+                (_, Some(s)) if jsonata_text(s).is_some() => {
+                    let expr = self.expr(jsonata_text(s).unwrap_or("false"));
+                    quote!(#c::Rule::Condition(#expr))
+                }
+                _ => quote!(#c::Rule::Or(::std::vec![])),
+            },
+            Condition::Invalid => quote!(#c::Rule::Or(::std::vec![])),
         }
     }
 
@@ -341,6 +416,16 @@ impl Emitter<'_, '_> {
                 }),
                 _,
             ) => quote!(::core::option::Option::Some(#rt::plan::Seconds::Fixed(#n))),
+            (
+                Some(Spanned {
+                    value: NumberOrExpr::Jsonata(text),
+                    ..
+                }),
+                _,
+            ) => {
+                let e = self.expr(text);
+                quote!(::core::option::Option::Some(#rt::plan::Seconds::Expr(#e)))
+            }
             (_, Some(Spanned { value: Some(p), .. })) => {
                 let p = self.path(p);
                 quote!(::core::option::Option::Some(#rt::plan::Seconds::Path(#p)))
@@ -385,7 +470,9 @@ impl Emitter<'_, '_> {
                 let errors = c.error_equals.iter().map(|e| &e.value);
                 let next = c.next.as_ref().map_or(0, |n| self.target(&n.value));
                 let result_path = self.place(&c.result_path);
-                quote!(#rt::plan::Catcher { error_equals: ::std::vec![#(#errors.into()),*], next: #next, result_path: #result_path })
+                let output = self.opt_jsonata(&c.output, "Output");
+                let assign = self.payload(&c.assign, "Assign");
+                quote!(#rt::plan::Catcher { error_equals: ::std::vec![#(#errors.into()),*], next: #next, result_path: #result_path, output: #output, assign: #assign })
             })
             .collect();
         (retry, catch)
@@ -429,6 +516,16 @@ impl Emitter<'_, '_> {
                 let n = n.to_f64();
                 quote!(::core::option::Option::Some(#rt::plan::Amount::Fixed(#n)))
             }
+            (
+                Some(Spanned {
+                    value: NumberOrExpr::Jsonata(text),
+                    ..
+                }),
+                _,
+            ) => {
+                let e = self.expr(text);
+                quote!(::core::option::Option::Some(#rt::plan::Amount::Expr(#e)))
+            }
             (_, Some(Spanned { value: Some(p), .. })) => {
                 let p = self.path(p);
                 quote!(::core::option::Option::Some(#rt::plan::Amount::Path(#p)))
@@ -461,11 +558,15 @@ impl Emitter<'_, '_> {
             }
             _ => quote!(::core::option::Option::None),
         };
-        let item_selector = self.opt_template(if m.item_selector.is_some() {
-            &m.item_selector
-        } else {
-            &m.result.parameters
-        });
+        let item_selector = self.payload(
+            if m.item_selector.is_some() {
+                &m.item_selector
+            } else {
+                &m.result.parameters
+            },
+            "ItemSelector",
+        );
+        let items = self.opt_jsonata(&m.items, "Items");
         let max_concurrency = self.amount(&m.max_concurrency, &m.max_concurrency_path);
         let count = self.amount(&m.tolerated_failure_count, &m.tolerated_failure_count_path);
         let percentage = self.amount(
@@ -475,7 +576,7 @@ impl Emitter<'_, '_> {
         let reader = match &m.item_reader {
             Some(r) => {
                 let resource = r.resource.as_ref().map_or("", |r| r.value.as_str());
-                let parameters = self.opt_template(&r.parameters);
+                let parameters = self.payload(&r.parameters, "ItemReader/Arguments");
                 let config = r.reader_config.clone().unwrap_or_default();
                 let input_type =
                     Self::opt_str(config.input_type.as_ref().map(|v| v.value.as_str()));
@@ -505,7 +606,7 @@ impl Emitter<'_, '_> {
                     &b.max_input_bytes_per_batch,
                     &b.max_input_bytes_per_batch_path,
                 );
-                let batch_input = self.opt_template(&b.batch_input);
+                let batch_input = self.payload(&b.batch_input, "ItemBatcher/BatchInput");
                 quote!(::core::option::Option::Some(#rt::plan::BatcherPlan {
                     max_items: #max_items, max_bytes: #max_bytes, batch_input: #batch_input,
                 }))
@@ -515,7 +616,7 @@ impl Emitter<'_, '_> {
         let writer = match &m.result_writer {
             Some(w) => {
                 let resource = Self::opt_str(w.resource.as_ref().map(|r| r.value.as_str()));
-                let parameters = self.opt_template(&w.parameters);
+                let parameters = self.payload(&w.parameters, "ResultWriter/Arguments");
                 let config = match &w.writer_config {
                     Some(c) => {
                         let lit = self.literal(&c.value);
@@ -532,7 +633,7 @@ impl Emitter<'_, '_> {
         let label = Self::opt_str(m.label.as_ref().map(|l| l.value.as_str()));
         let outcomes = self.outcomes(&m.result);
         quote!(#rt::plan::Kind::Map(::std::boxed::Box::new(#rt::plan::MapPlan {
-            processor: #processor, distributed: #distributed, items_path: #items_path,
+            processor: #processor, distributed: #distributed, items_path: #items_path, items: #items,
             item_selector: #item_selector, max_concurrency: #max_concurrency,
             tolerated_failure_count: #count, tolerated_failure_percentage: #percentage,
             item_reader: #reader, item_batcher: #batcher, result_writer: #writer,
@@ -544,6 +645,8 @@ impl Emitter<'_, '_> {
         let rt = self.rt;
         // States nested in a Parallel or Map are emitted in the middle of their parent.
         let outer = self.uses_context.replace(false);
+        let jsonata = state.query_language == QueryLanguage::Jsonata;
+        let outer_language = self.jsonata.replace(jsonata);
         let name = &state.name;
         let input_path = self.select(&state.input_path);
         let output_path = self.select(&state.output_path);
@@ -572,6 +675,10 @@ impl Emitter<'_, '_> {
                 let text = |lit: &Option<Spanned<String>>, path: &Option<Spanned<String>>| match (
                     lit, path,
                 ) {
+                    (Some(l), _) if self.jsonata.get() && jsonata_text(&l.value).is_some() => {
+                        let e = self.expr(jsonata_text(&l.value).unwrap_or("null"));
+                        quote!(#rt::plan::Text::Jsonata(#e))
+                    }
                     (Some(l), _) => {
                         let l = &l.value;
                         quote!(#rt::plan::Text::Literal(#l.into()))
@@ -594,7 +701,9 @@ impl Emitter<'_, '_> {
                 let choices = c.choices.iter().map(|r| {
                     let rule = self.rule(r);
                     let next = r.next.as_ref().map_or(0, |n| self.target(&n.value));
-                    quote!((#rule, #next))
+                    let assign = self.payload(&r.assign, "Assign");
+                    let output = self.opt_jsonata(&r.output, "Output");
+                    quote!(#rt::plan::ChoiceBranch { rule: #rule, next: #next, assign: #assign, output: #output })
                 });
                 let default = match &c.default {
                     Some(d) => {
@@ -614,6 +723,20 @@ impl Emitter<'_, '_> {
                         }),
                         ..,
                     ) => quote!(#rt::plan::WaitFor::Seconds(#n)),
+                    (
+                        Some(Spanned {
+                            value: NumberOrExpr::Jsonata(text),
+                            ..
+                        }),
+                        ..,
+                    ) => {
+                        let e = self.expr(text);
+                        quote!(#rt::plan::WaitFor::SecondsExpr(#e))
+                    }
+                    (_, _, Some(t), _) if jsonata_text(&t.value).is_some() => {
+                        let e = self.expr(jsonata_text(&t.value).unwrap_or("null"));
+                        quote!(#rt::plan::WaitFor::TimestampExpr(#e))
+                    }
                     (_, Some(Spanned { value: Some(p), .. }), ..) => {
                         let p = self.path(p);
                         quote!(#rt::plan::WaitFor::SecondsPath(#p))
@@ -638,9 +761,13 @@ impl Emitter<'_, '_> {
                     .position(|s| s.state.name == state.name)
                     .unwrap_or_default();
                 let resource = t.resource.as_ref().map_or("", |r| r.value.as_str());
-                let parameters = self.opt_template(&t.result.parameters);
+                let parameters = if jsonata {
+                    self.opt_jsonata(&t.result.arguments, "Arguments")
+                } else {
+                    self.opt_template(&t.result.parameters)
+                };
                 let result_selector = self.opt_template(&t.result.result_selector);
-                let credentials = self.opt_template(&t.credentials);
+                let credentials = self.payload(&t.credentials, "Credentials");
                 let result_path = self.place(&t.result.result_path);
                 let timeout = self.seconds(&t.timeout_seconds, &t.timeout_seconds_path);
                 let heartbeat = self.seconds(&t.heartbeat_seconds, &t.heartbeat_seconds_path);
@@ -654,7 +781,11 @@ impl Emitter<'_, '_> {
             }
             StateKind::Parallel(p) => {
                 let branches = p.branches.iter().map(|b| self.body(b));
-                let parameters = self.opt_template(&p.result.parameters);
+                let parameters = if jsonata {
+                    self.opt_jsonata(&p.result.arguments, "Arguments")
+                } else {
+                    self.opt_template(&p.result.parameters)
+                };
                 let outcomes = self.outcomes(&p.result);
                 quote!(#rt::plan::Kind::Parallel(::std::boxed::Box::new(#rt::plan::ParallelPlan {
                     branches: ::std::vec![#(#branches),*], parameters: #parameters, outcomes: #outcomes,
@@ -662,8 +793,15 @@ impl Emitter<'_, '_> {
             }
             StateKind::Map(m) => self.map(m),
         };
+        self.jsonata.set(jsonata);
+        let assign = self.payload(&state.assign, "Assign");
+        let output = self.opt_jsonata(&state.output, "Output");
         let uses_context = self.uses_context.replace(outer);
-        quote!(#rt::plan::StatePlan { name: #name.into(), input_path: #input_path, output_path: #output_path, next: #next, uses_context: #uses_context, kind: #kind })
+        self.jsonata.set(outer_language);
+        quote!(#rt::plan::StatePlan {
+            name: #name.into(), input_path: #input_path, output_path: #output_path, next: #next,
+            uses_context: #uses_context, jsonata: #jsonata, assign: #assign, output: #output, kind: #kind,
+        })
     }
 }
 
@@ -681,6 +819,16 @@ impl Number for u64 {
 impl Number for f64 {
     fn to_f64(self) -> f64 {
         self
+    }
+}
+
+/// Whether a JSONata template has a `{% … %}` string anywhere.
+fn has_expression(node: &Node) -> bool {
+    match &node.value {
+        Value::String(s) => jsonata_text(s).is_some(),
+        Value::Object(members) => members.iter().any(|m| has_expression(&m.value)),
+        Value::Array(items) => items.iter().any(has_expression),
+        _ => false,
     }
 }
 
@@ -706,6 +854,7 @@ pub fn machine(
         rt,
         plan,
         uses_context: std::cell::Cell::new(false),
+        jsonata: std::cell::Cell::new(false),
     };
     let ty = &options.type_name;
     let builder = format_ident!("{}Builder", ty);

@@ -179,7 +179,7 @@ mod tests {
         let scope = Scope {
             input: &ctx,
             context: &ctx,
-            variables: None,
+            ..Scope::PLAIN
         };
         assert_eq!(
             Select::Nothing.apply(json!({"a": 1}), &scope),

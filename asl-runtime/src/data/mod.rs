@@ -3,5 +3,7 @@
 
 pub mod filter;
 pub mod io;
+pub mod jsonata;
 pub mod path;
 pub mod template;
+pub mod vars;

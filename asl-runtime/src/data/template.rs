@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::path::{Path, Root};
+use super::vars::Vars;
 use crate::error::{Failure, names};
 
 /// A payload template.
@@ -22,6 +23,13 @@ pub enum Template {
         /// The key as written (`value.$`).
         field: Box<str>,
     },
+    /// A JSONata expression (`"{% … %}"`); `field` is where it stands (`Output/result`).
+    Jsonata {
+        /// The expression.
+        expr: Box<super::jsonata::Expr>,
+        /// The field path, for error messages.
+        field: Box<str>,
+    },
     /// A `"key.$"` path: `field` is the key as written, for error messages.
     Path {
         /// The path.
@@ -31,7 +39,7 @@ pub enum Template {
     },
 }
 
-/// What paths in a template read.
+/// What paths and expressions in a template read.
 #[derive(Clone, Copy, Debug)]
 pub struct Scope<'a> {
     /// The value `$` names.
@@ -39,16 +47,32 @@ pub struct Scope<'a> {
     /// The context object `$$` names.
     pub context: &'a Value,
     /// Workflow variables, by name.
-    pub variables: Option<&'a Map<String, Value>>,
+    pub variables: Option<&'a Vars<'a>>,
+    /// `$states.input` in JSONata, when it is not `input`.
+    pub state_input: Option<&'a Value>,
+    /// `$states.result` in JSONata.
+    pub result: Option<&'a Value>,
+    /// `$states.errorOutput` in JSONata.
+    pub error_output: Option<&'a Value>,
 }
 
 impl<'a> Scope<'a> {
+    /// Nothing in scope (every value `null`): the base for `..Scope::PLAIN`.
+    pub const PLAIN: Scope<'static> = Scope {
+        input: &Value::Null,
+        context: &Value::Null,
+        variables: None,
+        state_input: None,
+        result: None,
+        error_output: None,
+    };
+
     /// Resolves a path against this scope, borrowing what a definite path names.
     pub fn select_ref(&self, path: &Path) -> Option<std::borrow::Cow<'a, Value>> {
         match path.root() {
             Root::Input => path.select_ref(self.input),
             Root::Context => path.select_ref(self.context),
-            Root::Variable(name) => path.select_ref(self.variables?.get(&**name)?),
+            Root::Variable(name) => path.select_ref(self.variables?.get(name)?),
         }
     }
 
@@ -57,7 +81,7 @@ impl<'a> Scope<'a> {
         match path.root() {
             Root::Input => path.select(self.input),
             Root::Context => path.select(self.context),
-            Root::Variable(name) => path.select(self.variables?.get(&**name)?),
+            Root::Variable(name) => path.select(self.variables?.get(name)?),
         }
     }
 }
@@ -77,6 +101,7 @@ impl Template {
             }
             Template::Array(items) => items.iter().map(|t| t.apply(scope, error_name)).collect::<Result<_, _>>().map(Value::Array),
             Template::Call { call, field } => call.eval(scope, field),
+            Template::Jsonata { expr, field } => expr.eval(scope, field),
             Template::Path { path, field } => scope.select(path).ok_or_else(|| {
                 let doc = match path.root() {
                     Root::Context => scope.context,
@@ -130,7 +155,7 @@ mod tests {
         let scope = Scope {
             input: &input,
             context: &context,
-            variables: None,
+            ..Scope::PLAIN
         };
         assert_eq!(
             t.apply(&scope, names::RUNTIME),
@@ -140,7 +165,7 @@ mod tests {
         let scope = Scope {
             input: &empty,
             context: &context,
-            variables: None,
+            ..Scope::PLAIN
         };
         let err = t
             .apply(&scope, names::PARAMETER_PATH_FAILURE)

@@ -12,12 +12,13 @@ use std::sync::atomic::AtomicU64;
 
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::map_input::{Item, Tolerance, batches, integer};
 use super::parallel::{finish_result, split_input};
 use super::{Env, ExecutionConfig, HistoryLevel, Record, Run, Transition};
 use crate::data::template::{Scope, TASK_PATH_ERROR};
+use crate::data::vars::Vars;
 use crate::error::Failure;
 use crate::items::{ChildResult, WriteRequest};
 use crate::plan::{MapPlan, StatePlan};
@@ -80,11 +81,18 @@ impl Run<'_> {
         plan: &MapPlan,
         raw: Value,
         entered: u64,
+        vars: &Vars<'_>,
     ) -> Result<Transition, Failure> {
         let o = &plan.outcomes;
-        self.with_retry(state, &o.retry, &o.catch, raw, entered, |raw, retry| {
-            self.map_attempt(state, plan, raw, retry)
-        })
+        self.with_retry(
+            state,
+            &o.retry,
+            &o.catch,
+            raw,
+            entered,
+            vars,
+            |raw, retry| self.map_attempt(state, plan, raw, retry, vars),
+        )
         .await
     }
 
@@ -94,20 +102,27 @@ impl Run<'_> {
         plan: &MapPlan,
         raw: Value,
         retry_count: u64,
-    ) -> Result<Value, Failure> {
+        vars: &Vars<'_>,
+    ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
         let mut context = self.context(state, retry_count);
-        let (effective, raw) = split_input(state, &plan.outcomes, raw, &context)?;
+        let (effective, raw) = split_input(state, &plan.outcomes, raw, &context, vars)?;
+        let scope = Scope {
+            input: &effective,
+            context: &context,
+            variables: Some(vars),
+            ..Scope::PLAIN
+        };
         let max = match &plan.max_concurrency {
-            Some(a) => integer(a, &effective, "MaxConcurrencyPath")?,
+            Some(a) => integer(a, &scope, "MaxConcurrency")?,
             None => 0,
         };
         if max < 0 {
             return Err(Failure::runtime("MaxConcurrency cannot be negative."));
         }
-        let items = self.items(plan, &effective, &context).await?;
+        let items = self.items(state, plan, &scope).await?;
         let length = items.len();
         self.event("MapStateStarted", |_| json!({"length": length}));
-        let tolerance = Tolerance::of(plan, &effective)?;
+        let tolerance = Tolerance::of(plan, &scope)?;
         let run = plan
             .distributed
             .then(|| MapRun::new(self.config, state, plan));
@@ -119,7 +134,7 @@ impl Run<'_> {
                 state,
                 plan,
                 items,
-                (&effective, &mut context),
+                (&effective, &mut context, vars),
                 max as usize,
                 tolerance,
                 run.as_ref(),
@@ -150,7 +165,8 @@ impl Run<'_> {
                 let scope = Scope {
                     input: &effective,
                     context: &context,
-                    variables: None,
+                    variables: Some(vars),
+                    ..Scope::PLAIN
                 };
                 let parameters = match &w.parameters {
                     Some(t) => t.apply(&scope, TASK_PATH_ERROR)?,
@@ -183,7 +199,7 @@ impl Run<'_> {
             }
             _ => Value::Array(outputs),
         };
-        finish_result(state, &plan.outcomes, raw, result, &context)
+        finish_result(state, &plan.outcomes, raw, result, &context, vars)
     }
 
     /// Runs the iterations; returns the outputs in item order and, when a ResultWriter wants
@@ -194,7 +210,7 @@ impl Run<'_> {
         state: &StatePlan,
         plan: &MapPlan,
         items: Vec<Item>,
-        (effective, context): (&Value, &mut Value),
+        (effective, context, vars): (&Value, &mut Value, &Vars<'_>),
         max: usize,
         tolerance: Tolerance,
         run: Option<&MapRun>,
@@ -204,9 +220,20 @@ impl Run<'_> {
                 let selected = items
                     .into_iter()
                     .enumerate()
-                    .map(|(i, item)| select_item(state, plan, effective, context, i, item))
+                    .map(|(i, item)| {
+                        select_item(state, plan, (effective, &mut *context, vars), i, item)
+                    })
                     .collect::<Result<Vec<_>, _>>()?;
-                Source::Ready(batches(b, selected, effective, context)?)
+                Source::Ready(batches(
+                    b,
+                    selected,
+                    &Scope {
+                        input: effective,
+                        context,
+                        variables: Some(vars),
+                        ..Scope::PLAIN
+                    },
+                )?)
             }
             None => Source::Items(items),
         };
@@ -227,7 +254,7 @@ impl Run<'_> {
                             key: items[next].key.take(),
                             value: items[next].value.take(),
                         };
-                        select_item(state, plan, effective, context, next, item)?
+                        select_item(state, plan, (effective, &mut *context, vars), next, item)?
                     }
                     Source::Ready(inputs) => inputs[next].take(),
                 };
@@ -238,7 +265,7 @@ impl Run<'_> {
                     );
                 }
                 running.insert(next);
-                in_flight.push(self.iteration(state, plan, next, input, run, keep));
+                in_flight.push(self.iteration(state, plan, next, input, run, keep, vars));
                 next += 1;
             }
             let Some(done) = in_flight.next().await else {
@@ -292,6 +319,7 @@ impl Run<'_> {
         Ok((outputs, children))
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn iteration(
         &self,
         state: &StatePlan,
@@ -300,10 +328,11 @@ impl Run<'_> {
         input: Value,
         run: Option<&MapRun>,
         keep: bool,
+        vars: &Vars<'_>,
     ) -> Done {
         let body = &plan.processor;
         let Some(run) = run else {
-            let result = self.body(&body.states, body.start, input).await;
+            let result = self.body(&body.states, body.start, input, Some(vars)).await;
             match &result {
                 Ok(_) => self.event(
                     "MapIterationSucceeded",
@@ -364,7 +393,8 @@ impl Run<'_> {
             input: input.clone(),
             start_time: format_timestamp(config.clock.now()),
         };
-        let result = child.body(&body.states, body.start, input).await;
+        // A child execution does not see the parent's variables.
+        let result = child.body(&body.states, body.start, input, None).await;
         Done {
             index,
             result,
@@ -379,8 +409,7 @@ impl Run<'_> {
 fn select_item(
     state: &StatePlan,
     plan: &MapPlan,
-    effective: &Value,
-    context: &mut Value,
+    (effective, context, vars): (&Value, &mut Value, &Vars<'_>),
     index: usize,
     item: Item,
 ) -> Result<Value, Failure> {
@@ -398,7 +427,8 @@ fn select_item(
         &Scope {
             input: effective,
             context,
-            variables: None,
+            variables: Some(vars),
+            ..Scope::PLAIN
         },
         TASK_PATH_ERROR,
     );

@@ -6,10 +6,11 @@ use serde_json::{Map, Value, json};
 
 use super::Run;
 use super::task::{json_size, missing_path};
-use crate::data::template::{Scope, TASK_PATH_ERROR};
-use crate::error::Failure;
+use crate::data::jsonata::kind;
+use crate::data::template::{Scope, TASK_PATH_ERROR, Template};
+use crate::error::{Failure, names};
 use crate::items::{ReadItems, ReadRequest, decode};
-use crate::plan::{Amount, BatcherPlan, MapPlan, ReaderPlan};
+use crate::plan::{Amount, BatcherPlan, MapPlan, ReaderPlan, StatePlan};
 
 /// One item: its value and, when the Map iterates over an object, its key.
 pub(super) struct Item {
@@ -17,35 +18,67 @@ pub(super) struct Item {
     pub(super) value: Value,
 }
 
-/// An integer field (`MaxConcurrencyPath`, `ToleratedFailureCountPath`, …).
-pub(super) fn integer(amount: &Amount, input: &Value, field: &str) -> Result<i64, Failure> {
+/// An integer field (`MaxConcurrency`, `ToleratedFailureCount`, …) given literally, by its
+/// `…Path` field, or as a JSONata expression.
+pub(super) fn integer(amount: &Amount, scope: &Scope<'_>, field: &str) -> Result<i64, Failure> {
     match amount {
         Amount::Fixed(n) => Ok(*n as i64),
         Amount::Path(p) => {
-            let v = p.select(input).ok_or_else(|| missing_path(p))?;
-            v.as_i64().ok_or_else(|| {
+            let v = scope.select(p).ok_or_else(|| missing_path(p))?;
+            // AWS reads a string holding an integer as that integer.
+            let n = v
+                .as_i64()
+                .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()));
+            n.ok_or_else(|| {
                 Failure::runtime(format!(
-                    "The {field} field refers to value \"{}\" which is not a valid integer: {}",
+                    "The {field}Path field refers to value \"{}\" which is not a valid integer: {}",
                     display(&v),
                     p.text()
                 ))
             })
         }
+        Amount::Expr(e) => {
+            let v = e.eval(scope, field)?;
+            v.as_i64().ok_or_else(|| {
+                e.failure(
+                    field,
+                    &format!(
+                        "returned an unexpected result type. Expected 'integer', but was '{}' for value: {v}",
+                        kind(&v)
+                    ),
+                )
+            })
+        }
     }
 }
 
-/// A number field (`ToleratedFailurePercentagePath`).
-pub(super) fn float(amount: &Amount, input: &Value, field: &str) -> Result<f64, Failure> {
+/// A number field (`ToleratedFailurePercentage`).
+pub(super) fn float(amount: &Amount, scope: &Scope<'_>, field: &str) -> Result<f64, Failure> {
     match amount {
         Amount::Fixed(n) => Ok(*n),
         Amount::Path(p) => {
-            let v = p.select(input).ok_or_else(|| missing_path(p))?;
-            v.as_f64().ok_or_else(|| {
+            let v = scope.select(p).ok_or_else(|| missing_path(p))?;
+            let n = v
+                .as_f64()
+                .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()));
+            n.ok_or_else(|| {
                 Failure::runtime(format!(
-                    "The {field} field refers to value \"{}\" which is not a valid float: {}",
+                    "The {field}Path field refers to value \"{}\" which is not a valid float: {}",
                     display(&v),
                     p.text()
                 ))
+            })
+        }
+        Amount::Expr(e) => {
+            let v = e.eval(scope, field)?;
+            v.as_f64().ok_or_else(|| {
+                e.failure(
+                    field,
+                    &format!(
+                        "returned an unexpected result type. Expected 'number', but was '{}' for value: {v}",
+                        kind(&v)
+                    ),
+                )
             })
         }
     }
@@ -66,10 +99,10 @@ pub(super) struct Tolerance {
 }
 
 impl Tolerance {
-    pub(super) fn of(plan: &MapPlan, input: &Value) -> Result<Self, Failure> {
+    pub(super) fn of(plan: &MapPlan, input: &Scope<'_>) -> Result<Self, Failure> {
         let count = match &plan.tolerated_failure_count {
             Some(a) => {
-                let n = integer(a, input, "ToleratedFailureCountPath")?;
+                let n = integer(a, input, "ToleratedFailureCount")?;
                 if n < 0 {
                     return Err(Failure::runtime(
                         "ToleratedFailureCount cannot be negative.",
@@ -81,7 +114,7 @@ impl Tolerance {
         };
         let percentage = match &plan.tolerated_failure_percentage {
             Some(a) => {
-                let p = float(a, input, "ToleratedFailurePercentagePath")?;
+                let p = float(a, input, "ToleratedFailurePercentage")?;
                 if !(0.0..=100.0).contains(&p) {
                     return Err(Failure::runtime(
                         "ToleratedFailurePercentage must be between 0 and 100.",
@@ -117,21 +150,30 @@ impl Run<'_> {
     /// (an array, or an object's members in order).
     pub(super) async fn items(
         &self,
+        state: &StatePlan,
         plan: &MapPlan,
-        effective: &Value,
-        context: &Value,
+        scope: &Scope<'_>,
     ) -> Result<Vec<Item>, Failure> {
-        let found = match &plan.item_reader {
-            Some(reader) => Value::Array(self.read_items(reader, effective, context).await?),
-            None => match &plan.items_path {
-                None => effective.clone(),
-                Some(p) => Scope {
-                    input: effective,
-                    context,
-                    variables: None,
+        let effective = scope.input;
+        let found = match (&plan.item_reader, &plan.items) {
+            (Some(reader), _) => Value::Array(self.read_items(reader, scope).await?),
+            (None, Some(Template::Jsonata { expr, field })) => {
+                let v = expr.eval(scope, field)?;
+                if !v.is_array() {
+                    return Err(expr.failure(
+                        field,
+                        &format!(
+                            "returned an unexpected result type. Expected 'array', but was '{}' for value: {v}",
+                            kind(&v)
+                        ),
+                    ));
                 }
-                .select(p)
-                .ok_or_else(|| missing_path(p))?,
+                v
+            }
+            (None, Some(t)) => t.apply(scope, names::RUNTIME)?,
+            (None, None) => match &plan.items_path {
+                None => effective.clone(),
+                Some(p) => scope.select(p).ok_or_else(|| missing_path(p))?,
             },
         };
         match found {
@@ -139,21 +181,20 @@ impl Run<'_> {
                 .into_iter()
                 .map(|value| Item { key: None, value })
                 .collect()),
-            Value::Object(o) => Ok(o
+            Value::Object(o) if !state.jsonata => Ok(o
                 .into_iter()
                 .map(|(k, value)| Item {
                     key: Some(k),
                     value,
                 })
                 .collect()),
+            other if state.jsonata => Err(Failure::in_state(
+                names::QUERY_EVALUATION_ERROR,
+                format!("Map state input must be an array but was: {other}"),
+            )),
             other => Err(Failure::runtime(format!(
                 "Map state input must be an array but was: {}",
-                match other {
-                    Value::Null => "null",
-                    Value::Bool(_) => "boolean",
-                    Value::Number(_) => "number",
-                    _ => "string",
-                }
+                kind(&other)
             ))),
         }
     }
@@ -161,21 +202,15 @@ impl Run<'_> {
     async fn read_items(
         &self,
         reader: &ReaderPlan,
-        effective: &Value,
-        context: &Value,
+        scope: &Scope<'_>,
     ) -> Result<Vec<Value>, Failure> {
-        let scope = Scope {
-            input: effective,
-            context,
-            variables: None,
-        };
         let parameters = match &reader.parameters {
-            Some(t) => t.apply(&scope, TASK_PATH_ERROR)?,
+            Some(t) => t.apply(scope, TASK_PATH_ERROR)?,
             None => json!({}),
         };
         let max_items = match &reader.max_items {
             Some(a) => {
-                let n = integer(a, effective, "MaxItemsPath")?;
+                let n = integer(a, scope, "MaxItems")?;
                 if n < 0 {
                     return Err(Failure::runtime("MaxItems cannot be negative."));
                 }
@@ -224,23 +259,17 @@ impl Run<'_> {
 pub(super) fn batches(
     batcher: &BatcherPlan,
     inputs: Vec<Value>,
-    effective: &Value,
-    context: &Value,
+    scope: &Scope<'_>,
 ) -> Result<Vec<Value>, Failure> {
-    let scope = Scope {
-        input: effective,
-        context,
-        variables: None,
-    };
     let batch_input = batcher
         .batch_input
         .as_ref()
-        .map(|t| t.apply(&scope, TASK_PATH_ERROR))
+        .map(|t| t.apply(scope, TASK_PATH_ERROR))
         .transpose()?;
     let positive = |a: &Option<Amount>, field: &str| -> Result<Option<usize>, Failure> {
         match a {
             Some(a) => {
-                let n = integer(a, effective, field)?;
+                let n = integer(a, scope, field)?;
                 if n <= 0 {
                     return Err(Failure::runtime(format!(
                         "The {field} field must be a positive integer"
@@ -251,9 +280,8 @@ pub(super) fn batches(
             None => Ok(None),
         }
     };
-    let max_items = positive(&batcher.max_items, "MaxItemsPerBatchPath")?.unwrap_or(usize::MAX);
-    let max_bytes =
-        positive(&batcher.max_bytes, "MaxInputBytesPerBatchPath")?.unwrap_or(256 * 1024);
+    let max_items = positive(&batcher.max_items, "MaxItemsPerBatch")?.unwrap_or(usize::MAX);
+    let max_bytes = positive(&batcher.max_bytes, "MaxInputBytesPerBatch")?.unwrap_or(256 * 1024);
     // `{"Items":[]}` and `,"BatchInput":…`.
     let overhead = 12 + batch_input.as_ref().map_or(0, |b| 14 + json_size(b));
     let mut out = Vec::new();
@@ -310,7 +338,7 @@ mod tests {
             batch_input: None,
         };
         let inputs: Vec<Value> = (0..5).map(|i| json!(i)).collect();
-        let b = batches(&by_count, inputs.clone(), &json!({}), &Value::Null).ok();
+        let b = batches(&by_count, inputs.clone(), &Scope::PLAIN).ok();
         assert_eq!(
             b,
             Some(vec![
@@ -325,7 +353,7 @@ mod tests {
             batch_input: None,
         };
         // `{"Items":[0,1,2]}` is 17 bytes, one too many.
-        let b = batches(&by_bytes, inputs, &json!({}), &Value::Null).ok();
+        let b = batches(&by_bytes, inputs, &Scope::PLAIN).ok();
         assert_eq!(
             b.map(|b| b.len()),
             Some(3),

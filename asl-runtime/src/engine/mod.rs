@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 
 pub use task::{MAX_PAYLOAD_BYTES, json_size};
 
+use crate::data::vars::Vars;
 use crate::error::Failure;
 use crate::history::History;
 use crate::items::{ItemReader, ResultWriter};
@@ -177,10 +178,29 @@ pub(crate) struct Env<'a> {
     pub(crate) writer: Option<&'a dyn ResultWriter>,
 }
 
-/// Where a state sends the execution.
-enum Transition {
-    Next(usize, Value),
-    End(Value),
+/// Where a state sends the execution, with what, and the variables it assigns.
+struct Transition {
+    /// The next state; `None` ends the container.
+    next: Option<usize>,
+    /// The state's output.
+    value: Value,
+    /// What its Assign evaluated to (set once the state is done).
+    assign: Option<serde_json::Map<String, Value>>,
+}
+
+impl Transition {
+    fn to(next: Option<usize>, value: Value) -> Self {
+        Transition {
+            next,
+            value,
+            assign: None,
+        }
+    }
+
+    fn assigning(mut self, assign: Option<serde_json::Map<String, Value>>) -> Self {
+        self.assign = assign;
+        self
+    }
 }
 
 struct Run<'a> {
@@ -242,7 +262,7 @@ pub(crate) async fn run(
             Some(secs) => {
                 match tokio::time::timeout(
                     Duration::from_secs(secs),
-                    run.states(&plan.states, plan.start, input),
+                    run.states(&plan.states, plan.start, input, None),
                 )
                 .await
                 {
@@ -251,7 +271,7 @@ pub(crate) async fn run(
                 }
             }
             None => run
-                .states(&plan.states, plan.start, input)
+                .states(&plan.states, plan.start, input, None)
                 .await
                 .map_err(|f| (Status::Failed, Some(f))),
         }
@@ -345,13 +365,16 @@ impl Run<'_> {
         }
     }
 
-    /// Runs the states of one container from `start` to its end.
+    /// Runs the states of one container from `start` to its end, with a frame of variables of
+    /// its own inside `outer`'s.
     async fn states(
         &self,
         states: &[StatePlan],
         start: usize,
         mut value: Value,
+        outer: Option<&Vars<'_>>,
     ) -> Result<Value, Failure> {
+        let mut vars = outer.map_or_else(Vars::root, Vars::child);
         let mut current = start;
         loop {
             let Some(state) = states.get(current) else {
@@ -367,13 +390,15 @@ impl Run<'_> {
             });
             let span =
                 tracing::debug_span!("state", name = %state.name, r#type = ty, event = entered);
-            let step = tracing::Instrument::instrument(self.state(state, value, entered), span)
-                .await
-                .map_err(|f| f.leaving(&state.name, entered))?;
+            let step =
+                tracing::Instrument::instrument(self.state(state, value, entered, &vars), span)
+                    .await
+                    .map_err(|f| f.leaving(&state.name, entered))?;
+            if let Some(assigned) = step.assign {
+                vars.assign(assigned);
+            }
             if ty != "Fail" {
-                let output = match &step {
-                    Transition::Next(_, v) | Transition::End(v) => v,
-                };
+                let output = &step.value;
                 self.event(exited_event(ty), |full| {
                     if full {
                         json!({"name": &*state.name, "output": output})
@@ -382,12 +407,12 @@ impl Run<'_> {
                     }
                 });
             }
-            match step {
-                Transition::Next(next, v) => {
+            match step.next {
+                Some(next) => {
                     current = next;
-                    value = v;
+                    value = step.value;
                 }
-                Transition::End(v) => return Ok(v),
+                None => return Ok(step.value),
             }
         }
     }

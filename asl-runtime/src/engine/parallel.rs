@@ -4,12 +4,13 @@
 
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use super::task::context_only;
+use super::states::{assignments, output};
 use super::{Run, Transition};
 use crate::data::io::Place;
 use crate::data::template::{Scope, TASK_PATH_ERROR};
+use crate::data::vars::Vars;
 use crate::error::Failure;
 use crate::plan::{Outcomes, ParallelPlan, StatePlan};
 use crate::task::BoxFuture;
@@ -21,11 +22,18 @@ impl Run<'_> {
         plan: &ParallelPlan,
         raw: Value,
         entered: u64,
+        vars: &Vars<'_>,
     ) -> Result<Transition, Failure> {
         let o = &plan.outcomes;
-        self.with_retry(state, &o.retry, &o.catch, raw, entered, |raw, retry| {
-            self.parallel_attempt(state, plan, raw, retry)
-        })
+        self.with_retry(
+            state,
+            &o.retry,
+            &o.catch,
+            raw,
+            entered,
+            vars,
+            |raw, retry| self.parallel_attempt(state, plan, raw, retry, vars),
+        )
         .await
     }
 
@@ -35,19 +43,21 @@ impl Run<'_> {
         plan: &ParallelPlan,
         raw: Value,
         retry_count: u64,
-    ) -> Result<Value, Failure> {
+        vars: &Vars<'_>,
+    ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
         let context = self.context(state, retry_count);
-        let (effective, raw) = split_input(state, &plan.outcomes, raw, &context)?;
+        let (effective, raw) = split_input(state, &plan.outcomes, raw, &context, vars)?;
         let input = match &plan.parameters {
             Some(t) => t.apply(
                 &Scope {
                     input: &effective,
                     context: &context,
-                    variables: None,
+                    variables: Some(vars),
+                    ..Scope::PLAIN
                 },
                 TASK_PATH_ERROR,
             )?,
-            None => effective,
+            None => effective.clone(),
         };
         self.event("ParallelStateStarted", |_| json!({"name": &*state.name}));
         let mut branches: FuturesUnordered<_> = plan
@@ -55,7 +65,7 @@ impl Run<'_> {
             .iter()
             .enumerate()
             .map(|(i, b)| {
-                let run = self.body(&b.states, b.start, input.clone());
+                let run = self.body(&b.states, b.start, input.clone(), Some(vars));
                 async move { (i, run.await) }
             })
             .collect();
@@ -80,7 +90,14 @@ impl Run<'_> {
             }
         }
         self.event("ParallelStateSucceeded", |_| json!({"name": &*state.name}));
-        finish_result(state, &plan.outcomes, raw, Value::Array(outputs), &context)
+        finish_result(
+            state,
+            &plan.outcomes,
+            raw,
+            Value::Array(outputs),
+            &context,
+            vars,
+        )
     }
 
     /// A container's states as a boxed future, so Parallel and Map can nest.
@@ -89,8 +106,9 @@ impl Run<'_> {
         states: &'s [StatePlan],
         start: usize,
         input: Value,
+        outer: Option<&'s Vars<'s>>,
     ) -> BoxFuture<'s, Result<Value, Failure>> {
-        Box::pin(self.states(states, start, input))
+        Box::pin(self.states(states, start, input, outer))
     }
 }
 
@@ -100,40 +118,61 @@ pub(super) fn split_input(
     outcomes: &Outcomes,
     raw: Value,
     context: &Value,
+    vars: &Vars<'_>,
 ) -> Result<(Value, Value), Failure> {
+    let side = Scope {
+        context,
+        variables: Some(vars),
+        ..Scope::PLAIN
+    };
     Ok(match outcomes.result_path {
-        Place::Replace => (
-            state.input_path.apply(raw, &context_only(context))?,
-            Value::Null,
-        ),
-        _ => (
-            state
-                .input_path
-                .apply(raw.clone(), &context_only(context))?,
-            raw,
-        ),
+        Place::Replace if !state.jsonata => (state.input_path.apply(raw, &side)?, Value::Null),
+        _ => (state.input_path.apply(raw.clone(), &side)?, raw),
     })
 }
 
-/// ResultSelector, ResultPath and OutputPath over a Parallel's or Map's result.
+/// What a Parallel's or Map's result becomes: JSONata Output and Assign over `$states.result`
+/// (with `raw` as `$states.input`), or ResultSelector, Assign, ResultPath and OutputPath.
 pub(super) fn finish_result(
     state: &StatePlan,
     outcomes: &Outcomes,
     raw: Value,
     result: Value,
     context: &Value,
-) -> Result<Value, Failure> {
+    vars: &Vars<'_>,
+) -> Result<(Value, Option<Map<String, Value>>), Failure> {
+    let side = Scope {
+        context,
+        variables: Some(vars),
+        ..Scope::PLAIN
+    };
+    if state.jsonata {
+        let scope = Scope {
+            input: &raw,
+            result: Some(&result),
+            ..side
+        };
+        let assign = assignments(state.assign.as_ref(), &scope)?;
+        let out = output(state, &scope, None)?;
+        return Ok((out.unwrap_or(result), assign));
+    }
     let selected = match &outcomes.result_selector {
         Some(t) => t.apply(
             &Scope {
                 input: &result,
-                context,
-                variables: None,
+                ..side
             },
             TASK_PATH_ERROR,
         )?,
         None => result,
     };
+    let assign = assignments(
+        state.assign.as_ref(),
+        &Scope {
+            input: &selected,
+            ..side
+        },
+    )?;
     let placed = outcomes.result_path.apply(raw, selected)?;
-    state.output_path.apply(placed, &context_only(context))
+    Ok((state.output_path.apply(placed, &side)?, assign))
 }

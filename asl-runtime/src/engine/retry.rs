@@ -3,9 +3,12 @@
 
 use std::future::Future;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
+use super::states::assignments;
 use super::{Run, Transition};
+use crate::data::template::Scope;
+use crate::data::vars::Vars;
 use crate::error::{Failure, names};
 use crate::plan::{Catcher, Retrier, StatePlan};
 
@@ -13,6 +16,7 @@ impl Run<'_> {
     /// Runs `attempt(input, retry_count)` (which returns the state's output) under `retry` and
     /// `catch`. The state's raw input is kept for another attempt or a Catcher only when there
     /// is one.
+    #[allow(clippy::too_many_arguments)]
     pub(super) async fn with_retry<F, Fut>(
         &self,
         state: &StatePlan,
@@ -20,11 +24,12 @@ impl Run<'_> {
         catch: &[Catcher],
         raw: Value,
         entered: u64,
+        vars: &Vars<'_>,
         mut attempt: F,
     ) -> Result<Transition, Failure>
     where
         F: FnMut(Value, u64) -> Fut,
-        Fut: Future<Output = Result<Value, Failure>>,
+        Fut: Future<Output = Result<(Value, Option<Map<String, Value>>), Failure>>,
     {
         let mut attempts = vec![0u64; retry.len()];
         let mut retry_count = 0u64;
@@ -33,7 +38,7 @@ impl Run<'_> {
         loop {
             let input = if keep { raw.clone() } else { raw.take() }.unwrap_or(Value::Null);
             let failure = match attempt(input, retry_count).await {
-                Ok(out) => return Ok(Self::follow(state, out)),
+                Ok((out, assign)) => return Ok(Self::follow(state, out).assigning(assign)),
                 Err(f) => f.leaving(&state.name, entered),
             };
             if failure.error == names::RUNTIME {
@@ -60,11 +65,32 @@ impl Run<'_> {
                 .iter()
                 .find(|c| c.error_equals.iter().any(|e| failure.matches(e)))
             {
-                let out = c
-                    .result_path
-                    .apply(raw.unwrap_or(Value::Null), failure.to_error_output())
-                    .map_err(|f| f.leaving(&state.name, entered))?;
-                return Ok(Transition::Next(c.next, out));
+                let raw = raw.unwrap_or(Value::Null);
+                let error_output = failure.to_error_output();
+                let context = self.context(state, retry_count);
+                let scope = Scope {
+                    input: &raw,
+                    context: &context,
+                    variables: Some(vars),
+                    error_output: Some(&error_output),
+                    ..Scope::PLAIN
+                };
+                // JSONPath: `$` in a Catcher's Assign is the error output.
+                let assign_scope = if state.jsonata {
+                    scope
+                } else {
+                    Scope {
+                        input: &error_output,
+                        ..scope
+                    }
+                };
+                let leave = |f: Failure| f.leaving(&state.name, entered);
+                let assign = assignments(c.assign.as_ref(), &assign_scope).map_err(leave)?;
+                let out = match &c.output {
+                    Some(t) => t.apply(&scope, names::RUNTIME).map_err(leave)?,
+                    None => c.result_path.apply(raw, error_output).map_err(leave)?,
+                };
+                return Ok(Transition::to(Some(c.next), out).assigning(assign));
             }
             return Err(failure);
         }

@@ -2,12 +2,14 @@
 
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use super::task::{context_only, missing_path};
+use super::task::missing_path;
 use super::{Run, Transition};
 use crate::data::io::Place;
-use crate::data::template::{PASS_PATH_ERROR, Scope};
+use crate::data::jsonata::kind;
+use crate::data::template::{PASS_PATH_ERROR, Scope, Template};
+use crate::data::vars::Vars;
 use crate::error::{Failure, names};
 use crate::plan::{Kind, StatePlan, Text, WaitFor};
 use crate::time::{format_timestamp, parse_timestamp};
@@ -45,10 +47,7 @@ impl Run<'_> {
     }
 
     pub(super) fn follow(state: &StatePlan, output: Value) -> Transition {
-        match state.next {
-            Some(n) => Transition::Next(n, output),
-            None => Transition::End(output),
-        }
+        Transition::to(state.next, output)
     }
 
     pub(super) async fn state(
@@ -56,73 +55,90 @@ impl Run<'_> {
         state: &StatePlan,
         raw: Value,
         entered: u64,
+        vars: &Vars<'_>,
     ) -> Result<Transition, Failure> {
         let context = self.context(state, 0);
+        // What InputPath and OutputPath read besides the value they apply to.
+        let side = Scope {
+            context: &context,
+            variables: Some(vars),
+            ..Scope::PLAIN
+        };
+        // JSONata: `$states.input` is the raw input.
+        let on_input = Scope {
+            input: &raw,
+            context: &context,
+            variables: Some(vars),
+            ..Scope::PLAIN
+        };
         match &state.kind {
             Kind::Pass {
                 parameters,
                 result,
                 result_path,
             } => {
+                if state.jsonata {
+                    let assign = assignments(state.assign.as_ref(), &on_input)?;
+                    let out = output(state, &on_input, None)?;
+                    return Ok(Self::follow(state, out.unwrap_or(raw)).assigning(assign));
+                }
                 // The raw input is needed again only where ResultPath writes into it.
                 let (effective, raw) = match result_path {
-                    Place::Replace => (
-                        state.input_path.apply(raw, &context_only(&context))?,
-                        Value::Null,
-                    ),
-                    _ => (
-                        state
-                            .input_path
-                            .apply(raw.clone(), &context_only(&context))?,
-                        raw,
-                    ),
+                    Place::Replace => (state.input_path.apply(raw, &side)?, Value::Null),
+                    _ => (state.input_path.apply(raw.clone(), &side)?, raw),
                 };
                 let result = match (result, parameters) {
                     (Some(r), _) => r.clone(),
                     (None, Some(t)) => t.apply(
                         &Scope {
                             input: &effective,
-                            context: &context,
-                            variables: None,
+                            ..side
                         },
                         PASS_PATH_ERROR,
                     )?,
                     (None, None) => effective,
                 };
+                let assign = assignments(
+                    state.assign.as_ref(),
+                    &Scope {
+                        input: &result,
+                        ..side
+                    },
+                )?;
                 let placed = result_path.apply(raw, result)?;
-                let out = state.output_path.apply(placed, &context_only(&context))?;
-                Ok(Self::follow(state, out))
+                let out = state.output_path.apply(placed, &side)?;
+                Ok(Self::follow(state, out).assigning(assign))
             }
             Kind::Succeed => {
-                let scope = context_only(&context);
-                let effective = state.input_path.apply(raw, &scope)?;
-                let out = state.output_path.apply(effective, &scope)?;
-                Ok(Transition::End(out))
+                if state.jsonata {
+                    let out = output(state, &on_input, None)?;
+                    return Ok(Transition::to(None, out.unwrap_or(raw)));
+                }
+                let effective = state.input_path.apply(raw, &side)?;
+                let out = state.output_path.apply(effective, &side)?;
+                Ok(Transition::to(None, out))
             }
             Kind::Fail { error, cause } => {
                 let text = |t: &Text, field: &str| -> Result<Option<String>, Failure> {
+                    let text = |v: Value| match v {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    };
                     match t {
                         Text::None => Ok(None),
                         Text::Literal(s) => Ok(Some(s.to_string())),
-                        Text::Path(p) => match p.select(&raw) {
-                            Some(Value::String(s)) => Ok(Some(s)),
-                            Some(other) => Ok(Some(other.to_string())),
+                        Text::Path(p) => match on_input.select(p) {
+                            Some(v) => Ok(Some(text(v))),
                             None => Err(Failure::runtime(format!(
                                 "The JSONPath '{}' specified for the field '{field}' could not be found in the input '{}'",
                                 p.text(),
                                 serde_json::to_string(&raw).unwrap_or_default()
                             ))),
                         },
-                        Text::Call(call) => {
-                            let scope = Scope {
-                                input: &raw,
-                                context: &context,
-                                variables: None,
-                            };
-                            match call.eval(&scope, field)? {
-                                Value::String(s) => Ok(Some(s)),
-                                other => Ok(Some(other.to_string())),
-                            }
+                        Text::Call(call) => call.eval(&on_input, field).map(|v| Some(text(v))),
+                        Text::Jsonata(expr) => {
+                            let name = field.trim_end_matches("Path");
+                            expr.eval(&on_input, name).map(|v| Some(text(v)))
                         }
                     }
                 };
@@ -135,72 +151,164 @@ impl Run<'_> {
                 })
             }
             Kind::Choice { choices, default } => {
-                let effective = state.input_path.apply(raw, &context_only(&context))?;
+                let effective = if state.jsonata {
+                    raw
+                } else {
+                    state.input_path.apply(raw, &side)?
+                };
                 let scope = Scope {
                     input: &effective,
-                    context: &context,
-                    variables: None,
+                    ..side
                 };
-                let mut target = *default;
-                for (rule, next) in choices {
-                    if rule.eval(&scope)? {
-                        target = Some(*next);
+                let mut matched = None;
+                for branch in choices {
+                    if branch.rule.eval(&scope)? {
+                        matched = Some(branch);
                         break;
                     }
                 }
+                let (target, assign, out) = match matched {
+                    Some(b) => (Some(b.next), b.assign.as_ref(), b.output.as_ref()),
+                    None => (*default, state.assign.as_ref(), state.output.as_ref()),
+                };
                 let target = target
                     .ok_or_else(|| Failure::in_state(names::NO_CHOICE_MATCHED, "No Matches!"))?;
-                let out = state
-                    .output_path
-                    .apply(effective, &context_only(&context))?;
-                Ok(Transition::Next(target, out))
+                let assign = assignments(assign, &scope)?;
+                let out = if state.jsonata {
+                    match out {
+                        Some(t) => t.apply(&scope, names::RUNTIME)?,
+                        None => effective,
+                    }
+                } else {
+                    state.output_path.apply(effective, &side)?
+                };
+                Ok(Transition::to(Some(target), out).assigning(assign))
             }
             Kind::Wait(wait) => {
-                let effective = state.input_path.apply(raw, &context_only(&context))?;
-                let duration = match wait {
-                    WaitFor::Seconds(s) => Duration::from_secs(*s),
-                    WaitFor::Timestamp(t) => self.config.clock.until(*t),
-                    WaitFor::SecondsPath(p) => {
-                        let v = p.select(&effective).ok_or_else(|| missing_path(p))?;
-                        match v.as_i64() {
-                            Some(n) if n >= 0 => Duration::from_secs(n as u64),
-                            Some(_) => {
-                                return Err(Failure::runtime(format!(
-                                    "The SecondsPath parameter references a negative value: {} == {v}",
-                                    p.text()
-                                )));
-                            }
-                            None => {
-                                return Err(Failure::runtime(format!(
-                                    "The SecondsPath parameter cannot be parsed as a long value: {} == {v}",
-                                    p.text()
-                                )));
-                            }
-                        }
-                    }
-                    WaitFor::TimestampPath(p) => {
-                        let v = p.select(&effective).ok_or_else(|| missing_path(p))?;
-                        let t = v.as_str().and_then(|s| parse_timestamp(s).ok()).ok_or_else(|| {
-                            Failure::runtime(format!(
-                                "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}",
-                                p.text(),
-                                v.as_str().map_or_else(|| v.to_string(), str::to_owned)
-                            ))
-                        })?;
-                        self.config.clock.until(t)
-                    }
+                let effective = if state.jsonata {
+                    raw
+                } else {
+                    state.input_path.apply(raw, &side)?
+                };
+                let scope = Scope {
+                    input: &effective,
+                    ..side
+                };
+                let duration = self.wait_for(wait, &effective, &scope)?;
+                let assign = assignments(state.assign.as_ref(), &scope)?;
+                let out = if state.jsonata {
+                    output(state, &scope, None)?
+                } else {
+                    None
                 };
                 tokio::time::sleep(duration).await;
-                let out = state
-                    .output_path
-                    .apply(effective, &context_only(&context))?;
-                Ok(Self::follow(state, out))
+                let out = match out {
+                    Some(v) => v,
+                    None if state.jsonata => effective,
+                    None => state.output_path.apply(effective, &side)?,
+                };
+                Ok(Self::follow(state, out).assigning(assign))
             }
             // Boxed, so the future of a container that runs only Pass, Choice and the like
             // stays small (a Map holds one per iteration in flight).
-            Kind::Task(task) => Box::pin(self.task(state, task, raw, entered)).await,
-            Kind::Parallel(p) => Box::pin(self.parallel(state, p, raw, entered)).await,
-            Kind::Map(m) => Box::pin(self.map(state, m, raw, entered)).await,
+            Kind::Task(task) => Box::pin(self.task(state, task, raw, entered, vars)).await,
+            Kind::Parallel(p) => Box::pin(self.parallel(state, p, raw, entered, vars)).await,
+            Kind::Map(m) => Box::pin(self.map(state, m, raw, entered, vars)).await,
         }
     }
+
+    fn wait_for(
+        &self,
+        wait: &WaitFor,
+        effective: &Value,
+        scope: &Scope<'_>,
+    ) -> Result<Duration, Failure> {
+        Ok(match wait {
+            WaitFor::Seconds(s) => Duration::from_secs(*s),
+            WaitFor::Timestamp(t) => self.config.clock.until(*t),
+            WaitFor::SecondsPath(p) => {
+                let v = scope.select(p).ok_or_else(|| missing_path(p))?;
+                match v.as_i64() {
+                    Some(n) if n >= 0 => Duration::from_secs(n as u64),
+                    Some(_) => {
+                        return Err(Failure::runtime(format!(
+                            "The SecondsPath parameter references a negative value: {} == {v}",
+                            p.text()
+                        )));
+                    }
+                    None => {
+                        return Err(Failure::runtime(format!(
+                            "The SecondsPath parameter cannot be parsed as a long value: {} == {v}",
+                            p.text()
+                        )));
+                    }
+                }
+            }
+            WaitFor::TimestampPath(p) => {
+                let v = scope.select(p).ok_or_else(|| missing_path(p))?;
+                let t = v.as_str().and_then(|s| parse_timestamp(s).ok()).ok_or_else(|| {
+                    Failure::runtime(format!(
+                        "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}",
+                        p.text(),
+                        v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+                    ))
+                })?;
+                self.config.clock.until(t)
+            }
+            WaitFor::SecondsExpr(expr) => {
+                let v = expr.eval(scope, "Seconds")?;
+                match v.as_i64() {
+                    Some(n) if n >= 0 => Duration::from_secs(n as u64),
+                    _ => {
+                        return Err(expr.failure(
+                            "Seconds",
+                            &format!("returned an unexpected result type. Expected 'integer', but was '{}' for value: {v}", kind(&v)),
+                        ));
+                    }
+                }
+            }
+            WaitFor::TimestampExpr(expr) => {
+                let v = expr.eval(scope, "Timestamp")?;
+                let text = match &v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                let t = parse_timestamp(&text).map_err(|_| {
+                    Failure::in_state(
+                        names::QUERY_EVALUATION_ERROR,
+                        format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {text}"),
+                    )
+                })?;
+                let _ = effective;
+                self.config.clock.until(t)
+            }
+        })
+    }
+}
+
+/// What an Assign template sets, computed with the variables as they were on entry.
+pub(super) fn assignments(
+    assign: Option<&Template>,
+    scope: &Scope<'_>,
+) -> Result<Option<Map<String, Value>>, Failure> {
+    match assign {
+        None => Ok(None),
+        Some(t) => match t.apply(scope, names::RUNTIME)? {
+            Value::Object(m) => Ok(Some(m)),
+            _ => Ok(None),
+        },
+    }
+}
+
+/// A JSONata state's Output, if it has one.
+pub(super) fn output(
+    state: &StatePlan,
+    scope: &Scope<'_>,
+    _default: Option<&Value>,
+) -> Result<Option<Value>, Failure> {
+    state
+        .output
+        .as_ref()
+        .map(|t| t.apply(scope, names::RUNTIME))
+        .transpose()
 }

@@ -3,13 +3,15 @@
 
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use super::states::{assignments, output};
 use super::{Run, Transition};
 use crate::data::io::Place;
 use crate::data::template::{Scope, TASK_PATH_ERROR};
+use crate::data::vars::Vars;
 use crate::error::{Failure, names};
 use crate::plan::{Seconds, StatePlan, TaskPlan};
 use crate::task::{BoxFuture, Heartbeat, TaskContext, lambda_invoke_envelope};
@@ -22,6 +24,7 @@ impl Run<'_> {
         task: &TaskPlan,
         raw: Value,
         entered: u64,
+        vars: &Vars<'_>,
     ) -> Result<Transition, Failure> {
         self.with_retry(
             state,
@@ -29,9 +32,10 @@ impl Run<'_> {
             &task.catch,
             raw,
             entered,
+            vars,
             |input, retry_count| async move {
                 let context = self.context(state, retry_count);
-                self.attempt(state, task, input, &context, retry_count)
+                self.attempt(state, task, input, &context, retry_count, vars)
                     .await
             },
         )
@@ -45,7 +49,8 @@ impl Run<'_> {
         raw: Value,
         context: &Value,
         retry_count: u64,
-    ) -> Result<Value, Failure> {
+        vars: &Vars<'_>,
+    ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
         let waits_for_token = task.resource.ends_with(".waitForTaskToken");
         let (signals_tx, signals) = if waits_for_token || task.heartbeat.is_some() {
             let (tx, rx) = mpsc::unbounded_channel();
@@ -82,7 +87,7 @@ impl Run<'_> {
                 task,
                 raw,
                 context,
-                retry_count,
+                (retry_count, vars),
                 token.clone(),
                 signals_tx,
                 signals,
@@ -101,37 +106,37 @@ impl Run<'_> {
         task: &TaskPlan,
         raw: Value,
         context: &Value,
-        retry_count: u64,
+        (retry_count, vars): (u64, &Vars<'_>),
         token: Option<String>,
         signals_tx: Option<mpsc::UnboundedSender<Signal>>,
         signals: Option<mpsc::UnboundedReceiver<Signal>>,
-    ) -> Result<Value, Failure> {
+    ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
         let waits_for_token = token.is_some();
-        // The raw input is needed again only where ResultPath writes into it.
-        let (effective, raw) = match task.result_path {
-            Place::Replace => (
-                state.input_path.apply(raw, &context_only(context))?,
-                Value::Null,
-            ),
-            _ => (
-                state
-                    .input_path
-                    .apply(raw.clone(), &context_only(context))?,
-                raw,
-            ),
+        let side = Scope {
+            context,
+            variables: Some(vars),
+            ..Scope::PLAIN
+        };
+        // The raw input is needed again only where ResultPath writes into it, or where a
+        // JSONata Output or Assign reads `$states.input`.
+        let keep = !matches!(task.result_path, Place::Replace)
+            || (state.jsonata && (state.output.is_some() || state.assign.is_some()));
+        let (effective, raw) = if keep {
+            (state.input_path.apply(raw.clone(), &side)?, raw)
+        } else {
+            (state.input_path.apply(raw, &side)?, Value::Null)
         };
         let scope = Scope {
             input: &effective,
-            context,
-            variables: None,
+            ..side
         };
         let credentials = task
             .credentials
             .as_ref()
             .map(|t| t.apply(&scope, TASK_PATH_ERROR))
             .transpose()?;
-        let timeout = seconds(&task.timeout, &effective, "TimeoutSecondsPath")?;
-        let heartbeat = seconds(&task.heartbeat, &effective, "HeartbeatSecondsPath")?;
+        let timeout = seconds(&task.timeout, &scope, "TimeoutSeconds")?;
+        let heartbeat = seconds(&task.heartbeat, &scope, "HeartbeatSeconds")?;
         let args = match &task.parameters {
             Some(t) => t.apply(&scope, TASK_PATH_ERROR)?,
             None => effective,
@@ -195,26 +200,52 @@ impl Run<'_> {
             } else {
                 result
             };
+        if state.jsonata {
+            let scope = Scope {
+                input: &raw,
+                result: Some(&result),
+                ..side
+            };
+            let assign = assignments(state.assign.as_ref(), &scope)?;
+            let out = output(state, &scope, None)?;
+            return Ok((out.unwrap_or(result), assign));
+        }
         let selected = match &task.result_selector {
             Some(t) => t.apply(
                 &Scope {
                     input: &result,
-                    context,
-                    variables: None,
+                    ..side
                 },
                 TASK_PATH_ERROR,
             )?,
             None => result,
         };
+        let assign = assignments(
+            state.assign.as_ref(),
+            &Scope {
+                input: &selected,
+                ..side
+            },
+        )?;
         let placed = task.result_path.apply(raw, selected)?;
-        state.output_path.apply(placed, &context_only(context))
+        Ok((state.output_path.apply(placed, &side)?, assign))
     }
 }
 
-fn seconds(s: &Option<Seconds>, input: &Value, field: &str) -> Result<Option<u64>, Failure> {
+fn seconds(s: &Option<Seconds>, scope: &Scope<'_>, field: &str) -> Result<Option<u64>, Failure> {
     match s {
         Some(Seconds::Fixed(n)) => Ok(Some(*n)),
-        Some(Seconds::Path(p)) => positive_seconds(p, input, field).map(Some),
+        Some(Seconds::Path(p)) => positive_seconds(p, scope, &format!("{field}Path")).map(Some),
+        Some(Seconds::Expr(e)) => {
+            let v = e.eval(scope, field)?;
+            match v.as_u64().filter(|n| *n > 0) {
+                Some(n) => Ok(Some(n)),
+                None => Err(e.failure(
+                    field,
+                    &format!("returned an unexpected result type. Expected 'positive integer', but was '{}' for value: {v}", crate::data::jsonata::kind(&v)),
+                )),
+            }
+        }
         None => Ok(None),
     }
 }
@@ -326,21 +357,12 @@ fn string_size(s: &str) -> usize {
         .sum::<usize>()
 }
 
-/// The scope OutputPath reads `$$` from (its `$` is the value it is applied to).
-pub(super) fn context_only(context: &Value) -> Scope<'_> {
-    Scope {
-        input: &Value::Null,
-        context,
-        variables: None,
-    }
-}
-
 fn positive_seconds(
     p: &crate::data::path::Path,
-    input: &Value,
+    scope: &Scope<'_>,
     field: &str,
 ) -> Result<u64, Failure> {
-    let v = p.select(input).ok_or_else(|| missing_path(p))?;
+    let v = scope.select(p).ok_or_else(|| missing_path(p))?;
     v.as_u64().filter(|n| *n > 0).ok_or_else(|| {
         Failure::runtime(format!(
             "The {field} field refers to value \"{v}\" which is not a valid positive integer"

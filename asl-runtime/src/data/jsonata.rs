@@ -1,0 +1,303 @@
+//! JSONata expressions (`{% … %}`), evaluated with jsonata-core: `$states` (input, context,
+//! result, errorOutput) and the workflow variables bound, the functions Step Functions adds
+//! (`$partition`, `$range`, `$hash`, `$random([seed])`, `$uuid`, `$parse`) registered and
+//! `$eval` taken away. Failures and undefined results are `States.QueryEvaluationError` with
+//! AWS's cause texts.
+
+use jsonata_core::ast::AstNode;
+use jsonata_core::evaluator::{Context, Evaluator, EvaluatorError};
+use jsonata_core::value::JValue;
+use serde_json::{Map, Value};
+
+use super::template::Scope;
+use crate::error::{Failure, names};
+use crate::intrinsic::{Function, call_function};
+
+/// A parsed expression (the text between `{%` and `%}`).
+#[derive(Debug)]
+pub struct Expr {
+    text: Box<str>,
+    ast: Result<AstNode, String>,
+    /// The `$names` it mentions, so only those variables are bound.
+    names: Vec<Box<str>>,
+}
+
+impl Clone for Expr {
+    fn clone(&self) -> Self {
+        Expr::new(&self.text)
+    }
+}
+
+impl PartialEq for Expr {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Expr {
+    /// Parses `text` (the generator has checked it; a parse error here is reported when the
+    /// expression is evaluated).
+    pub fn new(text: &str) -> Self {
+        let ast = jsonata_core::parser::parse(text).map_err(|e| e.to_string());
+        let mut names: Vec<Box<str>> = Vec::new();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'$' {
+                let start = i + 1;
+                let mut end = start;
+                while end < bytes.len()
+                    && (bytes[end].is_ascii_alphanumeric()
+                        || bytes[end] == b'_'
+                        || bytes[end] >= 0x80)
+                {
+                    end += 1;
+                }
+                if let Some(name) = text.get(start..end).filter(|n| !n.is_empty())
+                    && !names.iter().any(|n| &**n == name)
+                {
+                    names.push(name.into());
+                }
+                i = end.max(start);
+            } else {
+                i += 1;
+            }
+        }
+        Expr {
+            text: text.into(),
+            ast,
+            names,
+        }
+    }
+
+    /// The expression as written.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    fn mentions(&self, name: &str) -> bool {
+        self.names.iter().any(|n| &**n == name)
+    }
+
+    /// Evaluates for field `field` (`Output`, `Arguments/FunctionName`, …); an undefined result
+    /// is an error.
+    pub fn eval(&self, scope: &Scope<'_>, field: &str) -> Result<Value, Failure> {
+        match self.eval_raw(scope, field)? {
+            JValue::Undefined => Err(self.failure(field, "returned nothing (undefined).")),
+            v => to_value(&v)
+                .ok_or_else(|| self.failure(field, "returned an unsupported result type.")),
+        }
+    }
+
+    /// Evaluates, keeping `undefined` (for fields where it means "absent").
+    pub fn eval_optional(&self, scope: &Scope<'_>, field: &str) -> Result<Option<Value>, Failure> {
+        match self.eval_raw(scope, field)? {
+            JValue::Undefined => Ok(None),
+            v => to_value(&v)
+                .map(Some)
+                .ok_or_else(|| self.failure(field, "returned an unsupported result type.")),
+        }
+    }
+
+    /// The `States.QueryEvaluationError` AWS reports for this expression in `field`.
+    pub fn failure(&self, field: &str, what: &str) -> Failure {
+        Failure::in_state(
+            names::QUERY_EVALUATION_ERROR,
+            format!(
+                "The JSONata expression '{}' specified for the field '{field}' {what}",
+                self.text
+            ),
+        )
+    }
+
+    fn eval_raw(&self, scope: &Scope<'_>, field: &str) -> Result<JValue, Failure> {
+        let ast = self
+            .ast
+            .as_ref()
+            .map_err(|e| self.failure(field, &format!("could not be parsed. {e}")))?;
+        let mut context = Context::new();
+        if self.mentions("states") {
+            let mut states = Map::new();
+            states.insert(
+                "input".into(),
+                scope.state_input.unwrap_or(scope.input).clone(),
+            );
+            states.insert("context".into(), scope.context.clone());
+            if let Some(r) = scope.result {
+                states.insert("result".into(), r.clone());
+            }
+            if let Some(e) = scope.error_output {
+                states.insert("errorOutput".into(), e.clone());
+            }
+            context.bind("states".into(), JValue::from(Value::Object(states)));
+        }
+        if let Some(vars) = scope.variables {
+            for name in &self.names {
+                if &**name == "states" {
+                    continue;
+                }
+                if let Some(v) = vars.get(name) {
+                    context.bind(name.to_string(), JValue::from(v.clone()));
+                }
+            }
+        }
+        let mut evaluator = Evaluator::with_context(context);
+        self.register(&mut evaluator);
+        evaluator.evaluate(ast, &JValue::Null).map_err(|e| {
+            self.failure(
+                field,
+                &format!("threw an error during evaluation. {}", message(&e)),
+            )
+        })
+    }
+
+    fn register(&self, ev: &mut Evaluator) {
+        let intrinsic = |function: Function, args: &[JValue]| -> Result<JValue, EvaluatorError> {
+            let args = args
+                .iter()
+                .map(|a| to_value(a).unwrap_or(Value::Null))
+                .collect();
+            call_function(function, args)
+                .map(JValue::from)
+                .map_err(|f| EvaluatorError::EvaluationError(f.cause.unwrap_or(f.error)))
+        };
+        if self.mentions("partition") {
+            let _ = ev.register_fn("partition", move |a: &[JValue]| {
+                intrinsic(Function::ArrayPartition, a)
+            });
+        }
+        if self.mentions("range") {
+            let _ = ev.register_fn("range", move |a: &[JValue]| {
+                intrinsic(Function::ArrayRange, a)
+            });
+        }
+        if self.mentions("hash") {
+            let _ = ev.register_fn("hash", move |a: &[JValue]| intrinsic(Function::Hash, a));
+        }
+        if self.mentions("uuid") {
+            let _ = ev.register_fn("uuid", |_: &[JValue]| {
+                Ok(JValue::from(uuid::Uuid::new_v4().to_string()))
+            });
+        }
+        if self.mentions("parse") {
+            let _ = ev.register_fn("parse", |a: &[JValue]| {
+                let text = a.first().and_then(JValue::as_str).unwrap_or_default();
+                serde_json::from_str::<Value>(text)
+                    .map(JValue::from)
+                    .map_err(|e| EvaluatorError::EvaluationError(format!("$parse: {e}")))
+            });
+        }
+        if self.mentions("random") {
+            let _ = ev.register_fn_override("random", |a: &[JValue]| {
+                use rand::{Rng, SeedableRng};
+                let x: f64 = match a.first().and_then(JValue::as_f64) {
+                    Some(seed) => rand::rngs::SmallRng::seed_from_u64(seed.to_bits()).random(),
+                    None => rand::random(),
+                };
+                Ok(JValue::from(x))
+            });
+        }
+        if self.mentions("eval") {
+            let _ = ev.register_fn_override("eval", |_: &[JValue]| {
+                Err(EvaluatorError::EvaluationError(
+                    "$eval is not supported in Step Functions; use $parse".into(),
+                ))
+            });
+        }
+    }
+}
+
+/// The error's message as jsonata-js words it (AWS runs jsonata-js): jsonata-core adds the
+/// name after "Attempted to invoke a non-function", jsonata-js does not.
+fn message(e: &EvaluatorError) -> String {
+    let m = e.message();
+    match m.split_once("Attempted to invoke a non-function") {
+        Some((code, _)) => format!("{code}Attempted to invoke a non-function"),
+        None => m.to_owned(),
+    }
+}
+
+/// A JSONata value as JSON: integral numbers as integers (as AWS prints them); functions have
+/// no JSON form.
+pub fn to_value(v: &JValue) -> Option<Value> {
+    Some(match v {
+        JValue::Null | JValue::Undefined => Value::Null,
+        JValue::Bool(b) => Value::Bool(*b),
+        JValue::Number(n) => number(*n),
+        JValue::String(s) => Value::String(s.to_string()),
+        JValue::Array(a) => Value::Array(
+            a.iter()
+                .filter(|x| !x.is_undefined())
+                .map(to_value)
+                .collect::<Option<_>>()?,
+        ),
+        JValue::Object(o) => Value::Object(
+            o.iter()
+                .filter(|(_, x)| !x.is_undefined())
+                .map(|(k, x)| Some((k.clone(), to_value(x)?)))
+                .collect::<Option<_>>()?,
+        ),
+        _ => return None,
+    })
+}
+
+/// How AWS names a JSON value's type in its messages.
+pub fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn number(n: f64) -> Value {
+    if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 {
+        Value::from(n as i64)
+    } else {
+        serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn eval(text: &str, input: Value) -> Result<Value, Failure> {
+        let scope = Scope {
+            input: &input,
+            ..Scope::PLAIN
+        };
+        Expr::new(text).eval(&scope, "Output")
+    }
+
+    #[test]
+    fn states_input_and_aws_functions() {
+        assert_eq!(
+            eval("$states.input.a + 1", json!({"a": 2})).ok(),
+            Some(json!(3))
+        );
+        assert_eq!(
+            eval("$partition([1,2,3], 2)", json!({})).ok(),
+            Some(json!([[1, 2], [3]]))
+        );
+        assert_eq!(
+            eval("$range(0, 10, 3)", json!({})).ok(),
+            Some(json!([0, 3, 6, 9]))
+        );
+        assert_eq!(
+            eval("$parse('{\"a\": 1}')", json!({})).ok(),
+            Some(json!({"a": 1}))
+        );
+        assert_eq!(
+            eval("$random(7) = $random(7)", json!({})).ok(),
+            Some(json!(true))
+        );
+        let e = eval("$nothing", json!({})).err().map(|f| f.error);
+        assert_eq!(e.as_deref(), Some(names::QUERY_EVALUATION_ERROR));
+        assert!(eval("$eval('1')", json!({})).is_err());
+    }
+}
