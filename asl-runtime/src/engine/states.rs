@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
-use super::task::missing_path;
+use super::task::{MAX_PAYLOAD_BYTES, json_size, missing_path};
 use super::{Run, Transition};
 use crate::data::io::Place;
 use crate::data::jsonata::kind;
@@ -291,13 +291,29 @@ pub(super) fn assignments(
     assign: Option<&Template>,
     scope: &Scope<'_>,
 ) -> Result<Option<Map<String, Value>>, Failure> {
-    match assign {
-        None => Ok(None),
-        Some(t) => match t.apply(scope, names::RUNTIME)? {
-            Value::Object(m) => Ok(Some(m)),
-            _ => Ok(None),
-        },
+    let Some(t) = assign else {
+        return Ok(None);
+    };
+    let Value::Object(values) = t.apply(scope, names::RUNTIME)? else {
+        return Ok(None);
+    };
+    // AWS's limits: 256 KiB per variable and per Assign.
+    let mut total = 0;
+    for (name, v) in &values {
+        let size = json_size(v);
+        if size > MAX_PAYLOAD_BYTES {
+            return Err(Failure::runtime(format!(
+                "The value assigned to the variable '{name}' is {size} bytes; a variable holds at most 262144"
+            )));
+        }
+        total += size;
     }
+    if total > MAX_PAYLOAD_BYTES {
+        return Err(Failure::runtime(format!(
+            "The values of this Assign are {total} bytes together; an Assign sets at most 262144"
+        )));
+    }
+    Ok(Some(values))
 }
 
 /// A JSONata state's Output, if it has one.
