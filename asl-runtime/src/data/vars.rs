@@ -7,8 +7,14 @@ use serde_json::{Map, Value};
 #[derive(Debug, Default)]
 pub struct Vars<'p> {
     local: Map<String, Value>,
+    /// The size of `local`'s values as JSON text.
+    bytes: usize,
     parent: Option<&'p Vars<'p>>,
 }
+
+/// The most all of an execution's variables may hold together (10 MiB), counted along the
+/// frames a state sees.
+pub const MAX_TOTAL_BYTES: usize = 10 * 1024 * 1024;
 
 impl<'p> Vars<'p> {
     /// The frame of the machine's top-level container.
@@ -20,6 +26,7 @@ impl<'p> Vars<'p> {
     pub fn child(parent: &'p Vars<'p>) -> Self {
         Vars {
             local: Map::new(),
+            bytes: 0,
             parent: Some(parent),
         }
     }
@@ -32,10 +39,28 @@ impl<'p> Vars<'p> {
         }
     }
 
+    /// The size of every variable this frame sees, as JSON text.
+    pub fn total_bytes(&self) -> usize {
+        self.bytes + self.parent.map_or(0, Vars::total_bytes)
+    }
+
     /// Sets every member of `values` in this frame (all computed before any is set, as
-    /// `Assign` requires).
-    pub fn assign(&mut self, values: Map<String, Value>) {
+    /// `Assign` requires). Refused, changing nothing, when the variables would hold more than
+    /// [`MAX_TOTAL_BYTES`] together; the error is the size they would reach.
+    pub fn assign(&mut self, values: Map<String, Value>) -> Result<(), usize> {
+        let size = |v: &Value| crate::engine::json_size(v);
+        let mut bytes = self.bytes;
+        for (k, v) in &values {
+            bytes += size(v);
+            bytes -= self.local.get(k).map_or(0, size);
+        }
+        let total = bytes + self.parent.map_or(0, Vars::total_bytes);
+        if total > MAX_TOTAL_BYTES {
+            return Err(total);
+        }
+        self.bytes = bytes;
         self.local.extend(values);
+        Ok(())
     }
 }
 
@@ -49,11 +74,12 @@ mod tests {
         let mut outer = Vars::root();
         let mut values = Map::new();
         values.insert("a".into(), json!(1));
-        outer.assign(values);
+        assert!(outer.assign(values).is_ok());
         let mut inner = Vars::child(&outer);
         let mut values = Map::new();
         values.insert("b".into(), json!(2));
-        inner.assign(values);
+        assert!(inner.assign(values).is_ok());
+        assert_eq!(inner.total_bytes(), 2);
         assert_eq!(inner.get("a"), Some(&json!(1)));
         assert_eq!(inner.get("b"), Some(&json!(2)));
         assert_eq!(outer.get("b"), None);

@@ -394,8 +394,14 @@ impl Run<'_> {
                 tracing::Instrument::instrument(self.state(state, value, entered, &vars), span)
                     .await
                     .map_err(|f| f.leaving(&state.name, entered))?;
-            if let Some(assigned) = step.assign {
-                vars.assign(assigned);
+            if let Some(assigned) = step.assign
+                && let Err(total) = vars.assign(assigned)
+            {
+                return Err(Failure::runtime(format!(
+                    "The workflow variables would hold {total} bytes; an execution's variables hold at most {}",
+                    crate::data::vars::MAX_TOTAL_BYTES
+                ))
+                .leaving(&state.name, entered));
             }
             if ty != "Fail" {
                 let output = &step.value;
