@@ -21,6 +21,7 @@
 //! checks) → [`check`] (graph, paths, intrinsics, JSONata, variables) → [`emit`] (tokens).
 //! Diagnostics are data ([`Diagnostic`]); the macro and the tools render them.
 
+mod build;
 pub mod check;
 pub mod diag;
 pub mod emit;
@@ -29,6 +30,7 @@ pub mod model;
 pub mod plan;
 pub mod source;
 
+pub use build::{BuildError, Builder, compile};
 pub use check::{CheckOptions, MachineType};
 pub use diag::{Code, Diagnostic, Pointer, Severity};
 pub use model::StateMachine;
