@@ -269,13 +269,11 @@ impl Builder {
         };
         let dir = match &self.out_dir {
             Some(d) => d.clone(),
-            None => PathBuf::from(std::env::var_os("OUT_DIR").ok_or_else(|| {
-                BuildError {
-                    problems: vec![
+            None => PathBuf::from(std::env::var_os("OUT_DIR").ok_or_else(|| BuildError {
+                problems: vec![
                         "OUT_DIR is not set: call compile() from build.rs, or set Builder::out_dir"
                             .to_owned(),
                     ],
-                }
             })?),
         };
         let path = dir.join(&self.out_file);
