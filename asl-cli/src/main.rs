@@ -1,0 +1,225 @@
+//! `asl`: lint Amazon States Language definitions (`asl check`), print the Rust the generator
+//! makes of one (`asl generate`), and draw one as Mermaid, Graphviz DOT or SVG, optionally
+//! coloured by an execution's history (`asl graph`).
+//!
+//! Exit status: 0 when every definition is accepted, 1 when one has errors, 2 when a file can
+//! not be read (missing, a directory, not UTF-8, empty) or the command line is wrong.
+
+mod graph;
+mod render;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use asl_codegen::{CheckOptions, GenerateOptions, MachineType, Syntax, check_source_with};
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "asl",
+    version,
+    about = "Check, generate and draw Amazon States Language workflows"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Lint definitions as AWS would (and a little more); exit 1 on errors.
+    Check {
+        /// Definition files (.json, .yaml, .yml).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// `human` (rustc-style, with the source line) or `json`.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        #[command(flatten)]
+        common: Common,
+        /// Treat warnings (such as an unresolved `${…}` placeholder) as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Print the Rust generated for a definition.
+    Generate {
+        /// The definition file.
+        file: PathBuf,
+        /// The generated type's name (default: from the file name).
+        #[arg(long = "type")]
+        type_name: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Draw a definition (states by type, Choice edges with their rules, Catch edges dashed,
+    /// branches and processors as subgraphs).
+    Graph {
+        /// The definition file.
+        file: PathBuf,
+        /// `mermaid`, `dot`, or `svg` (needs Graphviz's `dot`).
+        #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+        /// An execution history (GetExecutionHistory JSON, or an array of events) to colour
+        /// the path it took: succeeded, failed, not visited.
+        #[arg(long)]
+        history: Option<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct Common {
+    /// Replace `${Name}` with a value, as a deployment template would (repeatable).
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
+    set: Vec<(String, String)>,
+    /// Check with the rules of EXPRESS workflows.
+    #[arg(long)]
+    express: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum GraphFormat {
+    Mermaid,
+    Dot,
+    Svg,
+}
+
+fn parse_set(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .ok_or_else(|| format!("`{s}` is not NAME=VALUE"))
+}
+
+/// A file that can not be used, as a one-line message.
+struct Unreadable(String);
+
+/// Reads a definition, refusing what is not one with a one-line reason.
+fn read(path: &PathBuf) -> Result<String, Unreadable> {
+    let shown = path.display();
+    if path.is_dir() {
+        return Err(Unreadable(format!(
+            "{shown}: is a directory, not a definition file"
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Unreadable(format!("{shown}: {e}")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Unreadable(format!("{shown}: not UTF-8 text (a binary file?)")))?;
+    if text.trim().is_empty() {
+        return Err(Unreadable(format!("{shown}: the file is empty")));
+    }
+    Ok(text)
+}
+
+fn options(common: &Common) -> CheckOptions {
+    CheckOptions {
+        machine_type: if common.express {
+            MachineType::Express
+        } else {
+            MachineType::Standard
+        },
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check {
+            files,
+            format,
+            common,
+            strict,
+        } => check(&files, format, &common, strict),
+        Command::Generate {
+            file,
+            type_name,
+            common,
+        } => generate(&file, type_name, &common),
+        Command::Graph {
+            file,
+            format,
+            history,
+            common,
+        } => graph::run(&file, format, history.as_ref(), &common),
+    }
+}
+
+fn check(files: &[PathBuf], format: Format, common: &Common, strict: bool) -> ExitCode {
+    let mut failed = false;
+    let mut unreadable = false;
+    let mut json = Vec::new();
+    for path in files {
+        let text = match read(path) {
+            Ok(t) => t,
+            Err(Unreadable(m)) => {
+                eprintln!("error: {m}");
+                unreadable = true;
+                continue;
+            }
+        };
+        let file = path.display().to_string();
+        let checked = check_source_with(
+            &text,
+            Syntax::from_file_name(&file),
+            &options(common),
+            &common.set,
+        );
+        for d in &checked.diagnostics {
+            if d.is_error() || strict {
+                failed = true;
+            }
+            match format {
+                Format::Human => eprintln!("{}", render::human(d, &file, &text, strict)),
+                Format::Json => json.push(render::json(d, &file, &text, strict)),
+            }
+        }
+        if format == Format::Human && checked.diagnostics.is_empty() {
+            eprintln!("{file}: ok");
+        }
+    }
+    if format == Format::Json {
+        println!("{}", serde_json::Value::Array(json));
+    }
+    if unreadable {
+        ExitCode::from(2)
+    } else if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn generate(path: &PathBuf, type_name: Option<String>, common: &Common) -> ExitCode {
+    let text = match read(path) {
+        Ok(t) => t,
+        Err(Unreadable(m)) => {
+            eprintln!("error: {m}");
+            return ExitCode::from(2);
+        }
+    };
+    let file = path.display().to_string();
+    let ty = type_name.unwrap_or_else(|| asl_codegen::emit::type_name_for_file(&file));
+    let mut options = GenerateOptions::new(&ty, &file);
+    options.substitutions = common.set.clone();
+    if common.express {
+        options.machine_type = MachineType::Express;
+    }
+    match asl_codegen::generate_source(&text, Syntax::from_file_name(&file), &options) {
+        Ok(source) => {
+            print!("{source}");
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            for d in diags.iter().filter(|d| d.is_error()) {
+                eprintln!("{}", render::human(d, &file, &text, false));
+            }
+            ExitCode::from(1)
+        }
+    }
+}
