@@ -1,27 +1,17 @@
-//! `asl graph`: the workflow as Mermaid or Graphviz DOT (or SVG through Graphviz): states by
-//! type, Choice edges labelled with their rules, Catch edges dashed, Parallel branches and Map
-//! processors as subgraphs; with `--history`, the path an execution took coloured as the
-//! console colours it.
+//! `asl graph`: the workflow as Mermaid or Graphviz DOT (drawn by `asl_codegen::graph`) or
+//! SVG through Graphviz; with `--history`, the path an execution took coloured as the console
+//! colours it.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::{ExitCode, Stdio};
 
-use asl_codegen::model::{ChoiceRule, Condition, Container, State, StateKind, StateMachine};
+use asl_codegen::graph::{self, Visit};
 use asl_codegen::{Syntax, check_source_with};
 use serde_json::Value;
 
 use crate::{Common, GraphFormat, Unreadable, options, read, render};
-
-/// How far an execution got in each state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Visit {
-    Succeeded,
-    Failed,
-    NotVisited,
-}
 
 pub fn run(
     path: &PathBuf,
@@ -59,11 +49,10 @@ pub fn run(
             return ExitCode::from(2);
         }
     };
-    let graph = Graph::new(machine, visits);
     match format {
-        GraphFormat::Mermaid => print!("{}", graph.mermaid()),
-        GraphFormat::Dot => print!("{}", graph.dot()),
-        GraphFormat::Svg => return svg(&graph.dot()),
+        GraphFormat::Mermaid => print!("{}", graph::mermaid(machine, visits)),
+        GraphFormat::Dot => print!("{}", graph::dot(machine, visits)),
+        GraphFormat::Svg => return svg(&graph::dot(machine, visits)),
     }
     ExitCode::SUCCESS
 }
@@ -135,262 +124,4 @@ fn visits(path: &PathBuf) -> Result<HashMap<String, Visit>, String> {
             (n, v)
         })
         .collect())
-}
-
-struct Graph<'m> {
-    machine: &'m StateMachine,
-    ids: HashMap<&'m str, String>,
-    visits: Option<HashMap<String, Visit>>,
-}
-
-fn rule_label(r: &ChoiceRule) -> String {
-    let text = match &r.condition {
-        Condition::Compare {
-            variable,
-            operator,
-            operand,
-        } => {
-            let operand = serde_json::to_string(&operand.value.to_json()).unwrap_or_default();
-            format!("{} {} {}", variable.value, operator.value.as_str(), operand)
-        }
-        Condition::And(rules) => rules
-            .iter()
-            .map(|r| format!("({})", rule_label(r)))
-            .collect::<Vec<_>>()
-            .join(" and "),
-        Condition::Or(rules) => rules
-            .iter()
-            .map(|r| format!("({})", rule_label(r)))
-            .collect::<Vec<_>>()
-            .join(" or "),
-        Condition::Not(r) => format!("not ({})", rule_label(r)),
-        Condition::Jsonata(n) => match n.value.as_str() {
-            Some(s) => s.to_owned(),
-            None => serde_json::to_string(&n.value.to_json()).unwrap_or_default(),
-        },
-        Condition::Invalid => String::new(),
-    };
-    if text.chars().count() > 60 {
-        format!("{}…", text.chars().take(59).collect::<String>())
-    } else {
-        text
-    }
-}
-
-/// The edges out of a state: (target, label, dashed).
-fn edges(s: &State) -> Vec<(&str, Option<String>, bool)> {
-    let mut out = Vec::new();
-    if let Some(n) = &s.next {
-        out.push((n.value.as_str(), None, false));
-    }
-    if let StateKind::Choice(c) = &s.kind {
-        for r in &c.choices {
-            if let Some(n) = &r.next {
-                out.push((n.value.as_str(), Some(rule_label(r)), false));
-            }
-        }
-        if let Some(d) = &c.default {
-            out.push((d.value.as_str(), Some("Default".to_owned()), false));
-        }
-    }
-    if let Some(h) = s.kind.result_handling() {
-        for c in &h.catch {
-            if let Some(n) = &c.next {
-                let errors: Vec<&str> = c.error_equals.iter().map(|e| e.value.as_str()).collect();
-                out.push((
-                    n.value.as_str(),
-                    Some(format!("Catch {}", errors.join(", "))),
-                    true,
-                ));
-            }
-        }
-    }
-    out
-}
-
-fn mermaid_escape(s: &str) -> String {
-    s.replace('"', "#quot;")
-}
-
-fn dot_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"")
-}
-
-impl<'m> Graph<'m> {
-    fn new(machine: &'m StateMachine, visits: Option<HashMap<String, Visit>>) -> Self {
-        let ids = machine
-            .containers()
-            .into_iter()
-            .flat_map(|c| c.states.iter())
-            .enumerate()
-            .map(|(i, s)| (s.name.as_str(), format!("n{i}")))
-            .collect();
-        Graph {
-            machine,
-            ids,
-            visits,
-        }
-    }
-
-    fn id(&self, name: &str) -> &str {
-        self.ids.get(name).map_or("missing", String::as_str)
-    }
-
-    fn visit(&self, name: &str) -> Option<Visit> {
-        self.visits
-            .as_ref()
-            .map(|v| v.get(name).copied().unwrap_or(Visit::NotVisited))
-    }
-
-    fn mermaid(&self) -> String {
-        let mut out = String::from("flowchart TD\n");
-        let start = self
-            .machine
-            .body
-            .start_at
-            .as_ref()
-            .map(|s| self.id(&s.value));
-        out.push_str("  start((\" \"))\n");
-        if let Some(s) = start {
-            let _ = writeln!(out, "  start --> {s}");
-        }
-        self.mermaid_container(&self.machine.body, &mut out, 1);
-        out.push_str("  classDef choice fill:#fff6d5,stroke:#b59b2b\n");
-        out.push_str("  classDef terminal fill:#e8e8f8,stroke:#55a\n");
-        if self.visits.is_some() {
-            out.push_str("  classDef succeeded fill:#d6f5d6,stroke:#2d8a2d\n");
-            out.push_str("  classDef failed fill:#f8d0d0,stroke:#c0392b\n");
-            out.push_str("  classDef unvisited fill:#f2f2f2,stroke:#aaa,color:#999\n");
-        }
-        out
-    }
-
-    fn mermaid_container(&self, c: &'m Container, out: &mut String, depth: usize) {
-        let pad = "  ".repeat(depth);
-        for s in &c.states {
-            let id = self.id(&s.name);
-            let label = mermaid_escape(&s.name);
-            let shape = match &s.kind {
-                StateKind::Choice(_) => format!("{id}{{\"{label}\"}}"),
-                StateKind::Pass(_) => format!("{id}([\"{label}\"])"),
-                StateKind::Wait(_) => format!("{id}[/\"{label}\"/]"),
-                StateKind::Succeed | StateKind::Fail(_) => format!("{id}((\"{label}\"))"),
-                _ => format!("{id}[\"{label}\"]"),
-            };
-            let _ = writeln!(out, "{pad}{shape}");
-            let class = match (self.visit(&s.name), &s.kind) {
-                (Some(Visit::Succeeded), _) => Some("succeeded"),
-                (Some(Visit::Failed), _) => Some("failed"),
-                (Some(Visit::NotVisited), _) => Some("unvisited"),
-                (None, StateKind::Choice(_)) => Some("choice"),
-                (None, StateKind::Succeed | StateKind::Fail(_)) => Some("terminal"),
-                _ => None,
-            };
-            if let Some(class) = class {
-                let _ = writeln!(out, "{pad}class {id} {class}");
-            }
-            for (i, inner) in s.kind.children().into_iter().enumerate() {
-                let title = match &s.kind {
-                    StateKind::Parallel(_) => format!("{} · branch {}", s.name, i + 1),
-                    _ => format!("{} · items", s.name),
-                };
-                let _ = writeln!(
-                    out,
-                    "{pad}subgraph {id}_{i}[\"{}\"]",
-                    mermaid_escape(&title)
-                );
-                self.mermaid_container(inner, out, depth + 1);
-                let _ = writeln!(out, "{pad}end");
-                if let Some(start) = &inner.start_at {
-                    let _ = writeln!(out, "{pad}{id} -.-> {}", self.id(&start.value));
-                }
-            }
-            for (target, label, dashed) in edges(s) {
-                let arrow = if dashed { "-.->" } else { "-->" };
-                let t = self.id(target);
-                match label {
-                    Some(l) => {
-                        let _ = writeln!(out, "{pad}{id} {arrow}|\"{}\"| {t}", mermaid_escape(&l));
-                    }
-                    None => {
-                        let _ = writeln!(out, "{pad}{id} {arrow} {t}");
-                    }
-                }
-            }
-        }
-    }
-
-    fn dot(&self) -> String {
-        let mut out = String::from(
-            "digraph workflow {\n  rankdir=TB;\n  node [fontname=\"Helvetica\", style=filled, fillcolor=white];\n  edge [fontname=\"Helvetica\", fontsize=10];\n  start [shape=point];\n",
-        );
-        if let Some(s) = &self.machine.body.start_at {
-            let _ = writeln!(out, "  start -> {};", self.id(&s.value));
-        }
-        self.dot_container(&self.machine.body, &mut out, 1);
-        out.push_str("}\n");
-        out
-    }
-
-    fn dot_container(&self, c: &'m Container, out: &mut String, depth: usize) {
-        let pad = "  ".repeat(depth);
-        for s in &c.states {
-            let id = self.id(&s.name);
-            let shape = match &s.kind {
-                StateKind::Choice(_) => "diamond",
-                StateKind::Pass(_) => "box, style=\"rounded,filled\"",
-                StateKind::Wait(_) => "parallelogram",
-                StateKind::Succeed => "doublecircle",
-                StateKind::Fail(_) => "doubleoctagon",
-                StateKind::Parallel(_) | StateKind::Map(_) => "box3d",
-                StateKind::Task(_) => "box",
-            };
-            let fill = match self.visit(&s.name) {
-                Some(Visit::Succeeded) => ", fillcolor=\"#d6f5d6\"",
-                Some(Visit::Failed) => ", fillcolor=\"#f8d0d0\"",
-                Some(Visit::NotVisited) => ", fillcolor=\"#f2f2f2\", fontcolor=\"#999999\"",
-                None => "",
-            };
-            let _ = writeln!(
-                out,
-                "{pad}{id} [label=\"{}\", shape={shape}{fill}];",
-                dot_escape(&s.name)
-            );
-            for (i, inner) in s.kind.children().into_iter().enumerate() {
-                let title = match &s.kind {
-                    StateKind::Parallel(_) => format!("{} · branch {}", s.name, i + 1),
-                    _ => format!("{} · items", s.name),
-                };
-                let _ = writeln!(
-                    out,
-                    "{pad}subgraph cluster_{id}_{i} {{\n{pad}  label=\"{}\";\n{pad}  style=dashed;",
-                    dot_escape(&title)
-                );
-                self.dot_container(inner, out, depth + 1);
-                let _ = writeln!(out, "{pad}}}");
-                if let Some(start) = &inner.start_at {
-                    let _ = writeln!(
-                        out,
-                        "{pad}{id} -> {} [style=dotted];",
-                        self.id(&start.value)
-                    );
-                }
-            }
-            for (target, label, dashed) in edges(s) {
-                let mut attrs = Vec::new();
-                if let Some(l) = label {
-                    attrs.push(format!("label=\"{}\"", dot_escape(&l)));
-                }
-                if dashed {
-                    attrs.push("style=dashed".to_owned());
-                }
-                let attrs = if attrs.is_empty() {
-                    String::new()
-                } else {
-                    format!(" [{}]", attrs.join(", "))
-                };
-                let _ = writeln!(out, "{pad}{id} -> {}{attrs};", self.id(target));
-            }
-        }
-    }
 }

@@ -99,6 +99,15 @@ fn generate_prints_the_rust() {
     let rust = text(&out.stdout);
     assert!(rust.contains("pub struct Order"));
     assert!(rust.contains("fn builder()"));
+    assert!(
+        rust.contains("```mermaid"),
+        "the type's docs draw the workflow"
+    );
+    assert!(
+        rust.contains("Sets the handler of the Task state `Validate order`"),
+        "each handler setter names its state"
+    );
+    assert!(rust.contains("line "), "and its line");
     let out = asl(&["generate", "no/such/file.json"]);
     assert_eq!(out.status.code(), Some(2));
 }

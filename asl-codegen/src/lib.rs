@@ -25,6 +25,7 @@ mod build;
 pub mod check;
 pub mod diag;
 pub mod emit;
+pub mod graph;
 pub mod lang;
 pub mod model;
 pub mod plan;

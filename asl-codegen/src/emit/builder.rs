@@ -33,8 +33,8 @@ fn setter_doc(slot: &Slot<'_>) -> String {
         _ => "",
     };
     format!(
-        " Sets the handler of the Task state `{}` (resource `{resource}`).",
-        slot.state.name
+        " Sets the handler of the Task state `{}` (resource `{resource}`, line {} of the definition).",
+        slot.state.name, slot.line
     )
 }
 

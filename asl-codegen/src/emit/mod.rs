@@ -56,7 +56,11 @@ pub fn generate(
     text: &str,
     options: &EmitOptions,
 ) -> Result<TokenStream, Vec<crate::Diagnostic>> {
-    let plan = crate::plan::plan(machine)?;
+    let mut plan = crate::plan::plan(machine)?;
+    let index = LineIndex::new(text);
+    for slot in &mut plan.slots {
+        slot.line = index.line_col(text, slot.state.name_span.start).line;
+    }
     let summary = summary(machine, text, options);
     let runnable = machine::machine(machine, &plan, options);
     Ok(quote!(#summary #runnable))
@@ -127,6 +131,11 @@ pub fn summary(machine: &StateMachine, text: &str, options: &EmitOptions) -> Tok
     if let Some(c) = &machine.comment {
         doc = format!(" {}\n\n{doc}", c.value);
     }
+    let diagram: String = crate::graph::mermaid(machine, None)
+        .lines()
+        .map(|l| format!("\n {l}"))
+        .collect();
+    doc.push_str(&format!("\n\n ```mermaid{diagram}\n ```"));
     let include = include_path.as_ref().map(|p| {
         quote! {
             // Rebuild when the definition changes.

@@ -15,6 +15,8 @@ pub struct Slot<'m> {
     pub state: &'m State,
     /// The builder method that sets its handler (`validate_order`).
     pub method: String,
+    /// The line of its name in the definition (filled in by the emitter, which has the text).
+    pub line: usize,
 }
 
 /// The machine, numbered.
@@ -47,7 +49,11 @@ pub fn plan(machine: &StateMachine) -> Result<MachinePlan<'_>, Vec<Diagnostic>> 
     let slots = tasks
         .into_iter()
         .zip(methods)
-        .map(|(state, method)| Slot { state, method })
+        .map(|(state, method)| Slot {
+            state,
+            method,
+            line: 0,
+        })
         .collect();
     Ok(MachinePlan {
         states: machine.body.states.iter().collect(),
