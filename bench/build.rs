@@ -10,6 +10,7 @@ const WORKFLOWS: &[(&str, &str)] = &[
     ("noop", "Noop"),
     ("football_nrp", "FootballNrp"),
     ("map", "Map"),
+    ("loop", "Loop"),
 ];
 
 fn main() {
@@ -30,12 +31,14 @@ fn main() {
                 &asl_codegen::GenerateOptions::new(ty, file),
             ) {
                 Ok(source) => {
+                    // `loop` is a keyword.
+                    let module = format!("{file}_workflow");
                     let _ = writeln!(
                         out,
-                        "/// `{file}.asl.json`\npub mod {file} {{\n{source}\n}}\n\
+                        "/// `{file}.asl.json`\npub mod {module} {{\n{source}\n}}\n\
                      /// `{file}` with `handler` for every Task state.\n\
                      pub fn {file}_machine<A>(handler: impl asl_runtime::Handler<A>) -> Option<asl_runtime::Machine> {{\n\
-                     Some({file}::{ty}::builder().fallback(handler).build())\n}}"
+                     Some({module}::{ty}::builder().fallback(handler).build())\n}}"
                     );
                     continue;
                 }

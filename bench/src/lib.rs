@@ -73,3 +73,45 @@ pub fn baseline_map(input: Value) -> Value {
     };
     Value::Array(out)
 }
+
+/// `appendName`: the input with the state's name appended to `$.log`.
+pub fn append_name(mut v: Value, state: &str) -> Value {
+    match v.get_mut("log").and_then(Value::as_array_mut) {
+        Some(log) => log.push(json!(state)),
+        None => v["log"] = json!([state]),
+    }
+    v
+}
+
+/// Hand-written `noop`: the input is the output.
+pub fn baseline_noop(v: Value) -> Value {
+    v
+}
+
+/// Hand-written `loop`: `i = MathAdd(i, 1)` while `i < 10000`; 20,001 transitions.
+pub fn baseline_loop(mut v: Value) -> Value {
+    loop {
+        let i = v.get("i").and_then(Value::as_i64).unwrap_or(0) + 1;
+        v = json!({ "i": i });
+        if !matches!(v.get("i").and_then(Value::as_f64), Some(i) if i < 10_000.0) {
+            return v;
+        }
+    }
+}
+
+/// Hand-written `football_nrp`: choose on `$.TrainingType`, then two handlers; an unknown
+/// type fails with `UnknownTraining`.
+pub async fn baseline_football<F, Fut>(v: Value, handler: &F) -> Result<Value, &'static str>
+where
+    F: Fn(Value, &'static str) -> Fut,
+    Fut: std::future::Future<Output = Value>,
+{
+    let (a, b) = match v.get("TrainingType").and_then(Value::as_str) {
+        Some("Fitness") => ("WarmUp", "Sprints"),
+        Some("Skills") => ("Dribbling", "Shooting"),
+        Some("Tactics") => ("VideoAnalysis", "SetPieces"),
+        _ => return Err("UnknownTraining"),
+    };
+    let v = handler(v, a).await;
+    Ok(handler(v, b).await)
+}

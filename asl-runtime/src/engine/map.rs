@@ -22,7 +22,6 @@ use crate::data::vars::Vars;
 use crate::error::Failure;
 use crate::items::{ChildResult, WriteRequest};
 use crate::plan::{MapPlan, StatePlan};
-use crate::time::format_timestamp;
 
 const EXCEEDED: &str = "States.ExceedToleratedFailureThreshold";
 
@@ -374,7 +373,8 @@ impl Run<'_> {
             clock: self.config.clock,
             history: HistoryLevel::Off,
         };
-        let record = Mutex::new(Record::new(&Value::Null, &config));
+        // The child's record holds its input, which its context object reports.
+        let record = Mutex::new(Record::new(&input, &config));
         let kept = keep.then(|| input.clone());
         let child = Run {
             // Event 1 is the child's ExecutionStarted.
@@ -390,8 +390,7 @@ impl Run<'_> {
                 writer: self.env.writer,
             },
             config: &config,
-            input: input.clone(),
-            start_time: format_timestamp(config.clock.now()),
+            start_time: config.clock.now(),
         };
         // A child execution does not see the parent's variables.
         let result = child.body(&body.states, body.start, input, None).await;

@@ -22,7 +22,7 @@ use crate::history::History;
 use crate::items::{ItemReader, ResultWriter};
 use crate::plan::{Kind, Plan, StatePlan};
 use crate::task::Dispatch;
-use crate::time::{ExecutionClock, format_timestamp};
+use crate::time::ExecutionClock;
 use crate::tokens::TokenRegistry;
 
 /// Who is running: the names and ARNs the context object reports, and the clock.
@@ -210,8 +210,8 @@ struct Run<'a> {
     plan: &'a Plan,
     env: Env<'a>,
     config: &'a ExecutionConfig,
-    input: Value,
-    start_time: String,
+    /// When the execution started (formatted only for states that read `$$`).
+    start_time: jiff::Timestamp,
 }
 
 /// Runs `plan` on `input` to the end.
@@ -247,8 +247,7 @@ pub(crate) async fn run(
         plan,
         env,
         config,
-        input: input.clone(),
-        start_time: format_timestamp(config.clock.now()),
+        start_time: config.clock.now(),
     };
     run.event("ExecutionStarted", |full| {
         if full {

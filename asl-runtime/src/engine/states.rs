@@ -21,13 +21,20 @@ impl Run<'_> {
             return Value::Null;
         }
         let entered_at = self.config.clock.now();
+        // The input is kept once, in the execution's record.
+        let input = self
+            .env
+            .record
+            .lock()
+            .map(|r| r.description.input.clone())
+            .unwrap_or_else(|e| e.into_inner().description.input.clone());
         let mut context = json!({
             "Execution": {
                 "Id": self.config.execution_arn,
-                "Input": self.input,
+                "Input": input,
                 "Name": self.config.execution_name,
                 "RoleArn": self.config.role_arn,
-                "StartTime": self.start_time,
+                "StartTime": format_timestamp(self.start_time),
                 "RedriveCount": 0,
             },
             "State": {
