@@ -389,10 +389,14 @@ impl Run<'_> {
             });
             let span =
                 tracing::debug_span!("state", name = %state.name, r#type = ty, event = entered);
-            let step =
-                tracing::Instrument::instrument(self.state(state, value, entered, &vars), span)
-                    .await
-                    .map_err(|f| f.leaving(&state.name, entered))?;
+            let run = self.state(state, value, entered, &vars);
+            // A span nobody listens to is not worth wrapping every poll in.
+            let step = if span.is_disabled() {
+                run.await
+            } else {
+                tracing::Instrument::instrument(run, span).await
+            }
+            .map_err(|f| f.leaving(&state.name, entered))?;
             if let Some(assigned) = step.assign
                 && let Err(total) = vars.assign(assigned)
             {
