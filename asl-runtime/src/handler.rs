@@ -28,21 +28,25 @@ pub trait Handler<Args>: Send + Sync + 'static {
 
 /// `value` as a `T` when `T` is `serde_json::Value` itself (no copy), else `Err(value)`.
 fn as_value_type<T: 'static>(value: Value) -> Result<T, Value> {
-    if std::any::TypeId::of::<T>() == std::any::TypeId::of::<Value>() {
-        let boxed: Box<dyn std::any::Any> = Box::new(value);
-        return boxed.downcast::<T>().map(|b| *b).map_err(|_| Value::Null);
+    // Through `Option` on the stack, so the check allocates nothing.
+    let mut slot = Some(value);
+    match (&mut slot as &mut dyn std::any::Any).downcast_mut::<Option<T>>() {
+        Some(t) => t.take().ok_or(Value::Null),
+        None => Err(slot.unwrap_or(Value::Null)),
     }
-    Err(value)
 }
 
 /// `value` as a `Value` when `T` is `serde_json::Value` itself (no copy), else `Err(value)`.
 fn from_value_type<T: 'static>(value: T) -> Result<Value, T> {
-    if std::any::TypeId::of::<T>() == std::any::TypeId::of::<Value>() {
-        let boxed: Box<dyn std::any::Any> = Box::new(value);
-        // The TypeId matched, so the downcast succeeds.
-        return Ok(boxed.downcast::<Value>().map(|v| *v).unwrap_or(Value::Null));
+    let mut slot = Some(value);
+    match (&mut slot as &mut dyn std::any::Any).downcast_mut::<Option<Value>>() {
+        Some(v) => Ok(v.take().unwrap_or(Value::Null)),
+        None => match slot {
+            Some(t) => Err(t),
+            // Unreachable: the slot is only emptied by the arm above.
+            None => Ok(Value::Null),
+        },
     }
-    Err(value)
 }
 
 fn decode<I: DeserializeOwned + 'static>(
