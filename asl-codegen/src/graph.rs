@@ -100,6 +100,14 @@ fn edges(s: &State) -> Vec<(&str, Option<String>, bool)> {
     out
 }
 
+/// The title of container `i` inside `s`: a Parallel branch or a Map's item processor.
+fn subgraph_title(s: &State, i: usize) -> String {
+    match &s.kind {
+        StateKind::Parallel(_) => format!("{} · branch {}", s.name, i + 1),
+        _ => format!("{} · items", s.name),
+    }
+}
+
 fn mermaid_escape(s: &str) -> String {
     s.replace('"', "#quot;")
 }
@@ -182,10 +190,7 @@ impl<'m> Graph<'m> {
                 let _ = writeln!(out, "{pad}class {id} {class}");
             }
             for (i, inner) in s.kind.children().into_iter().enumerate() {
-                let title = match &s.kind {
-                    StateKind::Parallel(_) => format!("{} · branch {}", s.name, i + 1),
-                    _ => format!("{} · items", s.name),
-                };
+                let title = subgraph_title(s, i);
                 let _ = writeln!(
                     out,
                     "{pad}subgraph {id}_{i}[\"{}\"]",
@@ -249,10 +254,7 @@ impl<'m> Graph<'m> {
                 dot_escape(&s.name)
             );
             for (i, inner) in s.kind.children().into_iter().enumerate() {
-                let title = match &s.kind {
-                    StateKind::Parallel(_) => format!("{} · branch {}", s.name, i + 1),
-                    _ => format!("{} · items", s.name),
-                };
+                let title = subgraph_title(s, i);
                 let _ = writeln!(
                     out,
                     "{pad}subgraph cluster_{id}_{i} {{\n{pad}  label=\"{}\";\n{pad}  style=dashed;",

@@ -104,6 +104,13 @@ pub struct Outcomes {
     pub catch: Vec<Catcher>,
 }
 
+impl Outcomes {
+    /// ResultSelector and ResultPath, as the result pipeline takes them.
+    pub fn selector_and_place(&self) -> (Option<&Template>, &Place) {
+        (self.result_selector.as_ref(), &self.result_path)
+    }
+}
+
 /// A Parallel state.
 #[derive(Clone, Debug)]
 pub struct ParallelPlan {

@@ -11,16 +11,10 @@ static ALLOC: dhat::Alloc = dhat::Alloc;
 
 fn input(name: &str) -> Value {
     if name == "loop" {
-        return json!({"i": 0});
+        json!({"i": 0})
+    } else {
+        asl_bench::input(name)
     }
-    let dir = std::env::var_os("ASL_BENCH_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench")
-        });
-    let text = std::fs::read_to_string(dir.join(format!("{name}.input.json")))
-        .unwrap_or_else(|e| panic!("{name}.input.json: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 /// Runs one measurement in this process: `(allocations, bytes allocated, peak bytes)`.

@@ -19,18 +19,6 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap_or_else(|e| panic!("tokio runtime: {e}"))
 }
 
-/// A workflow's recorded input from `shared/bench/<name>.input.json`.
-fn bench_input(name: &str) -> Value {
-    let dir = std::env::var_os("ASL_BENCH_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench")
-        });
-    let text = std::fs::read_to_string(dir.join(format!("{name}.input.json")))
-        .unwrap_or_else(|e| panic!("{name}.input.json: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}.input.json: {e}"))
-}
-
 /// An execution configuration that keeps no history.
 fn quiet(machine: &Machine) -> ExecutionConfig {
     let mut config = ExecutionConfig::new(machine.name(), "bench");
@@ -90,7 +78,7 @@ fn cases() -> Vec<Case> {
             name: "map",
             transitions: 10_001,
             machine,
-            input: bench_input("map"),
+            input: asl_bench::input("map"),
             baseline: Box::new(|_, v| asl_bench::baseline_map(v)),
         });
     }

@@ -10,6 +10,18 @@ pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/workflows.rs"));
 }
 
+/// A workflow's recorded input, `shared/bench/<name>.input.json` (or under `ASL_BENCH_DIR`).
+pub fn input(name: &str) -> Value {
+    let dir = std::env::var_os("ASL_BENCH_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench")
+        });
+    let text = std::fs::read_to_string(dir.join(format!("{name}.input.json")))
+        .unwrap_or_else(|e| panic!("{name}.input.json: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}.input.json: {e}"))
+}
+
 /// `inc`: add 1 to `$.i`.
 pub fn inc(mut v: Value) -> Value {
     let i = v["i"].as_i64().unwrap_or(0);

@@ -15,7 +15,7 @@ use futures_util::stream::FuturesUnordered;
 use serde_json::{Map, Value, json};
 
 use super::map_input::{Item, Tolerance, batches, integer};
-use super::parallel::{finish_result, split_input};
+use super::outcome::{finish_result, split_input};
 use super::{Env, ExecutionConfig, HistoryLevel, Record, Run, Transition};
 use crate::data::template::{Scope, TASK_PATH_ERROR};
 use crate::data::vars::Vars;
@@ -198,7 +198,14 @@ impl Run<'_> {
             }
             _ => Value::Array(outputs),
         };
-        finish_result(state, &plan.outcomes, raw, result, &context, vars)
+        finish_result(
+            state,
+            plan.outcomes.selector_and_place(),
+            raw,
+            result,
+            &context,
+            vars,
+        )
     }
 
     /// Runs the iterations; returns the outputs in item order and, when a ResultWriter wants

@@ -4,6 +4,7 @@
 
 mod map;
 mod map_input;
+mod outcome;
 mod parallel;
 mod retry;
 mod states;

@@ -6,13 +6,12 @@ use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use serde_json::{Map, Value, json};
 
-use super::states::{assignments, output};
+use super::outcome::{finish_result, split_input};
 use super::{Run, Transition};
-use crate::data::io::Place;
 use crate::data::template::{Scope, TASK_PATH_ERROR};
 use crate::data::vars::Vars;
 use crate::error::Failure;
-use crate::plan::{Outcomes, ParallelPlan, StatePlan};
+use crate::plan::{ParallelPlan, StatePlan};
 use crate::task::BoxFuture;
 
 impl Run<'_> {
@@ -92,7 +91,7 @@ impl Run<'_> {
         self.event("ParallelStateSucceeded", |_| json!({"name": &*state.name}));
         finish_result(
             state,
-            &plan.outcomes,
+            plan.outcomes.selector_and_place(),
             raw,
             Value::Array(outputs),
             &context,
@@ -110,69 +109,4 @@ impl Run<'_> {
     ) -> BoxFuture<'s, Result<Value, Failure>> {
         Box::pin(self.states(states, start, input, outer))
     }
-}
-
-/// InputPath, keeping the raw input only where ResultPath writes into it.
-pub(super) fn split_input(
-    state: &StatePlan,
-    outcomes: &Outcomes,
-    raw: Value,
-    context: &Value,
-    vars: &Vars<'_>,
-) -> Result<(Value, Value), Failure> {
-    let side = Scope {
-        context,
-        variables: Some(vars),
-        ..Scope::PLAIN
-    };
-    Ok(match outcomes.result_path {
-        Place::Replace if !state.jsonata => (state.input_path.apply(raw, &side)?, Value::Null),
-        _ => (state.input_path.apply(raw.clone(), &side)?, raw),
-    })
-}
-
-/// What a Parallel's or Map's result becomes: JSONata Output and Assign over `$states.result`
-/// (with `raw` as `$states.input`), or ResultSelector, Assign, ResultPath and OutputPath.
-pub(super) fn finish_result(
-    state: &StatePlan,
-    outcomes: &Outcomes,
-    raw: Value,
-    result: Value,
-    context: &Value,
-    vars: &Vars<'_>,
-) -> Result<(Value, Option<Map<String, Value>>), Failure> {
-    let side = Scope {
-        context,
-        variables: Some(vars),
-        ..Scope::PLAIN
-    };
-    if state.jsonata {
-        let scope = Scope {
-            input: &raw,
-            result: Some(&result),
-            ..side
-        };
-        let assign = assignments(state.assign.as_ref(), &scope)?;
-        let out = output(state, &scope, None)?;
-        return Ok((out.unwrap_or(result), assign));
-    }
-    let selected = match &outcomes.result_selector {
-        Some(t) => t.apply(
-            &Scope {
-                input: &result,
-                ..side
-            },
-            TASK_PATH_ERROR,
-        )?,
-        None => result,
-    };
-    let assign = assignments(
-        state.assign.as_ref(),
-        &Scope {
-            input: &selected,
-            ..side
-        },
-    )?;
-    let placed = outcomes.result_path.apply(raw, selected)?;
-    Ok((state.output_path.apply(placed, &side)?, assign))
 }

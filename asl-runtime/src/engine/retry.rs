@@ -5,7 +5,7 @@ use std::future::Future;
 
 use serde_json::{Map, Value};
 
-use super::states::assignments;
+use super::outcome::assignments;
 use super::{Run, Transition};
 use crate::data::template::Scope;
 use crate::data::vars::Vars;

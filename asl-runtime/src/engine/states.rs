@@ -2,13 +2,14 @@
 
 use std::time::Duration;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use super::task::{MAX_PAYLOAD_BYTES, json_size, missing_path};
+use super::outcome::{assignments, output};
+use super::task::missing_path;
 use super::{Run, Transition};
 use crate::data::io::Place;
 use crate::data::jsonata::kind;
-use crate::data::template::{PASS_PATH_ERROR, Scope, Template};
+use crate::data::template::{PASS_PATH_ERROR, Scope};
 use crate::data::vars::Vars;
 use crate::error::{Failure, names};
 use crate::plan::{Kind, StatePlan, Text, WaitFor};
@@ -86,7 +87,7 @@ impl Run<'_> {
             } => {
                 if state.jsonata {
                     let assign = assignments(state.assign.as_ref(), &on_input)?;
-                    let out = output(state, &on_input, None)?;
+                    let out = output(state, &on_input)?;
                     return Ok(Self::follow(state, out.unwrap_or(raw)).assigning(assign));
                 }
                 // The raw input is needed again only where ResultPath writes into it.
@@ -118,7 +119,7 @@ impl Run<'_> {
             }
             Kind::Succeed => {
                 if state.jsonata {
-                    let out = output(state, &on_input, None)?;
+                    let out = output(state, &on_input)?;
                     return Ok(Transition::to(None, out.unwrap_or(raw)));
                 }
                 let effective = state.input_path.apply(raw, &side)?;
@@ -204,7 +205,7 @@ impl Run<'_> {
                 let duration = self.wait_for(wait, &effective, &scope)?;
                 let assign = assignments(state.assign.as_ref(), &scope)?;
                 let out = if state.jsonata {
-                    output(state, &scope, None)?
+                    output(state, &scope)?
                 } else {
                     None
                 };
@@ -291,47 +292,4 @@ impl Run<'_> {
             }
         })
     }
-}
-
-/// What an Assign template sets, computed with the variables as they were on entry.
-pub(super) fn assignments(
-    assign: Option<&Template>,
-    scope: &Scope<'_>,
-) -> Result<Option<Map<String, Value>>, Failure> {
-    let Some(t) = assign else {
-        return Ok(None);
-    };
-    let Value::Object(values) = t.apply(scope, names::RUNTIME)? else {
-        return Ok(None);
-    };
-    // AWS's limits: 256 KiB per variable and per Assign.
-    let mut total = 0;
-    for (name, v) in &values {
-        let size = json_size(v);
-        if size > MAX_PAYLOAD_BYTES {
-            return Err(Failure::runtime(format!(
-                "The value assigned to the variable '{name}' is {size} bytes; a variable holds at most 262144"
-            )));
-        }
-        total += size;
-    }
-    if total > MAX_PAYLOAD_BYTES {
-        return Err(Failure::runtime(format!(
-            "The values of this Assign are {total} bytes together; an Assign sets at most 262144"
-        )));
-    }
-    Ok(Some(values))
-}
-
-/// A JSONata state's Output, if it has one.
-pub(super) fn output(
-    state: &StatePlan,
-    scope: &Scope<'_>,
-    _default: Option<&Value>,
-) -> Result<Option<Value>, Failure> {
-    state
-        .output
-        .as_ref()
-        .map(|t| t.apply(scope, names::RUNTIME))
-        .transpose()
 }

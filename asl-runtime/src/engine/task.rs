@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::states::{assignments, output};
+use super::outcome::finish_result;
 use super::{Run, Transition};
 use crate::data::io::Place;
 use crate::data::template::{Scope, TASK_PATH_ERROR};
@@ -200,35 +200,14 @@ impl Run<'_> {
             } else {
                 result
             };
-        if state.jsonata {
-            let scope = Scope {
-                input: &raw,
-                result: Some(&result),
-                ..side
-            };
-            let assign = assignments(state.assign.as_ref(), &scope)?;
-            let out = output(state, &scope, None)?;
-            return Ok((out.unwrap_or(result), assign));
-        }
-        let selected = match &task.result_selector {
-            Some(t) => t.apply(
-                &Scope {
-                    input: &result,
-                    ..side
-                },
-                TASK_PATH_ERROR,
-            )?,
-            None => result,
-        };
-        let assign = assignments(
-            state.assign.as_ref(),
-            &Scope {
-                input: &selected,
-                ..side
-            },
-        )?;
-        let placed = task.result_path.apply(raw, selected)?;
-        Ok((state.output_path.apply(placed, &side)?, assign))
+        finish_result(
+            state,
+            (task.result_selector.as_ref(), &task.result_path),
+            raw,
+            result,
+            context,
+            vars,
+        )
     }
 }
 
