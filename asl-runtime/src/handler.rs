@@ -4,9 +4,9 @@
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+
+use futures_util::FutureExt as _;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -113,11 +113,14 @@ where
             match decode::<I>(input, &context) {
                 Ok(i) => {
                     let fut = (self)(i, context);
-                    let name = state.clone();
-                    Box::pin(CatchPanic::new(
-                        async move { encode(fut.await, &state) },
-                        name,
-                    ))
+                    // One allocation per call: the handler's future, its encoding and the
+                    // panic guard in one box.
+                    Box::pin(async move {
+                        match AssertUnwindSafe(fut).catch_unwind().await {
+                            Ok(result) => encode(result, &state),
+                            Err(payload) => Err(panicked(&state, payload)),
+                        }
+                    })
                 }
                 Err(f) => Box::pin(std::future::ready(Err(f))),
             }
@@ -135,42 +138,18 @@ impl Handler<Erased> for BoxHandler {
     }
 }
 
-/// Turns a panic inside a handler into a `States.TaskFailed` failure of that task, so the
-/// execution (and its Catchers) go on.
-struct CatchPanic<F> {
-    inner: Pin<Box<F>>,
-    state: Arc<str>,
-}
-
-impl<F> CatchPanic<F> {
-    fn new(inner: F, state: Arc<str>) -> Self {
-        CatchPanic {
-            inner: Box::pin(inner),
-            state,
-        }
-    }
-}
-
-impl<F: Future<Output = Result<Value, Failure>>> Future for CatchPanic<F> {
-    type Output = Result<Value, Failure>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = &mut *self;
-        match std::panic::catch_unwind(AssertUnwindSafe(|| this.inner.as_mut().poll(cx))) {
-            Ok(p) => p,
-            Err(payload) => {
-                let msg = payload
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "a panic".to_owned());
-                Poll::Ready(Err(Failure::new(
-                    names::TASK_FAILED,
-                    format!("The handler of Task state '{}' panicked: {msg}", this.state),
-                )))
-            }
-        }
-    }
+/// A panic inside a handler as the `States.TaskFailed` failure of its task, so the execution
+/// (and its Catchers) go on.
+fn panicked(state: &str, payload: Box<dyn std::any::Any + Send>) -> Failure {
+    let msg = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_owned());
+    Failure::new(
+        names::TASK_FAILED,
+        format!("The handler of Task state '{state}' panicked: {msg}"),
+    )
 }
 
 impl From<String> for Failure {

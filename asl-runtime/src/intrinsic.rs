@@ -2,8 +2,11 @@
 //! parsed each call, checked its arity and literal arguments, and split `States.Format`
 //! templates at their holes.
 
+use std::borrow::Cow;
+
 use base64::Engine as _;
 use serde_json::Value;
+use smallvec::SmallVec;
 
 use crate::data::path::Path;
 use crate::data::template::Scope;
@@ -82,6 +85,10 @@ pub struct Call {
     pub template: Vec<Box<str>>,
 }
 
+/// Argument values: borrowed from the input where a path names them, on the stack for up to
+/// four.
+type Args<'a> = SmallVec<[Cow<'a, Value>; 4]>;
+
 /// The longest string Base64Encode/Base64Decode/Hash take.
 pub const MAX_INPUT_CHARS: usize = 10_000;
 /// The most elements ArrayRange makes.
@@ -95,7 +102,7 @@ pub(crate) fn call_function(function: Function, args: Vec<Value>) -> Result<Valu
         args: Vec::new(),
         template: Vec::new(),
     }
-    .apply(args)
+    .apply(args.into_iter().map(Cow::Owned).collect())
 }
 
 fn fail(cause: impl Into<String>) -> Failure {
@@ -105,11 +112,11 @@ fn fail(cause: impl Into<String>) -> Failure {
 impl Call {
     /// Evaluates the call; `field` is the template key it stands under (for messages).
     pub fn eval(&self, scope: &Scope<'_>, field: &str) -> Result<Value, Failure> {
-        let mut args = Vec::with_capacity(self.args.len());
+        let mut args = Args::with_capacity(self.args.len());
         for a in &self.args {
             args.push(match a {
-                Arg::Literal(v) => v.clone(),
-                Arg::Path(p) => scope.select(p).ok_or_else(|| {
+                Arg::Literal(v) => Cow::Borrowed(v),
+                Arg::Path(p) => scope.select_ref(p).ok_or_else(|| {
                     Failure::in_state(
                         names::RUNTIME,
                         format!(
@@ -119,34 +126,35 @@ impl Call {
                         ),
                     )
                 })?,
-                Arg::Call(c) => c.eval(scope, field)?,
+                Arg::Call(c) => Cow::Owned(c.eval(scope, field)?),
             });
         }
         self.apply(args)
     }
 
-    fn apply(&self, args: Vec<Value>) -> Result<Value, Failure> {
+    fn apply(&self, args: Args<'_>) -> Result<Value, Failure> {
         let name = self.function.name();
         let bad = |what: &str| fail(format!("Invalid arguments in {name}: {what}"));
-        let arg = |i: usize| args.get(i).cloned().unwrap_or(Value::Null);
+        let null = Value::Null;
+        let arg = |i: usize| args.get(i).map_or(&null, |a| &**a);
         let int = |i: usize| -> Result<i64, Failure> {
-            match args.get(i) {
-                Some(Value::Number(n)) => n
+            match arg(i) {
+                Value::Number(n) => n
                     .as_i64()
                     .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
                     .ok_or_else(|| bad("expected an integer")),
                 _ => Err(bad("expected an integer")),
             }
         };
-        let array = |i: usize| -> Result<Vec<Value>, Failure> {
-            match args.get(i) {
-                Some(Value::Array(a)) => Ok(a.clone()),
+        let array = |i: usize| -> Result<&Vec<Value>, Failure> {
+            match arg(i) {
+                Value::Array(a) => Ok(a),
                 _ => Err(bad("expected an array")),
             }
         };
-        let string = |i: usize| -> Result<String, Failure> {
-            match args.get(i) {
-                Some(Value::String(s)) => Ok(s.clone()),
+        let string = |i: usize| -> Result<&str, Failure> {
+            match arg(i) {
+                Value::String(s) => Ok(s),
                 _ => Err(bad("expected a string")),
             }
         };
@@ -159,12 +167,12 @@ impl Call {
                 } else {
                     (&self.template, &args[..])
                 };
-                let mut out = String::new();
+                let mut out = String::with_capacity(template.iter().map(|p| p.len() + 4).sum());
                 for (i, piece) in template.iter().enumerate() {
                     out.push_str(piece);
                     if i + 1 < template.len() {
                         match values.get(i) {
-                            Some(v) => java_text(v, &mut out),
+                            Some(v) => java_text(v.as_ref(), &mut out),
                             None => return Err(bad("fewer arguments than '{}' in the template")),
                         }
                     }
@@ -176,13 +184,13 @@ impl Call {
                 if s.trim().is_empty() {
                     return Ok(Value::Null);
                 }
-                serde_json::from_str(&s)
+                serde_json::from_str(s)
                     .map_err(|e| fail(format!("Invalid arguments in {name}: {e}")))
             }
-            Function::JsonToString => serde_json::to_string(&arg(0))
+            Function::JsonToString => serde_json::to_string(arg(0))
                 .map(Value::String)
                 .map_err(|e| bad(&e.to_string())),
-            Function::Array => Ok(Value::Array(args)),
+            Function::Array => Ok(Value::Array(args.into_iter().map(Cow::into_owned).collect())),
             Function::ArrayPartition => {
                 let items = array(0)?;
                 let size = int(1)?;
@@ -196,7 +204,7 @@ impl Call {
                         .collect(),
                 ))
             }
-            Function::ArrayContains => Ok(Value::Bool(array(0)?.contains(&arg(1)))),
+            Function::ArrayContains => Ok(Value::Bool(array(0)?.contains(arg(1)))),
             Function::ArrayRange => {
                 let (start, end, step) = (int(0)?, int(1)?, int(2)?);
                 if step == 0 {
@@ -230,8 +238,8 @@ impl Call {
             Function::ArrayUnique => {
                 let mut out: Vec<Value> = Vec::new();
                 for v in array(0)? {
-                    if !out.contains(&v) {
-                        out.push(v);
+                    if !out.contains(v) {
+                        out.push(v.clone());
                     }
                 }
                 Ok(Value::Array(out))
@@ -259,8 +267,8 @@ impl Call {
             }
             Function::Hash => {
                 let data = match arg(0) {
-                    Value::String(s) => s,
-                    other => other.to_string(),
+                    Value::String(s) => Cow::Borrowed(s.as_str()),
+                    other => Cow::Owned(other.to_string()),
                 };
                 if data.chars().count() > MAX_INPUT_CHARS {
                     return Err(bad("the input is longer than 10000 characters"));
@@ -271,14 +279,19 @@ impl Call {
                 })?))
             }
             Function::JsonMerge => {
-                let (Value::Object(mut a), Value::Object(b)) = (arg(0), arg(1)) else {
+                if !matches!((arg(0), arg(1)), (Value::Object(_), Value::Object(_))) {
                     return Err(bad("the first two arguments must be objects"));
-                };
-                if arg(2) != Value::Bool(false) {
+                }
+                if *arg(2) != Value::Bool(false) {
                     return Err(fail(format!(
                         "Invalid arguments in {name}: Step Functions only supports the shallow merging mode; the third argument must be false"
                     )));
                 }
+                let mut owned = args.into_iter().map(Cow::into_owned);
+                let (Some(Value::Object(mut a)), Some(Value::Object(b))) = (owned.next(), owned.next())
+                else {
+                    return Err(bad("the first two arguments must be objects"));
+                };
                 for (k, v) in b {
                     a.insert(k, v);
                 }
@@ -286,8 +299,8 @@ impl Call {
             }
             Function::MathRandom => {
                 let (start, end) = (
-                    java_round(number(&arg(0)).ok_or_else(|| bad("expected numbers"))?),
-                    java_round(number(&arg(1)).ok_or_else(|| bad("expected numbers"))?),
+                    java_round(number(arg(0)).ok_or_else(|| bad("expected numbers"))?),
+                    java_round(number(arg(1)).ok_or_else(|| bad("expected numbers"))?),
                 );
                 if start > end {
                     return Err(bad("the start is larger than the end"));
@@ -296,7 +309,7 @@ impl Call {
                 let n = match args.get(2) {
                     Some(seed) => {
                         let seed =
-                            number(seed).ok_or_else(|| bad("the seed must be a number"))? as i64;
+                            number(seed.as_ref()).ok_or_else(|| bad("the seed must be a number"))? as i64;
                         rand::rngs::SmallRng::seed_from_u64(seed as u64).random_range(start..=end)
                     }
                     None => rand::rng().random_range(start..=end),
@@ -304,8 +317,8 @@ impl Call {
                 Ok(Value::from(n))
             }
             Function::MathAdd => {
-                let a = number(&arg(0)).ok_or_else(|| bad("expected numbers"))?;
-                let b = number(&arg(1)).ok_or_else(|| bad("expected numbers"))?;
+                let a = number(arg(0)).ok_or_else(|| bad("expected numbers"))?;
+                let b = number(arg(1)).ok_or_else(|| bad("expected numbers"))?;
                 Ok(Value::from(java_round(a).saturating_add(java_round(b))))
             }
             Function::StringSplit => {
@@ -350,7 +363,10 @@ fn java_text(v: &Value, out: &mut String) {
             }
             out.push('}');
         }
-        other => out.push_str(&other.to_string()),
+        other => {
+            use std::fmt::Write as _;
+            let _ = write!(out, "{other}");
+        }
     }
 }
 
@@ -396,7 +412,7 @@ mod tests {
                 Arg::Literal(v) => v.clone(),
                 _ => Value::Null,
             });
-            self.apply(args.collect())
+            self.apply(args.map(Cow::Owned).collect())
         }
     }
 

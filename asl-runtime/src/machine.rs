@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 use tokio::sync::watch;
 
-use crate::engine::{Description, Env, ExecutionConfig, Outcome, Record, Status, run};
+use crate::engine::{Description, Env, ExecutionConfig, Outcome, Readers, Record, Status, run};
 use crate::error::Failure;
 use crate::handler::BoxHandler;
 use crate::history::Event;
@@ -49,6 +49,8 @@ struct Shared {
 pub struct Machine {
     name: &'static str,
     plan: &'static Plan,
+    /// Whether the plan reads the context object, whose `Execution.Input` needs the input kept.
+    reads_context: bool,
     handlers: Arc<[BoxHandler]>,
     reader: Option<Arc<dyn ItemReader>>,
     writer: Option<Arc<dyn ResultWriter>>,
@@ -72,6 +74,7 @@ impl Machine {
         Machine {
             name,
             plan,
+            reads_context: plan.reads_context(),
             handlers: handlers.into(),
             reader: None,
             writer: None,
@@ -119,7 +122,13 @@ impl Machine {
 
     /// Like [`run`](Self::run), with the given names, ARNs and clock.
     pub async fn run_with(&self, input: Value, config: &ExecutionConfig) -> Outcome {
-        let record = Mutex::new(Record::new(&input, config));
+        // Nobody but the execution sees this record: it keeps the input only for `$$`.
+        let readers = if self.reads_context {
+            Readers::ContextObject
+        } else {
+            Readers::Nobody
+        };
+        let record = Mutex::new(Record::new(&input, config, readers));
         let table = Table(self.handlers.clone());
         let env = Env {
             tasks: &table,
@@ -144,7 +153,7 @@ impl Machine {
 
     /// Starts an execution with the given names, ARNs and clock.
     pub fn start_with(&self, input: Value, config: ExecutionConfig) -> Execution {
-        let record = Arc::new(Mutex::new(Record::new(&input, &config)));
+        let record = Arc::new(Mutex::new(Record::new(&input, &config, Readers::Watchers)));
         let (stop_tx, mut stop_rx) = watch::channel(None::<(Option<String>, Option<String>)>);
         let arn = config.execution_arn.clone();
         lock(&self.shared.running).insert(arn.clone(), record.clone());

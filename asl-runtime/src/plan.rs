@@ -19,6 +19,25 @@ pub struct Plan {
     pub timeout_seconds: Option<u64>,
 }
 
+impl Plan {
+    /// Whether any state, in any branch or iteration, reads the context object (`$$`, or
+    /// `$states.context` in JSONata), which holds the execution's input.
+    pub fn reads_context(&self) -> bool {
+        reads_context(&self.states)
+    }
+}
+
+fn reads_context(states: &[StatePlan]) -> bool {
+    states.iter().any(|s| {
+        s.uses_context
+            || match &s.kind {
+                Kind::Parallel(p) => p.branches.iter().any(|b| reads_context(&b.states)),
+                Kind::Map(m) => reads_context(&m.processor.states),
+                _ => false,
+            }
+    })
+}
+
 /// One state.
 #[derive(Clone, Debug)]
 pub struct StatePlan {
@@ -285,6 +304,19 @@ pub struct TaskPlan {
     pub heartbeat: Option<Seconds>,
     /// Credentials.
     pub credentials: Option<Template>,
+}
+
+impl TaskPlan {
+    /// Whether the resource ends in `.waitForTaskToken`: the answer comes through a task token.
+    pub fn waits_for_token(&self) -> bool {
+        self.resource.ends_with(".waitForTaskToken")
+    }
+
+    /// Whether the resource is the optimized Lambda integration, whose results AWS wraps in
+    /// an envelope.
+    pub fn lambda_invoke(&self) -> bool {
+        self.resource.starts_with("arn:aws:states:::lambda:invoke")
+    }
 }
 
 /// A Retrier.

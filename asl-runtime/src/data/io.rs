@@ -31,13 +31,30 @@ pub enum Place {
 
 impl Select {
     /// Applies InputPath/OutputPath to `value`. A path that finds nothing is `States.Runtime`.
+    #[inline]
     pub fn apply(&self, value: Value, scope: &Scope<'_>) -> Result<Value, Failure> {
         match self {
             Select::All => Ok(value),
+            _ => self.apply_other(value, scope),
+        }
+    }
+
+    fn apply_other(&self, value: Value, scope: &Scope<'_>) -> Result<Value, Failure> {
+        match self {
+            Select::All => Ok(value),
+            _ => self.copy(&value, scope),
+        }
+    }
+
+    /// What InputPath/OutputPath select from `value`, copied out of it (only the selected
+    /// part is copied).
+    pub fn copy(&self, value: &Value, scope: &Scope<'_>) -> Result<Value, Failure> {
+        match self {
+            Select::All => Ok(value.clone()),
             Select::Nothing => Ok(Value::Object(Map::new())),
             Select::Path(p) => {
                 let found = match p.root() {
-                    Root::Input => p.select(&value),
+                    Root::Input => p.select(value),
                     _ => scope.select(p),
                 };
                 found.ok_or_else(|| {

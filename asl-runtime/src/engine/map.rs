@@ -6,7 +6,6 @@
 //! an ItemReader and hand their results to a ResultWriter. A failure beyond tolerance drops
 //! (cancels) the iterations in flight.
 
-use std::collections::BTreeSet;
 use std::sync::Mutex;
 use std::sync::atomic::AtomicU64;
 
@@ -15,8 +14,8 @@ use futures_util::stream::FuturesUnordered;
 use serde_json::{Map, Value, json};
 
 use super::map_input::{Item, Tolerance, batches, integer};
-use super::outcome::{finish_result, split_input};
-use super::{Env, ExecutionConfig, HistoryLevel, Record, Run, Transition};
+use super::outcome::{StateInput, finish_result};
+use super::{Env, ExecutionConfig, HistoryLevel, Readers, Record, Run, Transition};
 use crate::data::template::{Scope, TASK_PATH_ERROR};
 use crate::data::vars::Vars;
 use crate::error::Failure;
@@ -104,9 +103,10 @@ impl Run<'_> {
         vars: &Vars<'_>,
     ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
         let mut context = self.context(state, retry_count);
-        let (effective, raw) = split_input(state, &plan.outcomes, raw, &context, vars)?;
+        let input = StateInput::of(state, &plan.outcomes, raw, &context, vars)?;
+        let effective = input.effective();
         let scope = Scope {
-            input: &effective,
+            input: effective,
             context: &context,
             variables: Some(vars),
             ..Scope::PLAIN
@@ -133,7 +133,7 @@ impl Run<'_> {
                 state,
                 plan,
                 items,
-                (&effective, &mut context, vars),
+                (effective, &mut context, vars),
                 max as usize,
                 tolerance,
                 run.as_ref(),
@@ -162,7 +162,7 @@ impl Run<'_> {
         let result = match (&plan.result_writer, &run) {
             (Some(w), Some(r)) => {
                 let scope = Scope {
-                    input: &effective,
+                    input: effective,
                     context: &context,
                     variables: Some(vars),
                     ..Scope::PLAIN
@@ -201,7 +201,7 @@ impl Run<'_> {
         finish_result(
             state,
             plan.outcomes.selector_and_place(),
-            raw,
+            input.into_raw(),
             result,
             &context,
             vars,
@@ -249,7 +249,8 @@ impl Run<'_> {
         let mut outputs = vec![Value::Null; n];
         let mut children = Vec::new();
         let mut in_flight = FuturesUnordered::new();
-        let mut running = BTreeSet::new();
+        // Which iterations are in flight, for the MapIterationAborted events of a failure.
+        let mut running = vec![false; n];
         let mut next = 0;
         let mut failed = 0u64;
         loop {
@@ -270,14 +271,14 @@ impl Run<'_> {
                         |_| json!({"name": &*state.name, "index": next}),
                     );
                 }
-                running.insert(next);
+                running[next] = true;
                 in_flight.push(self.iteration(state, plan, next, input, run, keep, vars));
                 next += 1;
             }
             let Some(done) = in_flight.next().await else {
                 break;
             };
-            running.remove(&done.index);
+            running[done.index] = false;
             if let Some((name, arn, input)) = done.child {
                 let (status, output, error, cause) = match &done.result {
                     Ok(v) => ("SUCCEEDED", Some(v.clone()), None, None),
@@ -302,7 +303,7 @@ impl Run<'_> {
                         // Dropping the iterations in flight cancels them where they stand.
                         drop(in_flight);
                         if run.is_none() {
-                            for index in running {
+                            for index in (0..n).filter(|&i| running[i]) {
                                 self.event(
                                     "MapIterationAborted",
                                     |_| json!({"name": &*state.name, "index": index}),
@@ -381,7 +382,7 @@ impl Run<'_> {
             history: HistoryLevel::Off,
         };
         // The child's record holds its input, which its context object reports.
-        let record = Mutex::new(Record::new(&input, &config));
+        let record = Mutex::new(Record::new(&input, &config, Readers::ContextObject));
         let kept = keep.then(|| input.clone());
         let child = Run {
             // Event 1 is the child's ExecutionStarted.

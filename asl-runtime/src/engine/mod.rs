@@ -133,24 +133,50 @@ pub struct Description {
 pub(crate) struct Record {
     pub(crate) description: Description,
     pub(crate) history: History,
+    /// Whether anyone but the execution reads the description (else its output, names and
+    /// dates are not copied into it).
+    watched: bool,
+}
+
+/// Who can read an execution's record besides the execution itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Readers {
+    /// An [`Execution`](crate::Execution) handle or [`Machine::running`](crate::Machine::running):
+    /// the description is kept whole.
+    Watchers,
+    /// Only the execution, whose context object reports the input.
+    ContextObject,
+    /// Nobody: only the history is kept.
+    Nobody,
 }
 
 impl Record {
-    pub(crate) fn new(input: &Value, config: &ExecutionConfig) -> Self {
+    pub(crate) fn new(input: &Value, config: &ExecutionConfig, readers: Readers) -> Self {
+        let watched = readers == Readers::Watchers;
+        let text = |s: &String| if watched { s.clone() } else { String::new() };
         Record {
             description: Description {
-                execution_arn: config.execution_arn.clone(),
-                state_machine_arn: config.state_machine_arn.clone(),
-                name: config.execution_name.clone(),
+                execution_arn: text(&config.execution_arn),
+                state_machine_arn: text(&config.state_machine_arn),
+                name: text(&config.execution_name),
                 status: Status::Running,
-                input: input.clone(),
+                input: if readers == Readers::Nobody {
+                    Value::Null
+                } else {
+                    input.clone()
+                },
                 output: None,
                 error: None,
                 cause: None,
-                start_date: config.clock.now(),
+                start_date: if watched {
+                    config.clock.now()
+                } else {
+                    jiff::Timestamp::UNIX_EPOCH
+                },
                 stop_date: None,
             },
             history: History::default(),
+            watched,
         }
     }
 }
@@ -185,8 +211,9 @@ struct Transition {
     next: Option<usize>,
     /// The state's output.
     value: Value,
-    /// What its Assign evaluated to (set once the state is done).
-    assign: Option<serde_json::Map<String, Value>>,
+    /// What its Assign evaluated to (set once the state is done); boxed, as most states
+    /// assign nothing and a transition is moved at every step.
+    assign: Option<Box<serde_json::Map<String, Value>>>,
 }
 
 impl Transition {
@@ -199,7 +226,7 @@ impl Transition {
     }
 
     fn assigning(mut self, assign: Option<serde_json::Map<String, Value>>) -> Self {
-        self.assign = assign;
+        self.assign = assign.map(Box::new);
         self
     }
 }
@@ -222,7 +249,12 @@ pub async fn execute(
     input: Value,
     config: &ExecutionConfig,
 ) -> Outcome {
-    let record = Mutex::new(Record::new(&input, config));
+    let readers = if plan.reads_context() {
+        Readers::ContextObject
+    } else {
+        Readers::Nobody
+    };
+    let record = Mutex::new(Record::new(&input, config, readers));
     let env = Env {
         tasks,
         tokens: None,
@@ -315,48 +347,38 @@ impl Run<'_> {
                 "ended"
             ),
         }
-        let (status, output, failure, event) = match result {
-            Ok(output) => {
-                let e = (
-                    "ExecutionSucceeded",
-                    json!({"output": if self.config.history == HistoryLevel::Full { output.clone() } else { Value::Null }}),
-                );
-                (Status::Succeeded, Some(output), None, e)
-            }
-            Err((Status::TimedOut, _)) => (
-                Status::TimedOut,
-                None,
-                None,
-                ("ExecutionTimedOut", json!({})),
-            ),
-            Err((Status::Aborted, f)) => {
-                let e = (
-                    "ExecutionAborted",
-                    json!({"error": f.as_ref().map(|f| &f.error), "cause": f.as_ref().and_then(|f| f.cause.as_ref())}),
-                );
-                (
-                    Status::Aborted,
-                    None,
-                    f.filter(|f| !f.error.is_empty() || f.cause.is_some()),
-                    e,
-                )
-            }
-            Err((status, f)) => {
-                let e = (
-                    "ExecutionFailed",
-                    json!({"error": f.as_ref().map(|f| &f.error), "cause": f.as_ref().and_then(|f| f.cause.as_ref())}),
-                );
-                (status, None, f, e)
-            }
+        let (status, output, failure) = match result {
+            Ok(output) => (Status::Succeeded, Some(output), None),
+            Err((status, f)) => (status, None, f),
         };
-        self.event(event.0, |_| event.1);
+        let kind = match status {
+            Status::Succeeded => "ExecutionSucceeded",
+            Status::TimedOut => "ExecutionTimedOut",
+            Status::Aborted => "ExecutionAborted",
+            _ => "ExecutionFailed",
+        };
+        self.event(kind, |full| match status {
+            Status::Succeeded => json!({"output": if full { output.clone() } else { None }}),
+            Status::TimedOut => json!({}),
+            _ => json!({
+                "error": failure.as_ref().map(|f| &f.error),
+                "cause": failure.as_ref().and_then(|f| f.cause.as_ref()),
+            }),
+        });
+        // A stop without an error or a cause reports neither.
+        let failure = match status {
+            Status::Aborted => failure.filter(|f| !f.error.is_empty() || f.cause.is_some()),
+            _ => failure,
+        };
         let mut record = self.env.record.lock().unwrap_or_else(|e| e.into_inner());
-        let d = &mut record.description;
-        d.status = status;
-        d.output = output.clone();
-        d.error = failure.as_ref().map(|f| f.error.clone());
-        d.cause = failure.as_ref().and_then(|f| f.cause.clone());
-        d.stop_date = Some(self.config.clock.now());
+        if record.watched {
+            let d = &mut record.description;
+            d.status = status;
+            d.output = output.clone();
+            d.error = failure.as_ref().map(|f| f.error.clone());
+            d.cause = failure.as_ref().and_then(|f| f.cause.clone());
+            d.stop_date = Some(self.config.clock.now());
+        }
         Outcome {
             status,
             output,
@@ -390,16 +412,21 @@ impl Run<'_> {
             });
             let span =
                 tracing::debug_span!("state", name = %state.name, r#type = ty, event = entered);
-            let run = self.state(state, value, entered, &vars);
-            // A span nobody listens to is not worth wrapping every poll in.
-            let step = if span.is_disabled() {
-                run.await
-            } else {
-                tracing::Instrument::instrument(run, span).await
+            let step = match &state.kind {
+                Kind::Wait(_) | Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) => {
+                    let run = self.suspending(state, value, entered, &vars);
+                    // A span nobody listens to is not worth wrapping every poll in.
+                    if span.is_disabled() {
+                        run.await
+                    } else {
+                        tracing::Instrument::instrument(run, span).await
+                    }
+                }
+                _ => span.in_scope(|| self.immediate(state, value, &vars)),
             }
             .map_err(|f| f.leaving(&state.name, entered))?;
             if let Some(assigned) = step.assign
-                && let Err(total) = vars.assign(assigned)
+                && let Err(total) = vars.assign(*assigned)
             {
                 return Err(Failure::runtime(format!(
                     "The workflow variables would hold {total} bytes; an execution's variables hold at most {}",
@@ -407,7 +434,7 @@ impl Run<'_> {
                 ))
                 .leaving(&state.name, entered));
             }
-            if ty != "Fail" {
+            if !matches!(state.kind, Kind::Fail { .. }) {
                 let output = &step.value;
                 self.event(exited_event(ty), |full| {
                     if full {

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::task::{MAX_PAYLOAD_BYTES, json_size};
-use crate::data::io::Place;
+use crate::data::io::{Place, Select};
 use crate::data::template::{Scope, TASK_PATH_ERROR, Template};
 use crate::data::vars::Vars;
 use crate::error::{Failure, names};
@@ -49,23 +49,79 @@ pub(super) fn output(state: &StatePlan, scope: &Scope<'_>) -> Result<Option<Valu
         .transpose()
 }
 
-/// InputPath, keeping the raw input only where ResultPath writes into it.
-pub(super) fn split_input(
-    state: &StatePlan,
-    outcomes: &Outcomes,
+/// A state's input: the raw input where ResultPath or a JSONata Output/Assign reads it again,
+/// and the effective input after InputPath, sharing the raw one when InputPath is `$`.
+pub(super) struct StateInput {
     raw: Value,
-    context: &Value,
-    vars: &Vars<'_>,
-) -> Result<(Value, Value), Failure> {
-    let side = Scope {
-        context,
-        variables: Some(vars),
-        ..Scope::PLAIN
-    };
-    Ok(match outcomes.result_path {
-        Place::Replace if !state.jsonata => (state.input_path.apply(raw, &side)?, Value::Null),
-        _ => (state.input_path.apply(raw.clone(), &side)?, raw),
-    })
+    /// `None`: the effective input is `raw`.
+    effective: Option<Value>,
+}
+
+impl StateInput {
+    /// Applies InputPath to `raw`, keeping `raw` only when `keep`.
+    pub(super) fn new(
+        state: &StatePlan,
+        keep: bool,
+        raw: Value,
+        context: &Value,
+        vars: &Vars<'_>,
+    ) -> Result<Self, Failure> {
+        let side = Scope {
+            context,
+            variables: Some(vars),
+            ..Scope::PLAIN
+        };
+        if !keep {
+            return Ok(StateInput {
+                raw: Value::Null,
+                effective: Some(state.input_path.apply(raw, &side)?),
+            });
+        }
+        let effective = match &state.input_path {
+            Select::All => None,
+            other => Some(other.copy(&raw, &side)?),
+        };
+        Ok(StateInput { raw, effective })
+    }
+
+    /// The input of a Task, Parallel or Map with these outcomes.
+    pub(super) fn of(
+        state: &StatePlan,
+        outcomes: &Outcomes,
+        raw: Value,
+        context: &Value,
+        vars: &Vars<'_>,
+    ) -> Result<Self, Failure> {
+        Self::new(state, keeps_raw(state, &outcomes.result_path), raw, context, vars)
+    }
+
+    /// The effective input.
+    pub(super) fn effective(&self) -> &Value {
+        self.effective.as_ref().unwrap_or(&self.raw)
+    }
+
+    /// The effective input, owned (a copy only when the raw input is kept beside it).
+    pub(super) fn take_effective(&mut self) -> Value {
+        match self.effective.take() {
+            Some(v) => v,
+            None => self.raw.clone(),
+        }
+    }
+
+    /// The raw input (`null` when it was not kept).
+    pub(super) fn into_raw(self) -> Value {
+        self.raw
+    }
+}
+
+/// Whether a state reads its raw input again after its result: ResultPath writes into it, or a
+/// JSONata Output or Assign reads `$states.input`.
+pub(super) fn keeps_raw(state: &StatePlan, result_path: &Place) -> bool {
+    if state.jsonata {
+        state.output.is_some() || state.assign.is_some()
+    } else {
+        !matches!(result_path, Place::Replace)
+    }
 }
 
 /// What a Task's, Parallel's or Map's result becomes: JSONata Output and Assign over `$states.result`

@@ -6,7 +6,7 @@ use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use serde_json::{Map, Value, json};
 
-use super::outcome::{finish_result, split_input};
+use super::outcome::{StateInput, finish_result};
 use super::{Run, Transition};
 use crate::data::template::{Scope, TASK_PATH_ERROR};
 use crate::data::vars::Vars;
@@ -45,18 +45,18 @@ impl Run<'_> {
         vars: &Vars<'_>,
     ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
         let context = self.context(state, retry_count);
-        let (effective, raw) = split_input(state, &plan.outcomes, raw, &context, vars)?;
+        let mut state_input = StateInput::of(state, &plan.outcomes, raw, &context, vars)?;
         let input = match &plan.parameters {
             Some(t) => t.apply(
                 &Scope {
-                    input: &effective,
+                    input: state_input.effective(),
                     context: &context,
                     variables: Some(vars),
                     ..Scope::PLAIN
                 },
                 TASK_PATH_ERROR,
             )?,
-            None => effective.clone(),
+            None => state_input.take_effective(),
         };
         self.event("ParallelStateStarted", |_| json!({"name": &*state.name}));
         let mut branches: FuturesUnordered<_> = plan
@@ -92,7 +92,7 @@ impl Run<'_> {
         finish_result(
             state,
             plan.outcomes.selector_and_place(),
-            raw,
+            state_input.into_raw(),
             Value::Array(outputs),
             &context,
             vars,

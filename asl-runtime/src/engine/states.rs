@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::outcome::{assignments, output};
+use super::outcome::{StateInput, assignments, output};
 use super::task::missing_path;
 use super::{Run, Transition};
 use crate::data::io::Place;
@@ -58,11 +58,12 @@ impl Run<'_> {
         Transition::to(state.next, output)
     }
 
-    pub(super) async fn state(
+    /// Runs a state that finishes without waiting: Pass, Succeed, Fail and Choice. (No future
+    /// is made for them; they are most of the transitions of most workflows.)
+    pub(super) fn immediate(
         &self,
         state: &StatePlan,
         raw: Value,
-        entered: u64,
         vars: &Vars<'_>,
     ) -> Result<Transition, Failure> {
         let context = self.context(state, 0);
@@ -91,20 +92,18 @@ impl Run<'_> {
                     return Ok(Self::follow(state, out.unwrap_or(raw)).assigning(assign));
                 }
                 // The raw input is needed again only where ResultPath writes into it.
-                let (effective, raw) = match result_path {
-                    Place::Replace => (state.input_path.apply(raw, &side)?, Value::Null),
-                    _ => (state.input_path.apply(raw.clone(), &side)?, raw),
-                };
+                let keep = !matches!(result_path, Place::Replace);
+                let mut input = StateInput::new(state, keep, raw, &context, vars)?;
                 let result = match (result, parameters) {
                     (Some(r), _) => r.clone(),
                     (None, Some(t)) => t.apply(
                         &Scope {
-                            input: &effective,
+                            input: input.effective(),
                             ..side
                         },
                         PASS_PATH_ERROR,
                     )?,
-                    (None, None) => effective,
+                    (None, None) => input.take_effective(),
                 };
                 let assign = assignments(
                     state.assign.as_ref(),
@@ -113,7 +112,7 @@ impl Run<'_> {
                         ..side
                     },
                 )?;
-                let placed = result_path.apply(raw, result)?;
+                let placed = result_path.apply(input.into_raw(), result)?;
                 let out = state.output_path.apply(placed, &side)?;
                 Ok(Self::follow(state, out).assigning(assign))
             }
@@ -192,7 +191,32 @@ impl Run<'_> {
                 };
                 Ok(Transition::to(Some(target), out).assigning(assign))
             }
+            Kind::Wait(_) | Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) => Err(
+                Failure::runtime(format!("state '{}' cannot finish at once", state.name)),
+            ),
+        }
+    }
+
+    /// Runs a state that waits: Wait, Task, Parallel and Map.
+    pub(super) async fn suspending(
+        &self,
+        state: &StatePlan,
+        raw: Value,
+        entered: u64,
+        vars: &Vars<'_>,
+    ) -> Result<Transition, Failure> {
+        match &state.kind {
+            Kind::Task(task) => self.task(state, task, raw, entered, vars).await,
+            // Boxed: they run containers of states, whose futures contain theirs.
+            Kind::Parallel(p) => Box::pin(self.parallel(state, p, raw, entered, vars)).await,
+            Kind::Map(m) => Box::pin(self.map(state, m, raw, entered, vars)).await,
             Kind::Wait(wait) => {
+                let context = self.context(state, 0);
+                let side = Scope {
+                    context: &context,
+                    variables: Some(vars),
+                    ..Scope::PLAIN
+                };
                 let effective = if state.jsonata {
                     raw
                 } else {
@@ -217,11 +241,7 @@ impl Run<'_> {
                 };
                 Ok(Self::follow(state, out).assigning(assign))
             }
-            // Boxed, so the future of a container that runs only Pass, Choice and the like
-            // stays small (a Map holds one per iteration in flight).
-            Kind::Task(task) => Box::pin(self.task(state, task, raw, entered, vars)).await,
-            Kind::Parallel(p) => Box::pin(self.parallel(state, p, raw, entered, vars)).await,
-            Kind::Map(m) => Box::pin(self.map(state, m, raw, entered, vars)).await,
+            _ => self.immediate(state, raw, vars),
         }
     }
 

@@ -7,15 +7,24 @@ use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::outcome::finish_result;
+use super::outcome::{StateInput, finish_result, keeps_raw};
 use super::{Run, Transition};
-use crate::data::io::Place;
 use crate::data::template::{Scope, TASK_PATH_ERROR};
 use crate::data::vars::Vars;
 use crate::error::{Failure, names};
 use crate::plan::{Seconds, StatePlan, TaskPlan};
 use crate::task::{BoxFuture, Heartbeat, TaskContext, lambda_invoke_envelope};
 use crate::tokens::Signal;
+
+/// A handler call made ready: what it gets, and what the result pipeline needs afterwards.
+struct Prepared {
+    args: Value,
+    context: TaskContext,
+    /// The raw input, where ResultPath or a JSONata Output/Assign reads it again.
+    raw: Value,
+    timeout: Option<u64>,
+    heartbeat: Option<u64>,
+}
 
 impl Run<'_> {
     pub(super) async fn task(
@@ -26,6 +35,11 @@ impl Run<'_> {
         entered: u64,
         vars: &Vars<'_>,
     ) -> Result<Transition, Failure> {
+        if task.retry.is_empty() && task.catch.is_empty() {
+            // Nothing to retry or catch: one attempt, without keeping the input.
+            let (out, assign) = self.attempt(state, task, raw, 0, vars).await?;
+            return Ok(Self::follow(state, out).assigning(assign));
+        }
         self.with_retry(
             state,
             &task.retry,
@@ -33,37 +47,57 @@ impl Run<'_> {
             raw,
             entered,
             vars,
-            |input, retry_count| async move {
-                let context = self.context(state, retry_count);
-                self.attempt(state, task, input, &context, retry_count, vars)
-                    .await
-            },
+            |input, retry_count| self.attempt(state, task, input, retry_count, vars),
         )
         .await
     }
 
+    /// One attempt: Parameters, the handler, ResultSelector/ResultPath/OutputPath.
     async fn attempt(
         &self,
         state: &StatePlan,
         task: &TaskPlan,
         raw: Value,
-        context: &Value,
         retry_count: u64,
         vars: &Vars<'_>,
     ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
-        let waits_for_token = task.resource.ends_with(".waitForTaskToken");
-        let (signals_tx, signals) = if waits_for_token || task.heartbeat.is_some() {
-            let (tx, rx) = mpsc::unbounded_channel();
-            (Some(tx), Some(rx))
-        } else {
-            (None, None)
+        let context = self.context(state, retry_count);
+        if task.waits_for_token() || task.heartbeat.is_some() {
+            // Boxed: the rarely taken road with channels and timers stays out of the future
+            // of every plain task.
+            return Box::pin(self.attempt_signalled(state, task, raw, context, retry_count, vars))
+                .await;
+        }
+        let p = self.prepare(state, task, raw, &context, (retry_count, vars), None, None)?;
+        self.scheduled(task, &p.args);
+        let call = self.env.tasks.call(task.handler, p.args, p.context);
+        let result = match p.timeout {
+            None => call.await,
+            Some(_) => Box::pin(wait(call, None, false, p.timeout, None)).await,
         };
+        self.conclude(state, task, p.raw, result, &context, vars, false)
+    }
+
+    /// An attempt of a `.waitForTaskToken` task or one with HeartbeatSeconds.
+    async fn attempt_signalled(
+        &self,
+        state: &StatePlan,
+        task: &TaskPlan,
+        raw: Value,
+        context: Value,
+        retry_count: u64,
+        vars: &Vars<'_>,
+    ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
+        let waits_for_token = task.waits_for_token();
+        let (signals_tx, signals) = mpsc::unbounded_channel();
         // A token task's token is in the context object (`$$.Task.Token`) before Parameters run.
-        let token = match (waits_for_token, self.env.tokens, &signals_tx) {
-            (true, Some(registry), Some(tx)) => {
-                Some(registry.issue(&self.config.execution_arn, &state.name, tx.clone()))
-            }
-            (true, None, _) => {
+        let token = match (waits_for_token, self.env.tokens) {
+            (true, Some(registry)) => Some(registry.issue(
+                &self.config.execution_arn,
+                &state.name,
+                signals_tx.clone(),
+            )),
+            (true, None) => {
                 return Err(Failure::new(
                     names::TASK_FAILED,
                     "a .waitForTaskToken task needs an execution started with Machine::start, which can receive the token",
@@ -71,36 +105,41 @@ impl Run<'_> {
             }
             _ => None,
         };
-        let with_token;
         let context = match &token {
             Some(t) => {
-                let mut c = context.clone();
+                let mut c = context;
                 c["Task"] = json!({"Token": t});
-                with_token = c;
-                &with_token
+                c
             }
             None => context,
         };
-        let result = self
-            .call(
-                state,
-                task,
-                raw,
-                context,
-                (retry_count, vars),
-                token.clone(),
-                signals_tx,
-                signals,
-            )
-            .await;
+        let result = match self.prepare(
+            state,
+            task,
+            raw,
+            &context,
+            (retry_count, vars),
+            token.clone(),
+            Some(signals_tx),
+        ) {
+            Ok(p) => {
+                self.scheduled(task, &p.args);
+                let call = self.env.tasks.call(task.handler, p.args, p.context);
+                let result =
+                    wait(call, Some(signals), waits_for_token, p.timeout, p.heartbeat).await;
+                self.conclude(state, task, p.raw, result, &context, vars, waits_for_token)
+            }
+            Err(f) => Err(f),
+        };
         if let (Some(t), Some(registry)) = (&token, self.env.tokens) {
             registry.revoke(t);
         }
         result
     }
 
+    /// InputPath, Credentials, the timeouts, Parameters and the handler's context.
     #[allow(clippy::too_many_arguments)]
-    async fn call(
+    fn prepare(
         &self,
         state: &StatePlan,
         task: &TaskPlan,
@@ -109,25 +148,21 @@ impl Run<'_> {
         (retry_count, vars): (u64, &Vars<'_>),
         token: Option<String>,
         signals_tx: Option<mpsc::UnboundedSender<Signal>>,
-        signals: Option<mpsc::UnboundedReceiver<Signal>>,
-    ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
-        let waits_for_token = token.is_some();
+    ) -> Result<Prepared, Failure> {
         let side = Scope {
             context,
             variables: Some(vars),
             ..Scope::PLAIN
         };
-        // The raw input is needed again only where ResultPath writes into it, or where a
-        // JSONata Output or Assign reads `$states.input`.
-        let keep = !matches!(task.result_path, Place::Replace)
-            || (state.jsonata && (state.output.is_some() || state.assign.is_some()));
-        let (effective, raw) = if keep {
-            (state.input_path.apply(raw.clone(), &side)?, raw)
-        } else {
-            (state.input_path.apply(raw, &side)?, Value::Null)
-        };
+        let mut input = StateInput::new(
+            state,
+            keeps_raw(state, &task.result_path),
+            raw,
+            context,
+            vars,
+        )?;
         let scope = Scope {
-            input: &effective,
+            input: input.effective(),
             ..side
         };
         let credentials = task
@@ -139,9 +174,9 @@ impl Run<'_> {
         let heartbeat = seconds(&task.heartbeat, &scope, "HeartbeatSeconds")?;
         let args = match &task.parameters {
             Some(t) => t.apply(&scope, TASK_PATH_ERROR)?,
-            None => effective,
+            None => input.take_effective(),
         };
-        let call_context = TaskContext {
+        let context = TaskContext {
             execution_name: self.execution_name.clone(),
             execution_arn: self.execution_arn.clone(),
             state_name: state.name.clone(),
@@ -151,6 +186,16 @@ impl Run<'_> {
             credentials,
             heartbeat: Heartbeat::new(signals_tx),
         };
+        Ok(Prepared {
+            args,
+            context,
+            raw: input.into_raw(),
+            timeout,
+            heartbeat,
+        })
+    }
+
+    fn scheduled(&self, task: &TaskPlan, args: &Value) {
         self.event("TaskScheduled", |full| {
             if full {
                 json!({"resource": &*task.resource, "parameters": args})
@@ -159,8 +204,21 @@ impl Run<'_> {
             }
         });
         self.event("TaskStarted", |_| json!({"resource": &*task.resource}));
-        let call = self.env.tasks.call(task.handler, args, call_context);
-        let result = wait(call, signals, waits_for_token, timeout, heartbeat).await;
+    }
+
+    /// The handler's answer: its events, the size limit, the Lambda envelope, and the result
+    /// pipeline.
+    #[allow(clippy::too_many_arguments)]
+    fn conclude(
+        &self,
+        state: &StatePlan,
+        task: &TaskPlan,
+        raw: Value,
+        result: Result<Value, Failure>,
+        context: &Value,
+        vars: &Vars<'_>,
+        waits_for_token: bool,
+    ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
         let result = match result {
             Ok(v) => {
                 self.event("TaskSucceeded", |full| {
@@ -185,7 +243,7 @@ impl Run<'_> {
                 return Err(f);
             }
         };
-        if json_size(&result) > MAX_PAYLOAD_BYTES {
+        if !fits(&result, MAX_PAYLOAD_BYTES) {
             let label = resource_label(&task.resource);
             return Err(Failure::new(
                 names::DATA_LIMIT_EXCEEDED,
@@ -194,12 +252,11 @@ impl Run<'_> {
                 ),
             ));
         }
-        let result =
-            if task.resource.starts_with("arn:aws:states:::lambda:invoke") && !waits_for_token {
-                lambda_invoke_envelope(result)
-            } else {
-                result
-            };
+        let result = if task.lambda_invoke() && !waits_for_token {
+            lambda_invoke_envelope(result)
+        } else {
+            result
+        };
         finish_result(
             state,
             (task.result_selector.as_ref(), &task.result_path),
@@ -291,49 +348,84 @@ fn resource_label(resource: &str) -> &str {
 
 /// The length of `v`'s compact JSON text, counted without writing it.
 pub fn json_size(v: &Value) -> usize {
+    let mut left = usize::MAX;
+    count(v, &mut left);
+    usize::MAX - left
+}
+
+/// Whether `v`'s compact JSON text has at most `limit` bytes; the count stops as soon as it
+/// goes over.
+pub fn fits(v: &Value, limit: usize) -> bool {
+    let mut left = limit;
+    count(v, &mut left)
+}
+
+/// Takes `v`'s JSON length from `left`; false once that would go below zero.
+fn count(v: &Value, left: &mut usize) -> bool {
+    let mut take = |n: usize| match left.checked_sub(n) {
+        Some(rest) => {
+            *left = rest;
+            true
+        }
+        None => false,
+    };
     match v {
-        Value::Null => 4,
-        Value::Bool(b) => {
-            if *b {
-                4
-            } else {
-                5
-            }
+        Value::Null => take(4),
+        Value::Bool(b) => take(if *b { 4 } else { 5 }),
+        Value::Number(n) => take(number_size(n)),
+        Value::String(s) => take(string_size(s)),
+        Value::Array(a) => {
+            take(2 + a.len().saturating_sub(1)) && a.iter().all(|item| count(item, left))
         }
-        Value::Number(n) => {
-            // Count the digits without allocating.
-            struct Count(usize);
-            impl std::fmt::Write for Count {
-                fn write_str(&mut self, s: &str) -> std::fmt::Result {
-                    self.0 += s.len();
-                    Ok(())
-                }
-            }
-            let mut c = Count(0);
-            let _ = std::fmt::Write::write_fmt(&mut c, format_args!("{n}"));
-            c.0
-        }
-        Value::String(s) => string_size(s),
-        Value::Array(a) => 2 + a.iter().map(json_size).sum::<usize>() + a.len().saturating_sub(1),
         Value::Object(o) => {
-            2 + o
-                .iter()
-                .map(|(k, v)| string_size(k) + 1 + json_size(v))
-                .sum::<usize>()
-                + o.len().saturating_sub(1)
+            take(2 + o.len().saturating_sub(1))
+                && o.iter()
+                    .all(|(k, item)| take_key(k, left) && count(item, left))
         }
     }
 }
 
+fn take_key(key: &str, left: &mut usize) -> bool {
+    match left.checked_sub(string_size(key) + 1) {
+        Some(rest) => {
+            *left = rest;
+            true
+        }
+        None => false,
+    }
+}
+
+fn number_size(n: &serde_json::Number) -> usize {
+    let digits = |u: u64| u.checked_ilog10().map_or(1, |d| d as usize + 1);
+    if let Some(u) = n.as_u64() {
+        return digits(u);
+    }
+    if let Some(i) = n.as_i64() {
+        return 1 + digits(i.unsigned_abs());
+    }
+    // Floats: count what serde_json writes, without allocating.
+    struct Count(usize);
+    impl std::fmt::Write for Count {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0 += s.len();
+            Ok(())
+        }
+    }
+    let mut c = Count(0);
+    let _ = std::fmt::Write::write_fmt(&mut c, format_args!("{n}"));
+    c.0
+}
+
+/// A string's JSON length: its bytes, its quotes and its escapes as serde_json writes them.
 fn string_size(s: &str) -> usize {
-    2 + s
-        .chars()
-        .map(|c| match c {
-            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
-            c if (c as u32) < 0x20 => 6,
-            c => c.len_utf8(),
-        })
-        .sum::<usize>()
+    2 + s.len()
+        + s.bytes()
+            .map(|b| match b {
+                b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 1,
+                b if b < 0x20 => 5,
+                _ => 0,
+            })
+            .sum::<usize>()
 }
 
 fn positive_seconds(
@@ -368,12 +460,13 @@ mod tests {
             json!({"a": [1, 2.5, "x\"\n\u{1}"], "é": true}),
             json!([]),
             json!({}),
+            json!([-12, 0, 18446744073709551615u64, -9223372036854775808i64, 1e300, 0.1]),
+            json!({"\u{7f}é\u{1f}": "\u{8}\u{c}/"}),
         ] {
-            assert_eq!(
-                json_size(&v),
-                serde_json::to_string(&v).map_or(0, |s| s.len()),
-                "{v}"
-            );
+            let size = serde_json::to_string(&v).map_or(0, |s| s.len());
+            assert_eq!(json_size(&v), size, "{v}");
+            assert!(fits(&v, size), "{v} fits in its own size");
+            assert!(!fits(&v, size - 1), "{v} does not fit in one byte less");
         }
     }
 
