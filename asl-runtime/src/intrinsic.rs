@@ -190,7 +190,9 @@ impl Call {
             Function::JsonToString => serde_json::to_string(arg(0))
                 .map(Value::String)
                 .map_err(|e| bad(&e.to_string())),
-            Function::Array => Ok(Value::Array(args.into_iter().map(Cow::into_owned).collect())),
+            Function::Array => Ok(Value::Array(
+                args.into_iter().map(Cow::into_owned).collect(),
+            )),
             Function::ArrayPartition => {
                 let items = array(0)?;
                 let size = int(1)?;
@@ -288,7 +290,8 @@ impl Call {
                     )));
                 }
                 let mut owned = args.into_iter().map(Cow::into_owned);
-                let (Some(Value::Object(mut a)), Some(Value::Object(b))) = (owned.next(), owned.next())
+                let (Some(Value::Object(mut a)), Some(Value::Object(b))) =
+                    (owned.next(), owned.next())
                 else {
                     return Err(bad("the first two arguments must be objects"));
                 };
@@ -308,8 +311,9 @@ impl Call {
                 use rand::{Rng, SeedableRng};
                 let n = match args.get(2) {
                     Some(seed) => {
-                        let seed =
-                            number(seed.as_ref()).ok_or_else(|| bad("the seed must be a number"))? as i64;
+                        let seed = number(seed.as_ref())
+                            .ok_or_else(|| bad("the seed must be a number"))?
+                            as i64;
                         rand::rngs::SmallRng::seed_from_u64(seed as u64).random_range(start..=end)
                     }
                     None => rand::rng().random_range(start..=end),

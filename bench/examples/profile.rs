@@ -25,9 +25,9 @@ fn main() {
             json!({"i": 0}),
         ),
         "loop_task" => (
-            generated::loop_task_machine(|v: Value| async move {
-                Ok::<_, Failure>(asl_bench::inc(v))
-            }),
+            generated::loop_task_machine(
+                |v: Value| async move { Ok::<_, Failure>(asl_bench::inc(v)) },
+            ),
             json!({"i": 0}),
         ),
         "map" => (
@@ -60,9 +60,10 @@ fn main() {
                 "noop" => asl_bench::baseline_noop(input.clone()),
                 "loop" => asl_bench::baseline_loop(input.clone()),
                 "map" => asl_bench::baseline_map(input.clone()),
-                "loop_task" => rt.block_on(asl_bench::baseline_loop_task(input.clone(), &|v| async move {
-                    asl_bench::inc(v)
-                })),
+                "loop_task" => rt.block_on(asl_bench::baseline_loop_task(
+                    input.clone(),
+                    &|v| async move { asl_bench::inc(v) },
+                )),
                 "tasks" => rt.block_on(asl_bench::baseline_tasks(input.clone(), &|v| async move {
                     asl_bench::add_field(v)
                 })),

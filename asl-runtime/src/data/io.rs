@@ -41,7 +41,9 @@ impl Select {
 
     fn apply_other(&self, value: Value, scope: &Scope<'_>) -> Result<Value, Failure> {
         match self {
-            Select::All => Ok(value),
+            Select::Path(p) if *p.root() == Root::Input => {
+                p.take(value).ok_or_else(|| no_results(p))
+            }
             _ => self.copy(&value, scope),
         }
     }
@@ -57,16 +59,18 @@ impl Select {
                     Root::Input => p.select(value),
                     _ => scope.select(p),
                 };
-                found.ok_or_else(|| {
-                    Failure::runtime(format!(
-                        "Invalid path '{}' : No results for path: {}",
-                        p.text(),
-                        p.bracketed()
-                    ))
-                })
+                found.ok_or_else(|| no_results(p))
             }
         }
     }
+}
+
+fn no_results(p: &Path) -> Failure {
+    Failure::runtime(format!(
+        "Invalid path '{}' : No results for path: {}",
+        p.text(),
+        p.bracketed()
+    ))
 }
 
 impl Place {

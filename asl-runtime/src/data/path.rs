@@ -116,6 +116,30 @@ impl Path {
         Some(Value::Array(out))
     }
 
+    /// Like [`select`](Self::select), taking the value out of `doc` instead of copying it
+    /// when the path is only names and indexes (what OutputPath and InputPath mostly are).
+    pub fn take(&self, mut doc: Value) -> Option<Value> {
+        if !self
+            .steps
+            .iter()
+            .all(|s| matches!(s, Step::Name(_) | Step::Index(_)))
+        {
+            return self.select(&doc);
+        }
+        let mut v = &mut doc;
+        for step in self.steps.iter() {
+            v = match (step, v) {
+                (Step::Name(n), Value::Object(o)) => o.get_mut(&**n)?,
+                (Step::Index(i), Value::Array(a)) => {
+                    let at = if *i < 0 { a.len() as i64 + i } else { *i };
+                    a.get_mut(usize::try_from(at).ok()?)?
+                }
+                _ => return None,
+            };
+        }
+        Some(std::mem::take(v))
+    }
+
     /// Like [`select`](Self::select) for a definite path, borrowing when it can.
     pub fn select_ref<'a>(&self, doc: &'a Value) -> Option<std::borrow::Cow<'a, Value>> {
         let mut v = doc;
@@ -264,6 +288,38 @@ mod tests {
 
     fn p(steps: Vec<Step>) -> Path {
         Path::new(Root::Input, steps, "")
+    }
+
+    #[test]
+    fn take_moves_what_select_copies() {
+        let doc = json!({"a": {"b": [1, {"c": "x"}, 3]}, "d": [{"e": 1}, {"e": 2}]});
+        for path in [
+            p(vec![Step::Name("a".into())]),
+            p(vec![
+                Step::Name("a".into()),
+                Step::Name("b".into()),
+                Step::Index(-2),
+            ]),
+            p(vec![
+                Step::Name("a".into()),
+                Step::Name("b".into()),
+                Step::Index(7),
+            ]),
+            p(vec![Step::Name("nope".into())]),
+            p(vec![
+                Step::Name("d".into()),
+                Step::Wildcard,
+                Step::Name("e".into()),
+            ]),
+            p(vec![]),
+        ] {
+            assert_eq!(
+                path.take(doc.clone()),
+                path.select(&doc),
+                "{:?}",
+                path.steps()
+            );
+        }
     }
 
     #[test]

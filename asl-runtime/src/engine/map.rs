@@ -339,7 +339,9 @@ impl Run<'_> {
     ) -> Done {
         let body = &plan.processor;
         let Some(run) = run else {
-            let result = self.body(&body.states, body.start, input, Some(vars)).await;
+            let result = self
+                .states(&body.states, body.start, input, Some(vars))
+                .await;
             match &result {
                 Ok(_) => self.event(
                     "MapIterationSucceeded",
@@ -401,7 +403,7 @@ impl Run<'_> {
             start_time: config.clock.now(),
         };
         // A child execution does not see the parent's variables.
-        let result = child.body(&body.states, body.start, input, None).await;
+        let result = child.states(&body.states, body.start, input, None).await;
         Done {
             index,
             result,

@@ -413,6 +413,16 @@ impl Run<'_> {
             let span =
                 tracing::debug_span!("state", name = %state.name, r#type = ty, event = entered);
             let step = match &state.kind {
+                // The handler's future is awaited right here: no future of the state around it.
+                Kind::Task(task) if task::is_plain(task) && span.is_disabled() => {
+                    match self.start_plain(state, task, value, &vars) {
+                        Ok(mut started) => {
+                            let result = started.call.as_mut().await;
+                            self.finish_plain(state, task, started, result, &vars)
+                        }
+                        Err(f) => Err(f),
+                    }
+                }
                 Kind::Wait(_) | Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) => {
                     let run = self.suspending(state, value, entered, &vars);
                     // A span nobody listens to is not worth wrapping every poll in.

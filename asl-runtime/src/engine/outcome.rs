@@ -92,7 +92,13 @@ impl StateInput {
         context: &Value,
         vars: &Vars<'_>,
     ) -> Result<Self, Failure> {
-        Self::new(state, keeps_raw(state, &outcomes.result_path), raw, context, vars)
+        Self::new(
+            state,
+            keeps_raw(state, &outcomes.result_path),
+            raw,
+            context,
+            vars,
+        )
     }
 
     /// The effective input.

@@ -12,7 +12,6 @@ use crate::data::template::{Scope, TASK_PATH_ERROR};
 use crate::data::vars::Vars;
 use crate::error::Failure;
 use crate::plan::{ParallelPlan, StatePlan};
-use crate::task::BoxFuture;
 
 impl Run<'_> {
     pub(super) async fn parallel(
@@ -64,7 +63,7 @@ impl Run<'_> {
             .iter()
             .enumerate()
             .map(|(i, b)| {
-                let run = self.body(&b.states, b.start, input.clone(), Some(vars));
+                let run = self.states(&b.states, b.start, input.clone(), Some(vars));
                 async move { (i, run.await) }
             })
             .collect();
@@ -97,16 +96,5 @@ impl Run<'_> {
             &context,
             vars,
         )
-    }
-
-    /// A container's states as a boxed future, so Parallel and Map can nest.
-    pub(super) fn body<'s>(
-        &'s self,
-        states: &'s [StatePlan],
-        start: usize,
-        input: Value,
-        outer: Option<&'s Vars<'s>>,
-    ) -> BoxFuture<'s, Result<Value, Failure>> {
-        Box::pin(self.states(states, start, input, outer))
     }
 }

@@ -205,44 +205,54 @@ impl Run<'_> {
         entered: u64,
         vars: &Vars<'_>,
     ) -> Result<Transition, Failure> {
+        // Boxed, so the future of a container stays small (a Map holds one per iteration in
+        // flight); Parallel and Map also run containers, whose futures contain theirs.
         match &state.kind {
-            Kind::Task(task) => self.task(state, task, raw, entered, vars).await,
-            // Boxed: they run containers of states, whose futures contain theirs.
+            Kind::Task(task) => Box::pin(self.task(state, task, raw, entered, vars)).await,
             Kind::Parallel(p) => Box::pin(self.parallel(state, p, raw, entered, vars)).await,
             Kind::Map(m) => Box::pin(self.map(state, m, raw, entered, vars)).await,
-            Kind::Wait(wait) => {
-                let context = self.context(state, 0);
-                let side = Scope {
-                    context: &context,
-                    variables: Some(vars),
-                    ..Scope::PLAIN
-                };
-                let effective = if state.jsonata {
-                    raw
-                } else {
-                    state.input_path.apply(raw, &side)?
-                };
-                let scope = Scope {
-                    input: &effective,
-                    ..side
-                };
-                let duration = self.wait_for(wait, &effective, &scope)?;
-                let assign = assignments(state.assign.as_ref(), &scope)?;
-                let out = if state.jsonata {
-                    output(state, &scope)?
-                } else {
-                    None
-                };
-                tokio::time::sleep(duration).await;
-                let out = match out {
-                    Some(v) => v,
-                    None if state.jsonata => effective,
-                    None => state.output_path.apply(effective, &side)?,
-                };
-                Ok(Self::follow(state, out).assigning(assign))
-            }
+            Kind::Wait(wait) => Box::pin(self.wait(state, wait, raw, vars)).await,
             _ => self.immediate(state, raw, vars),
         }
+    }
+
+    /// A Wait state: the time to wait, then the output.
+    async fn wait(
+        &self,
+        state: &StatePlan,
+        wait: &WaitFor,
+        raw: Value,
+        vars: &Vars<'_>,
+    ) -> Result<Transition, Failure> {
+        let context = self.context(state, 0);
+        let side = Scope {
+            context: &context,
+            variables: Some(vars),
+            ..Scope::PLAIN
+        };
+        let effective = if state.jsonata {
+            raw
+        } else {
+            state.input_path.apply(raw, &side)?
+        };
+        let scope = Scope {
+            input: &effective,
+            ..side
+        };
+        let duration = self.wait_for(wait, &effective, &scope)?;
+        let assign = assignments(state.assign.as_ref(), &scope)?;
+        let out = if state.jsonata {
+            output(state, &scope)?
+        } else {
+            None
+        };
+        tokio::time::sleep(duration).await;
+        let out = match out {
+            Some(v) => v,
+            None if state.jsonata => effective,
+            None => state.output_path.apply(effective, &side)?,
+        };
+        Ok(Self::follow(state, out).assigning(assign))
     }
 
     fn wait_for(

@@ -26,7 +26,59 @@ struct Prepared {
     heartbeat: Option<u64>,
 }
 
-impl Run<'_> {
+/// A plain task whose handler is running: what its result meets when it comes.
+pub(super) struct Started<'a> {
+    /// The handler's future.
+    pub(super) call: BoxFuture<'a, Result<Value, Failure>>,
+    raw: Value,
+    context: Value,
+}
+
+/// Whether a Task state is plain: no Retry, Catch, timeouts or task token, so its handler's
+/// future can be awaited by the container itself, with no future of the state around it.
+pub(super) fn is_plain(task: &TaskPlan) -> bool {
+    task.retry.is_empty()
+        && task.catch.is_empty()
+        && task.timeout.is_none()
+        && task.heartbeat.is_none()
+        && !task.waits_for_token()
+}
+
+impl<'r> Run<'r> {
+    /// Starts a plain task (see [`is_plain`]): Parameters, the events, the handler's future.
+    pub(super) fn start_plain(
+        &self,
+        state: &StatePlan,
+        task: &TaskPlan,
+        raw: Value,
+        vars: &Vars<'_>,
+    ) -> Result<Started<'r>, Failure> {
+        let context = self.context(state, 0);
+        let p = self.prepare(state, task, raw, &context, (0, vars), None, None)?;
+        self.scheduled(task, &p.args);
+        let call = self.env.tasks.call(task.handler, p.args, p.context);
+        Ok(Started {
+            call,
+            raw: p.raw,
+            context,
+        })
+    }
+
+    /// Where a plain task goes with its handler's result.
+    pub(super) fn finish_plain(
+        &self,
+        state: &StatePlan,
+        task: &TaskPlan,
+        started: Started<'_>,
+        result: Result<Value, Failure>,
+        vars: &Vars<'_>,
+    ) -> Result<Transition, Failure> {
+        let context = started.context;
+        let (out, assign) =
+            self.conclude(state, task, started.raw, result, &context, vars, false)?;
+        Ok(Self::follow(state, out).assigning(assign))
+    }
+
     pub(super) async fn task(
         &self,
         state: &StatePlan,
@@ -92,11 +144,9 @@ impl Run<'_> {
         let (signals_tx, signals) = mpsc::unbounded_channel();
         // A token task's token is in the context object (`$$.Task.Token`) before Parameters run.
         let token = match (waits_for_token, self.env.tokens) {
-            (true, Some(registry)) => Some(registry.issue(
-                &self.config.execution_arn,
-                &state.name,
-                signals_tx.clone(),
-            )),
+            (true, Some(registry)) => {
+                Some(registry.issue(&self.config.execution_arn, &state.name, signals_tx.clone()))
+            }
             (true, None) => {
                 return Err(Failure::new(
                     names::TASK_FAILED,
@@ -362,37 +412,43 @@ pub fn fits(v: &Value, limit: usize) -> bool {
 
 /// Takes `v`'s JSON length from `left`; false once that would go below zero.
 fn count(v: &Value, left: &mut usize) -> bool {
-    let mut take = |n: usize| match left.checked_sub(n) {
-        Some(rest) => {
-            *left = rest;
-            true
-        }
-        None => false,
-    };
-    match v {
-        Value::Null => take(4),
-        Value::Bool(b) => take(if *b { 4 } else { 5 }),
-        Value::Number(n) => take(number_size(n)),
-        Value::String(s) => take(string_size(s)),
+    let size = match v {
+        Value::Null => 4,
+        Value::Bool(b) => 4 + usize::from(!*b),
+        Value::Number(n) => number_size(n),
+        Value::String(s) => string_size(s),
         Value::Array(a) => {
-            take(2 + a.len().saturating_sub(1)) && a.iter().all(|item| count(item, left))
+            let brackets = 2 + a.len().saturating_sub(1);
+            if *left < brackets {
+                return false;
+            }
+            *left -= brackets;
+            return a.iter().all(|item| count(item, left));
         }
         Value::Object(o) => {
-            take(2 + o.len().saturating_sub(1))
-                && o.iter()
-                    .all(|(k, item)| take_key(k, left) && count(item, left))
+            let braces = 2 + o.len().saturating_sub(1);
+            if *left < braces {
+                return false;
+            }
+            *left -= braces;
+            for (k, item) in o {
+                let key = string_size(k) + 1;
+                if *left < key {
+                    return false;
+                }
+                *left -= key;
+                if !count(item, left) {
+                    return false;
+                }
+            }
+            return true;
         }
+    };
+    if *left < size {
+        return false;
     }
-}
-
-fn take_key(key: &str, left: &mut usize) -> bool {
-    match left.checked_sub(string_size(key) + 1) {
-        Some(rest) => {
-            *left = rest;
-            true
-        }
-        None => false,
-    }
+    *left -= size;
+    true
 }
 
 fn number_size(n: &serde_json::Number) -> usize {
@@ -418,6 +474,9 @@ fn number_size(n: &serde_json::Number) -> usize {
 
 /// A string's JSON length: its bytes, its quotes and its escapes as serde_json writes them.
 fn string_size(s: &str) -> usize {
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        return 2 + s.len();
+    }
     2 + s.len()
         + s.bytes()
             .map(|b| match b {
@@ -460,7 +519,14 @@ mod tests {
             json!({"a": [1, 2.5, "x\"\n\u{1}"], "é": true}),
             json!([]),
             json!({}),
-            json!([-12, 0, 18446744073709551615u64, -9223372036854775808i64, 1e300, 0.1]),
+            json!([
+                -12,
+                0,
+                18446744073709551615u64,
+                -9223372036854775808i64,
+                1e300,
+                0.1
+            ]),
             json!({"\u{7f}é\u{1f}": "\u{8}\u{c}/"}),
         ] {
             let size = serde_json::to_string(&v).map_or(0, |s| s.len());
