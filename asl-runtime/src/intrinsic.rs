@@ -276,7 +276,7 @@ impl Call {
                     return Err(bad("the input is longer than 10000 characters"));
                 }
                 let algorithm = string(1)?;
-                Ok(Value::String(hash(&algorithm, data.as_bytes()).ok_or_else(|| {
+                Ok(Value::String(hash(algorithm, data.as_bytes()).ok_or_else(|| {
                     fail(format!("Invalid arguments in {name}: '{algorithm}' is not one of MD5, SHA-1, SHA-256, SHA-384, SHA-512"))
                 })?))
             }
