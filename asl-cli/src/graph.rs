@@ -11,7 +11,7 @@ use asl_codegen::graph::{self, Visit};
 use asl_codegen::{Syntax, check_source_with};
 use serde_json::Value;
 
-use crate::{Common, GraphFormat, Unreadable, options, read, render};
+use crate::{Common, GraphFormat, Unreadable, options, read, read_or_exit, render};
 
 pub fn run(
     path: &PathBuf,
@@ -19,12 +19,9 @@ pub fn run(
     history: Option<&PathBuf>,
     common: &Common,
 ) -> ExitCode {
-    let text = match read(path) {
+    let text = match read_or_exit(path) {
         Ok(t) => t,
-        Err(Unreadable(m)) => {
-            eprintln!("error: {m}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let file = path.display().to_string();
     let checked = check_source_with(

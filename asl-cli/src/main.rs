@@ -101,6 +101,14 @@ fn parse_set(s: &str) -> Result<(String, String), String> {
 struct Unreadable(String);
 
 /// Reads a definition, refusing what is not one with a one-line reason.
+/// The file's text, or the exit code of a command that cannot read it (its error printed).
+fn read_or_exit(path: &PathBuf) -> Result<String, ExitCode> {
+    read(path).map_err(|Unreadable(m)| {
+        eprintln!("error: {m}");
+        ExitCode::from(2)
+    })
+}
+
 fn read(path: &PathBuf) -> Result<String, Unreadable> {
     let shown = path.display();
     if path.is_dir() {
@@ -196,12 +204,9 @@ fn check(files: &[PathBuf], format: Format, common: &Common, strict: bool) -> Ex
 }
 
 fn generate(path: &PathBuf, type_name: Option<String>, common: &Common) -> ExitCode {
-    let text = match read(path) {
+    let text = match read_or_exit(path) {
         Ok(t) => t,
-        Err(Unreadable(m)) => {
-            eprintln!("error: {m}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let file = path.display().to_string();
     let ty = type_name.unwrap_or_else(|| asl_codegen::emit::type_name_for_file(&file));

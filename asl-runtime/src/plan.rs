@@ -27,12 +27,19 @@ impl Plan {
     }
 }
 
+impl Body {
+    /// Whether any of its states, nested ones included, reads the context object.
+    pub fn reads_context(&self) -> bool {
+        reads_context(&self.states)
+    }
+}
+
 fn reads_context(states: &[StatePlan]) -> bool {
     states.iter().any(|s| {
         s.uses_context
             || match &s.kind {
-                Kind::Parallel(p) => p.branches.iter().any(|b| reads_context(&b.states)),
-                Kind::Map(m) => reads_context(&m.processor.states),
+                Kind::Parallel(p) => p.branches.iter().any(Body::reads_context),
+                Kind::Map(m) => m.processor.reads_context(),
                 _ => false,
             }
     })

@@ -3,41 +3,25 @@
 //! allocator. Each measurement runs in a child process of its own, so one peak does not hide
 //! another.
 
-use asl_runtime::{ExecutionConfig, Failure, HistoryLevel};
-use serde_json::{Value, json};
+use asl_runtime::{ExecutionConfig, HistoryLevel};
 
 #[global_allocator]
 static ALLOC: dhat::Alloc = dhat::Alloc;
-
-fn input(name: &str) -> Value {
-    if name == "loop" {
-        json!({"i": 0})
-    } else {
-        asl_bench::input(name)
-    }
-}
 
 /// Runs one measurement in this process: `(allocations, bytes allocated, peak bytes)`.
 fn measure(workflow: &str, variant: &str) -> Option<(u64, u64, usize)> {
     let _profiler = dhat::Profiler::builder().testing().build();
     let rt = tokio::runtime::Builder::new_current_thread().build().ok()?;
-    let machine = match workflow {
-        "loop" => {
-            asl_bench::generated::loop_machine(|v: Value| async move { Ok::<_, Failure>(v) })?
-        }
-        _ => asl_bench::generated::map_machine(|v: Value| async move { Ok::<_, Failure>(v) })?,
-    };
+    let (machine, input) = asl_bench::machine(workflow)?;
     let mut config = ExecutionConfig::new(machine.name(), "memory");
     config.history = if variant == "full" {
         HistoryLevel::Full
     } else {
         HistoryLevel::Off
     };
-    let input = input(workflow);
     let before = dhat::HeapStats::get();
     let out = match variant {
-        "hand" if workflow == "loop" => asl_bench::baseline_loop(input),
-        "hand" => asl_bench::baseline_map(input),
+        "hand" => asl_bench::baseline(workflow, &rt, input),
         _ => rt.block_on(machine.run_with(input, &config)).output?,
     };
     let after = dhat::HeapStats::get();
@@ -64,7 +48,7 @@ fn main() {
         }
         return;
     }
-    if asl_bench::generated::loop_machine(|v: Value| async move { Ok::<_, Failure>(v) }).is_none() {
+    if asl_bench::machine("loop").is_none() {
         eprintln!("SKIPPED: shared/bench not found (set ASL_BENCH_DIR)");
         return;
     }

@@ -7,10 +7,9 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use asl_bench::generated;
-use asl_runtime::{ExecutionConfig, Failure, HistoryLevel, Machine, Status, TaskContext};
+use asl_runtime::{ExecutionConfig, HistoryLevel, Machine, Status};
 use criterion::{Criterion, criterion_group, criterion_main};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -26,98 +25,27 @@ fn quiet(machine: &Machine) -> ExecutionConfig {
     config
 }
 
-/// A hand-written baseline, run on the bench's runtime.
-type Baseline = Box<dyn Fn(&tokio::runtime::Runtime, Value) -> Value>;
-
-/// One workflow: its machine, an input, how to run the baseline, its transitions.
+/// One workflow: its name, transitions, machine and input.
 struct Case {
     name: &'static str,
     transitions: u64,
     machine: Machine,
     input: Value,
-    baseline: Baseline,
 }
 
 fn cases() -> Vec<Case> {
-    let mut out = Vec::new();
-    if let Some(machine) = generated::noop_machine(|v: Value| async move { Ok::<_, Failure>(v) }) {
-        out.push(Case {
-            name: "noop",
-            transitions: 1,
-            machine,
-            input: json!({"x": 1}),
-            baseline: Box::new(|_, v| asl_bench::baseline_noop(v)),
-        });
-    }
-    if let Some(machine) = generated::loop_machine(|v: Value| async move { Ok::<_, Failure>(v) }) {
-        out.push(Case {
-            name: "loop",
-            transitions: 20_001,
-            machine,
-            input: json!({"i": 0}),
-            baseline: Box::new(|_, v| asl_bench::baseline_loop(v)),
-        });
-    }
-    if let Some(machine) =
-        generated::loop_task_machine(|v: Value| async move { Ok::<_, Failure>(asl_bench::inc(v)) })
-    {
-        out.push(Case {
-            name: "loop_task",
-            transitions: 20_001,
-            machine,
-            input: json!({"i": 0}),
-            baseline: Box::new(|rt, v| {
-                rt.block_on(asl_bench::baseline_loop_task(v, &|v| async move {
-                    asl_bench::inc(v)
-                }))
-            }),
-        });
-    }
-    if let Some(machine) = generated::map_machine(|v: Value| async move { Ok::<_, Failure>(v) }) {
-        out.push(Case {
-            name: "map",
-            transitions: 10_001,
-            machine,
-            input: asl_bench::input("map"),
-            baseline: Box::new(|_, v| asl_bench::baseline_map(v)),
-        });
-    }
-    if let Some(machine) =
-        generated::tasks_machine(
-            |v: Value| async move { Ok::<_, Failure>(asl_bench::add_field(v)) },
-        )
-    {
-        out.push(Case {
-            name: "tasks",
-            transitions: 1_000,
-            machine,
-            input: json!({"seed": "x"}),
-            baseline: Box::new(|rt, v| {
-                rt.block_on(asl_bench::baseline_tasks(v, &|v| async move {
-                    asl_bench::add_field(v)
-                }))
-            }),
-        });
-    }
-    if let Some(machine) =
-        generated::football_nrp_machine(|v: Value, ctx: TaskContext| async move {
-            Ok::<_, Failure>(asl_bench::append_name(v, &ctx.state_name))
+    asl_bench::WORKFLOWS
+        .iter()
+        .filter_map(|&(name, transitions)| {
+            let (machine, input) = asl_bench::machine(name)?;
+            Some(Case {
+                name,
+                transitions,
+                machine,
+                input,
+            })
         })
-    {
-        out.push(Case {
-            name: "football_nrp",
-            transitions: 3,
-            machine,
-            input: json!({"TrainingType": "Skills", "player": "p2"}),
-            baseline: Box::new(|rt, v| {
-                rt.block_on(asl_bench::baseline_football(v, &|v, s| async move {
-                    asl_bench::append_name(v, s)
-                }))
-                .unwrap_or(Value::Null)
-            }),
-        });
-    }
-    out
+        .collect()
 }
 
 fn median(mut xs: Vec<Duration>) -> Duration {
@@ -135,7 +63,7 @@ fn summary(rt: &tokio::runtime::Runtime, cases: &[Case]) {
         let quiet = quiet(&case.machine);
         let generated = rt.block_on(case.machine.run_with(case.input.clone(), &quiet));
         assert_eq!(generated.status, Status::Succeeded, "{}", case.name);
-        let hand = (case.baseline)(rt, case.input.clone());
+        let hand = asl_bench::baseline(case.name, rt, case.input.clone());
         assert_eq!(
             generated.output,
             Some(hand),
@@ -155,7 +83,11 @@ fn summary(rt: &tokio::runtime::Runtime, cases: &[Case]) {
             g.push(t.elapsed() / per_batch as u32);
             let t = Instant::now();
             for _ in 0..per_batch {
-                black_box((case.baseline)(rt, black_box(case.input.clone())));
+                black_box(asl_bench::baseline(
+                    case.name,
+                    rt,
+                    black_box(case.input.clone()),
+                ));
             }
             h.push(t.elapsed() / per_batch as u32);
         }
@@ -195,7 +127,7 @@ fn workflows(c: &mut Criterion) {
             b.iter(|| rt.block_on(case.machine.run_with(black_box(case.input.clone()), &quiet)))
         });
         g.bench_function("hand-written", |b| {
-            b.iter(|| (case.baseline)(&rt, black_box(case.input.clone())))
+            b.iter(|| asl_bench::baseline(case.name, &rt, black_box(case.input.clone())))
         });
         g.finish();
     }

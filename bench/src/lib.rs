@@ -2,6 +2,7 @@
 //! is), their handlers as each `.meta.json` describes them, and hand-written Rust baselines
 //! doing the same JSON work with the same handlers.
 
+use asl_runtime::{Failure, Machine, TaskContext};
 use serde_json::{Value, json};
 
 /// The generated machines.
@@ -126,4 +127,57 @@ where
     };
     let v = handler(v, a).await;
     Ok(handler(v, b).await)
+}
+
+/// The benchmark workflows, with their transitions per execution.
+pub const WORKFLOWS: [(&str, u64); 6] = [
+    ("noop", 1),
+    ("loop", 20_001),
+    ("loop_task", 20_001),
+    ("map", 10_001),
+    ("tasks", 1_000),
+    ("football_nrp", 3),
+];
+
+/// Workflow `name`'s generated machine with the handlers its `.meta.json` names, and the input
+/// the benchmarks run it on; `None` when `shared/bench` was absent at build time.
+pub fn machine(name: &str) -> Option<(Machine, Value)> {
+    let pass = |v: Value| async move { Ok::<_, Failure>(v) };
+    Some(match name {
+        "noop" => (generated::noop_machine(pass)?, json!({"x": 1})),
+        "loop" => (generated::loop_machine(pass)?, json!({"i": 0})),
+        "loop_task" => (
+            generated::loop_task_machine(|v: Value| async move { Ok::<_, Failure>(inc(v)) })?,
+            json!({"i": 0}),
+        ),
+        "map" => (generated::map_machine(pass)?, input("map")),
+        "tasks" => (
+            generated::tasks_machine(|v: Value| async move { Ok::<_, Failure>(add_field(v)) })?,
+            json!({"seed": "x"}),
+        ),
+        "football_nrp" => (
+            generated::football_nrp_machine(|v: Value, ctx: TaskContext| async move {
+                Ok::<_, Failure>(append_name(v, &ctx.state_name))
+            })?,
+            json!({"TrainingType": "Skills", "player": "p2"}),
+        ),
+        _ => return None,
+    })
+}
+
+/// Workflow `name`'s hand-written baseline run on `input` (async ones on `rt`).
+pub fn baseline(name: &str, rt: &tokio::runtime::Runtime, input: Value) -> Value {
+    match name {
+        "noop" => baseline_noop(input),
+        "loop" => baseline_loop(input),
+        "loop_task" => rt.block_on(baseline_loop_task(input, &|v| async move { inc(v) })),
+        "map" => baseline_map(input),
+        "tasks" => rt.block_on(baseline_tasks(input, &|v| async move { add_field(v) })),
+        "football_nrp" => rt
+            .block_on(baseline_football(input, &|v, s| async move {
+                append_name(v, s)
+            }))
+            .unwrap_or(Value::Null),
+        _ => Value::Null,
+    }
 }

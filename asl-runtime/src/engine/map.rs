@@ -26,6 +26,8 @@ const EXCEEDED: &str = "States.ExceedToleratedFailureThreshold";
 
 /// The names of a distributed Map's run and of its child executions.
 struct MapRun {
+    /// What a child's record keeps: its input only where the processor reads `$$`.
+    child_readers: Readers,
     arn: String,
     child_machine_arn: String,
     child_prefix: String,
@@ -37,6 +39,11 @@ impl MapRun {
         let id = uuid::Uuid::new_v4();
         let machine = &config.state_machine_arn;
         MapRun {
+            child_readers: if plan.processor.reads_context() {
+                Readers::ContextObject
+            } else {
+                Readers::Nobody
+            },
             arn: format!(
                 "{}/{label}:{id}",
                 machine.replacen(":stateMachine:", ":mapRun:", 1)
@@ -103,7 +110,7 @@ impl Run<'_> {
         vars: &Vars<'_>,
     ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
         let mut context = self.context(state, retry_count);
-        let input = StateInput::of(state, &plan.outcomes, raw, &context, vars)?;
+        let input = StateInput::new(state, &plan.outcomes.result_path, raw, &context, vars)?;
         let effective = input.effective();
         let scope = Scope {
             input: effective,
@@ -383,8 +390,8 @@ impl Run<'_> {
             clock: self.config.clock,
             history: HistoryLevel::Off,
         };
-        // The child's record holds its input, which its context object reports.
-        let record = Mutex::new(Record::new(&input, &config, Readers::ContextObject));
+        // The child's record holds its input where its context object reports it.
+        let record = Mutex::new(Record::new(&input, &config, run.child_readers));
         let kept = keep.then(|| input.clone());
         let child = Run {
             // Event 1 is the child's ExecutionStarted.

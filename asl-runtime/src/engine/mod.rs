@@ -415,10 +415,11 @@ impl Run<'_> {
             let step = match &state.kind {
                 // The handler's future is awaited right here: no future of the state around it.
                 Kind::Task(task) if task::is_plain(task) && span.is_disabled() => {
-                    match self.start_plain(state, task, value, &vars) {
+                    match self.start_task(state, task, value, 0, &vars) {
                         Ok(mut started) => {
                             let result = started.call.as_mut().await;
-                            self.finish_plain(state, task, started, result, &vars)
+                            self.finish_task(state, task, started, result, &vars)
+                                .map(|(out, assign)| Self::follow(state, out).assigning(assign))
                         }
                         Err(f) => Err(f),
                     }

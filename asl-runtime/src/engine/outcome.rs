@@ -8,7 +8,7 @@ use crate::data::io::{Place, Select};
 use crate::data::template::{Scope, TASK_PATH_ERROR, Template};
 use crate::data::vars::Vars;
 use crate::error::{Failure, names};
-use crate::plan::{Outcomes, StatePlan};
+use crate::plan::StatePlan;
 
 /// What an Assign template sets, computed with the variables as they were on entry.
 pub(super) fn assignments(
@@ -58,10 +58,11 @@ pub(super) struct StateInput {
 }
 
 impl StateInput {
-    /// Applies InputPath to `raw`, keeping `raw` only when `keep`.
+    /// Applies InputPath to `raw`, keeping `raw` only where the state reads it again (see
+    /// [`keeps_raw`]).
     pub(super) fn new(
         state: &StatePlan,
-        keep: bool,
+        result_path: &Place,
         raw: Value,
         context: &Value,
         vars: &Vars<'_>,
@@ -71,7 +72,7 @@ impl StateInput {
             variables: Some(vars),
             ..Scope::PLAIN
         };
-        if !keep {
+        if !keeps_raw(state, result_path) {
             return Ok(StateInput {
                 raw: Value::Null,
                 effective: Some(state.input_path.apply(raw, &side)?),
@@ -82,23 +83,6 @@ impl StateInput {
             other => Some(other.copy(&raw, &side)?),
         };
         Ok(StateInput { raw, effective })
-    }
-
-    /// The input of a Task, Parallel or Map with these outcomes.
-    pub(super) fn of(
-        state: &StatePlan,
-        outcomes: &Outcomes,
-        raw: Value,
-        context: &Value,
-        vars: &Vars<'_>,
-    ) -> Result<Self, Failure> {
-        Self::new(
-            state,
-            keeps_raw(state, &outcomes.result_path),
-            raw,
-            context,
-            vars,
-        )
     }
 
     /// The effective input.
@@ -122,7 +106,7 @@ impl StateInput {
 
 /// Whether a state reads its raw input again after its result: ResultPath writes into it, or a
 /// JSONata Output or Assign reads `$states.input`.
-pub(super) fn keeps_raw(state: &StatePlan, result_path: &Place) -> bool {
+fn keeps_raw(state: &StatePlan, result_path: &Place) -> bool {
     if state.jsonata {
         state.output.is_some() || state.assign.is_some()
     } else {

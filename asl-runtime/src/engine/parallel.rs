@@ -44,7 +44,8 @@ impl Run<'_> {
         vars: &Vars<'_>,
     ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
         let context = self.context(state, retry_count);
-        let mut state_input = StateInput::of(state, &plan.outcomes, raw, &context, vars)?;
+        let mut state_input =
+            StateInput::new(state, &plan.outcomes.result_path, raw, &context, vars)?;
         let input = match &plan.parameters {
             Some(t) => t.apply(
                 &Scope {

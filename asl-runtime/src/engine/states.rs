@@ -7,7 +7,6 @@ use serde_json::{Value, json};
 use super::outcome::{StateInput, assignments, output};
 use super::task::missing_path;
 use super::{Run, Transition};
-use crate::data::io::Place;
 use crate::data::jsonata::kind;
 use crate::data::template::{PASS_PATH_ERROR, Scope};
 use crate::data::vars::Vars;
@@ -91,9 +90,7 @@ impl Run<'_> {
                     let out = output(state, &on_input)?;
                     return Ok(Self::follow(state, out.unwrap_or(raw)).assigning(assign));
                 }
-                // The raw input is needed again only where ResultPath writes into it.
-                let keep = !matches!(result_path, Place::Replace);
-                let mut input = StateInput::new(state, keep, raw, &context, vars)?;
+                let mut input = StateInput::new(state, result_path, raw, &context, vars)?;
                 let result = match (result, parameters) {
                     (Some(r), _) => r.clone(),
                     (None, Some(t)) => t.apply(
@@ -191,6 +188,7 @@ impl Run<'_> {
                 };
                 Ok(Transition::to(Some(target), out).assigning(assign))
             }
+            // The container's loop awaits these through `suspending`; never reached from it.
             Kind::Wait(_) | Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) => Err(
                 Failure::runtime(format!("state '{}' cannot finish at once", state.name)),
             ),

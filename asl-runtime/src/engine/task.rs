@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::outcome::{StateInput, finish_result, keeps_raw};
+use super::outcome::{StateInput, finish_result};
 use super::{Run, Transition};
 use crate::data::template::{Scope, TASK_PATH_ERROR};
 use crate::data::vars::Vars;
@@ -26,12 +26,14 @@ struct Prepared {
     heartbeat: Option<u64>,
 }
 
-/// A plain task whose handler is running: what its result meets when it comes.
+/// A task whose handler is running: the handler's future, and what its result meets when it
+/// comes.
 pub(super) struct Started<'a> {
     /// The handler's future.
     pub(super) call: BoxFuture<'a, Result<Value, Failure>>,
     raw: Value,
     context: Value,
+    timeout: Option<u64>,
 }
 
 /// Whether a Task state is plain: no Retry, Catch, timeouts or task token, so its handler's
@@ -45,38 +47,46 @@ pub(super) fn is_plain(task: &TaskPlan) -> bool {
 }
 
 impl<'r> Run<'r> {
-    /// Starts a plain task (see [`is_plain`]): Parameters, the events, the handler's future.
-    pub(super) fn start_plain(
+    /// Starts an attempt of a task without a token or heartbeat: Parameters, the events, the
+    /// handler's future.
+    pub(super) fn start_task(
         &self,
         state: &StatePlan,
         task: &TaskPlan,
         raw: Value,
+        retry_count: u64,
         vars: &Vars<'_>,
     ) -> Result<Started<'r>, Failure> {
-        let context = self.context(state, 0);
-        let p = self.prepare(state, task, raw, &context, (0, vars), None, None)?;
+        let context = self.context(state, retry_count);
+        let p = self.prepare(state, task, raw, &context, (retry_count, vars), None, None)?;
         self.scheduled(task, &p.args);
         let call = self.env.tasks.call(task.handler, p.args, p.context);
         Ok(Started {
             call,
             raw: p.raw,
             context,
+            timeout: p.timeout,
         })
     }
 
-    /// Where a plain task goes with its handler's result.
-    pub(super) fn finish_plain(
+    /// What a started task's result becomes (the state's output and assignments).
+    pub(super) fn finish_task(
         &self,
         state: &StatePlan,
         task: &TaskPlan,
         started: Started<'_>,
         result: Result<Value, Failure>,
         vars: &Vars<'_>,
-    ) -> Result<Transition, Failure> {
-        let context = started.context;
-        let (out, assign) =
-            self.conclude(state, task, started.raw, result, &context, vars, false)?;
-        Ok(Self::follow(state, out).assigning(assign))
+    ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
+        self.conclude(
+            state,
+            task,
+            started.raw,
+            result,
+            &started.context,
+            vars,
+            false,
+        )
     }
 
     pub(super) async fn task(
@@ -87,11 +97,6 @@ impl<'r> Run<'r> {
         entered: u64,
         vars: &Vars<'_>,
     ) -> Result<Transition, Failure> {
-        if task.retry.is_empty() && task.catch.is_empty() {
-            // Nothing to retry or catch: one attempt, without keeping the input.
-            let (out, assign) = self.attempt(state, task, raw, 0, vars).await?;
-            return Ok(Self::follow(state, out).assigning(assign));
-        }
         self.with_retry(
             state,
             &task.retry,
@@ -113,21 +118,19 @@ impl<'r> Run<'r> {
         retry_count: u64,
         vars: &Vars<'_>,
     ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
-        let context = self.context(state, retry_count);
         if task.waits_for_token() || task.heartbeat.is_some() {
             // Boxed: the rarely taken road with channels and timers stays out of the future
-            // of every plain task.
+            // of every other task.
+            let context = self.context(state, retry_count);
             return Box::pin(self.attempt_signalled(state, task, raw, context, retry_count, vars))
                 .await;
         }
-        let p = self.prepare(state, task, raw, &context, (retry_count, vars), None, None)?;
-        self.scheduled(task, &p.args);
-        let call = self.env.tasks.call(task.handler, p.args, p.context);
-        let result = match p.timeout {
-            None => call.await,
-            Some(_) => Box::pin(wait(call, None, false, p.timeout, None)).await,
+        let mut started = self.start_task(state, task, raw, retry_count, vars)?;
+        let result = match started.timeout {
+            None => started.call.as_mut().await,
+            Some(_) => Box::pin(wait(&mut started.call, None, false, started.timeout, None)).await,
         };
-        self.conclude(state, task, p.raw, result, &context, vars, false)
+        self.finish_task(state, task, started, result, vars)
     }
 
     /// An attempt of a `.waitForTaskToken` task or one with HeartbeatSeconds.
@@ -174,9 +177,15 @@ impl<'r> Run<'r> {
         ) {
             Ok(p) => {
                 self.scheduled(task, &p.args);
-                let call = self.env.tasks.call(task.handler, p.args, p.context);
-                let result =
-                    wait(call, Some(signals), waits_for_token, p.timeout, p.heartbeat).await;
+                let mut call = self.env.tasks.call(task.handler, p.args, p.context);
+                let result = wait(
+                    &mut call,
+                    Some(signals),
+                    waits_for_token,
+                    p.timeout,
+                    p.heartbeat,
+                )
+                .await;
                 self.conclude(state, task, p.raw, result, &context, vars, waits_for_token)
             }
             Err(f) => Err(f),
@@ -204,13 +213,7 @@ impl<'r> Run<'r> {
             variables: Some(vars),
             ..Scope::PLAIN
         };
-        let mut input = StateInput::new(
-            state,
-            keeps_raw(state, &task.result_path),
-            raw,
-            context,
-            vars,
-        )?;
+        let mut input = StateInput::new(state, &task.result_path, raw, context, vars)?;
         let scope = Scope {
             input: input.effective(),
             ..side
@@ -339,14 +342,14 @@ fn seconds(s: &Option<Seconds>, scope: &Scope<'_>, field: &str) -> Result<Option
 /// Waits for the handler (and, for `.waitForTaskToken`, for the token's answer), enforcing
 /// TimeoutSeconds and HeartbeatSeconds.
 async fn wait(
-    call: BoxFuture<'_, Result<Value, Failure>>,
+    call: &mut BoxFuture<'_, Result<Value, Failure>>,
     mut signals: Option<mpsc::UnboundedReceiver<Signal>>,
     waits_for_token: bool,
     timeout: Option<u64>,
     heartbeat: Option<u64>,
 ) -> Result<Value, Failure> {
     if signals.is_none() && timeout.is_none() {
-        return call.await;
+        return call.as_mut().await;
     }
     let deadline = timeout.map(|s| Instant::now() + Duration::from_secs(s));
     let beat = heartbeat.map(Duration::from_secs);
