@@ -2,22 +2,22 @@
 //! `serde_json::Value` or any `Deserialize` type, optionally with a [`TaskContext`]) and return
 //! `Result` of a `Serialize` value and anything that converts into a [`Failure`].
 
+use std::any::TypeId;
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
-
-use futures_util::FutureExt as _;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::{Failure, names};
-use crate::task::{BoxFuture, TaskContext};
+use crate::task::{BoxFuture, TaskCall, TaskContext};
 
-/// A handler with its types erased, as machines store them.
-pub type BoxHandler =
-    Arc<dyn Fn(Value, TaskContext) -> BoxFuture<'static, Result<Value, Failure>> + Send + Sync>;
+/// A handler with its types erased, as machines store them. It is given the call's borrowed
+/// description; a panic inside it is the engine's to catch.
+pub type BoxHandler = Arc<
+    dyn Fn(Value, &TaskCall<'_>) -> BoxFuture<'static, Result<Value, Failure>> + Send + Sync,
+>;
 
 /// Something that can handle a Task state. `Args` tells the closure shapes apart: a handler
 /// takes `(input)` or `(input, context)`.
@@ -49,10 +49,7 @@ fn from_value_type<T: 'static>(value: T) -> Result<Value, T> {
     }
 }
 
-fn decode<I: DeserializeOwned + 'static>(
-    input: Value,
-    context: &TaskContext,
-) -> Result<I, Failure> {
+fn decode<I: DeserializeOwned + 'static>(input: Value, call: &TaskCall<'_>) -> Result<I, Failure> {
     // Handlers on `Value` get the input as it is, without a round trip through serde.
     let input = match as_value_type::<I>(input) {
         Ok(i) => return Ok(i),
@@ -63,26 +60,54 @@ fn decode<I: DeserializeOwned + 'static>(
             names::TASK_FAILED,
             format!(
                 "The input of Task state '{}' does not fit its handler's input type: {e}",
-                context.state_name
+                call.state_name()
             ),
         )
     })
 }
 
+/// The handler's result as JSON; `state` names the Task state when the output is not JSON
+/// (`None` when the output is a `Value`, which always is).
 fn encode<O: Serialize + 'static, E: Into<Failure>>(
     result: Result<O, E>,
-    state: &str,
+    state: Option<&str>,
 ) -> Result<Value, Failure> {
     match result.map(from_value_type) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(o)) => serde_json::to_value(o).map_err(|e| {
             Failure::new(
                 names::TASK_FAILED,
-                format!("The output of Task state '{state}' is not JSON: {e}"),
+                format!(
+                    "The output of Task state '{}' is not JSON: {e}",
+                    state.unwrap_or_default()
+                ),
             )
         }),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Erases a handler given as `f(input, call)`: decoding its input, encoding its output, one
+/// allocation per call (the future and its encoding in one box).
+fn erase<F, Fut, I, O, E>(f: F) -> BoxHandler
+where
+    F: Fn(I, &TaskCall<'_>) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<O, E>> + Send + 'static,
+    I: DeserializeOwned + 'static,
+    O: Serialize + 'static,
+    E: Into<Failure> + 'static,
+{
+    // Only an output that is not a `Value` can fail to encode, and only then does the future
+    // need the state's name.
+    let output_is_value = TypeId::of::<O>() == TypeId::of::<Value>();
+    Arc::new(move |input, call| match decode::<I>(input, call) {
+        Ok(i) => {
+            let fut = f(i, call);
+            let state = (!output_is_value).then(|| call.state_name.clone());
+            Box::pin(async move { encode(fut.await, state.as_deref()) })
+        }
+        Err(f) => Box::pin(std::future::ready(Err(f))),
+    })
 }
 
 impl<F, Fut, I, O, E> Handler<(I,)> for F
@@ -94,8 +119,8 @@ where
     E: Into<Failure> + 'static,
 {
     fn into_box(self) -> BoxHandler {
-        // A handler without a context is one that ignores it.
-        Handler::<(I, TaskContext)>::into_box(move |input: I, _: TaskContext| (self)(input))
+        // A handler without a context is never given one: no context is made for it.
+        erase(move |input: I, _: &TaskCall<'_>| (self)(input))
     }
 }
 
@@ -108,23 +133,7 @@ where
     E: Into<Failure> + 'static,
 {
     fn into_box(self) -> BoxHandler {
-        Arc::new(move |input, context| {
-            let state = context.state_name.clone();
-            match decode::<I>(input, &context) {
-                Ok(i) => {
-                    let fut = (self)(i, context);
-                    // One allocation per call: the handler's future, its encoding and the
-                    // panic guard in one box.
-                    Box::pin(async move {
-                        match AssertUnwindSafe(fut).catch_unwind().await {
-                            Ok(result) => encode(result, &state),
-                            Err(payload) => Err(panicked(&state, payload)),
-                        }
-                    })
-                }
-                Err(f) => Box::pin(std::future::ready(Err(f))),
-            }
-        })
+        erase(move |input: I, call: &TaskCall<'_>| (self)(input, call.context()))
     }
 }
 
@@ -140,7 +149,7 @@ impl Handler<Erased> for BoxHandler {
 
 /// A panic inside a handler as the `States.TaskFailed` failure of its task, so the execution
 /// (and its Catchers) go on.
-fn panicked(state: &str, payload: Box<dyn std::any::Any + Send>) -> Failure {
+pub(crate) fn panicked(state: &str, payload: Box<dyn std::any::Any + Send>) -> Failure {
     let msg = payload
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())

@@ -50,7 +50,7 @@ pub use engine::{Description, ExecutionConfig, HistoryLevel, Outcome, Status, ex
 pub use error::Failure;
 pub use handler::{BoxHandler, Handler};
 pub use machine::{Execution, Machine};
-pub use task::{BoxFuture, Dispatch, Heartbeat, TaskContext};
+pub use task::{BoxFuture, Dispatch, Heartbeat, TaskCall, TaskContext};
 pub use tokens::TokenError;
 
 /// The crates generated code names, re-exported so it needs no dependencies of its own.
@@ -70,10 +70,10 @@ pub mod __private {
 
     /// Never called: `build()` only compiles when every slot is filled.
     pub fn unreachable_handler() -> crate::BoxHandler {
-        std::sync::Arc::new(|_, context: crate::TaskContext| {
+        std::sync::Arc::new(|_, call: &crate::TaskCall<'_>| {
             Box::pin(std::future::ready(Err(crate::Failure::new(
                 crate::error::names::TASK_FAILED,
-                format!("no handler for Task state '{}'", context.state_name),
+                format!("no handler for Task state '{}'", call.state_name()),
             ))))
         })
     }

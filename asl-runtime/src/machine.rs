@@ -14,7 +14,7 @@ use crate::handler::BoxHandler;
 use crate::history::Event;
 use crate::items::{ItemReader, ResultWriter};
 use crate::plan::Plan;
-use crate::task::{BoxFuture, Dispatch, TaskContext};
+use crate::task::{BoxFuture, Dispatch, TaskCall};
 use crate::tokens::{Signal, TokenError, TokenRegistry};
 
 struct Table(Arc<[BoxHandler]>);
@@ -24,10 +24,10 @@ impl Dispatch for Table {
         &'a self,
         handler: usize,
         input: Value,
-        context: TaskContext,
+        call: &TaskCall<'_>,
     ) -> BoxFuture<'a, Result<Value, Failure>> {
         match self.0.get(handler) {
-            Some(h) => h(input, context),
+            Some(h) => h(input, call),
             None => Box::pin(std::future::ready(Err(Failure::new(
                 "States.Runtime",
                 format!("no handler number {handler}"),

@@ -2,6 +2,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -50,14 +51,86 @@ pub struct TaskContext {
     pub heartbeat: Heartbeat,
 }
 
+/// What the engine tells a handler table about one call, borrowed from the running execution:
+/// describing a call costs nothing, and a [`TaskContext`] is made from it only for handlers
+/// that take one.
+#[derive(Clone, Copy, Debug)]
+pub struct TaskCall<'a> {
+    pub(crate) execution_name: &'a str,
+    pub(crate) execution_arn: &'a str,
+    /// The execution's names as shared strings, made at the first context that needs them.
+    pub(crate) shared_names: &'a std::sync::OnceLock<(Arc<str>, Arc<str>)>,
+    pub(crate) state_name: &'a Arc<str>,
+    pub(crate) resource: &'a Arc<str>,
+    pub(crate) retry_count: u64,
+    pub(crate) task_token: Option<&'a str>,
+    pub(crate) credentials: Option<&'a Value>,
+    pub(crate) heartbeat: &'a Heartbeat,
+}
+
+impl TaskCall<'_> {
+    /// The execution's name.
+    pub fn execution_name(&self) -> &str {
+        self.execution_name
+    }
+
+    /// The execution's ARN.
+    pub fn execution_arn(&self) -> &str {
+        self.execution_arn
+    }
+
+    /// The Task state's name.
+    pub fn state_name(&self) -> &str {
+        self.state_name
+    }
+
+    /// The state's `Resource`.
+    pub fn resource(&self) -> &str {
+        self.resource
+    }
+
+    /// How many times this state has been retried so far (0 on the first attempt).
+    pub fn retry_count(&self) -> u64 {
+        self.retry_count
+    }
+
+    /// The task token, for `.waitForTaskToken` resources.
+    pub fn task_token(&self) -> Option<&str> {
+        self.task_token
+    }
+
+    /// The evaluated `Credentials`, if the state has them.
+    pub fn credentials(&self) -> Option<&Value> {
+        self.credentials
+    }
+
+    /// The owned context a `(input, TaskContext)` handler receives.
+    pub fn context(&self) -> TaskContext {
+        let (execution_name, execution_arn) = self
+            .shared_names
+            .get_or_init(|| (self.execution_name.into(), self.execution_arn.into()));
+        TaskContext {
+            execution_name: execution_name.clone(),
+            execution_arn: execution_arn.clone(),
+            state_name: self.state_name.clone(),
+            resource: self.resource.clone(),
+            retry_count: self.retry_count,
+            task_token: self.task_token.map(str::to_owned),
+            credentials: self.credentials.cloned(),
+            heartbeat: self.heartbeat.clone(),
+        }
+    }
+}
+
 /// The handlers of a machine, by the index the generator gave each Task state.
 pub trait Dispatch: Send + Sync {
-    /// Runs the handler of Task state number `handler` on `input`.
+    /// Runs the handler of Task state number `handler` on `input`. The engine turns a panic
+    /// (while making the future or while polling it) into the task's `States.TaskFailed`.
     fn call<'a>(
         &'a self,
         handler: usize,
         input: Value,
-        context: TaskContext,
+        call: &TaskCall<'_>,
     ) -> BoxFuture<'a, Result<Value, Failure>>;
 }
 

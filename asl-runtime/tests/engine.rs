@@ -13,7 +13,9 @@ use asl_runtime::plan::{
     Catcher, ChoiceBranch, Kind, Plan, Retrier, Seconds, StatePlan, TaskPlan, Text, WaitFor,
 };
 use asl_runtime::time::ExecutionClock;
-use asl_runtime::{BoxFuture, Dispatch, ExecutionConfig, Failure, Status, TaskContext, execute};
+use asl_runtime::{
+    BoxFuture, Dispatch, ExecutionConfig, Failure, Status, TaskCall, TaskContext, execute,
+};
 use serde_json::{Value, json};
 
 /// What a test handler returns.
@@ -87,10 +89,10 @@ where
         &'a self,
         _handler: usize,
         input: Value,
-        context: TaskContext,
+        call: &TaskCall<'_>,
     ) -> BoxFuture<'a, Result<Value, Failure>> {
         let mut calls = self.calls.lock().unwrap_or_else(|e| e.into_inner());
-        calls.push((input.clone(), context));
+        calls.push((input.clone(), call.context()));
         let n = calls.len();
         (self.f)(input, n)
     }

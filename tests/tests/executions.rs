@@ -9,6 +9,7 @@ use tokio::sync::mpsc;
 
 asl_runtime::asl!("../fixtures/approval.asl.json");
 asl_runtime::asl!("../fixtures/robust.asl.json");
+asl_runtime::asl!("../fixtures/single.asl.json");
 
 async fn settle() {
     for _ in 0..10 {
@@ -111,6 +112,81 @@ async fn a_panicking_handler_fails_only_its_task() {
         error["Cause"]
             .as_str()
             .is_some_and(|c| c.contains("bug in the worker"))
+    );
+}
+
+/// The failure of a run of `Single` whose handler is `handler`.
+async fn single_failure<A>(handler: impl asl_runtime::Handler<A>) -> Failure {
+    let outcome = Single::builder().work(handler).build().run(json!({})).await;
+    assert_eq!(outcome.status, Status::Failed, "{:?}", outcome.output);
+    outcome.failure.expect("a failed execution has a failure")
+}
+
+#[tokio::test]
+async fn a_panic_anywhere_in_a_handler_is_its_task_failure() {
+    // Inside the future.
+    let f = single_failure(|_: Value| async move {
+        panic!("bug in the worker") as Result<Value, Failure>
+    })
+    .await;
+    assert_eq!(f.error, "States.TaskFailed");
+    assert_eq!(
+        f.cause.as_deref(),
+        Some("The handler of Task state 'Work' panicked: bug in the worker")
+    );
+    // While the closure makes its future, before there is one to poll.
+    let f = single_failure(|v: Value, ctx: TaskContext| -> std::future::Ready<Result<Value, Failure>> {
+        panic!("no future for {} on {v}", ctx.state_name)
+    })
+    .await;
+    assert_eq!(
+        f.cause.as_deref(),
+        Some("The handler of Task state 'Work' panicked: no future for Work on {}")
+    );
+}
+
+#[tokio::test]
+async fn output_that_is_not_json_names_its_state() {
+    // JSON object keys are strings; serde_json refuses a map keyed by pairs.
+    let f = single_failure(|_: Value| async move {
+        Ok::<_, Failure>(std::collections::BTreeMap::from([((1, 2), "pair")]))
+    })
+    .await;
+    assert_eq!(f.error, "States.TaskFailed");
+    assert!(
+        f.cause
+            .as_deref()
+            .is_some_and(|c| c.starts_with("The output of Task state 'Work' is not JSON: ")),
+        "{f:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_context_handler_sees_the_call() {
+    let machine = Single::builder()
+        .work(|_: Value, ctx: TaskContext| async move {
+            Ok::<_, Failure>(json!({
+                "execution": &*ctx.execution_name,
+                "arn": &*ctx.execution_arn,
+                "state": &*ctx.state_name,
+                "resource": &*ctx.resource,
+                "retry": ctx.retry_count,
+                "token": ctx.task_token,
+            }))
+        })
+        .build();
+    let config = asl_runtime::ExecutionConfig::new(machine.name(), "run-7");
+    let outcome = machine.run_with(json!({}), &config).await;
+    assert_eq!(
+        outcome.output,
+        Some(json!({
+            "execution": "run-7",
+            "arn": config.execution_arn,
+            "state": "Work",
+            "resource": "arn:aws:lambda:us-east-1:111111111111:function:work",
+            "retry": 0,
+            "token": null,
+        }))
     );
 }
 

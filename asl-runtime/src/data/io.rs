@@ -105,7 +105,7 @@ impl Place {
                     }
                     slot = match (step, slot) {
                         (Step::Name(n), Value::Object(o)) => {
-                            o.entry(n.to_string()).or_insert(Value::Null)
+                            o.entry(String::from(&**n)).or_insert(Value::Null)
                         }
                         (Step::Index(i), Value::Array(a)) => &mut a[*i as usize],
                         // `writable` ruled these out.

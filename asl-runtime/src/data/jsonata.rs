@@ -137,7 +137,7 @@ impl Expr {
                     continue;
                 }
                 if let Some(v) = vars.get(name) {
-                    context.bind(name.to_string(), JValue::from(v.clone()));
+                    context.bind(String::from(&**name), JValue::from(v.clone()));
                 }
             }
         }

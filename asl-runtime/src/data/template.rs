@@ -95,7 +95,7 @@ impl Template {
             Template::Object(members) => {
                 let mut out = Map::with_capacity(members.len());
                 for (k, t) in members {
-                    out.insert(k.to_string(), t.apply(scope, error_name)?);
+                    out.insert(String::from(&**k), t.apply(scope, error_name)?);
                 }
                 Ok(Value::Object(out))
             }

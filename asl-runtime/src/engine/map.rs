@@ -396,8 +396,7 @@ impl Run<'_> {
         let child = Run {
             // Event 1 is the child's ExecutionStarted.
             next_event: AtomicU64::new(2),
-            execution_name: config.execution_name.as_str().into(),
-            execution_arn: config.execution_arn.as_str().into(),
+            shared_names: std::sync::OnceLock::new(),
             plan: self.plan,
             env: Env {
                 tasks: self.env.tasks,

@@ -233,8 +233,9 @@ impl Transition {
 
 struct Run<'a> {
     next_event: std::sync::atomic::AtomicU64,
-    execution_name: std::sync::Arc<str>,
-    execution_arn: std::sync::Arc<str>,
+    /// The execution's name and ARN as shared strings, made for the first handler that takes a
+    /// context.
+    shared_names: std::sync::OnceLock<(std::sync::Arc<str>, std::sync::Arc<str>)>,
     plan: &'a Plan,
     env: Env<'a>,
     config: &'a ExecutionConfig,
@@ -275,8 +276,7 @@ pub(crate) async fn run(
 ) -> Outcome {
     let run = Run {
         next_event: std::sync::atomic::AtomicU64::new(1),
-        execution_name: config.execution_name.as_str().into(),
-        execution_arn: config.execution_arn.as_str().into(),
+        shared_names: std::sync::OnceLock::new(),
         plan,
         env,
         config,
@@ -417,7 +417,7 @@ impl Run<'_> {
                 Kind::Task(task) if task::is_plain(task) && span.is_disabled() => {
                     match self.start_task(state, task, value, 0, &vars) {
                         Ok(mut started) => {
-                            let result = started.call.as_mut().await;
+                            let result = task::guarded(&mut started.call, &state.name).await;
                             self.finish_task(state, task, started, result, &vars)
                                 .map(|(out, assign)| Self::follow(state, out).assigning(assign))
                         }

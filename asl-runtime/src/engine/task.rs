@@ -1,8 +1,11 @@
 //! Task states: Parameters, the handler call (with task tokens, heartbeats and timeouts),
 //! ResultSelector and ResultPath, and Retry/Catch around all of it.
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
+use futures_util::FutureExt as _;
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -13,13 +16,15 @@ use crate::data::template::{Scope, TASK_PATH_ERROR};
 use crate::data::vars::Vars;
 use crate::error::{Failure, names};
 use crate::plan::{Seconds, StatePlan, TaskPlan};
-use crate::task::{BoxFuture, Heartbeat, TaskContext, lambda_invoke_envelope};
+use crate::handler::panicked;
+use crate::task::{BoxFuture, Heartbeat, TaskCall, lambda_invoke_envelope};
 use crate::tokens::Signal;
 
 /// A handler call made ready: what it gets, and what the result pipeline needs afterwards.
 struct Prepared {
     args: Value,
-    context: TaskContext,
+    /// The evaluated Credentials.
+    credentials: Option<Value>,
     /// The raw input, where ResultPath or a JSONata Output/Assign reads it again.
     raw: Value,
     timeout: Option<u64>,
@@ -58,9 +63,20 @@ impl<'r> Run<'r> {
         vars: &Vars<'_>,
     ) -> Result<Started<'r>, Failure> {
         let context = self.context(state, retry_count);
-        let p = self.prepare(state, task, raw, &context, (retry_count, vars), None, None)?;
+        let p = self.prepare(state, task, raw, &context, vars)?;
         self.scheduled(task, &p.args);
-        let call = self.env.tasks.call(task.handler, p.args, p.context);
+        let no_heartbeat = Heartbeat::default();
+        let call = self.call(
+            state,
+            task,
+            p.args,
+            Described {
+                retry_count,
+                credentials: p.credentials.as_ref(),
+                token: None,
+                heartbeat: &no_heartbeat,
+            },
+        );
         Ok(Started {
             call,
             raw: p.raw,
@@ -127,8 +143,17 @@ impl<'r> Run<'r> {
         }
         let mut started = self.start_task(state, task, raw, retry_count, vars)?;
         let result = match started.timeout {
-            None => started.call.as_mut().await,
-            Some(_) => Box::pin(wait(&mut started.call, None, false, started.timeout, None)).await,
+            None => guarded(&mut started.call, &state.name).await,
+            Some(_) => {
+                Box::pin(wait(
+                    guarded(&mut started.call, &state.name),
+                    None,
+                    false,
+                    started.timeout,
+                    None,
+                ))
+                .await
+            }
         };
         self.finish_task(state, task, started, result, vars)
     }
@@ -166,20 +191,23 @@ impl<'r> Run<'r> {
             }
             None => context,
         };
-        let result = match self.prepare(
-            state,
-            task,
-            raw,
-            &context,
-            (retry_count, vars),
-            token.clone(),
-            Some(signals_tx),
-        ) {
+        let heartbeat = Heartbeat::new(Some(signals_tx));
+        let result = match self.prepare(state, task, raw, &context, vars) {
             Ok(p) => {
                 self.scheduled(task, &p.args);
-                let mut call = self.env.tasks.call(task.handler, p.args, p.context);
+                let mut call = self.call(
+                    state,
+                    task,
+                    p.args,
+                    Described {
+                        retry_count,
+                        credentials: p.credentials.as_ref(),
+                        token: token.as_deref(),
+                        heartbeat: &heartbeat,
+                    },
+                );
                 let result = wait(
-                    &mut call,
+                    guarded(&mut call, &state.name),
                     Some(signals),
                     waits_for_token,
                     p.timeout,
@@ -196,17 +224,14 @@ impl<'r> Run<'r> {
         result
     }
 
-    /// InputPath, Credentials, the timeouts, Parameters and the handler's context.
-    #[allow(clippy::too_many_arguments)]
+    /// InputPath, Credentials, the timeouts and Parameters.
     fn prepare(
         &self,
         state: &StatePlan,
         task: &TaskPlan,
         raw: Value,
         context: &Value,
-        (retry_count, vars): (u64, &Vars<'_>),
-        token: Option<String>,
-        signals_tx: Option<mpsc::UnboundedSender<Signal>>,
+        vars: &Vars<'_>,
     ) -> Result<Prepared, Failure> {
         let side = Scope {
             context,
@@ -223,29 +248,52 @@ impl<'r> Run<'r> {
             .as_ref()
             .map(|t| t.apply(&scope, TASK_PATH_ERROR))
             .transpose()?;
-        let timeout = seconds(&task.timeout, &scope, "TimeoutSeconds")?;
-        let heartbeat = seconds(&task.heartbeat, &scope, "HeartbeatSeconds")?;
+        let timeout = match &task.timeout {
+            Some(s) => seconds(s, &scope, "TimeoutSeconds")?,
+            None => None,
+        };
+        let heartbeat = match &task.heartbeat {
+            Some(s) => seconds(s, &scope, "HeartbeatSeconds")?,
+            None => None,
+        };
         let args = match &task.parameters {
             Some(t) => t.apply(&scope, TASK_PATH_ERROR)?,
             None => input.take_effective(),
         };
-        let context = TaskContext {
-            execution_name: self.execution_name.clone(),
-            execution_arn: self.execution_arn.clone(),
-            state_name: state.name.clone(),
-            resource: task.resource.clone(),
-            retry_count,
-            task_token: token,
-            credentials,
-            heartbeat: Heartbeat::new(signals_tx),
-        };
         Ok(Prepared {
             args,
-            context,
+            credentials,
             raw: input.into_raw(),
             timeout,
             heartbeat,
         })
+    }
+
+    /// Hands `args` to the state's handler; a panic while the handler makes its future is the
+    /// task's failure.
+    fn call(
+        &self,
+        state: &StatePlan,
+        task: &TaskPlan,
+        args: Value,
+        described: Described<'_>,
+    ) -> BoxFuture<'r, Result<Value, Failure>> {
+        let call = TaskCall {
+            execution_name: &self.config.execution_name,
+            execution_arn: &self.config.execution_arn,
+            shared_names: &self.shared_names,
+            state_name: &state.name,
+            resource: &task.resource,
+            retry_count: described.retry_count,
+            task_token: described.token,
+            credentials: described.credentials,
+            heartbeat: described.heartbeat,
+        };
+        let tasks = self.env.tasks;
+        match std::panic::catch_unwind(AssertUnwindSafe(|| tasks.call(task.handler, args, &call))) {
+            Ok(future) => future,
+            Err(payload) => Box::pin(std::future::ready(Err(panicked(&state.name, payload)))),
+        }
     }
 
     fn scheduled(&self, task: &TaskPlan, args: &Value) {
@@ -321,11 +369,29 @@ impl<'r> Run<'r> {
     }
 }
 
-fn seconds(s: &Option<Seconds>, scope: &Scope<'_>, field: &str) -> Result<Option<u64>, Failure> {
+/// What a handler call is told besides its input and the state.
+struct Described<'a> {
+    retry_count: u64,
+    credentials: Option<&'a Value>,
+    token: Option<&'a str>,
+    heartbeat: &'a Heartbeat,
+}
+
+/// A handler's future, its panic as the task's `States.TaskFailed`.
+pub(super) fn guarded<'a>(
+    call: &'a mut BoxFuture<'_, Result<Value, Failure>>,
+    state: &'a str,
+) -> impl Future<Output = Result<Value, Failure>> + 'a {
+    AssertUnwindSafe(call.as_mut())
+        .catch_unwind()
+        .map(move |r| r.unwrap_or_else(|payload| Err(panicked(state, payload))))
+}
+
+fn seconds(s: &Seconds, scope: &Scope<'_>, field: &str) -> Result<Option<u64>, Failure> {
     match s {
-        Some(Seconds::Fixed(n)) => Ok(Some(*n)),
-        Some(Seconds::Path(p)) => positive_seconds(p, scope, &format!("{field}Path")).map(Some),
-        Some(Seconds::Expr(e)) => {
+        Seconds::Fixed(n) => Ok(Some(*n)),
+        Seconds::Path(p) => positive_seconds(p, scope, &format!("{field}Path")).map(Some),
+        Seconds::Expr(e) => {
             let v = e.eval(scope, field)?;
             match v.as_u64().filter(|n| *n > 0) {
                 Some(n) => Ok(Some(n)),
@@ -335,22 +401,22 @@ fn seconds(s: &Option<Seconds>, scope: &Scope<'_>, field: &str) -> Result<Option
                 )),
             }
         }
-        None => Ok(None),
     }
 }
 
 /// Waits for the handler (and, for `.waitForTaskToken`, for the token's answer), enforcing
 /// TimeoutSeconds and HeartbeatSeconds.
 async fn wait(
-    call: &mut BoxFuture<'_, Result<Value, Failure>>,
+    call: impl Future<Output = Result<Value, Failure>>,
     mut signals: Option<mpsc::UnboundedReceiver<Signal>>,
     waits_for_token: bool,
     timeout: Option<u64>,
     heartbeat: Option<u64>,
 ) -> Result<Value, Failure> {
     if signals.is_none() && timeout.is_none() {
-        return call.as_mut().await;
+        return call.await;
     }
+    let call = std::pin::pin!(call);
     let deadline = timeout.map(|s| Instant::now() + Duration::from_secs(s));
     let beat = heartbeat.map(Duration::from_secs);
     let mut beat_deadline = beat.map(|b| Instant::now() + b);

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use asl_runtime::{BoxHandler, Failure, TaskContext};
+use asl_runtime::{BoxHandler, Failure, TaskCall, TaskContext};
 
 #[derive(Clone, Debug)]
 struct Function {
@@ -49,8 +49,9 @@ impl Simulator {
     /// One handler serving every Task state of the case.
     pub fn into_handler(self) -> BoxHandler {
         let sim = Arc::new(self);
-        Arc::new(move |input: Value, ctx: TaskContext| {
+        Arc::new(move |input: Value, call: &TaskCall<'_>| {
             let sim = sim.clone();
+            let ctx = call.context();
             Box::pin(async move { sim.call(input, &ctx).await })
         })
     }
