@@ -15,9 +15,8 @@ use crate::task::{BoxFuture, TaskCall, TaskContext};
 
 /// A handler with its types erased, as machines store them. It is given the call's borrowed
 /// description; a panic inside it is the engine's to catch.
-pub type BoxHandler = Arc<
-    dyn Fn(Value, &TaskCall<'_>) -> BoxFuture<'static, Result<Value, Failure>> + Send + Sync,
->;
+pub type BoxHandler =
+    Arc<dyn Fn(Value, &TaskCall<'_>) -> BoxFuture<'static, Result<Value, Failure>> + Send + Sync>;
 
 /// Something that can handle a Task state. `Args` tells the closure shapes apart: a handler
 /// takes `(input)` or `(input, context)`.

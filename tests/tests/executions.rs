@@ -125,19 +125,22 @@ async fn single_failure<A>(handler: impl asl_runtime::Handler<A>) -> Failure {
 #[tokio::test]
 async fn a_panic_anywhere_in_a_handler_is_its_task_failure() {
     // Inside the future.
-    let f = single_failure(|_: Value| async move {
-        panic!("bug in the worker") as Result<Value, Failure>
-    })
-    .await;
+    let f =
+        single_failure(
+            |_: Value| async move { panic!("bug in the worker") as Result<Value, Failure> },
+        )
+        .await;
     assert_eq!(f.error, "States.TaskFailed");
     assert_eq!(
         f.cause.as_deref(),
         Some("The handler of Task state 'Work' panicked: bug in the worker")
     );
     // While the closure makes its future, before there is one to poll.
-    let f = single_failure(|v: Value, ctx: TaskContext| -> std::future::Ready<Result<Value, Failure>> {
-        panic!("no future for {} on {v}", ctx.state_name)
-    })
+    let f = single_failure(
+        |v: Value, ctx: TaskContext| -> std::future::Ready<Result<Value, Failure>> {
+            panic!("no future for {} on {v}", ctx.state_name)
+        },
+    )
     .await;
     assert_eq!(
         f.cause.as_deref(),

@@ -15,8 +15,8 @@ use super::{Run, Transition};
 use crate::data::template::{Scope, TASK_PATH_ERROR};
 use crate::data::vars::Vars;
 use crate::error::{Failure, names};
-use crate::plan::{Seconds, StatePlan, TaskPlan};
 use crate::handler::panicked;
+use crate::plan::{Seconds, StatePlan, TaskPlan};
 use crate::task::{BoxFuture, Heartbeat, TaskCall, lambda_invoke_envelope};
 use crate::tokens::Signal;
 

@@ -1,0 +1,324 @@
+//! Tokens for the data a state works on: JSONPath paths, intrinsic calls, filter
+//! expressions, payload templates and JSONata expressions, each pre-parsed into the runtime's
+//! structures.
+
+use super::*;
+
+impl Emitter<'_, '_> {
+    pub(super) fn path(&self, text: &str) -> TokenStream {
+        let rt = self.rt;
+        // The checks accepted this path; if it somehow did not parse, `$` is the safe reading.
+        let Ok(p) = jsonpath::parse(text) else {
+            return quote!(#rt::data::path::Path::root_input());
+        };
+        self.emit_path(&p, text)
+    }
+
+    pub(super) fn emit_path(&self, p: &jsonpath::Path, text: &str) -> TokenStream {
+        let rt = self.rt;
+        let root = match &p.root {
+            Root::Input => quote!(#rt::data::path::Root::Input),
+            Root::Context => {
+                self.uses_context.set(true);
+                quote!(#rt::data::path::Root::Context)
+            }
+            Root::Variable(v) => quote!(#rt::data::path::Root::Variable(#v.into())),
+        };
+        let steps = p.steps.iter().map(|s| {
+            let step = self.selector(&s.selector);
+            if s.deep {
+                quote!(#rt::data::path::Step::Descendant(::std::boxed::Box::new(#step)))
+            } else {
+                step
+            }
+        });
+        quote!(#rt::data::path::Path::new(#root, ::std::vec![#(#steps),*], #text))
+    }
+
+    pub(super) fn selector(&self, s: &Selector) -> TokenStream {
+        let rt = self.rt;
+        let opt = |x: &Option<i64>| match x {
+            Some(v) => quote!(::core::option::Option::Some(#v)),
+            None => quote!(::core::option::Option::None),
+        };
+        match s {
+            Selector::Name(n) => quote!(#rt::data::path::Step::Name(#n.into())),
+            Selector::Index(i) => quote!(#rt::data::path::Step::Index(#i)),
+            Selector::Wildcard => quote!(#rt::data::path::Step::Wildcard),
+            Selector::Names(ns) => {
+                quote!(#rt::data::path::Step::Names(::std::vec![#(#ns.into()),*].into()))
+            }
+            Selector::Indexes(is) => {
+                quote!(#rt::data::path::Step::Indexes(::std::vec![#(#is),*].into()))
+            }
+            Selector::Slice(a, b, c) => {
+                let (a, b, c) = (opt(a), opt(b), opt(c));
+                quote!(#rt::data::path::Step::Slice(#a, #b, #c))
+            }
+            Selector::Filter(text) => match filter::parse(text) {
+                Ok(f) => {
+                    let f = self.filter(&f);
+                    quote!(#rt::data::path::Step::Filter(::std::boxed::Box::new(#f)))
+                }
+                // The checks refused this path already.
+                Err(_) => quote!(#rt::data::path::Step::Wildcard),
+            },
+            // `length()` is the one function step the checks let through.
+            Selector::Function(_) => quote!(#rt::data::path::Step::Length),
+        }
+    }
+
+    /// An intrinsic call the checks accepted (a call that somehow did not parse becomes
+    /// `States.Array()`, but the checks run first and refuse it).
+    pub(super) fn call_text(&self, text: &str) -> TokenStream {
+        match intrinsic::parse(text) {
+            Ok(call) => self.call(&call),
+            Err(_) => {
+                let rt = self.rt;
+                quote!(#rt::intrinsic::Call { function: #rt::intrinsic::Function::Array, args: ::std::vec![], template: ::std::vec![] })
+            }
+        }
+    }
+
+    pub(super) fn call(&self, call: &intrinsic::Call) -> TokenStream {
+        let rt = self.rt;
+        let function = Ident::new(
+            match call.function {
+                intrinsic::Function::UUID => "Uuid",
+                f => f.name().trim_start_matches("States."),
+            },
+            proc_macro2::Span::call_site(),
+        );
+        // A literal Format template is split at compile time; it is not passed as an argument.
+        let skip = usize::from(call.template.is_some());
+        let args = call.args.iter().skip(skip).map(|a| match a {
+            intrinsic::Arg::String(s) => quote!(#rt::intrinsic::Arg::Literal(#rt::__private::serde_json::Value::String(#s.into()))),
+            intrinsic::Arg::Number(n) => quote!(#rt::intrinsic::Arg::Literal(#rt::__private::literal(#n))),
+            intrinsic::Arg::Bool(b) => quote!(#rt::intrinsic::Arg::Literal(#rt::__private::serde_json::Value::Bool(#b))),
+            intrinsic::Arg::Null => quote!(#rt::intrinsic::Arg::Literal(#rt::__private::serde_json::Value::Null)),
+            intrinsic::Arg::Path(p, text) => {
+                let p = self.emit_path(p, text);
+                quote!(#rt::intrinsic::Arg::Path(#p))
+            }
+            intrinsic::Arg::Call(c) => {
+                let c = self.call(c);
+                quote!(#rt::intrinsic::Arg::Call(::std::boxed::Box::new(#c)))
+            }
+        });
+        let template = call.template.iter().flatten();
+        quote!(#rt::intrinsic::Call {
+            function: #rt::intrinsic::Function::#function,
+            args: ::std::vec![#(#args),*],
+            template: ::std::vec![#(#template.into()),*],
+        })
+    }
+
+    pub(super) fn filter(&self, f: &filter::Filter) -> TokenStream {
+        let rt = self.rt;
+        let m = quote!(#rt::data::filter);
+        let operand = |o: &filter::Operand| match o {
+            filter::Operand::Current(p) => {
+                let p = self.emit_path(p, "@");
+                quote!(#m::Operand::Current(#p))
+            }
+            filter::Operand::Root(p) => {
+                let p = self.emit_path(p, "$");
+                quote!(#m::Operand::Root(#p))
+            }
+            filter::Operand::Literal(v) => {
+                let text = v.to_string();
+                quote!(#m::Operand::Literal(#rt::__private::literal(#text)))
+            }
+        };
+        match f {
+            filter::Filter::Or(a, b) => {
+                let (a, b) = (self.filter(a), self.filter(b));
+                quote!(#m::Filter::Or(::std::boxed::Box::new(#a), ::std::boxed::Box::new(#b)))
+            }
+            filter::Filter::And(a, b) => {
+                let (a, b) = (self.filter(a), self.filter(b));
+                quote!(#m::Filter::And(::std::boxed::Box::new(#a), ::std::boxed::Box::new(#b)))
+            }
+            filter::Filter::Not(a) => {
+                let a = self.filter(a);
+                quote!(#m::Filter::Not(::std::boxed::Box::new(#a)))
+            }
+            filter::Filter::Exists(o) => {
+                let o = operand(o);
+                quote!(#m::Filter::Exists(#o))
+            }
+            filter::Filter::Compare(l, op, r) => {
+                let (l, r) = (operand(l), operand(r));
+                let op = Ident::new(&format!("{op:?}"), proc_macro2::Span::call_site());
+                quote!(#m::Filter::Compare(#l, #m::Op::#op, #r))
+            }
+        }
+    }
+
+    pub(super) fn select(&self, f: &Option<PathField>) -> TokenStream {
+        let rt = self.rt;
+        match f {
+            None => quote!(#rt::data::io::Select::All),
+            Some(Spanned { value: None, .. }) => quote!(#rt::data::io::Select::Nothing),
+            Some(Spanned { value: Some(p), .. }) if p == "$" => quote!(#rt::data::io::Select::All),
+            Some(Spanned { value: Some(p), .. }) => {
+                let p = self.path(p);
+                quote!(#rt::data::io::Select::Path(#p))
+            }
+        }
+    }
+
+    pub(super) fn place(&self, f: &Option<PathField>) -> TokenStream {
+        let rt = self.rt;
+        match f {
+            None => quote!(#rt::data::io::Place::Replace),
+            Some(Spanned { value: None, .. }) => quote!(#rt::data::io::Place::Discard),
+            Some(Spanned { value: Some(p), .. }) if p == "$" => {
+                quote!(#rt::data::io::Place::Replace)
+            }
+            Some(Spanned { value: Some(p), .. }) => {
+                let p = self.path(p);
+                quote!(#rt::data::io::Place::At(#p))
+            }
+        }
+    }
+
+    pub(super) fn literal(&self, node: &Node) -> TokenStream {
+        let rt = self.rt;
+        let text = serde_json::to_string(&node.to_json()).unwrap_or_else(|_| "null".to_owned());
+        quote!(#rt::__private::literal(#text))
+    }
+
+    pub(super) fn template(&self, node: &Node) -> TokenStream {
+        let rt = self.rt;
+        if !has_dynamic(node) {
+            let lit = self.literal(node);
+            return quote!(#rt::data::template::Template::Literal(#lit));
+        }
+        match &node.value {
+            Value::Object(members) => {
+                let members = members.iter().map(|m| match (m.key.strip_suffix(".$"), m.value.as_str()) {
+                    (Some(key), Some(path)) if path.starts_with('$') => {
+                        let field = &m.key;
+                        let p = self.path(path);
+                        quote!((#key.into(), #rt::data::template::Template::Path { path: #p, field: #field.into() }))
+                    }
+                    (Some(key), Some(text)) => {
+                        let field = &m.key;
+                        let call = self.call_text(text);
+                        quote!((#key.into(), #rt::data::template::Template::Call { call: #call, field: #field.into() }))
+                    }
+                    _ => {
+                        let key = &m.key;
+                        let t = self.template(&m.value);
+                        quote!((#key.into(), #t))
+                    }
+                });
+                quote!(#rt::data::template::Template::Object(::std::vec![#(#members),*]))
+            }
+            Value::Array(items) => {
+                let items = items.iter().map(|i| self.template(i));
+                quote!(#rt::data::template::Template::Array(::std::vec![#(#items),*]))
+            }
+            _ => {
+                let lit = self.literal(node);
+                quote!(#rt::data::template::Template::Literal(#lit))
+            }
+        }
+    }
+
+    /// A JSONata expression (the text between the delimiters), parsed when the plan is built.
+    pub(super) fn expr(&self, text: &str) -> TokenStream {
+        let rt = self.rt;
+        let text = text.trim();
+        if text.contains("$states.context") || text.contains("$states['context']") {
+            self.uses_context.set(true);
+        }
+        quote!(::std::boxed::Box::new(#rt::data::jsonata::Expr::new(#text)))
+    }
+
+    /// A JSONata template: `{% … %}` strings anywhere in it are expressions, the rest literal;
+    /// `field` names where it stands, for error messages (`Output/result`).
+    pub(super) fn jsonata_template(&self, node: &Node, field: &str) -> TokenStream {
+        let rt = self.rt;
+        if !has_expression(node) {
+            let lit = self.literal(node);
+            return quote!(#rt::data::template::Template::Literal(#lit));
+        }
+        match &node.value {
+            Value::String(s) => {
+                let expr = self.expr(jsonata_text(s).unwrap_or("null"));
+                quote!(#rt::data::template::Template::Jsonata { expr: #expr, field: #field.into() })
+            }
+            Value::Object(members) => {
+                let members = members.iter().map(|m| {
+                    let key = &m.key;
+                    let t = self.jsonata_template(&m.value, &format!("{field}/{key}"));
+                    quote!((#key.into(), #t))
+                });
+                quote!(#rt::data::template::Template::Object(::std::vec![#(#members),*]))
+            }
+            Value::Array(items) => {
+                let items = items.iter().map(|i| self.jsonata_template(i, field));
+                quote!(#rt::data::template::Template::Array(::std::vec![#(#items),*]))
+            }
+            _ => {
+                let lit = self.literal(node);
+                quote!(#rt::data::template::Template::Literal(#lit))
+            }
+        }
+    }
+
+    /// A payload field in the state's query language: a JSONata template or a JSONPath
+    /// payload template.
+    pub(super) fn payload(&self, t: &Option<Spanned<Node>>, field: &str) -> TokenStream {
+        match t {
+            Some(t) if self.jsonata.get() => {
+                let t = self.jsonata_template(&t.value, field);
+                quote!(::core::option::Option::Some(#t))
+            }
+            t => self.opt_template(t),
+        }
+    }
+
+    pub(super) fn opt_jsonata(&self, t: &Option<Spanned<Node>>, field: &str) -> TokenStream {
+        match t {
+            Some(t) => {
+                let t = self.jsonata_template(&t.value, field);
+                quote!(::core::option::Option::Some(#t))
+            }
+            None => quote!(::core::option::Option::None),
+        }
+    }
+
+    pub(super) fn opt_template(&self, t: &Option<Spanned<Node>>) -> TokenStream {
+        match t {
+            Some(t) => {
+                let t = self.template(&t.value);
+                quote!(::core::option::Option::Some(#t))
+            }
+            None => quote!(::core::option::Option::None),
+        }
+    }
+}
+
+/// Whether a JSONata template has a `{% … %}` string anywhere.
+fn has_expression(node: &Node) -> bool {
+    match &node.value {
+        Value::String(s) => jsonata_text(s).is_some(),
+        Value::Object(members) => members.iter().any(|m| has_expression(&m.value)),
+        Value::Array(items) => items.iter().any(has_expression),
+        _ => false,
+    }
+}
+
+/// Whether a template subtree has a `.$` key anywhere.
+fn has_dynamic(node: &Node) -> bool {
+    match &node.value {
+        Value::Object(members) => members
+            .iter()
+            .any(|m| m.key.ends_with(".$") || has_dynamic(&m.value)),
+        Value::Array(items) => items.iter().any(has_dynamic),
+        _ => false,
+    }
+}
