@@ -406,7 +406,7 @@ impl Run<'_> {
                 writer: self.env.writer,
             },
             config: &config,
-            start_time: config.clock.now(),
+            start_time: super::start_date(&record),
         };
         // A child execution does not see the parent's variables.
         let result = child.states(&body.states, body.start, input, None).await;

@@ -168,10 +168,11 @@ impl Record {
                 output: None,
                 error: None,
                 cause: None,
-                start_date: if watched {
-                    config.clock.now()
-                } else {
+                // Read by watchers and by `$$.Execution.StartTime`; nobody else needs the clock.
+                start_date: if readers == Readers::Nobody {
                     jiff::Timestamp::UNIX_EPOCH
+                } else {
+                    config.clock.now()
                 },
                 stop_date: None,
             },
@@ -179,6 +180,15 @@ impl Record {
             watched,
         }
     }
+}
+
+/// The start date `record` took (see [`Record::new`]).
+fn start_date(record: &Mutex<Record>) -> jiff::Timestamp {
+    record
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .description
+        .start_date
 }
 
 /// A finished execution.
@@ -225,9 +235,18 @@ impl Transition {
         }
     }
 
-    fn assigning(mut self, assign: Option<serde_json::Map<String, Value>>) -> Self {
-        self.assign = assign.map(Box::new);
-        self
+    /// A transition that also sets variables.
+    #[inline]
+    fn assigning(
+        next: Option<usize>,
+        value: Value,
+        assign: Option<serde_json::Map<String, Value>>,
+    ) -> Self {
+        Transition {
+            next,
+            value,
+            assign: assign.map(Box::new),
+        }
     }
 }
 
@@ -239,7 +258,8 @@ struct Run<'a> {
     plan: &'a Plan,
     env: Env<'a>,
     config: &'a ExecutionConfig,
-    /// When the execution started (formatted only for states that read `$$`).
+    /// When the execution started (formatted only for states that read `$$`; taken from the
+    /// record, which reads the clock only when someone can see it).
     start_time: jiff::Timestamp,
 }
 
@@ -274,13 +294,14 @@ pub(crate) async fn run(
     config: &ExecutionConfig,
     stop: impl std::future::Future<Output = (Option<String>, Option<String>)>,
 ) -> Outcome {
+    let start_time = start_date(env.record);
     let run = Run {
         next_event: std::sync::atomic::AtomicU64::new(1),
         shared_names: std::sync::OnceLock::new(),
         plan,
         env,
         config,
-        start_time: config.clock.now(),
+        start_time,
     };
     run.event("ExecutionStarted", |full| {
         if full {
@@ -310,7 +331,9 @@ pub(crate) async fn run(
     };
     let span = tracing::info_span!("execution", machine = %config.state_machine_name, execution = %config.execution_name);
     let states = tracing::Instrument::instrument(states, span);
+    // Biased: polled in order, without drawing a random number for fairness each time.
     let result = tokio::select! {
+        biased;
         r = states => r,
         (error, cause) = stop => Err((Status::Aborted, Some(Failure { error: error.unwrap_or_default(), cause, detail: false }))),
     };
@@ -321,6 +344,7 @@ impl Run<'_> {
     /// Appends a history event (the record is shared, so watchers see it at once) and returns
     /// its id. `details` is told whether to include inputs and outputs; it is not called at all
     /// when the history is off.
+    #[inline]
     fn event(&self, kind: &'static str, details: impl FnOnce(bool) -> Value) -> u64 {
         let id = self
             .next_event
@@ -330,10 +354,13 @@ impl Run<'_> {
             HistoryLevel::Events => false,
             HistoryLevel::Full => true,
         };
-        let details = details(full);
+        self.record_event(kind, details(full));
+        id
+    }
+
+    fn record_event(&self, kind: &'static str, details: Value) {
         let mut record = self.env.record.lock().unwrap_or_else(|e| e.into_inner());
         record.history.push(self.config.clock.now(), kind, details);
-        id
     }
 
     fn finish(&self, result: Result<Value, (Status, Option<Failure>)>) -> Outcome {
@@ -402,8 +429,8 @@ impl Run<'_> {
             let Some(state) = states.get(current) else {
                 return Err(Failure::runtime(format!("no state number {current}")));
             };
-            let ty = type_name(&state.kind);
-            let entered = self.event(entered_event(ty), |full| {
+            let (ty, entered_kind, exited_kind) = names(&state.kind);
+            let entered = self.event(entered_kind, |full| {
                 if full {
                     json!({"name": &*state.name, "input": value})
                 } else {
@@ -419,7 +446,7 @@ impl Run<'_> {
                         Ok(mut started) => {
                             let result = task::guarded(&mut started.call, &state.name).await;
                             self.finish_task(state, task, started, result, &vars)
-                                .map(|(out, assign)| Self::follow(state, out).assigning(assign))
+                                .map(|(out, assign)| Transition::assigning(state.next, out, assign))
                         }
                         Err(f) => Err(f),
                     }
@@ -433,6 +460,7 @@ impl Run<'_> {
                         tracing::Instrument::instrument(run, span).await
                     }
                 }
+                _ if span.is_disabled() => self.immediate(state, value, &vars),
                 _ => span.in_scope(|| self.immediate(state, value, &vars)),
             }
             .map_err(|f| f.leaving(&state.name, entered))?;
@@ -447,7 +475,7 @@ impl Run<'_> {
             }
             if !matches!(state.kind, Kind::Fail { .. }) {
                 let output = &step.value;
-                self.event(exited_event(ty), |full| {
+                self.event(exited_kind, |full| {
                     if full {
                         json!({"name": &*state.name, "output": output})
                     } else {
@@ -466,40 +494,17 @@ impl Run<'_> {
     }
 }
 
-fn type_name(kind: &Kind) -> &'static str {
+/// A state type's name and the kinds of its entered and exited events.
+fn names(kind: &Kind) -> (&'static str, &'static str, &'static str) {
     match kind {
-        Kind::Pass { .. } => "Pass",
-        Kind::Task(_) => "Task",
-        Kind::Choice { .. } => "Choice",
-        Kind::Wait(_) => "Wait",
-        Kind::Succeed => "Succeed",
-        Kind::Fail { .. } => "Fail",
-        Kind::Parallel(_) => "Parallel",
-        Kind::Map(_) => "Map",
-    }
-}
-
-fn entered_event(ty: &str) -> &'static str {
-    match ty {
-        "Pass" => "PassStateEntered",
-        "Task" => "TaskStateEntered",
-        "Choice" => "ChoiceStateEntered",
-        "Wait" => "WaitStateEntered",
-        "Succeed" => "SucceedStateEntered",
-        "Parallel" => "ParallelStateEntered",
-        "Map" => "MapStateEntered",
-        _ => "FailStateEntered",
-    }
-}
-
-fn exited_event(ty: &str) -> &'static str {
-    match ty {
-        "Pass" => "PassStateExited",
-        "Task" => "TaskStateExited",
-        "Choice" => "ChoiceStateExited",
-        "Wait" => "WaitStateExited",
-        "Parallel" => "ParallelStateExited",
-        "Map" => "MapStateExited",
-        _ => "SucceedStateExited",
+        Kind::Pass { .. } => ("Pass", "PassStateEntered", "PassStateExited"),
+        Kind::Task(_) => ("Task", "TaskStateEntered", "TaskStateExited"),
+        Kind::Choice { .. } => ("Choice", "ChoiceStateEntered", "ChoiceStateExited"),
+        Kind::Wait(_) => ("Wait", "WaitStateEntered", "WaitStateExited"),
+        Kind::Succeed => ("Succeed", "SucceedStateEntered", "SucceedStateExited"),
+        // A Fail state has no exited event.
+        Kind::Fail { .. } => ("Fail", "FailStateEntered", ""),
+        Kind::Parallel(_) => ("Parallel", "ParallelStateEntered", "ParallelStateExited"),
+        Kind::Map(_) => ("Map", "MapStateEntered", "MapStateExited"),
     }
 }

@@ -11,13 +11,18 @@ use crate::error::{Failure, names};
 use crate::plan::StatePlan;
 
 /// What an Assign template sets, computed with the variables as they were on entry.
+#[inline]
 pub(super) fn assignments(
     assign: Option<&Template>,
     scope: &Scope<'_>,
 ) -> Result<Option<Map<String, Value>>, Failure> {
-    let Some(t) = assign else {
-        return Ok(None);
-    };
+    match assign {
+        None => Ok(None),
+        Some(t) => assigned(t, scope),
+    }
+}
+
+fn assigned(t: &Template, scope: &Scope<'_>) -> Result<Option<Map<String, Value>>, Failure> {
     let Value::Object(values) = t.apply(scope, names::RUNTIME)? else {
         return Ok(None);
     };

@@ -38,7 +38,7 @@ impl Run<'_> {
         loop {
             let input = if keep { raw.clone() } else { raw.take() }.unwrap_or(Value::Null);
             let failure = match attempt(input, retry_count).await {
-                Ok((out, assign)) => return Ok(Self::follow(state, out).assigning(assign)),
+                Ok((out, assign)) => return Ok(Transition::assigning(state.next, out, assign)),
                 Err(f) => f.leaving(&state.name, entered),
             };
             if failure.error == names::RUNTIME {
@@ -90,7 +90,7 @@ impl Run<'_> {
                     Some(t) => t.apply(&scope, names::RUNTIME).map_err(leave)?,
                     None => c.result_path.apply(raw, error_output).map_err(leave)?,
                 };
-                return Ok(Transition::to(Some(c.next), out).assigning(assign));
+                return Ok(Transition::assigning(Some(c.next), out, assign));
             }
             return Err(failure);
         }

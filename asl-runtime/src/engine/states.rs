@@ -16,10 +16,16 @@ use crate::time::{format_timestamp, parse_timestamp};
 
 impl Run<'_> {
     /// The context object (`$$`), built only for states whose paths read it.
+    #[inline]
     pub(super) fn context(&self, state: &StatePlan, retry_count: u64) -> Value {
-        if !state.uses_context {
-            return Value::Null;
+        if state.uses_context {
+            self.build_context(state, retry_count)
+        } else {
+            Value::Null
         }
+    }
+
+    fn build_context(&self, state: &StatePlan, retry_count: u64) -> Value {
         let entered_at = self.config.clock.now();
         // The input is kept once, in the execution's record.
         let input = self
@@ -53,10 +59,6 @@ impl Run<'_> {
         context
     }
 
-    pub(super) fn follow(state: &StatePlan, output: Value) -> Transition {
-        Transition::to(state.next, output)
-    }
-
     /// Runs a state that finishes without waiting: Pass, Succeed, Fail and Choice. (No future
     /// is made for them; they are most of the transitions of most workflows.)
     pub(super) fn immediate(
@@ -88,7 +90,11 @@ impl Run<'_> {
                 if state.jsonata {
                     let assign = assignments(state.assign.as_ref(), &on_input)?;
                     let out = output(state, &on_input)?;
-                    return Ok(Self::follow(state, out.unwrap_or(raw)).assigning(assign));
+                    return Ok(Transition::assigning(
+                        state.next,
+                        out.unwrap_or(raw),
+                        assign,
+                    ));
                 }
                 let mut input = StateInput::new(state, result_path, raw, &context, vars)?;
                 let result = match (result, parameters) {
@@ -111,7 +117,7 @@ impl Run<'_> {
                 )?;
                 let placed = result_path.apply(input.into_raw(), result)?;
                 let out = state.output_path.apply(placed, &side)?;
-                Ok(Self::follow(state, out).assigning(assign))
+                Ok(Transition::assigning(state.next, out, assign))
             }
             Kind::Succeed => {
                 if state.jsonata {
@@ -186,7 +192,7 @@ impl Run<'_> {
                 } else {
                     state.output_path.apply(effective, &side)?
                 };
-                Ok(Transition::to(Some(target), out).assigning(assign))
+                Ok(Transition::assigning(Some(target), out, assign))
             }
             // The container's loop awaits these through `suspending`; never reached from it.
             Kind::Wait(_) | Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) => Err(
@@ -250,7 +256,7 @@ impl Run<'_> {
             None if state.jsonata => effective,
             None => state.output_path.apply(effective, &side)?,
         };
-        Ok(Self::follow(state, out).assigning(assign))
+        Ok(Transition::assigning(state.next, out, assign))
     }
 
     fn wait_for(
