@@ -225,6 +225,7 @@ impl<'r> Run<'r> {
     }
 
     /// InputPath, Credentials, the timeouts and Parameters.
+    #[inline]
     fn prepare(
         &self,
         state: &StatePlan,
@@ -543,18 +544,30 @@ fn number_size(n: &serde_json::Number) -> usize {
 
 /// A string's JSON length: its bytes, its quotes and its escapes as serde_json writes them.
 fn string_size(s: &str) -> usize {
-    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
-        return 2 + s.len();
-    }
     2 + s.len()
         + s.bytes()
-            .map(|b| match b {
-                b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 1,
-                b if b < 0x20 => 5,
-                _ => 0,
-            })
+            .map(|b| usize::from(ESCAPE_EXTRA[usize::from(b)]))
             .sum::<usize>()
 }
+
+/// What escaping adds to a byte of a JSON string: `\"`, `\\` and the short escapes of control
+/// characters add one byte, other control characters (`\u00XX`) five.
+static ESCAPE_EXTRA: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = 5;
+        b += 1;
+    }
+    t[b'"' as usize] = 1;
+    t[b'\\' as usize] = 1;
+    t[b'\n' as usize] = 1;
+    t[b'\r' as usize] = 1;
+    t[b'\t' as usize] = 1;
+    t[0x08] = 1;
+    t[0x0c] = 1;
+    t
+};
 
 fn positive_seconds(
     p: &crate::data::path::Path,
