@@ -346,9 +346,12 @@ impl Run<'_> {
     /// when the history is off.
     #[inline]
     fn event(&self, kind: &'static str, details: impl FnOnce(bool) -> Value) -> u64 {
-        let id = self
-            .next_event
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // One execution's states are all polled inside its one future (the engine spawns no
+        // tasks), so nothing increments concurrently: a plain load and store count correctly
+        // without a locked read-modify-write on every event.
+        let id = self.next_event.load(std::sync::atomic::Ordering::Relaxed);
+        self.next_event
+            .store(id + 1, std::sync::atomic::Ordering::Relaxed);
         let full = match self.config.history {
             HistoryLevel::Off => return id,
             HistoryLevel::Events => false,
