@@ -105,7 +105,7 @@ where
             let state = (!output_is_value).then(|| call.state_name.clone());
             Box::pin(async move { encode(fut.await, state.as_deref()) })
         }
-        Err(f) => Box::pin(std::future::ready(Err(f))),
+        Err(failure) => Box::pin(std::future::ready(Err(failure))),
     })
 }
 
