@@ -67,6 +67,17 @@ impl<'a> Scope<'a> {
         error_output: None,
     };
 
+    /// A state's scope: `$` is `input`, `$$` is `context`, the variables are `variables`
+    /// (the `$states` extras of JSONata are added with `..` where a state has them).
+    pub fn new(input: &'a Value, context: &'a Value, variables: &'a Vars<'a>) -> Self {
+        Scope {
+            input,
+            context,
+            variables: Some(variables),
+            ..Scope::PLAIN
+        }
+    }
+
     /// Resolves a path against this scope, borrowing what a definite path names.
     pub fn select_ref(&self, path: &Path) -> Option<std::borrow::Cow<'a, Value>> {
         match path.root() {

@@ -112,12 +112,7 @@ impl Run<'_> {
         let mut context = self.context(state, retry_count);
         let input = StateInput::new(state, &plan.outcomes.result_path, raw, &context, vars)?;
         let effective = input.effective();
-        let scope = Scope {
-            input: effective,
-            context: &context,
-            variables: Some(vars),
-            ..Scope::PLAIN
-        };
+        let scope = Scope::new(effective, &context, vars);
         let max = match &plan.max_concurrency {
             Some(a) => integer(a, &scope, "MaxConcurrency")?,
             None => 0,
@@ -168,12 +163,7 @@ impl Run<'_> {
         self.event("MapStateSucceeded", |_| json!({"name": &*state.name}));
         let result = match (&plan.result_writer, &run) {
             (Some(w), Some(r)) => {
-                let scope = Scope {
-                    input: effective,
-                    context: &context,
-                    variables: Some(vars),
-                    ..Scope::PLAIN
-                };
+                let scope = Scope::new(effective, &context, vars);
                 let parameters = match &w.parameters {
                     Some(t) => t.apply(&scope, TASK_PATH_ERROR)?,
                     None => json!({}),
@@ -237,16 +227,7 @@ impl Run<'_> {
                         select_item(state, plan, (effective, &mut *context, vars), i, item)
                     })
                     .collect::<Result<Vec<_>, _>>()?;
-                Source::Ready(batches(
-                    b,
-                    selected,
-                    &Scope {
-                        input: effective,
-                        context,
-                        variables: Some(vars),
-                        ..Scope::PLAIN
-                    },
-                )?)
+                Source::Ready(batches(b, selected, &Scope::new(effective, context, vars))?)
             }
             None => Source::Items(items),
         };
@@ -438,15 +419,7 @@ fn select_item(
         }
         context["Map"] = json!({"Item": entry});
     }
-    let selected = selector.apply(
-        &Scope {
-            input: effective,
-            context,
-            variables: Some(vars),
-            ..Scope::PLAIN
-        },
-        TASK_PATH_ERROR,
-    );
+    let selected = selector.apply(&Scope::new(effective, context, vars), TASK_PATH_ERROR);
     if let Value::Object(c) = context {
         c.remove("Map");
     }

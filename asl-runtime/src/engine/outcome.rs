@@ -72,11 +72,7 @@ impl StateInput {
         context: &Value,
         vars: &Vars<'_>,
     ) -> Result<Self, Failure> {
-        let side = Scope {
-            context,
-            variables: Some(vars),
-            ..Scope::PLAIN
-        };
+        let side = Scope::new(&Value::Null, context, vars);
         if !keeps_raw(state, result_path) {
             return Ok(StateInput {
                 raw: Value::Null,
@@ -129,11 +125,7 @@ pub(super) fn finish_result(
     context: &Value,
     vars: &Vars<'_>,
 ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
-    let side = Scope {
-        context,
-        variables: Some(vars),
-        ..Scope::PLAIN
-    };
+    let side = Scope::new(&Value::Null, context, vars);
     if state.jsonata {
         let scope = Scope {
             input: &raw,

@@ -48,12 +48,7 @@ impl Run<'_> {
             StateInput::new(state, &plan.outcomes.result_path, raw, &context, vars)?;
         let input = match &plan.parameters {
             Some(t) => t.apply(
-                &Scope {
-                    input: state_input.effective(),
-                    context: &context,
-                    variables: Some(vars),
-                    ..Scope::PLAIN
-                },
+                &Scope::new(state_input.effective(), &context, vars),
                 TASK_PATH_ERROR,
             )?,
             None => state_input.take_effective(),

@@ -69,11 +69,8 @@ impl Run<'_> {
                 let error_output = failure.to_error_output();
                 let context = self.context(state, retry_count);
                 let scope = Scope {
-                    input: &raw,
-                    context: &context,
-                    variables: Some(vars),
                     error_output: Some(&error_output),
-                    ..Scope::PLAIN
+                    ..Scope::new(&raw, &context, vars)
                 };
                 // JSONPath: `$` in a Catcher's Assign is the error output.
                 let assign_scope = if state.jsonata {

@@ -69,18 +69,9 @@ impl Run<'_> {
     ) -> Result<Transition, Failure> {
         let context = self.context(state, 0);
         // What InputPath and OutputPath read besides the value they apply to.
-        let side = Scope {
-            context: &context,
-            variables: Some(vars),
-            ..Scope::PLAIN
-        };
+        let side = Scope::new(&Value::Null, &context, vars);
         // JSONata: `$states.input` is the raw input.
-        let on_input = Scope {
-            input: &raw,
-            context: &context,
-            variables: Some(vars),
-            ..Scope::PLAIN
-        };
+        let on_input = Scope::new(&raw, &context, vars);
         match &state.kind {
             Kind::Pass {
                 parameters,
@@ -229,11 +220,7 @@ impl Run<'_> {
         vars: &Vars<'_>,
     ) -> Result<Transition, Failure> {
         let context = self.context(state, 0);
-        let side = Scope {
-            context: &context,
-            variables: Some(vars),
-            ..Scope::PLAIN
-        };
+        let side = Scope::new(&Value::Null, &context, vars);
         let effective = if state.jsonata {
             raw
         } else {

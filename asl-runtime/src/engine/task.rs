@@ -234,11 +234,7 @@ impl<'r> Run<'r> {
         context: &Value,
         vars: &Vars<'_>,
     ) -> Result<Prepared, Failure> {
-        let side = Scope {
-            context,
-            variables: Some(vars),
-            ..Scope::PLAIN
-        };
+        let side = Scope::new(&Value::Null, context, vars);
         let mut input = StateInput::new(state, &task.result_path, raw, context, vars)?;
         let scope = Scope {
             input: input.effective(),

@@ -109,12 +109,25 @@ impl Emitter<'_, '_> {
         }
     }
 
+    /// A number of seconds, literal, from a JSONata expression or from a path.
     fn seconds(
         &self,
         fixed: &Option<Spanned<NumberOrExpr<u64>>>,
         path: &Option<PathField>,
     ) -> TokenStream {
         let rt = self.rt;
+        self.number_field(quote!(#rt::plan::Seconds), fixed, path, |n| quote!(#n))
+    }
+
+    /// `ty::Fixed(literal(n))`, `ty::Expr(…)` or `ty::Path(…)`, whichever way the definition
+    /// gives the number; `None` when it gives none.
+    fn number_field<T: Copy>(
+        &self,
+        ty: TokenStream,
+        fixed: &Option<Spanned<NumberOrExpr<T>>>,
+        path: &Option<PathField>,
+        literal: impl Fn(T) -> TokenStream,
+    ) -> TokenStream {
         match (fixed, path) {
             (
                 Some(Spanned {
@@ -122,7 +135,10 @@ impl Emitter<'_, '_> {
                     ..
                 }),
                 _,
-            ) => quote!(::core::option::Option::Some(#rt::plan::Seconds::Fixed(#n))),
+            ) => {
+                let n = literal(*n);
+                quote!(::core::option::Option::Some(#ty::Fixed(#n)))
+            }
             (
                 Some(Spanned {
                     value: NumberOrExpr::Jsonata(text),
@@ -131,11 +147,11 @@ impl Emitter<'_, '_> {
                 _,
             ) => {
                 let e = self.expr(text);
-                quote!(::core::option::Option::Some(#rt::plan::Seconds::Expr(#e)))
+                quote!(::core::option::Option::Some(#ty::Expr(#e)))
             }
             (_, Some(Spanned { value: Some(p), .. })) => {
                 let p = self.path(p);
-                quote!(::core::option::Option::Some(#rt::plan::Seconds::Path(#p)))
+                quote!(::core::option::Option::Some(#ty::Path(#p)))
             }
             _ => quote!(::core::option::Option::None),
         }
@@ -205,40 +221,17 @@ impl Emitter<'_, '_> {
         quote!(#rt::plan::Body { states: ::std::vec![#(#states),*], start: #start })
     }
 
-    /// A count or percentage, literal or from a path.
+    /// A count or percentage, literal, from a JSONata expression or from a path.
     fn amount<T: Copy + Number>(
         &self,
         fixed: &Option<Spanned<NumberOrExpr<T>>>,
         path: &Option<PathField>,
     ) -> TokenStream {
         let rt = self.rt;
-        match (fixed, path) {
-            (
-                Some(Spanned {
-                    value: NumberOrExpr::Literal(n),
-                    ..
-                }),
-                _,
-            ) => {
-                let n = n.to_f64();
-                quote!(::core::option::Option::Some(#rt::plan::Amount::Fixed(#n)))
-            }
-            (
-                Some(Spanned {
-                    value: NumberOrExpr::Jsonata(text),
-                    ..
-                }),
-                _,
-            ) => {
-                let e = self.expr(text);
-                quote!(::core::option::Option::Some(#rt::plan::Amount::Expr(#e)))
-            }
-            (_, Some(Spanned { value: Some(p), .. })) => {
-                let p = self.path(p);
-                quote!(::core::option::Option::Some(#rt::plan::Amount::Path(#p)))
-            }
-            _ => quote!(::core::option::Option::None),
-        }
+        self.number_field(quote!(#rt::plan::Amount), fixed, path, |n| {
+            let n = n.to_f64();
+            quote!(#n)
+        })
     }
 
     fn opt_str(s: Option<&str>) -> TokenStream {
