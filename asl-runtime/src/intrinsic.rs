@@ -102,7 +102,7 @@ pub(crate) fn call_function(function: Function, args: Vec<Value>) -> Result<Valu
         args: Vec::new(),
         template: Vec::new(),
     }
-    .apply(args.into_iter().map(Cow::Owned).collect())
+    .apply(&mut args.into_iter().map(Cow::Owned).collect())
 }
 
 fn fail(cause: impl Into<String>) -> Failure {
@@ -129,10 +129,12 @@ impl Call {
                 Arg::Call(c) => Cow::Owned(c.eval(scope, field)?),
             });
         }
-        self.apply(args)
+        self.apply(&mut args)
     }
 
-    fn apply(&self, args: Args<'_>) -> Result<Value, Failure> {
+    /// Applies the function to its argument values (by reference: the array is a few hundred
+    /// bytes; the functions that keep their arguments take them out of it).
+    fn apply(&self, args: &mut Args<'_>) -> Result<Value, Failure> {
         let name = self.function.name();
         let bad = |what: &str| fail(format!("Invalid arguments in {name}: {what}"));
         let null = Value::Null;
@@ -190,9 +192,7 @@ impl Call {
             Function::JsonToString => serde_json::to_string(arg(0))
                 .map(Value::String)
                 .map_err(|e| bad(&e.to_string())),
-            Function::Array => Ok(Value::Array(
-                args.into_iter().map(Cow::into_owned).collect(),
-            )),
+            Function::Array => Ok(Value::Array(args.drain(..).map(Cow::into_owned).collect())),
             Function::ArrayPartition => {
                 let items = array(0)?;
                 let size = int(1)?;
@@ -289,7 +289,7 @@ impl Call {
                         "Invalid arguments in {name}: Step Functions only supports the shallow merging mode; the third argument must be false"
                     )));
                 }
-                let mut owned = args.into_iter().map(Cow::into_owned);
+                let mut owned = args.drain(..).map(Cow::into_owned);
                 let (Some(Value::Object(mut a)), Some(Value::Object(b))) =
                     (owned.next(), owned.next())
                 else {
@@ -321,6 +321,11 @@ impl Call {
                 Ok(Value::from(n))
             }
             Function::MathAdd => {
+                // Whole numbers that a double holds exactly add as integers: the same sum as
+                // the rounding below, without it.
+                if let (Some(a), Some(b)) = (exact_int(arg(0)), exact_int(arg(1))) {
+                    return Ok(Value::from(a + b));
+                }
                 let a = number(arg(0)).ok_or_else(|| bad("expected numbers"))?;
                 let b = number(arg(1)).ok_or_else(|| bad("expected numbers"))?;
                 Ok(Value::from(java_round(a).saturating_add(java_round(b))))
@@ -374,6 +379,12 @@ fn java_text(v: &Value, out: &mut String) {
     }
 }
 
+/// An integer of at most 53 bits (one an `f64` holds exactly).
+fn exact_int(v: &Value) -> Option<i64> {
+    const EXACT: i64 = 1 << 53;
+    v.as_i64().filter(|n| (-EXACT..=EXACT).contains(n))
+}
+
 fn number(v: &Value) -> Option<f64> {
     v.as_f64()
 }
@@ -416,7 +427,7 @@ mod tests {
                 Arg::Literal(v) => v.clone(),
                 _ => Value::Null,
             });
-            self.apply(args.map(Cow::Owned).collect())
+            self.apply(&mut args.map(Cow::Owned).collect())
         }
     }
 

@@ -75,47 +75,51 @@ fn no_results(p: &Path) -> Failure {
 
 impl Place {
     /// Places `result` into `input` as the ResultPath says.
-    pub fn apply(&self, mut input: Value, result: Value) -> Result<Value, Failure> {
+    #[inline]
+    pub fn apply(&self, input: Value, result: Value) -> Result<Value, Failure> {
         match self {
             Place::Replace => Ok(result),
             Place::Discard => Ok(input),
-            Place::At(path) => {
-                if path.steps().is_empty() {
-                    return Ok(result);
-                }
-                let fail = |input: &Value| {
-                    Failure::in_state(
-                        names::RESULT_PATH_MATCH_FAILURE,
-                        format!(
-                            "Unable to apply ResultPath \"{}\" to input \"{}\"",
-                            path.text(),
-                            serde_json::to_string(input).unwrap_or_default()
-                        ),
-                    )
-                };
-                // Check the whole path first, so a failure reports the input as it came, without
-                // copying the input on every write.
-                if !writable(&input, path.steps()) {
-                    return Err(fail(&input));
-                }
-                let mut slot = &mut input;
-                for step in path.steps() {
-                    if slot.is_null() {
-                        *slot = Value::Object(Map::new());
-                    }
-                    slot = match (step, slot) {
-                        (Step::Name(n), Value::Object(o)) => {
-                            o.entry(String::from(&**n)).or_insert(Value::Null)
-                        }
-                        (Step::Index(i), Value::Array(a)) => &mut a[*i as usize],
-                        // `writable` ruled these out.
-                        (_, other) => return Err(fail(other)),
-                    };
-                }
-                *slot = result;
-                Ok(input)
-            }
+            Place::At(path) => Self::write(path, input, result),
         }
+    }
+
+    /// Writes `result` at a ResultPath path inside `input`.
+    fn write(path: &Path, mut input: Value, result: Value) -> Result<Value, Failure> {
+        if path.steps().is_empty() {
+            return Ok(result);
+        }
+        let fail = |input: &Value| {
+            Failure::in_state(
+                names::RESULT_PATH_MATCH_FAILURE,
+                format!(
+                    "Unable to apply ResultPath \"{}\" to input \"{}\"",
+                    path.text(),
+                    serde_json::to_string(input).unwrap_or_default()
+                ),
+            )
+        };
+        // Check the whole path first, so a failure reports the input as it came, without
+        // copying the input on every write.
+        if !writable(&input, path.steps()) {
+            return Err(fail(&input));
+        }
+        let mut slot = &mut input;
+        for step in path.steps() {
+            if slot.is_null() {
+                *slot = Value::Object(Map::new());
+            }
+            slot = match (step, slot) {
+                (Step::Name(n), Value::Object(o)) => {
+                    o.entry(String::from(&**n)).or_insert(Value::Null)
+                }
+                (Step::Index(i), Value::Array(a)) => &mut a[*i as usize],
+                // `writable` ruled these out.
+                (_, other) => return Err(fail(other)),
+            };
+        }
+        *slot = result;
+        Ok(input)
     }
 }
 

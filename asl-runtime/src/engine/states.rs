@@ -60,135 +60,198 @@ impl Run<'_> {
     }
 
     /// Runs a state that finishes without waiting: Pass, Succeed, Fail and Choice. (No future
-    /// is made for them; they are most of the transitions of most workflows.)
+    /// is made for them; they are most of the transitions of most workflows.) Each kind has a
+    /// function of its own, and JSONata states a road of their own, so the common JSONPath
+    /// states run in small frames.
+    #[inline]
     pub(super) fn immediate(
         &self,
         state: &StatePlan,
         raw: Value,
         vars: &Vars<'_>,
     ) -> Result<Transition, Failure> {
-        let context = self.context(state, 0);
-        // What InputPath and OutputPath read besides the value they apply to.
-        let side = Scope::new(&Value::Null, &context, vars);
-        // JSONata: `$states.input` is the raw input.
-        let on_input = Scope::new(&raw, &context, vars);
+        if state.jsonata {
+            return self.immediate_jsonata(state, raw, vars);
+        }
         match &state.kind {
             Kind::Pass {
                 parameters,
                 result,
                 result_path,
-            } => {
-                if state.jsonata {
-                    let assign = assignments(state.assign.as_ref(), &on_input)?;
-                    let out = output(state, &on_input)?;
-                    return Ok(Transition::assigning(
-                        state.next,
-                        out.unwrap_or(raw),
-                        assign,
-                    ));
-                }
-                let mut input = StateInput::new(state, result_path, raw, &context, vars)?;
-                let result = match (result, parameters) {
-                    (Some(r), _) => r.clone(),
-                    (None, Some(t)) => t.apply(
-                        &Scope {
-                            input: input.effective(),
-                            ..side
-                        },
-                        PASS_PATH_ERROR,
-                    )?,
-                    (None, None) => input.take_effective(),
-                };
-                let assign = assignments(
-                    state.assign.as_ref(),
-                    &Scope {
-                        input: &result,
-                        ..side
-                    },
-                )?;
-                let placed = result_path.apply(input.into_raw(), result)?;
-                let out = state.output_path.apply(placed, &side)?;
-                Ok(Transition::assigning(state.next, out, assign))
-            }
+            } => self.pass(
+                state,
+                (parameters.as_ref(), result.as_ref(), result_path),
+                raw,
+                vars,
+            ),
+            Kind::Choice { choices, default } => self.choice(state, choices, *default, raw, vars),
             Kind::Succeed => {
-                if state.jsonata {
-                    let out = output(state, &on_input)?;
-                    return Ok(Transition::to(None, out.unwrap_or(raw)));
-                }
+                let context = self.context(state, 0);
+                let side = Scope::new(&Value::Null, &context, vars);
                 let effective = state.input_path.apply(raw, &side)?;
                 let out = state.output_path.apply(effective, &side)?;
                 Ok(Transition::to(None, out))
             }
             Kind::Fail { error, cause } => {
-                let text = |t: &Text, field: &str| -> Result<Option<String>, Failure> {
-                    let text = |v: Value| match v {
-                        Value::String(s) => s,
-                        other => other.to_string(),
-                    };
-                    match t {
-                        Text::None => Ok(None),
-                        Text::Literal(s) => Ok(Some(s.to_string())),
-                        Text::Path(p) => match on_input.select(p) {
-                            Some(v) => Ok(Some(text(v))),
-                            None => Err(Failure::runtime(format!(
-                                "The JSONPath '{}' specified for the field '{field}' could not be found in the input '{}'",
-                                p.text(),
-                                serde_json::to_string(&raw).unwrap_or_default()
-                            ))),
-                        },
-                        Text::Call(call) => call.eval(&on_input, field).map(|v| Some(text(v))),
-                        Text::Jsonata(expr) => {
-                            let name = field.trim_end_matches("Path");
-                            expr.eval(&on_input, name).map(|v| Some(text(v)))
-                        }
-                    }
-                };
-                let error = text(error, "ErrorPath")?;
-                let cause = text(cause, "CausePath")?;
-                Err(Failure {
-                    error: error.unwrap_or_default(),
-                    cause,
-                    detail: false,
-                })
+                let context = self.context(state, 0);
+                Err(self.fail(error, cause, &Scope::new(&raw, &context, vars)))
             }
-            Kind::Choice { choices, default } => {
-                let effective = if state.jsonata {
-                    raw
-                } else {
-                    state.input_path.apply(raw, &side)?
-                };
-                let scope = Scope {
-                    input: &effective,
+            // The container's loop awaits these through `suspending`; never reached from it.
+            Kind::Wait(_) | Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) => {
+                Err(cannot_finish(state))
+            }
+        }
+    }
+
+    /// A JSONPath Pass state: InputPath, Result or Parameters, Assign, ResultPath, OutputPath.
+    fn pass(
+        &self,
+        state: &StatePlan,
+        (parameters, result, result_path): (
+            Option<&crate::data::template::Template>,
+            Option<&Value>,
+            &crate::data::io::Place,
+        ),
+        raw: Value,
+        vars: &Vars<'_>,
+    ) -> Result<Transition, Failure> {
+        let context = self.context(state, 0);
+        let side = Scope::new(&Value::Null, &context, vars);
+        let mut input = StateInput::new(state, result_path, raw, &context, vars)?;
+        let result = match (result, parameters) {
+            (Some(r), _) => r.clone(),
+            (None, Some(t)) => t.apply(
+                &Scope {
+                    input: input.effective(),
                     ..side
-                };
-                let mut matched = None;
-                for branch in choices {
-                    if branch.rule.eval(&scope)? {
-                        matched = Some(branch);
-                        break;
-                    }
-                }
-                let (target, assign, out) = match matched {
+                },
+                PASS_PATH_ERROR,
+            )?,
+            (None, None) => input.take_effective(),
+        };
+        let assign = assignments(
+            state.assign.as_ref(),
+            &Scope {
+                input: &result,
+                ..side
+            },
+        )?;
+        let placed = result_path.apply(input.into_raw(), result)?;
+        let out = state.output_path.apply(placed, &side)?;
+        Ok(Transition::assigning(state.next, out, assign))
+    }
+
+    /// A JSONPath Choice state: the first rule that holds, else the Default.
+    fn choice(
+        &self,
+        state: &StatePlan,
+        choices: &[crate::plan::ChoiceBranch],
+        default: Option<usize>,
+        raw: Value,
+        vars: &Vars<'_>,
+    ) -> Result<Transition, Failure> {
+        let context = self.context(state, 0);
+        let side = Scope::new(&Value::Null, &context, vars);
+        let effective = state.input_path.apply(raw, &side)?;
+        let scope = Scope {
+            input: &effective,
+            ..side
+        };
+        let (target, assign) = match matching(choices, &scope)? {
+            Some(b) => (Some(b.next), b.assign.as_ref()),
+            None => (default, state.assign.as_ref()),
+        };
+        let target =
+            target.ok_or_else(|| Failure::in_state(names::NO_CHOICE_MATCHED, "No Matches!"))?;
+        let assign = assignments(assign, &scope)?;
+        let out = state.output_path.apply(effective, &side)?;
+        Ok(Transition::assigning(Some(target), out, assign))
+    }
+
+    /// Pass, Succeed, Fail and Choice in JSONata: `$states.input` is the raw input; Output and
+    /// Assign replace the JSONPath fields.
+    #[cold]
+    fn immediate_jsonata(
+        &self,
+        state: &StatePlan,
+        raw: Value,
+        vars: &Vars<'_>,
+    ) -> Result<Transition, Failure> {
+        let context = self.context(state, 0);
+        let on_input = Scope::new(&raw, &context, vars);
+        match &state.kind {
+            Kind::Pass { .. } => {
+                let assign = assignments(state.assign.as_ref(), &on_input)?;
+                let out = output(state, &on_input)?;
+                Ok(Transition::assigning(
+                    state.next,
+                    out.unwrap_or(raw),
+                    assign,
+                ))
+            }
+            Kind::Succeed => {
+                let out = output(state, &on_input)?;
+                Ok(Transition::to(None, out.unwrap_or(raw)))
+            }
+            Kind::Fail { error, cause } => Err(self.fail(error, cause, &on_input)),
+            Kind::Choice { choices, default } => {
+                let (target, assign, out) = match matching(choices, &on_input)? {
                     Some(b) => (Some(b.next), b.assign.as_ref(), b.output.as_ref()),
                     None => (*default, state.assign.as_ref(), state.output.as_ref()),
                 };
                 let target = target
                     .ok_or_else(|| Failure::in_state(names::NO_CHOICE_MATCHED, "No Matches!"))?;
-                let assign = assignments(assign, &scope)?;
-                let out = if state.jsonata {
-                    match out {
-                        Some(t) => t.apply(&scope, names::RUNTIME)?,
-                        None => effective,
-                    }
-                } else {
-                    state.output_path.apply(effective, &side)?
+                let assign = assignments(assign, &on_input)?;
+                let out = match out {
+                    Some(t) => t.apply(&on_input, names::RUNTIME)?,
+                    None => raw,
                 };
                 Ok(Transition::assigning(Some(target), out, assign))
             }
-            // The container's loop awaits these through `suspending`; never reached from it.
-            Kind::Wait(_) | Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) => Err(
-                Failure::runtime(format!("state '{}' cannot finish at once", state.name)),
-            ),
+            Kind::Wait(_) | Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) => {
+                Err(cannot_finish(state))
+            }
+        }
+    }
+
+    /// A Fail state's failure: its Error and Cause, literal or read from `scope`'s input.
+    #[cold]
+    fn fail(&self, error: &Text, cause: &Text, scope: &Scope<'_>) -> Failure {
+        let text = |t: &Text, field: &str| -> Result<Option<String>, Failure> {
+            let text = |v: Value| match v {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            match t {
+                Text::None => Ok(None),
+                Text::Literal(s) => Ok(Some(s.to_string())),
+                Text::Path(p) => match scope.select(p) {
+                    Some(v) => Ok(Some(text(v))),
+                    None => Err(Failure::runtime(format!(
+                        "The JSONPath '{}' specified for the field '{field}' could not be found in the input '{}'",
+                        p.text(),
+                        serde_json::to_string(scope.input).unwrap_or_default()
+                    ))),
+                },
+                Text::Call(call) => call.eval(scope, field).map(|v| Some(text(v))),
+                Text::Jsonata(expr) => {
+                    let name = field.trim_end_matches("Path");
+                    expr.eval(scope, name).map(|v| Some(text(v)))
+                }
+            }
+        };
+        let error = match text(error, "ErrorPath") {
+            Ok(e) => e,
+            Err(f) => return f,
+        };
+        let cause = match text(cause, "CausePath") {
+            Ok(c) => c,
+            Err(f) => return f,
+        };
+        Failure {
+            error: error.unwrap_or_default(),
+            cause,
+            detail: false,
         }
     }
 
@@ -313,4 +376,22 @@ impl Run<'_> {
             }
         })
     }
+}
+
+/// The first branch whose rule holds.
+fn matching<'p>(
+    choices: &'p [crate::plan::ChoiceBranch],
+    scope: &Scope<'_>,
+) -> Result<Option<&'p crate::plan::ChoiceBranch>, Failure> {
+    for branch in choices {
+        if branch.rule.eval(scope)? {
+            return Ok(Some(branch));
+        }
+    }
+    Ok(None)
+}
+
+#[cold]
+fn cannot_finish(state: &StatePlan) -> Failure {
+    Failure::runtime(format!("state '{}' cannot finish at once", state.name))
 }
