@@ -444,6 +444,10 @@ impl Run<'_> {
                 tracing::debug_span!("state", name = %state.name, r#type = ty, event = entered);
             let step = match &state.kind {
                 // The handler's future is awaited right here: no future of the state around it.
+                Kind::Task(task) if task::is_bare(state, task) && span.is_disabled() => self
+                    .bare_task(state, task, value)
+                    .await
+                    .map(|out| Transition::to(state.next, out)),
                 Kind::Task(task) if task::is_plain(task) && span.is_disabled() => {
                     match self.start_task(state, task, value, 0, &vars) {
                         Ok(mut started) => {

@@ -12,6 +12,7 @@ use tokio::time::Instant;
 
 use super::outcome::{StateInput, finish_result};
 use super::{Run, Transition};
+use crate::data::io::{Place, Select};
 use crate::data::template::{Scope, TASK_PATH_ERROR};
 use crate::data::vars::Vars;
 use crate::error::{Failure, names};
@@ -49,6 +50,23 @@ pub(super) fn is_plain(task: &TaskPlan) -> bool {
         && task.timeout.is_none()
         && task.heartbeat.is_none()
         && !task.waits_for_token()
+}
+
+/// Whether a plain Task state is also bare: a JSONPath state whose input goes to the handler as
+/// it is and whose output is the handler's answer (no Parameters, Credentials, ResultSelector or
+/// Assign, every path `$`, no `$$`). Most Task states of real workflows are; they skip the
+/// input and result pipelines.
+pub(super) fn is_bare(state: &StatePlan, task: &TaskPlan) -> bool {
+    !state.jsonata
+        && !state.uses_context
+        && state.assign.is_none()
+        && matches!(state.input_path, Select::All)
+        && matches!(state.output_path, Select::All)
+        && matches!(task.result_path, Place::Replace)
+        && task.parameters.is_none()
+        && task.result_selector.is_none()
+        && task.credentials.is_none()
+        && is_plain(task)
 }
 
 impl<'r> Run<'r> {
@@ -304,8 +322,7 @@ impl<'r> Run<'r> {
         self.event("TaskStarted", |_| json!({"resource": &*task.resource}));
     }
 
-    /// The handler's answer: its events, the size limit, the Lambda envelope, and the result
-    /// pipeline.
+    /// The handler's answer and the result pipeline after it.
     #[allow(clippy::too_many_arguments)]
     fn conclude(
         &self,
@@ -317,6 +334,50 @@ impl<'r> Run<'r> {
         vars: &Vars<'_>,
         waits_for_token: bool,
     ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
+        let result = self.answer(task, result, waits_for_token)?;
+        finish_result(
+            state,
+            (task.result_selector.as_ref(), &task.result_path),
+            raw,
+            result,
+            context,
+            vars,
+        )
+    }
+}
+
+impl Run<'_> {
+    /// A bare Task state (see [`is_bare`]): scheduled, called and answered, its input going to
+    /// the handler and the handler's answer being its output.
+    pub(super) async fn bare_task(
+        &self,
+        state: &StatePlan,
+        task: &TaskPlan,
+        input: Value,
+    ) -> Result<Value, Failure> {
+        self.scheduled(task, &input);
+        let mut call = {
+            let no_heartbeat = Heartbeat::default();
+            let described = Described {
+                retry_count: 0,
+                credentials: None,
+                token: None,
+                heartbeat: &no_heartbeat,
+            };
+            self.call(state, task, input, described)
+        };
+        let result = guarded(&mut call, &state.name).await;
+        self.answer(task, result, false)
+    }
+
+    /// The handler's answer as the state's result: its events, the size limit, and the Lambda
+    /// envelope.
+    fn answer(
+        &self,
+        task: &TaskPlan,
+        result: Result<Value, Failure>,
+        waits_for_token: bool,
+    ) -> Result<Value, Failure> {
         let result = match result {
             Ok(v) => {
                 self.event("TaskSucceeded", |full| {
@@ -350,19 +411,11 @@ impl<'r> Run<'r> {
                 ),
             ));
         }
-        let result = if task.lambda_invoke() && !waits_for_token {
+        Ok(if task.lambda_invoke() && !waits_for_token {
             lambda_invoke_envelope(result)
         } else {
             result
-        };
-        finish_result(
-            state,
-            (task.result_selector.as_ref(), &task.result_path),
-            raw,
-            result,
-            context,
-            vars,
-        )
+        })
     }
 }
 
