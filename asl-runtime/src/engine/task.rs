@@ -531,43 +531,52 @@ pub fn fits(v: &Value, limit: usize) -> bool {
 
 /// Takes `v`'s JSON length from `left`; false once that would go below zero.
 fn count(v: &Value, left: &mut usize) -> bool {
-    let size = match v {
+    match v {
+        Value::Array(items) => {
+            // Brackets and commas.
+            take(left, 1 + items.len().max(1))
+                && items.iter().all(|item| match scalar_size(item) {
+                    Some(size) => take(left, size),
+                    None => count(item, left),
+                })
+        }
+        Value::Object(members) => {
+            // Braces, commas and colons.
+            take(left, 1 + members.len().max(1) + members.len())
+                && members.iter().all(|(key, item)| {
+                    take(left, string_size(key))
+                        && match scalar_size(item) {
+                            Some(size) => take(left, size),
+                            None => count(item, left),
+                        }
+                })
+        }
+        scalar => take(left, scalar_size(scalar).unwrap_or(0)),
+    }
+}
+
+/// `n` from `left`, if there is that much left.
+#[inline]
+fn take(left: &mut usize, n: usize) -> bool {
+    match left.checked_sub(n) {
+        Some(rest) => {
+            *left = rest;
+            true
+        }
+        None => false,
+    }
+}
+
+/// The JSON length of a value that is not an array or an object.
+#[inline]
+fn scalar_size(v: &Value) -> Option<usize> {
+    Some(match v {
         Value::Null => 4,
         Value::Bool(b) => 4 + usize::from(!*b),
         Value::Number(n) => number_size(n),
         Value::String(s) => string_size(s),
-        Value::Array(a) => {
-            let brackets = 2 + a.len().saturating_sub(1);
-            if *left < brackets {
-                return false;
-            }
-            *left -= brackets;
-            return a.iter().all(|item| count(item, left));
-        }
-        Value::Object(o) => {
-            let braces = 2 + o.len().saturating_sub(1);
-            if *left < braces {
-                return false;
-            }
-            *left -= braces;
-            for (k, item) in o {
-                let key = string_size(k) + 1;
-                if *left < key {
-                    return false;
-                }
-                *left -= key;
-                if !count(item, left) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    };
-    if *left < size {
-        return false;
-    }
-    *left -= size;
-    true
+        Value::Array(_) | Value::Object(_) => return None,
+    })
 }
 
 fn number_size(n: &serde_json::Number) -> usize {
