@@ -21,7 +21,7 @@ fn measure(workflow: &str, variant: &str) -> Option<(u64, u64, usize)> {
     };
     let before = dhat::HeapStats::get();
     let out = match variant {
-        "hand" => asl_bench::baseline(workflow, &rt, input),
+        "hand" => rt.block_on(asl_bench::baseline(workflow, input)),
         _ => rt.block_on(machine.run_with(input, &config)).output?,
     };
     let after = dhat::HeapStats::get();

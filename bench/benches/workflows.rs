@@ -63,7 +63,7 @@ fn summary(rt: &tokio::runtime::Runtime, cases: &[Case]) {
         let quiet = quiet(&case.machine);
         let generated = rt.block_on(case.machine.run_with(case.input.clone(), &quiet));
         assert_eq!(generated.status, Status::Succeeded, "{}", case.name);
-        let hand = asl_bench::baseline(case.name, rt, case.input.clone());
+        let hand = rt.block_on(asl_bench::baseline(case.name, case.input.clone()));
         assert_eq!(
             generated.output,
             Some(hand),
@@ -73,22 +73,26 @@ fn summary(rt: &tokio::runtime::Runtime, cases: &[Case]) {
         // Interleaved, so both see the same machine state; medians of 31 batches.
         let per_batch = (200_000 / case.transitions).clamp(1, 2_000);
         let (mut g, mut h) = (Vec::new(), Vec::new());
+        // Each batch runs inside one `block_on`, as a service awaits executions inside its
+        // runtime: the figures are the executions', not the cost of entering tokio.
         for _ in 0..31 {
             let t = Instant::now();
-            for _ in 0..per_batch {
-                black_box(
-                    rt.block_on(case.machine.run_with(black_box(case.input.clone()), &quiet)),
-                );
-            }
+            rt.block_on(async {
+                for _ in 0..per_batch {
+                    black_box(
+                        case.machine
+                            .run_with(black_box(case.input.clone()), &quiet)
+                            .await,
+                    );
+                }
+            });
             g.push(t.elapsed() / per_batch as u32);
             let t = Instant::now();
-            for _ in 0..per_batch {
-                black_box(asl_bench::baseline(
-                    case.name,
-                    rt,
-                    black_box(case.input.clone()),
-                ));
-            }
+            rt.block_on(async {
+                for _ in 0..per_batch {
+                    black_box(asl_bench::baseline(case.name, black_box(case.input.clone())).await);
+                }
+            });
             h.push(t.elapsed() / per_batch as u32);
         }
         let (g, h) = (median(g), median(h));
@@ -106,6 +110,23 @@ fn summary(rt: &tokio::runtime::Runtime, cases: &[Case]) {
     println!();
 }
 
+/// Criterion's timing for `iters` runs of `run`, all inside one `block_on`.
+fn timed<'a, F, Fut>(rt: &'a tokio::runtime::Runtime, run: F) -> impl FnMut(u64) -> Duration + 'a
+where
+    F: Fn() -> Fut + 'a,
+    Fut: std::future::Future<Output = ()>,
+{
+    move |iters| {
+        let t = Instant::now();
+        rt.block_on(async {
+            for _ in 0..iters {
+                run().await;
+            }
+        });
+        t.elapsed()
+    }
+}
+
 fn workflows(c: &mut Criterion) {
     let rt = runtime();
     let cases = cases();
@@ -119,15 +140,26 @@ fn workflows(c: &mut Criterion) {
         if case.transitions > 1_000 {
             g.sample_size(20);
         }
+        // Criterion's iterations run inside one `block_on` (`iter_custom`), as the summary's do.
+        let quiet = &quiet(&case.machine);
         g.bench_function("generated, full history", |b| {
-            b.iter(|| rt.block_on(case.machine.run(black_box(case.input.clone()))))
+            b.iter_custom(timed(&rt, move || async move {
+                black_box(case.machine.run(black_box(case.input.clone())).await);
+            }))
         });
-        let quiet = quiet(&case.machine);
         g.bench_function("generated, history off", |b| {
-            b.iter(|| rt.block_on(case.machine.run_with(black_box(case.input.clone()), &quiet)))
+            b.iter_custom(timed(&rt, move || async move {
+                black_box(
+                    case.machine
+                        .run_with(black_box(case.input.clone()), quiet)
+                        .await,
+                );
+            }))
         });
         g.bench_function("hand-written", |b| {
-            b.iter(|| asl_bench::baseline(case.name, &rt, black_box(case.input.clone())))
+            b.iter_custom(timed(&rt, move || async move {
+                black_box(asl_bench::baseline(case.name, black_box(case.input.clone())).await);
+            }))
         });
         g.finish();
     }

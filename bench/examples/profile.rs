@@ -20,14 +20,19 @@ fn main() {
     };
     let mut config = ExecutionConfig::new(machine.name(), "profile");
     config.history = HistoryLevel::Off;
-    for _ in 0..runs {
-        let out = if hand {
-            asl_bench::baseline(&name, &rt, input.clone())
-        } else {
-            rt.block_on(machine.run_with(input.clone(), &config))
-                .output
-                .unwrap_or(Value::Null)
-        };
-        std::hint::black_box(out);
-    }
+    // All runs inside one `block_on`, as a service awaits executions inside its runtime.
+    rt.block_on(async {
+        for _ in 0..runs {
+            let out = if hand {
+                asl_bench::baseline(&name, input.clone()).await
+            } else {
+                machine
+                    .run_with(input.clone(), &config)
+                    .await
+                    .output
+                    .unwrap_or(Value::Null)
+            };
+            std::hint::black_box(out);
+        }
+    });
 }

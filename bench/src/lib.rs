@@ -165,18 +165,17 @@ pub fn machine(name: &str) -> Option<(Machine, Value)> {
     })
 }
 
-/// Workflow `name`'s hand-written baseline run on `input` (async ones on `rt`).
-pub fn baseline(name: &str, rt: &tokio::runtime::Runtime, input: Value) -> Value {
+/// Workflow `name`'s hand-written baseline run on `input`, awaited as the generated machine is
+/// (the synchronous ones are called directly).
+pub async fn baseline(name: &str, input: Value) -> Value {
     match name {
         "noop" => baseline_noop(input),
         "loop" => baseline_loop(input),
-        "loop_task" => rt.block_on(baseline_loop_task(input, &|v| async move { inc(v) })),
+        "loop_task" => baseline_loop_task(input, &|v| async move { inc(v) }).await,
         "map" => baseline_map(input),
-        "tasks" => rt.block_on(baseline_tasks(input, &|v| async move { add_field(v) })),
-        "football_nrp" => rt
-            .block_on(baseline_football(input, &|v, s| async move {
-                append_name(v, s)
-            }))
+        "tasks" => baseline_tasks(input, &|v| async move { add_field(v) }).await,
+        "football_nrp" => baseline_football(input, &|v, s| async move { append_name(v, s) })
+            .await
             .unwrap_or(Value::Null),
         _ => Value::Null,
     }
