@@ -312,11 +312,12 @@ pub(crate) async fn run(
     });
     let states = async {
         match plan.timeout_seconds {
+            // Boxed: the timer stays out of the future of executions without a timeout.
             Some(secs) => {
-                match tokio::time::timeout(
+                match Box::pin(tokio::time::timeout(
                     Duration::from_secs(secs),
                     run.states(&plan.states, plan.start, input, None),
-                )
+                ))
                 .await
                 {
                     Ok(r) => r.map_err(|f| (Status::Failed, Some(f))),
