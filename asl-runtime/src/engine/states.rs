@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use super::outcome::{StateInput, assignments, output};
 use super::task::missing_path;
 use super::{Run, Transition};
+use crate::data::io::Place;
 use crate::data::jsonata::kind;
 use crate::data::template::{PASS_PATH_ERROR, Scope};
 use crate::data::vars::Vars;
@@ -63,7 +64,7 @@ impl Run<'_> {
     /// is made for them; they are most of the transitions of most workflows.) Each kind has a
     /// function of its own, and JSONata states a road of their own, so the common JSONPath
     /// states run in small frames.
-    #[inline]
+    #[inline(always)]
     pub(super) fn immediate(
         &self,
         state: &StatePlan,
@@ -110,13 +111,30 @@ impl Run<'_> {
         (parameters, result, result_path): (
             Option<&crate::data::template::Template>,
             Option<&Value>,
-            &crate::data::io::Place,
+            &Place,
         ),
         raw: Value,
         vars: &Vars<'_>,
     ) -> Result<Transition, Failure> {
         let context = self.context(state, 0);
         let side = Scope::new(&Value::Null, &context, vars);
+        if matches!(result_path, Place::Replace) && state.assign.is_none() {
+            // The result replaces the input, which nothing reads afterwards.
+            let effective = state.input_path.apply(raw, &side)?;
+            let result = match (result, parameters) {
+                (Some(r), _) => r.clone(),
+                (None, Some(t)) => t.apply(
+                    &Scope {
+                        input: &effective,
+                        ..side
+                    },
+                    PASS_PATH_ERROR,
+                )?,
+                (None, None) => effective,
+            };
+            let out = state.output_path.apply(result, &side)?;
+            return Ok(Transition::to(state.next, out));
+        }
         let mut input = StateInput::new(state, result_path, raw, &context, vars)?;
         let result = match (result, parameters) {
             (Some(r), _) => r.clone(),
