@@ -122,13 +122,8 @@ impl Machine {
 
     /// Like [`run`](Self::run), with the given names, ARNs and clock.
     pub async fn run_with(&self, input: Value, config: &ExecutionConfig) -> Outcome {
-        // The execution's future is large (its record, the states' futures, the stop and
-        // timeout machinery); one allocation here spares copying it every time the caller's
-        // runtime moves the future before polling it.
-        Box::pin(self.run_unwatched(input, config)).await
-    }
-
-    async fn run_unwatched(&self, input: Value, config: &ExecutionConfig) -> Outcome {
+        // The engine boxes the states' future, so this one stays about a kilobyte (the record
+        // and the stop machinery) and is not boxed again.
         // Nobody but the execution sees this record: it keeps the input only for `$$`.
         let readers = if self.reads_context {
             Readers::ContextObject

@@ -331,7 +331,9 @@ pub(crate) async fn run(
         }
     };
     let span = tracing::info_span!("execution", machine = %config.state_machine_name, execution = %config.execution_name);
-    let states = tracing::Instrument::instrument(states, span);
+    // Boxed once here, so the futures around it (the stop, the caller's) move a pointer
+    // rather than the states' whole future.
+    let states = Box::pin(tracing::Instrument::instrument(states, span));
     // Biased: polled in order, without drawing a random number for fairness each time.
     let result = tokio::select! {
         biased;
