@@ -602,6 +602,20 @@ mod tests {
         assert!(
             err(call(Function::MathAdd, vec![json!("1"), json!(0)])).contains("expected numbers")
         );
+        // Whole numbers a double holds exactly add as integers; larger ones as before, through
+        // the double.
+        assert_eq!(
+            call(Function::MathAdd, vec![json!(-5), json!(3)]),
+            Ok(json!(-2))
+        );
+        assert_eq!(
+            call(Function::MathAdd, vec![json!(1i64 << 53), json!(1)]),
+            Ok(json!((1i64 << 53) + 1))
+        );
+        assert_eq!(
+            call(Function::MathAdd, vec![json!(i64::MAX), json!(1)]),
+            Ok(json!(i64::MAX))
+        );
         let a = call(Function::MathRandom, vec![json!(1), json!(10), json!(7)]);
         assert_eq!(
             a,
