@@ -6,6 +6,7 @@
 //! an ItemReader and hand their results to a ResultWriter. A failure beyond tolerance drops
 //! (cancels) the iterations in flight.
 
+use std::future::Future as _;
 use std::sync::Mutex;
 use std::sync::atomic::AtomicU64;
 
@@ -237,12 +238,14 @@ impl Run<'_> {
         let mut outputs = vec![Value::Null; n];
         let mut children = Vec::new();
         let mut in_flight = FuturesUnordered::new();
+        // Iterations that finished when first polled, waiting to be recorded in item order.
+        let mut finished: std::collections::VecDeque<Done> = std::collections::VecDeque::new();
         // Which iterations are in flight, for the MapIterationAborted events of a failure.
         let mut running = vec![false; n];
         let mut next = 0;
         let mut failed = 0u64;
         loop {
-            while in_flight.len() < limit && next < n {
+            while in_flight.len() + finished.len() < limit && next < n {
                 let input = match &mut source {
                     Source::Items(items) => {
                         let item = Item {
@@ -260,11 +263,27 @@ impl Run<'_> {
                     );
                 }
                 running[next] = true;
-                in_flight.push(self.iteration(state, plan, next, input, run, keep, vars));
+                // Polled once before it joins the others: an iteration that finishes at once
+                // (a processor of Pass and Choice states, handlers that answer without
+                // waiting) never waits in the set, so a Map over many such items holds its
+                // results, not the futures of all its iterations.
+                let mut iteration =
+                    Box::pin(self.iteration(state, plan, next, input, run, keep, vars));
                 next += 1;
+                let first =
+                    std::future::poll_fn(|cx| std::task::Poll::Ready(iteration.as_mut().poll(cx)))
+                        .await;
+                match first {
+                    std::task::Poll::Ready(done) => finished.push_back(done),
+                    std::task::Poll::Pending => in_flight.push(iteration),
+                }
             }
-            let Some(done) = in_flight.next().await else {
-                break;
+            let done = match finished.pop_front() {
+                Some(done) => done,
+                None => match in_flight.next().await {
+                    Some(done) => done,
+                    None => break,
+                },
             };
             running[done.index] = false;
             if let Some((name, arn, input)) = done.child {
