@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::outcome::{StateInput, assignments, output};
 use super::task::missing_path;
 use super::{Run, Transition};
-use crate::data::io::Place;
+use crate::data::io::{Place, Select};
 use crate::data::jsonata::kind;
 use crate::data::template::{PASS_PATH_ERROR, Scope};
 use crate::data::vars::Vars;
@@ -170,18 +170,29 @@ impl Run<'_> {
     ) -> Result<Transition, Failure> {
         let context = self.context(state, 0);
         let side = Scope::new(&Value::Null, &context, vars);
+        if matches!(state.input_path, Select::All) && matches!(state.output_path, Select::All) {
+            // The input passes through as it came: the rules read it where it is.
+            let (target, assign) = decide(
+                state,
+                choices,
+                default,
+                &Scope {
+                    input: &raw,
+                    ..side
+                },
+            )?;
+            return Ok(Transition::assigning(Some(target), raw, assign));
+        }
         let effective = state.input_path.apply(raw, &side)?;
-        let scope = Scope {
-            input: &effective,
-            ..side
-        };
-        let (target, assign) = match matching(choices, &scope)? {
-            Some(b) => (Some(b.next), b.assign.as_ref()),
-            None => (default, state.assign.as_ref()),
-        };
-        let target =
-            target.ok_or_else(|| Failure::in_state(names::NO_CHOICE_MATCHED, "No Matches!"))?;
-        let assign = assignments(assign, &scope)?;
+        let (target, assign) = decide(
+            state,
+            choices,
+            default,
+            &Scope {
+                input: &effective,
+                ..side
+            },
+        )?;
         let out = state.output_path.apply(effective, &side)?;
         Ok(Transition::assigning(Some(target), out, assign))
     }
@@ -394,6 +405,24 @@ impl Run<'_> {
             }
         })
     }
+}
+
+/// Where a JSONPath Choice state goes (the first branch whose rule holds, else the Default) and
+/// what that branch's (or the state's) Assign sets.
+#[inline(always)]
+fn decide(
+    state: &StatePlan,
+    choices: &[crate::plan::ChoiceBranch],
+    default: Option<usize>,
+    scope: &Scope<'_>,
+) -> Result<(usize, Option<serde_json::Map<String, Value>>), Failure> {
+    let (target, assign) = match matching(choices, scope)? {
+        Some(b) => (Some(b.next), b.assign.as_ref()),
+        None => (default, state.assign.as_ref()),
+    };
+    let target =
+        target.ok_or_else(|| Failure::in_state(names::NO_CHOICE_MATCHED, "No Matches!"))?;
+    Ok((target, assignments(assign, scope)?))
 }
 
 /// The first branch whose rule holds.
