@@ -1,6 +1,7 @@
 //! Map states. Iterations start lazily, at most MaxConcurrency at a time (0: all at once), and
 //! their results land in item order, so a Map over a million items holds only the iterations in
-//! flight and the results. Inline iterations run in the execution and appear in its history;
+//! flight and the results (an iteration is polled once as it starts, and one that finishes then
+//! is never in flight). Inline iterations run in the execution and appear in its history;
 //! distributed ones (`ProcessorConfig.Mode: DISTRIBUTED`) run as child executions with their
 //! own context object, under the tolerated-failure thresholds, and may read their items through
 //! an ItemReader and hand their results to a ResultWriter. A failure beyond tolerance drops
