@@ -219,3 +219,43 @@ async fn input_that_does_not_fit_the_handler_type_fails_the_task() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_bare_task_result_over_256_kib_fails_with_data_limit_exceeded() {
+    // `Single`'s one Task has no Parameters, ResultSelector or paths: the engine's shortest road.
+    let f = single_failure(|_: Value| async move { Ok::<_, Failure>(json!("a".repeat(262_145))) })
+        .await;
+    assert_eq!(f.error, "States.DataLimitExceeded");
+    let fits = Single::builder()
+        .work(|_: Value| async move { Ok::<_, Failure>(json!("a".repeat(262_142))) })
+        .build()
+        .run(json!({}))
+        .await;
+    assert_eq!(fits.status, Status::Succeeded, "{:?}", fits.failure);
+}
+
+#[tokio::test]
+async fn a_bare_task_records_its_events_with_input_and_output() {
+    let machine = Single::builder()
+        .work(|v: Value| async move { Ok::<_, Failure>(json!({"seen": v})) })
+        .build();
+    let outcome = machine.run(json!({"n": 1})).await;
+    assert_eq!(outcome.output, Some(json!({"seen": {"n": 1}})));
+    let events = outcome.history.events();
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskSucceeded",
+            "TaskStateExited",
+            "ExecutionSucceeded",
+        ]
+    );
+    let scheduled = &events[2].details;
+    assert_eq!(scheduled["parameters"], json!({"n": 1}));
+    assert_eq!(events[4].details["output"], json!({"seen": {"n": 1}}));
+}
