@@ -89,6 +89,26 @@ pub struct Call {
 /// four.
 type Args<'a> = SmallVec<[Cow<'a, Value>; 4]>;
 
+/// A path argument's value (borrowed from `scope` where the path names one value), or the
+/// `States.Runtime` failure AWS reports when it names nothing; `field` is the template key the
+/// call stands under.
+pub fn path_arg<'a>(
+    scope: &Scope<'a>,
+    path: &Path,
+    field: &str,
+) -> Result<Cow<'a, Value>, Failure> {
+    scope.select_ref(path).ok_or_else(|| {
+        Failure::in_state(
+            names::RUNTIME,
+            format!(
+                "The JSONPath '{}' specified for the field '{field}' could not be found in the input '{}'",
+                path.text(),
+                serde_json::to_string(scope.input).unwrap_or_default()
+            ),
+        )
+    })
+}
+
 /// The longest string Base64Encode/Base64Decode/Hash take.
 pub const MAX_INPUT_CHARS: usize = 10_000;
 /// The most elements ArrayRange makes.
@@ -102,7 +122,7 @@ pub(crate) fn call_function(function: Function, args: Vec<Value>) -> Result<Valu
         args: Vec::new(),
         template: Vec::new(),
     }
-    .apply(&mut args.into_iter().map(Cow::Owned).collect())
+    .apply(&args.iter().collect::<SmallVec<[&Value; 4]>>())
 }
 
 fn fail(cause: impl Into<String>) -> Failure {
@@ -116,232 +136,227 @@ impl Call {
         for a in &self.args {
             args.push(match a {
                 Arg::Literal(v) => Cow::Borrowed(v),
-                Arg::Path(p) => scope.select_ref(p).ok_or_else(|| {
-                    Failure::in_state(
-                        names::RUNTIME,
-                        format!(
-                            "The JSONPath '{}' specified for the field '{field}' could not be found in the input '{}'",
-                            p.text(),
-                            serde_json::to_string(scope.input).unwrap_or_default()
-                        ),
-                    )
-                })?,
+                Arg::Path(p) => path_arg(scope, p, field)?,
                 Arg::Call(c) => Cow::Owned(c.eval(scope, field)?),
             });
         }
-        self.apply(&mut args)
+        self.apply(&args.iter().map(|a| &**a).collect::<SmallVec<[&Value; 4]>>())
     }
 
-    /// Applies the function to its argument values (by reference: the array is a few hundred
-    /// bytes; the functions that keep their arguments take them out of it).
-    fn apply(&self, args: &mut Args<'_>) -> Result<Value, Failure> {
-        let name = self.function.name();
-        let bad = |what: &str| fail(format!("Invalid arguments in {name}: {what}"));
-        let null = Value::Null;
-        let arg = |i: usize| args.get(i).map_or(&null, |a| &**a);
-        let int = |i: usize| -> Result<i64, Failure> {
-            match arg(i) {
-                Value::Number(n) => n
-                    .as_i64()
-                    .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
-                    .ok_or_else(|| bad("expected an integer")),
-                _ => Err(bad("expected an integer")),
-            }
-        };
-        let array = |i: usize| -> Result<&Vec<Value>, Failure> {
-            match arg(i) {
-                Value::Array(a) => Ok(a),
-                _ => Err(bad("expected an array")),
-            }
-        };
-        let string = |i: usize| -> Result<&str, Failure> {
-            match arg(i) {
-                Value::String(s) => Ok(s),
-                _ => Err(bad("expected a string")),
-            }
-        };
-        match self.function {
-            Function::Format => {
-                let dynamic: Vec<Box<str>>;
-                let (template, values) = if self.template.is_empty() {
-                    dynamic = string(0)?.split("{}").map(Box::from).collect();
-                    (&dynamic, &args[1..])
-                } else {
-                    (&self.template, &args[..])
-                };
-                let mut out = String::with_capacity(template.iter().map(|p| p.len() + 4).sum());
-                for (i, piece) in template.iter().enumerate() {
-                    out.push_str(piece);
-                    if i + 1 < template.len() {
-                        match values.get(i) {
-                            Some(v) => java_text(v.as_ref(), &mut out),
-                            None => return Err(bad("fewer arguments than '{}' in the template")),
-                        }
-                    }
-                }
-                Ok(Value::String(out))
-            }
-            Function::StringToJson => {
-                let s = string(0)?;
-                if s.trim().is_empty() {
-                    return Ok(Value::Null);
-                }
-                serde_json::from_str(s)
-                    .map_err(|e| fail(format!("Invalid arguments in {name}: {e}")))
-            }
-            Function::JsonToString => serde_json::to_string(arg(0))
-                .map(Value::String)
-                .map_err(|e| bad(&e.to_string())),
-            Function::Array => Ok(Value::Array(args.drain(..).map(Cow::into_owned).collect())),
-            Function::ArrayPartition => {
-                let items = array(0)?;
-                let size = int(1)?;
-                if size <= 0 {
-                    return Err(bad("the chunk size must be positive"));
-                }
-                Ok(Value::Array(
-                    items
-                        .chunks(size as usize)
-                        .map(|c| Value::Array(c.to_vec()))
-                        .collect(),
-                ))
-            }
-            Function::ArrayContains => Ok(Value::Bool(array(0)?.contains(arg(1)))),
-            Function::ArrayRange => {
-                let (start, end, step) = (int(0)?, int(1)?, int(2)?);
-                if step == 0 {
-                    return Err(bad("the step can not be 0"));
-                }
-                let count = if (step > 0 && start > end) || (step < 0 && start < end) {
-                    0
-                } else {
-                    ((end - start) / step + 1) as usize
-                };
-                if count > MAX_RANGE {
-                    return Err(fail(format!(
-                        "Invalid arguments in {name}: the range has {count} elements; the most is {MAX_RANGE}"
-                    )));
-                }
-                Ok(Value::Array(
-                    (0..count as i64)
-                        .map(|i| Value::from(start + i * step))
-                        .collect(),
-                ))
-            }
-            Function::ArrayGetItem => {
-                let items = array(0)?;
-                let i = int(1)?;
-                usize::try_from(i)
-                    .ok()
-                    .and_then(|i| items.get(i).cloned())
-                    .ok_or_else(|| bad("the index is out of bounds"))
-            }
-            Function::ArrayLength => Ok(Value::from(array(0)?.len())),
-            Function::ArrayUnique => {
-                let mut out: Vec<Value> = Vec::new();
-                for v in array(0)? {
-                    if !out.contains(v) {
-                        out.push(v.clone());
-                    }
-                }
-                Ok(Value::Array(out))
-            }
-            Function::Base64Encode => {
-                let s = string(0)?;
-                if s.chars().count() > MAX_INPUT_CHARS {
-                    return Err(bad("the input is longer than 10000 characters"));
-                }
-                Ok(Value::String(
-                    base64::engine::general_purpose::STANDARD.encode(s),
-                ))
-            }
-            Function::Base64Decode => {
-                let s = string(0)?;
-                if s.chars().count() > MAX_INPUT_CHARS {
-                    return Err(bad("the input is longer than 10000 characters"));
-                }
-                let bytes = base64::engine::general_purpose::STANDARD
-                    .decode(s.as_bytes())
-                    .map_err(|e| bad(&format!("not base64: {e}")))?;
-                String::from_utf8(bytes)
-                    .map(Value::String)
-                    .map_err(|_| bad("the decoded bytes are not UTF-8 text"))
-            }
-            Function::Hash => {
-                let data = match arg(0) {
-                    Value::String(s) => Cow::Borrowed(s.as_str()),
-                    other => Cow::Owned(other.to_string()),
-                };
-                if data.chars().count() > MAX_INPUT_CHARS {
-                    return Err(bad("the input is longer than 10000 characters"));
-                }
-                let algorithm = string(1)?;
-                Ok(Value::String(hash(algorithm, data.as_bytes()).ok_or_else(|| {
-                    fail(format!("Invalid arguments in {name}: '{algorithm}' is not one of MD5, SHA-1, SHA-256, SHA-384, SHA-512"))
-                })?))
-            }
-            Function::JsonMerge => {
-                if !matches!((arg(0), arg(1)), (Value::Object(_), Value::Object(_))) {
-                    return Err(bad("the first two arguments must be objects"));
-                }
-                if *arg(2) != Value::Bool(false) {
-                    return Err(fail(format!(
-                        "Invalid arguments in {name}: Step Functions only supports the shallow merging mode; the third argument must be false"
-                    )));
-                }
-                let mut owned = args.drain(..).map(Cow::into_owned);
-                let (Some(Value::Object(mut a)), Some(Value::Object(b))) =
-                    (owned.next(), owned.next())
-                else {
-                    return Err(bad("the first two arguments must be objects"));
-                };
-                for (k, v) in b {
-                    a.insert(k, v);
-                }
-                Ok(Value::Object(a))
-            }
-            Function::MathRandom => {
-                let (start, end) = (
-                    java_round(number(arg(0)).ok_or_else(|| bad("expected numbers"))?),
-                    java_round(number(arg(1)).ok_or_else(|| bad("expected numbers"))?),
-                );
-                if start > end {
-                    return Err(bad("the start is larger than the end"));
-                }
-                use rand::{Rng, SeedableRng};
-                let n = match args.get(2) {
-                    Some(seed) => {
-                        let seed = number(seed.as_ref())
-                            .ok_or_else(|| bad("the seed must be a number"))?
-                            as i64;
-                        rand::rngs::SmallRng::seed_from_u64(seed as u64).random_range(start..=end)
-                    }
-                    None => rand::rng().random_range(start..=end),
-                };
-                Ok(Value::from(n))
-            }
-            Function::MathAdd => {
-                // Whole numbers that a double holds exactly add as integers: the same sum as
-                // the rounding below, without it.
-                if let (Some(a), Some(b)) = (exact_int(arg(0)), exact_int(arg(1))) {
-                    return Ok(Value::from(a + b));
-                }
-                let a = number(arg(0)).ok_or_else(|| bad("expected numbers"))?;
-                let b = number(arg(1)).ok_or_else(|| bad("expected numbers"))?;
-                Ok(Value::from(java_round(a).saturating_add(java_round(b))))
-            }
-            Function::StringSplit => {
-                let s = string(0)?;
-                let delimiters = string(1)?;
-                Ok(Value::Array(
-                    s.split(|c| delimiters.contains(c))
-                        .filter(|p| !p.is_empty())
-                        .map(|p| Value::String(p.to_owned()))
-                        .collect(),
-                ))
-            }
-            Function::Uuid => Ok(Value::String(uuid::Uuid::new_v4().to_string())),
+    fn apply(&self, args: &[&Value]) -> Result<Value, Failure> {
+        apply_function(self.function, &self.template, args)
+    }
+}
+
+/// Runs `function` on its argument values; `template` is `States.Format`'s literal template
+/// split at its holes (empty when the template is the first argument). Generated code calls
+/// this directly with the values of its arguments.
+pub fn apply_function(
+    function: Function,
+    template: &[Box<str>],
+    args: &[&Value],
+) -> Result<Value, Failure> {
+    let name = function.name();
+    let bad = |what: &str| fail(format!("Invalid arguments in {name}: {what}"));
+    let null = Value::Null;
+    let arg = |i: usize| args.get(i).copied().unwrap_or(&null);
+    let int = |i: usize| -> Result<i64, Failure> {
+        match arg(i) {
+            Value::Number(n) => n
+                .as_i64()
+                .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+                .ok_or_else(|| bad("expected an integer")),
+            _ => Err(bad("expected an integer")),
         }
+    };
+    let array = |i: usize| -> Result<&Vec<Value>, Failure> {
+        match arg(i) {
+            Value::Array(a) => Ok(a),
+            _ => Err(bad("expected an array")),
+        }
+    };
+    let string = |i: usize| -> Result<&str, Failure> {
+        match arg(i) {
+            Value::String(s) => Ok(s),
+            _ => Err(bad("expected a string")),
+        }
+    };
+    match function {
+        Function::Format => {
+            let dynamic: Vec<Box<str>>;
+            let (template, values) = if template.is_empty() {
+                dynamic = string(0)?.split("{}").map(Box::from).collect();
+                (dynamic.as_slice(), &args[1..])
+            } else {
+                (template, args)
+            };
+            let mut out = String::with_capacity(template.iter().map(|p| p.len() + 4).sum());
+            for (i, piece) in template.iter().enumerate() {
+                out.push_str(piece);
+                if i + 1 < template.len() {
+                    match values.get(i) {
+                        Some(v) => java_text(v, &mut out),
+                        None => return Err(bad("fewer arguments than '{}' in the template")),
+                    }
+                }
+            }
+            Ok(Value::String(out))
+        }
+        Function::StringToJson => {
+            let s = string(0)?;
+            if s.trim().is_empty() {
+                return Ok(Value::Null);
+            }
+            serde_json::from_str(s).map_err(|e| fail(format!("Invalid arguments in {name}: {e}")))
+        }
+        Function::JsonToString => serde_json::to_string(arg(0))
+            .map(Value::String)
+            .map_err(|e| bad(&e.to_string())),
+        Function::Array => Ok(Value::Array(args.iter().map(|v| (*v).clone()).collect())),
+        Function::ArrayPartition => {
+            let items = array(0)?;
+            let size = int(1)?;
+            if size <= 0 {
+                return Err(bad("the chunk size must be positive"));
+            }
+            Ok(Value::Array(
+                items
+                    .chunks(size as usize)
+                    .map(|c| Value::Array(c.to_vec()))
+                    .collect(),
+            ))
+        }
+        Function::ArrayContains => Ok(Value::Bool(array(0)?.contains(arg(1)))),
+        Function::ArrayRange => {
+            let (start, end, step) = (int(0)?, int(1)?, int(2)?);
+            if step == 0 {
+                return Err(bad("the step can not be 0"));
+            }
+            let count = if (step > 0 && start > end) || (step < 0 && start < end) {
+                0
+            } else {
+                ((end - start) / step + 1) as usize
+            };
+            if count > MAX_RANGE {
+                return Err(fail(format!(
+                    "Invalid arguments in {name}: the range has {count} elements; the most is {MAX_RANGE}"
+                )));
+            }
+            Ok(Value::Array(
+                (0..count as i64)
+                    .map(|i| Value::from(start + i * step))
+                    .collect(),
+            ))
+        }
+        Function::ArrayGetItem => {
+            let items = array(0)?;
+            let i = int(1)?;
+            usize::try_from(i)
+                .ok()
+                .and_then(|i| items.get(i).cloned())
+                .ok_or_else(|| bad("the index is out of bounds"))
+        }
+        Function::ArrayLength => Ok(Value::from(array(0)?.len())),
+        Function::ArrayUnique => {
+            let mut out: Vec<Value> = Vec::new();
+            for v in array(0)? {
+                if !out.contains(v) {
+                    out.push(v.clone());
+                }
+            }
+            Ok(Value::Array(out))
+        }
+        Function::Base64Encode => {
+            let s = string(0)?;
+            if s.chars().count() > MAX_INPUT_CHARS {
+                return Err(bad("the input is longer than 10000 characters"));
+            }
+            Ok(Value::String(
+                base64::engine::general_purpose::STANDARD.encode(s),
+            ))
+        }
+        Function::Base64Decode => {
+            let s = string(0)?;
+            if s.chars().count() > MAX_INPUT_CHARS {
+                return Err(bad("the input is longer than 10000 characters"));
+            }
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(s.as_bytes())
+                .map_err(|e| bad(&format!("not base64: {e}")))?;
+            String::from_utf8(bytes)
+                .map(Value::String)
+                .map_err(|_| bad("the decoded bytes are not UTF-8 text"))
+        }
+        Function::Hash => {
+            let data = match arg(0) {
+                Value::String(s) => Cow::Borrowed(s.as_str()),
+                other => Cow::Owned(other.to_string()),
+            };
+            if data.chars().count() > MAX_INPUT_CHARS {
+                return Err(bad("the input is longer than 10000 characters"));
+            }
+            let algorithm = string(1)?;
+            Ok(Value::String(hash(algorithm, data.as_bytes()).ok_or_else(|| {
+                fail(format!("Invalid arguments in {name}: '{algorithm}' is not one of MD5, SHA-1, SHA-256, SHA-384, SHA-512"))
+            })?))
+        }
+        Function::JsonMerge => {
+            if !matches!((arg(0), arg(1)), (Value::Object(_), Value::Object(_))) {
+                return Err(bad("the first two arguments must be objects"));
+            }
+            if *arg(2) != Value::Bool(false) {
+                return Err(fail(format!(
+                    "Invalid arguments in {name}: Step Functions only supports the shallow merging mode; the third argument must be false"
+                )));
+            }
+            let (Value::Object(a), Value::Object(b)) = (arg(0), arg(1)) else {
+                return Err(bad("the first two arguments must be objects"));
+            };
+            let mut merged = a.clone();
+            for (k, v) in b {
+                merged.insert(k.clone(), v.clone());
+            }
+            Ok(Value::Object(merged))
+        }
+        Function::MathRandom => {
+            let (start, end) = (
+                java_round(number(arg(0)).ok_or_else(|| bad("expected numbers"))?),
+                java_round(number(arg(1)).ok_or_else(|| bad("expected numbers"))?),
+            );
+            if start > end {
+                return Err(bad("the start is larger than the end"));
+            }
+            use rand::{Rng, SeedableRng};
+            let n = match args.get(2) {
+                Some(seed) => {
+                    let seed = number(seed).ok_or_else(|| bad("the seed must be a number"))? as i64;
+                    rand::rngs::SmallRng::seed_from_u64(seed as u64).random_range(start..=end)
+                }
+                None => rand::rng().random_range(start..=end),
+            };
+            Ok(Value::from(n))
+        }
+        Function::MathAdd => {
+            // Whole numbers that a double holds exactly add as integers: the same sum as
+            // the rounding below, without it.
+            if let (Some(a), Some(b)) = (exact_int(arg(0)), exact_int(arg(1))) {
+                return Ok(Value::from(a + b));
+            }
+            let a = number(arg(0)).ok_or_else(|| bad("expected numbers"))?;
+            let b = number(arg(1)).ok_or_else(|| bad("expected numbers"))?;
+            Ok(Value::from(java_round(a).saturating_add(java_round(b))))
+        }
+        Function::StringSplit => {
+            let s = string(0)?;
+            let delimiters = string(1)?;
+            Ok(Value::Array(
+                s.split(|c| delimiters.contains(c))
+                    .filter(|p| !p.is_empty())
+                    .map(|p| Value::String(p.to_owned()))
+                    .collect(),
+            ))
+        }
+        Function::Uuid => Ok(Value::String(uuid::Uuid::new_v4().to_string())),
     }
 }
 
@@ -423,11 +438,16 @@ mod tests {
 
     impl Call {
         fn apply_literal(&self) -> Result<Value, Failure> {
-            let args = self.args.iter().map(|a| match a {
-                Arg::Literal(v) => v.clone(),
-                _ => Value::Null,
-            });
-            self.apply(&mut args.map(Cow::Owned).collect())
+            let null = Value::Null;
+            let args: Vec<&Value> = self
+                .args
+                .iter()
+                .map(|a| match a {
+                    Arg::Literal(v) => v,
+                    _ => &null,
+                })
+                .collect();
+            self.apply(&args)
         }
     }
 

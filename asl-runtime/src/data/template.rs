@@ -37,6 +37,29 @@ pub enum Template {
         /// The key as written (`value.$`).
         field: Box<str>,
     },
+    /// A template the generator wrote as Rust: the same object built by straight-line code
+    /// (see [`Template::compiled`]).
+    Compiled(Compiled),
+}
+
+/// The code of a compiled template: given the scope and the error a missing path raises, the
+/// value. Shared, so plans clone cheaply.
+#[derive(Clone)]
+pub struct Compiled(std::sync::Arc<CompiledFn>);
+
+type CompiledFn = dyn Fn(&Scope<'_>, &str) -> Result<Value, Failure> + Send + Sync;
+
+impl std::fmt::Debug for Compiled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Compiled(..)")
+    }
+}
+
+impl PartialEq for Compiled {
+    /// The same code.
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 /// What paths and expressions in a template read.
@@ -98,6 +121,14 @@ impl<'a> Scope<'a> {
 }
 
 impl Template {
+    /// A template whose value `build` computes (generated code: the template's object built
+    /// member by member, its paths and intrinsic calls evaluated in place).
+    pub fn compiled(
+        build: impl Fn(&Scope<'_>, &str) -> Result<Value, Failure> + Send + Sync + 'static,
+    ) -> Self {
+        Template::Compiled(Compiled(std::sync::Arc::new(build)))
+    }
+
     /// Builds the value. `error_name` is what a path that finds nothing raises
     /// (`States.Runtime` in Pass states, `States.ParameterPathFailure` in Task states).
     pub fn apply(&self, scope: &Scope<'_>, error_name: &str) -> Result<Value, Failure> {
@@ -110,25 +141,41 @@ impl Template {
                 }
                 Ok(Value::Object(out))
             }
-            Template::Array(items) => items.iter().map(|t| t.apply(scope, error_name)).collect::<Result<_, _>>().map(Value::Array),
+            Template::Array(items) => items
+                .iter()
+                .map(|t| t.apply(scope, error_name))
+                .collect::<Result<_, _>>()
+                .map(Value::Array),
             Template::Call { call, field } => call.eval(scope, field),
             Template::Jsonata { expr, field } => expr.eval(scope, field),
-            Template::Path { path, field } => scope.select(path).ok_or_else(|| {
-                let doc = match path.root() {
-                    Root::Context => scope.context,
-                    _ => scope.input,
-                };
-                Failure::in_state(
-                    error_name,
-                    format!(
-                        "The JSONPath '{}' specified for the field '{field}' could not be found in the input '{}'",
-                        path.text(),
-                        serde_json::to_string(doc).unwrap_or_default()
-                    ),
-                )
-            }),
+            Template::Path { path, field } => path_value(scope, path, field, error_name),
+            Template::Compiled(code) => (code.0)(scope, error_name),
         }
     }
+}
+
+/// What a `"key.$"` path of a template gives: the value it selects, or `error_name` (AWS's
+/// message naming the path, the key and the input) when it selects nothing.
+pub fn path_value(
+    scope: &Scope<'_>,
+    path: &Path,
+    field: &str,
+    error_name: &str,
+) -> Result<Value, Failure> {
+    scope.select(path).ok_or_else(|| {
+        let doc = match path.root() {
+            Root::Context => scope.context,
+            _ => scope.input,
+        };
+        Failure::in_state(
+            error_name,
+            format!(
+                "The JSONPath '{}' specified for the field '{field}' could not be found in the input '{}'",
+                path.text(),
+                serde_json::to_string(doc).unwrap_or_default()
+            ),
+        )
+    })
 }
 
 /// The error a Pass state's Parameters raise for a missing path.

@@ -82,13 +82,7 @@ impl Emitter<'_, '_> {
 
     pub(super) fn call(&self, call: &intrinsic::Call) -> TokenStream {
         let rt = self.rt;
-        let function = Ident::new(
-            match call.function {
-                intrinsic::Function::UUID => "Uuid",
-                f => f.name().trim_start_matches("States."),
-            },
-            proc_macro2::Span::call_site(),
-        );
+        let function = super::compiled::function_ident(call.function);
         // A literal Format template is split at compile time; it is not passed as an argument.
         let skip = usize::from(call.template.is_some());
         let args = call.args.iter().skip(skip).map(|a| match a {
@@ -189,42 +183,15 @@ impl Emitter<'_, '_> {
         quote!(#rt::__private::literal(#text))
     }
 
+    /// A JSONPath payload template: a literal when it has no `.$` key, else straight-line
+    /// code (`compiled.rs`).
     pub(super) fn template(&self, node: &Node) -> TokenStream {
         let rt = self.rt;
         if !has_dynamic(node) {
             let lit = self.literal(node);
             return quote!(#rt::data::template::Template::Literal(#lit));
         }
-        match &node.value {
-            Value::Object(members) => {
-                let members = members.iter().map(|m| match (m.key.strip_suffix(".$"), m.value.as_str()) {
-                    (Some(key), Some(path)) if path.starts_with('$') => {
-                        let field = &m.key;
-                        let p = self.path(path);
-                        quote!((#key.into(), #rt::data::template::Template::Path { path: #p, field: #field.into() }))
-                    }
-                    (Some(key), Some(text)) => {
-                        let field = &m.key;
-                        let call = self.call_text(text);
-                        quote!((#key.into(), #rt::data::template::Template::Call { call: #call, field: #field.into() }))
-                    }
-                    _ => {
-                        let key = &m.key;
-                        let t = self.template(&m.value);
-                        quote!((#key.into(), #t))
-                    }
-                });
-                quote!(#rt::data::template::Template::Object(::std::vec![#(#members),*]))
-            }
-            Value::Array(items) => {
-                let items = items.iter().map(|i| self.template(i));
-                quote!(#rt::data::template::Template::Array(::std::vec![#(#items),*]))
-            }
-            _ => {
-                let lit = self.literal(node);
-                quote!(#rt::data::template::Template::Literal(#lit))
-            }
-        }
+        self.compiled_template(node)
     }
 
     /// A JSONata expression (the text between the delimiters), parsed when the plan is built.
@@ -313,7 +280,7 @@ fn has_expression(node: &Node) -> bool {
 }
 
 /// Whether a template subtree has a `.$` key anywhere.
-fn has_dynamic(node: &Node) -> bool {
+pub(super) fn has_dynamic(node: &Node) -> bool {
     match &node.value {
         Value::Object(members) => members
             .iter()

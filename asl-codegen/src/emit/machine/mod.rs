@@ -2,6 +2,7 @@
 //! generator already parsed (the handler builder is in `builder`; paths, calls and templates
 //! in `data`).
 
+mod compiled;
 mod data;
 
 use proc_macro2::{Ident, TokenStream};

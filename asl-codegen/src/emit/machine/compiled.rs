@@ -1,0 +1,154 @@
+//! Payload templates (`Parameters`, `ResultSelector`, `ItemSelector`, JSONPath `Assign`, …)
+//! written as straight-line Rust: the object built member by member, each path read and each
+//! intrinsic function called in place. Paths, literals and `States.Format` templates are built
+//! once, when the plan is built, and captured by the template's closure.
+
+use super::data::has_dynamic;
+use super::*;
+
+/// What a template's closure captures: each a name and the expression that builds it.
+#[derive(Default)]
+pub(super) struct Captures(Vec<(Ident, TokenStream)>);
+
+impl Captures {
+    /// Captures `value` under a fresh name (`prefix` and a number) and returns the name.
+    fn add(&mut self, prefix: &str, value: TokenStream) -> Ident {
+        let name = format_ident!("{}{}", prefix, self.0.len());
+        self.0.push((name.clone(), value));
+        name
+    }
+}
+
+impl Emitter<'_, '_> {
+    /// A template with at least one `.$` key, as `Template::compiled`.
+    pub(super) fn compiled_template(&self, node: &Node) -> TokenStream {
+        let rt = self.rt;
+        let mut captures = Captures::default();
+        let body = self.template_code(node, &mut captures);
+        let (names, values): (Vec<_>, Vec<_>) = captures.0.into_iter().unzip();
+        quote!(#rt::data::template::Template::compiled({
+            #(let #names = #values;)*
+            move |scope: &#rt::data::template::Scope<'_>, error: &str|
+                -> ::core::result::Result<#rt::__private::serde_json::Value, #rt::Failure> {
+                let _ = (scope, error);
+                ::core::result::Result::Ok(#body)
+            }
+        }))
+    }
+
+    /// An expression of type `Value` building `node` (`?` on failures).
+    fn template_code(&self, node: &Node, captures: &mut Captures) -> TokenStream {
+        let rt = self.rt;
+        let json = quote!(#rt::__private::serde_json);
+        match &node.value {
+            Value::Object(members) if has_dynamic(node) => {
+                let count = members.len();
+                let inserts = members.iter().map(|m| {
+                    let value = match (m.key.strip_suffix(".$"), m.value.as_str()) {
+                        (Some(_), Some(path)) if path.starts_with('$') => {
+                            let p = captures.add("path", self.path(path));
+                            let field = &m.key;
+                            quote!(#rt::data::template::path_value(scope, &#p, #field, error)?)
+                        }
+                        (Some(_), Some(text)) => self.call_code(text, &m.key, captures),
+                        _ => self.template_code(&m.value, captures),
+                    };
+                    let key = match (m.key.strip_suffix(".$"), m.value.as_str()) {
+                        (Some(key), Some(_)) => key,
+                        _ => m.key.as_str(),
+                    };
+                    quote!(m.insert(::std::string::String::from(#key), #value);)
+                });
+                quote!({
+                    let mut m = #json::Map::with_capacity(#count);
+                    #(#inserts)*
+                    #json::Value::Object(m)
+                })
+            }
+            Value::Array(items) if has_dynamic(node) => {
+                let items = items.iter().map(|i| self.template_code(i, captures));
+                quote!(#json::Value::Array(::std::vec![#(#items),*]))
+            }
+            _ => {
+                let literal = captures.add("literal", self.literal(node));
+                quote!(#literal.clone())
+            }
+        }
+    }
+
+    /// An expression of type `Value` calling the intrinsic function `text` under `field`.
+    fn call_code(&self, text: &str, field: &str, captures: &mut Captures) -> TokenStream {
+        match intrinsic::parse(text) {
+            Ok(call) => self.call_expr(&call, field, captures),
+            // The checks refused it already; as in `call_text`, `States.Array()`.
+            Err(_) => {
+                let rt = self.rt;
+                quote!(#rt::__private::serde_json::Value::Array(::std::vec::Vec::new()))
+            }
+        }
+    }
+
+    fn call_expr(
+        &self,
+        call: &intrinsic::Call,
+        field: &str,
+        captures: &mut Captures,
+    ) -> TokenStream {
+        let rt = self.rt;
+        let json = quote!(#rt::__private::serde_json);
+        let function = function_ident(call.function);
+        // A literal Format template is split at compile time; it is not passed as an argument.
+        let skip = usize::from(call.template.is_some());
+        let args: Vec<TokenStream> = call
+            .args
+            .iter()
+            .skip(skip)
+            .map(|a| match a {
+                intrinsic::Arg::String(s) => {
+                    let l = captures.add("literal", quote!(#json::Value::String(#s.into())));
+                    quote!(&#l)
+                }
+                intrinsic::Arg::Number(n) => {
+                    let l = captures.add("literal", quote!(#rt::__private::literal(#n)));
+                    quote!(&#l)
+                }
+                intrinsic::Arg::Bool(b) => quote!(&#json::Value::Bool(#b)),
+                intrinsic::Arg::Null => quote!(&#json::Value::Null),
+                intrinsic::Arg::Path(p, text) => {
+                    let p = captures.add("path", self.emit_path(p, text));
+                    quote!(&*#rt::intrinsic::path_arg(scope, &#p, #field)?)
+                }
+                intrinsic::Arg::Call(c) => {
+                    let v = self.call_expr(c, field, captures);
+                    quote!(&#v)
+                }
+            })
+            .collect();
+        let template = match &call.template {
+            Some(pieces) => {
+                let t = captures.add(
+                    "format",
+                    quote!(::std::vec![#(::std::boxed::Box::<str>::from(#pieces)),*]),
+                );
+                quote!(&#t)
+            }
+            None => quote!(&[]),
+        };
+        quote!(#rt::intrinsic::apply_function(
+            #rt::intrinsic::Function::#function,
+            #template,
+            &[#(#args),*],
+        )?)
+    }
+}
+
+/// The runtime's name of an intrinsic function.
+pub(super) fn function_ident(function: intrinsic::Function) -> Ident {
+    Ident::new(
+        match function {
+            intrinsic::Function::UUID => "Uuid",
+            f => f.name().trim_start_matches("States."),
+        },
+        proc_macro2::Span::call_site(),
+    )
+}
