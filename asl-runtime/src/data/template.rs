@@ -38,27 +38,71 @@ pub enum Template {
         field: Box<str>,
     },
     /// A template the generator wrote as Rust: the same object built by straight-line code
-    /// (see [`Template::compiled`]).
-    Compiled(Compiled),
+    /// (see [`Template::code`]).
+    Code(Code),
 }
 
-/// The code of a compiled template: given the scope and the error a missing path raises, the
-/// value. Shared, so plans clone cheaply.
-#[derive(Clone)]
-pub struct Compiled(std::sync::Arc<CompiledFn>);
+/// A template written as Rust by the generator: a function (one per template, capturing
+/// nothing, so it costs the build no generic instances) and the paths, literals and `Format`
+/// templates it reads, built once with the plan.
+#[derive(Clone, Debug)]
+pub struct Code {
+    build: CodeFn,
+    data: std::sync::Arc<[Datum]>,
+}
 
-type CompiledFn = dyn Fn(&Scope<'_>, &str) -> Result<Value, Failure> + Send + Sync;
-
-impl std::fmt::Debug for Compiled {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Compiled(..)")
+impl PartialEq for Code {
+    /// The same data and the same function (as far as function addresses tell: the same
+    /// function may have two addresses in different codegen units, so two equal templates can
+    /// compare unequal, never the reverse).
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::fn_addr_eq(self.build, other.build) && self.data == other.data
     }
 }
 
-impl PartialEq for Compiled {
-    /// The same code.
-    fn eq(&self, other: &Self) -> bool {
-        std::sync::Arc::ptr_eq(&self.0, &other.0)
+/// The function of a [`Code`] template: the scope, the error a missing path raises, and the
+/// template's data.
+pub type CodeFn = fn(&Scope<'_>, &str, Data<'_>) -> Result<Value, Failure>;
+
+/// What a [`Code`] template's function reads besides the scope.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Datum {
+    /// A path.
+    Path(Path),
+    /// A literal value.
+    Literal(Value),
+    /// A `States.Format` template split at its holes.
+    Format(Box<[Box<str>]>),
+}
+
+/// A [`Code`] template's data, by position.
+#[derive(Clone, Copy, Debug)]
+pub struct Data<'a>(&'a [Datum]);
+
+impl<'a> Data<'a> {
+    /// The path at `i` (`$` if the generator put something else there, which it does not).
+    pub fn path(self, i: usize) -> &'a Path {
+        static ROOT: std::sync::LazyLock<Path> = std::sync::LazyLock::new(Path::root_input);
+        match self.0.get(i) {
+            Some(Datum::Path(p)) => p,
+            _ => &ROOT,
+        }
+    }
+
+    /// The literal at `i` (`null` if there is none).
+    pub fn literal(self, i: usize) -> &'a Value {
+        match self.0.get(i) {
+            Some(Datum::Literal(v)) => v,
+            _ => &Value::Null,
+        }
+    }
+
+    /// The `States.Format` template at `i` (empty if there is none).
+    pub fn format(self, i: usize) -> &'a [Box<str>] {
+        match self.0.get(i) {
+            Some(Datum::Format(t)) => t,
+            _ => &[],
+        }
     }
 }
 
@@ -121,12 +165,12 @@ impl<'a> Scope<'a> {
 }
 
 impl Template {
-    /// A template whose value `build` computes (generated code: the template's object built
-    /// member by member, its paths and intrinsic calls evaluated in place).
-    pub fn compiled(
-        build: impl Fn(&Scope<'_>, &str) -> Result<Value, Failure> + Send + Sync + 'static,
-    ) -> Self {
-        Template::Compiled(Compiled(std::sync::Arc::new(build)))
+    /// A template written as Rust: `build` computes the value from the scope and `data`.
+    pub fn code(build: CodeFn, data: Vec<Datum>) -> Self {
+        Template::Code(Code {
+            build,
+            data: data.into(),
+        })
     }
 
     /// Builds the value. `error_name` is what a path that finds nothing raises
@@ -149,7 +193,7 @@ impl Template {
             Template::Call { call, field } => call.eval(scope, field),
             Template::Jsonata { expr, field } => expr.eval(scope, field),
             Template::Path { path, field } => path_value(scope, path, field, error_name),
-            Template::Compiled(code) => (code.0)(scope, error_name),
+            Template::Code(code) => (code.build)(scope, error_name, Data(&code.data)),
         }
     }
 }

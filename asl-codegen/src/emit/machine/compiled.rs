@@ -1,21 +1,38 @@
 //! Payload templates (`Parameters`, `ResultSelector`, `ItemSelector`, JSONPath `Assign`, …)
 //! written as straight-line Rust: the object built member by member, each path read and each
-//! intrinsic function called in place. Paths, literals and `States.Format` templates are built
-//! once, when the plan is built, and captured by the template's closure.
+//! intrinsic function called in place. The code is a function of its own beside the plan
+//! (type-checked on its own, not inside the plan's one large expression); the paths, literals
+//! and `States.Format` templates it reads are built once, with the plan, and handed to it by
+//! position.
 
 use super::data::has_dynamic;
 use super::*;
 
-/// What a template's closure captures: each a name and the expression that builds it.
+/// The data a template's code reads: the expressions that build each `Datum`, by position.
 #[derive(Default)]
-pub(super) struct Captures(Vec<(Ident, TokenStream)>);
+pub(super) struct Captures(Vec<TokenStream>);
+
+/// The kinds of data, by the name of their `Datum` variant and `Data` accessor.
+#[derive(Clone, Copy)]
+enum Kind {
+    Path,
+    Literal,
+    Format,
+}
 
 impl Captures {
-    /// Captures `value` under a fresh name (`prefix` and a number) and returns the name.
-    fn add(&mut self, prefix: &str, value: TokenStream) -> Ident {
-        let name = format_ident!("{}{}", prefix, self.0.len());
-        self.0.push((name.clone(), value));
-        name
+    /// Adds a datum of `kind` built by `value`; returns the expression that reads it in the
+    /// template's code.
+    fn add(&mut self, rt: &TokenStream, kind: Kind, value: TokenStream) -> TokenStream {
+        let i = self.0.len();
+        let (variant, accessor) = match kind {
+            Kind::Path => (quote!(Path), quote!(path)),
+            Kind::Literal => (quote!(Literal), quote!(literal)),
+            Kind::Format => (quote!(Format), quote!(format)),
+        };
+        self.0
+            .push(quote!(#rt::data::template::Datum::#variant(#value)));
+        quote!(data.#accessor(#i))
     }
 }
 
@@ -25,15 +42,24 @@ impl Emitter<'_, '_> {
         let rt = self.rt;
         let mut captures = Captures::default();
         let body = self.template_code(node, &mut captures);
-        let (names, values): (Vec<_>, Vec<_>) = captures.0.into_iter().unzip();
-        quote!(#rt::data::template::Template::compiled({
-            #(let #names = #values;)*
-            move |scope: &#rt::data::template::Scope<'_>, error: &str|
-                -> ::core::result::Result<#rt::__private::serde_json::Value, #rt::Failure> {
-                let _ = (scope, error);
+        let data = captures.0;
+        let mut templates = self.templates.borrow_mut();
+        let name = format_ident!("template_{}", templates.len());
+        let doc = format!(" Payload template {} of the plan.", templates.len());
+        templates.push(quote! {
+            #[doc = #doc]
+            fn #name(
+                scope: &#rt::data::template::Scope<'_>,
+                error: &str,
+                data: #rt::data::template::Data<'_>,
+            ) -> ::core::result::Result<#rt::__private::serde_json::Value, #rt::Failure> {
+                let _ = (scope, error, data);
                 ::core::result::Result::Ok(#body)
             }
-        }))
+        });
+        // By the type's name: the plan is built in a static, where `Self` is not in scope.
+        let ty = self.ty;
+        quote!(#rt::data::template::Template::code(#ty::#name, ::std::vec![#(#data),*]))
     }
 
     /// An expression of type `Value` building `node` (`?` on failures).
@@ -46,9 +72,9 @@ impl Emitter<'_, '_> {
                 let inserts = members.iter().map(|m| {
                     let value = match (m.key.strip_suffix(".$"), m.value.as_str()) {
                         (Some(_), Some(path)) if path.starts_with('$') => {
-                            let p = captures.add("path", self.path(path));
+                            let p = captures.add(rt, Kind::Path, self.path(path));
                             let field = &m.key;
-                            quote!(#rt::data::template::path_value(scope, &#p, #field, error)?)
+                            quote!(#rt::data::template::path_value(scope, #p, #field, error)?)
                         }
                         (Some(_), Some(text)) => self.call_code(text, &m.key, captures),
                         _ => self.template_code(&m.value, captures),
@@ -70,7 +96,7 @@ impl Emitter<'_, '_> {
                 quote!(#json::Value::Array(::std::vec![#(#items),*]))
             }
             _ => {
-                let literal = captures.add("literal", self.literal(node));
+                let literal = captures.add(rt, Kind::Literal, self.literal(node));
                 quote!(#literal.clone())
             }
         }
@@ -105,18 +131,19 @@ impl Emitter<'_, '_> {
             .skip(skip)
             .map(|a| match a {
                 intrinsic::Arg::String(s) => {
-                    let l = captures.add("literal", quote!(#json::Value::String(#s.into())));
-                    quote!(&#l)
+                    let l =
+                        captures.add(rt, Kind::Literal, quote!(#json::Value::String(#s.into())));
+                    quote!(#l)
                 }
                 intrinsic::Arg::Number(n) => {
-                    let l = captures.add("literal", quote!(#rt::__private::literal(#n)));
-                    quote!(&#l)
+                    let l = captures.add(rt, Kind::Literal, quote!(#rt::__private::literal(#n)));
+                    quote!(#l)
                 }
                 intrinsic::Arg::Bool(b) => quote!(&#json::Value::Bool(#b)),
                 intrinsic::Arg::Null => quote!(&#json::Value::Null),
                 intrinsic::Arg::Path(p, text) => {
-                    let p = captures.add("path", self.emit_path(p, text));
-                    quote!(&*#rt::intrinsic::path_arg(scope, &#p, #field)?)
+                    let p = captures.add(rt, Kind::Path, self.emit_path(p, text));
+                    quote!(&*#rt::intrinsic::path_arg(scope, #p, #field)?)
                 }
                 intrinsic::Arg::Call(c) => {
                     let v = self.call_expr(c, field, captures);
@@ -127,10 +154,11 @@ impl Emitter<'_, '_> {
         let template = match &call.template {
             Some(pieces) => {
                 let t = captures.add(
-                    "format",
-                    quote!(::std::vec![#(::std::boxed::Box::<str>::from(#pieces)),*]),
+                    rt,
+                    Kind::Format,
+                    quote!(::std::vec![#(::std::boxed::Box::<str>::from(#pieces)),*].into()),
                 );
-                quote!(&#t)
+                quote!(#t)
             }
             None => quote!(&[]),
         };

@@ -21,11 +21,16 @@ use crate::source::{Node, Value};
 
 struct Emitter<'a, 'm> {
     rt: &'a TokenStream,
+    /// The generated type, whose associated functions hold the templates' code.
+    ty: &'a Ident,
     plan: &'a MachinePlan<'m>,
     /// Set when a path of the state being emitted reads the context object.
     uses_context: std::cell::Cell<bool>,
     /// Whether the state being emitted is a JSONata state.
     jsonata: std::cell::Cell<bool>,
+    /// The functions of the payload templates written as code (`compiled.rs`), emitted beside
+    /// the plan.
+    templates: std::cell::RefCell<Vec<TokenStream>>,
 }
 
 impl Emitter<'_, '_> {
@@ -532,9 +537,11 @@ pub fn machine(
     let rt = &options.runtime;
     let e = Emitter {
         rt,
+        ty: &options.type_name,
         plan,
         uses_context: std::cell::Cell::new(false),
         jsonata: std::cell::Cell::new(false),
+        templates: std::cell::RefCell::default(),
     };
     let ty = &options.type_name;
     let builder = format_ident!("{}Builder", ty);
@@ -550,7 +557,8 @@ pub fn machine(
         }
         None => quote!(::core::option::Option::None),
     };
-    let states = plan.states.iter().map(|s| e.state(s));
+    let states: Vec<TokenStream> = plan.states.iter().map(|s| e.state(s)).collect();
+    let templates = e.templates.take();
 
     let n = plan.slots.len();
     let builder_tokens = super::builder::builder(plan, options);
@@ -569,6 +577,8 @@ pub fn machine(
                 });
                 &PLAN
             }
+
+            #(#templates)*
 
             /// Starts collecting the handlers.
             pub fn builder() -> #builder<#missing> {
