@@ -518,40 +518,43 @@ fn resource_label(resource: &str) -> &str {
 /// The length of `v`'s compact JSON text, counted without writing it.
 pub fn json_size(v: &Value) -> usize {
     let mut left = usize::MAX;
-    count(v, &mut left);
+    count::<true>(v, &mut left);
     usize::MAX - left
 }
 
 /// Whether `v`'s compact JSON text has at most `limit` bytes; the count stops as soon as it
 /// goes over.
 pub fn fits(v: &Value, limit: usize) -> bool {
-    let mut left = limit;
-    count(v, &mut left)
+    // A bound first (every string byte as if escaped, every number as long as a number can
+    // be), which settles small documents without reading their strings; the exact count only
+    // when the bound is over the limit.
+    count::<false>(v, &mut { limit }) || count::<true>(v, &mut { limit })
 }
 
-/// Takes `v`'s JSON length from `left`; false once that would go below zero.
-fn count(v: &Value, left: &mut usize) -> bool {
+/// Takes `v`'s JSON length (`EXACT`) or a bound of it from `left`; false once that would go
+/// below zero.
+fn count<const EXACT: bool>(v: &Value, left: &mut usize) -> bool {
     match v {
         Value::Array(items) => {
             // Brackets and commas.
             take(left, 1 + items.len().max(1))
-                && items.iter().all(|item| match scalar_size(item) {
+                && items.iter().all(|item| match scalar_size::<EXACT>(item) {
                     Some(size) => take(left, size),
-                    None => count(item, left),
+                    None => count::<EXACT>(item, left),
                 })
         }
         Value::Object(members) => {
             // Braces, commas and colons.
             take(left, 1 + members.len().max(1) + members.len())
                 && members.iter().all(|(key, item)| {
-                    take(left, string_size(key))
-                        && match scalar_size(item) {
+                    take(left, text_size::<EXACT>(key))
+                        && match scalar_size::<EXACT>(item) {
                             Some(size) => take(left, size),
-                            None => count(item, left),
+                            None => count::<EXACT>(item, left),
                         }
                 })
         }
-        scalar => take(left, scalar_size(scalar).unwrap_or(0)),
+        scalar => take(left, scalar_size::<EXACT>(scalar).unwrap_or(0)),
     }
 }
 
@@ -567,16 +570,34 @@ fn take(left: &mut usize, n: usize) -> bool {
     }
 }
 
-/// The JSON length of a value that is not an array or an object.
+/// The JSON length (`EXACT`) or a bound of it of a value that is not an array or an object.
 #[inline]
-fn scalar_size(v: &Value) -> Option<usize> {
+fn scalar_size<const EXACT: bool>(v: &Value) -> Option<usize> {
     Some(match v {
         Value::Null => 4,
         Value::Bool(b) => 4 + usize::from(!*b),
-        Value::Number(n) => number_size(n),
-        Value::String(s) => string_size(s),
+        // An integer is written in at most 20 characters (`-9223372036854775808`); other
+        // numbers are counted.
+        Value::Number(n) => {
+            if EXACT || !(n.is_u64() || n.is_i64()) {
+                number_size(n)
+            } else {
+                20
+            }
+        }
+        Value::String(s) => text_size::<EXACT>(s),
         Value::Array(_) | Value::Object(_) => return None,
     })
+}
+
+/// A string's JSON length (`EXACT`), or a bound of it: every byte escaped as `\u00XX`.
+#[inline]
+fn text_size<const EXACT: bool>(s: &str) -> usize {
+    if EXACT {
+        string_size(s)
+    } else {
+        2 + 6 * s.len()
+    }
 }
 
 fn number_size(n: &serde_json::Number) -> usize {
@@ -651,6 +672,30 @@ pub(super) fn missing_path(p: &crate::data::path::Path) -> Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_size_bound_is_never_below_the_size() {
+        for v in [
+            json!(null),
+            json!({"a": [1, 2.5, "x\"\n\u{1}"], "é": true, "k\\": -9223372036854775808i64}),
+            json!([
+                [],
+                {},
+                "",
+                18446744073709551615u64,
+                1e300,
+                -2.2250738585072014e-308
+            ]),
+            json!("\u{1f}\u{7f}\u{2028}"),
+        ] {
+            let mut left = usize::MAX;
+            count::<false>(&v, &mut left);
+            assert!(usize::MAX - left >= json_size(&v), "{v}");
+        }
+        // At the limit, the exact count decides.
+        let text = json!("a".repeat(100));
+        assert!(fits(&text, 102) && !fits(&text, 101));
+    }
 
     #[test]
     fn json_size_matches_serde() {
