@@ -234,6 +234,58 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn code_templates_read_their_data_by_position() {
+        // What the generator writes for `{"id.$": "$.id", "fixed": [1, 2]}`.
+        fn build(scope: &Scope<'_>, error: &str, data: Data<'_>) -> Result<Value, Failure> {
+            let mut m = Map::with_capacity(2);
+            m.insert("id".into(), path_value(scope, data.path(0), "id.$", error)?);
+            m.insert("fixed".into(), data.literal(1).clone());
+            Ok(Value::Object(m))
+        }
+        let t = Template::code(
+            build,
+            vec![
+                Datum::Path(Path::new(
+                    Root::Input,
+                    vec![Step::Name("id".into())],
+                    "$.id",
+                )),
+                Datum::Literal(json!([1, 2])),
+            ],
+        );
+        let input = json!({"id": 7});
+        let scope = Scope {
+            input: &input,
+            ..Scope::PLAIN
+        };
+        assert_eq!(
+            t.apply(&scope, names::RUNTIME),
+            Ok(json!({"id": 7, "fixed": [1, 2]}))
+        );
+        assert_eq!(t, t.clone());
+        let empty = json!({});
+        let err = t
+            .apply(
+                &Scope {
+                    input: &empty,
+                    ..Scope::PLAIN
+                },
+                names::PARAMETER_PATH_FAILURE,
+            )
+            .expect_err("missing path");
+        assert_eq!(err.error, names::PARAMETER_PATH_FAILURE);
+        assert_eq!(
+            err.cause.as_deref(),
+            Some(
+                "The JSONPath '$.id' specified for the field 'id.$' could not be found in the input '{}'"
+            )
+        );
+        // Data of another kind than asked for reads as `$`, `null` and no template.
+        let data = Data(&[]);
+        assert!(data.path(3).is_root() && data.literal(0).is_null() && data.format(1).is_empty());
+    }
+
+    #[test]
     fn builds_values_and_reports_missing_paths() {
         let t = Template::Object(vec![
             ("fixed".into(), Template::Literal(json!([1, 2]))),

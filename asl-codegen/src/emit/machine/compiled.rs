@@ -37,8 +37,9 @@ impl Captures {
 }
 
 impl Emitter<'_, '_> {
-    /// A template with at least one `.$` key, as `Template::compiled`.
-    pub(super) fn compiled_template(&self, node: &Node) -> TokenStream {
+    /// A template with at least one `.$` key, as `Template::code`: its function joins the
+    /// type's, and the plan gets the call of `Template::code` with the function's data.
+    pub(super) fn code_template(&self, node: &Node) -> TokenStream {
         let rt = self.rt;
         let mut captures = Captures::default();
         let body = self.template_code(node, &mut captures);

@@ -191,7 +191,7 @@ impl Emitter<'_, '_> {
             let lit = self.literal(node);
             return quote!(#rt::data::template::Template::Literal(#lit));
         }
-        self.compiled_template(node)
+        self.code_template(node)
     }
 
     /// A JSONata expression (the text between the delimiters), parsed when the plan is built.
