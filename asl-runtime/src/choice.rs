@@ -207,20 +207,11 @@ impl Test {
 
     fn eval(&self, v: &Value, scope: &Scope<'_>) -> Result<bool, Failure> {
         Ok(match self {
-            Test::String(cmp, op) => {
-                let other = Self::operand(op, scope)?;
-                match (v.as_str(), other.as_str()) {
-                    (Some(a), Some(b)) => cmp.holds(a.cmp(b)),
-                    _ => false,
-                }
-            }
-            Test::Numeric(cmp, op) => {
-                let other = Self::operand(op, scope)?;
-                match (v.as_f64(), other.as_f64()) {
-                    (Some(a), Some(b)) => a.partial_cmp(&b).is_some_and(|o| cmp.holds(o)),
-                    _ => false,
-                }
-            }
+            // The common comparisons against a literal, without making an operand.
+            Test::Numeric(cmp, Operand::Literal(other)) => numeric(*cmp, v, other),
+            Test::String(cmp, Operand::Literal(other)) => string(*cmp, v, other),
+            Test::Numeric(cmp, op) => numeric(*cmp, v, &*Self::operand(op, scope)?),
+            Test::String(cmp, op) => string(*cmp, v, &*Self::operand(op, scope)?),
             Test::Boolean(op) => {
                 let other = Self::operand(op, scope)?;
                 matches!((v.as_bool(), other.as_bool()), (Some(a), Some(b)) if a == b)
@@ -241,6 +232,24 @@ impl Test {
             Test::IsBoolean(want) => v.is_boolean() == *want,
             Test::IsTimestamp(want) => timestamp(v).is_some() == *want,
         })
+    }
+}
+
+/// `Numeric…`: numbers compare as numbers; anything else is false.
+#[inline]
+fn numeric(cmp: Cmp, v: &Value, other: &Value) -> bool {
+    match (v.as_f64(), other.as_f64()) {
+        (Some(a), Some(b)) => a.partial_cmp(&b).is_some_and(|o| cmp.holds(o)),
+        _ => false,
+    }
+}
+
+/// `String…`: strings compare by their characters' code points; anything else is false.
+#[inline]
+fn string(cmp: Cmp, v: &Value, other: &Value) -> bool {
+    match (v.as_str(), other.as_str()) {
+        (Some(a), Some(b)) => cmp.holds(a.cmp(b)),
+        _ => false,
     }
 }
 
