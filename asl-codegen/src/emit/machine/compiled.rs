@@ -44,7 +44,7 @@ impl Emitter<'_, '_> {
         let mut captures = Captures::default();
         let body = self.template_code(node, &mut captures);
         let data = captures.0;
-        let mut templates = self.templates.borrow_mut();
+        let mut templates = self.functions.borrow_mut();
         let name = format_ident!("template_{}", templates.len());
         let doc = format!(" Payload template {} of the plan.", templates.len());
         templates.push(quote! {

@@ -30,7 +30,7 @@ struct Emitter<'a, 'm> {
     jsonata: std::cell::Cell<bool>,
     /// The functions of the payload templates written as code (`compiled.rs`), emitted beside
     /// the plan.
-    templates: std::cell::RefCell<Vec<TokenStream>>,
+    functions: std::cell::RefCell<Vec<TokenStream>>,
 }
 
 impl Emitter<'_, '_> {
@@ -60,47 +60,7 @@ impl Emitter<'_, '_> {
                 operand,
             } => {
                 let var = self.path(&variable.value);
-                let op = operator.value;
-                let operand_tokens = if op.operand() == OperandKind::Path {
-                    let p = self.path(operand.value.as_str().unwrap_or("$"));
-                    quote!(#c::Operand::Path(#p))
-                } else {
-                    let lit = self.literal(&operand.value);
-                    quote!(#c::Operand::Literal(#lit))
-                };
-                let name = op.as_str();
-                let cmp = if name.contains("LessThanEquals") {
-                    quote!(#c::Cmp::Le)
-                } else if name.contains("GreaterThanEquals") {
-                    quote!(#c::Cmp::Ge)
-                } else if name.contains("LessThan") {
-                    quote!(#c::Cmp::Lt)
-                } else if name.contains("GreaterThan") {
-                    quote!(#c::Cmp::Gt)
-                } else {
-                    quote!(#c::Cmp::Eq)
-                };
-                let flag = operand.value.as_bool().unwrap_or(true);
-                let test = match op {
-                    Operator::StringMatches => {
-                        let pattern = operand.value.as_str().unwrap_or_default();
-                        quote!(#c::Test::Matches(#c::Pattern::parse(#pattern)))
-                    }
-                    Operator::IsNull => quote!(#c::Test::IsNull(#flag)),
-                    Operator::IsPresent => quote!(#c::Test::IsPresent(#flag)),
-                    Operator::IsNumeric => quote!(#c::Test::IsNumeric(#flag)),
-                    Operator::IsString => quote!(#c::Test::IsString(#flag)),
-                    Operator::IsBoolean => quote!(#c::Test::IsBoolean(#flag)),
-                    Operator::IsTimestamp => quote!(#c::Test::IsTimestamp(#flag)),
-                    _ if name.starts_with("String") => {
-                        quote!(#c::Test::String(#cmp, #operand_tokens))
-                    }
-                    _ if name.starts_with("Numeric") => {
-                        quote!(#c::Test::Numeric(#cmp, #operand_tokens))
-                    }
-                    _ if name.starts_with("Boolean") => quote!(#c::Test::Boolean(#operand_tokens)),
-                    _ => quote!(#c::Test::Timestamp(#cmp, #operand_tokens)),
-                };
+                let test = self.test(operator.value, &operand.value);
                 quote!(#c::Rule::Test(#var, #test))
             }
             Condition::Jsonata(node) => match (node.value.as_bool(), node.value.as_str()) {
@@ -112,6 +72,38 @@ impl Emitter<'_, '_> {
                 _ => quote!(#c::Rule::Or(::std::vec![])),
             },
             Condition::Invalid => quote!(#c::Rule::Or(::std::vec![])),
+        }
+    }
+
+    /// The runtime's test for a comparison operator and its operand.
+    fn test(&self, op: Operator, operand: &Node) -> TokenStream {
+        let rt = self.rt;
+        let c = quote!(#rt::choice);
+        let operand_tokens = if op.operand() == OperandKind::Path {
+            let p = self.path(operand.as_str().unwrap_or("$"));
+            quote!(#c::Operand::Path(#p))
+        } else {
+            let lit = self.literal(operand);
+            quote!(#c::Operand::Literal(#lit))
+        };
+        let name = op.as_str();
+        let cmp = cmp(rt, name);
+        let flag = operand.as_bool().unwrap_or(true);
+        match op {
+            Operator::StringMatches => {
+                let pattern = operand.as_str().unwrap_or_default();
+                quote!(#c::Test::Matches(#c::Pattern::parse(#pattern)))
+            }
+            Operator::IsNull => quote!(#c::Test::IsNull(#flag)),
+            Operator::IsPresent => quote!(#c::Test::IsPresent(#flag)),
+            Operator::IsNumeric => quote!(#c::Test::IsNumeric(#flag)),
+            Operator::IsString => quote!(#c::Test::IsString(#flag)),
+            Operator::IsBoolean => quote!(#c::Test::IsBoolean(#flag)),
+            Operator::IsTimestamp => quote!(#c::Test::IsTimestamp(#flag)),
+            _ if name.starts_with("String") => quote!(#c::Test::String(#cmp, #operand_tokens)),
+            _ if name.starts_with("Numeric") => quote!(#c::Test::Numeric(#cmp, #operand_tokens)),
+            _ if name.starts_with("Boolean") => quote!(#c::Test::Boolean(#operand_tokens)),
+            _ => quote!(#c::Test::Timestamp(#cmp, #operand_tokens)),
         }
     }
 
@@ -528,6 +520,22 @@ impl Number for f64 {
     }
 }
 
+/// How a comparison operator named `name` compares.
+fn cmp(rt: &TokenStream, name: &str) -> TokenStream {
+    let c = quote!(#rt::choice);
+    if name.contains("LessThanEquals") {
+        quote!(#c::Cmp::Le)
+    } else if name.contains("GreaterThanEquals") {
+        quote!(#c::Cmp::Ge)
+    } else if name.contains("LessThan") {
+        quote!(#c::Cmp::Lt)
+    } else if name.contains("GreaterThan") {
+        quote!(#c::Cmp::Gt)
+    } else {
+        quote!(#c::Cmp::Eq)
+    }
+}
+
 /// The plan function, the builder type and its methods.
 pub fn machine(
     machine: &crate::model::StateMachine,
@@ -541,7 +549,7 @@ pub fn machine(
         plan,
         uses_context: std::cell::Cell::new(false),
         jsonata: std::cell::Cell::new(false),
-        templates: std::cell::RefCell::default(),
+        functions: std::cell::RefCell::default(),
     };
     let ty = &options.type_name;
     let builder = format_ident!("{}Builder", ty);
@@ -558,7 +566,7 @@ pub fn machine(
         None => quote!(::core::option::Option::None),
     };
     let states: Vec<TokenStream> = plan.states.iter().map(|s| e.state(s)).collect();
-    let templates = e.templates.take();
+    let functions = e.functions.take();
 
     let n = plan.slots.len();
     let builder_tokens = super::builder::builder(plan, options);
@@ -578,7 +586,7 @@ pub fn machine(
                 &PLAN
             }
 
-            #(#templates)*
+            #(#functions)*
 
             /// Starts collecting the handlers.
             pub fn builder() -> #builder<#missing> {
