@@ -538,23 +538,25 @@ fn count<const EXACT: bool>(v: &Value, left: &mut usize) -> bool {
         Value::Array(items) => {
             // Brackets and commas.
             take(left, 1 + items.len().max(1))
-                && items.iter().all(|item| match scalar_size::<EXACT>(item) {
-                    Some(size) => take(left, size),
-                    None => count::<EXACT>(item, left),
-                })
+                && items.iter().all(|item| element::<EXACT>(item, left))
         }
         Value::Object(members) => {
             // Braces, commas and colons.
             take(left, 1 + members.len().max(1) + members.len())
                 && members.iter().all(|(key, item)| {
-                    take(left, text_size::<EXACT>(key))
-                        && match scalar_size::<EXACT>(item) {
-                            Some(size) => take(left, size),
-                            None => count::<EXACT>(item, left),
-                        }
+                    take(left, text_size::<EXACT>(key)) && element::<EXACT>(item, left)
                 })
         }
         scalar => take(left, scalar_size::<EXACT>(scalar).unwrap_or(0)),
+    }
+}
+
+/// An element of an array or a member's value: a scalar sized in place, a container counted.
+#[inline(always)]
+fn element<const EXACT: bool>(item: &Value, left: &mut usize) -> bool {
+    match scalar_size::<EXACT>(item) {
+        Some(size) => take(left, size),
+        None => count::<EXACT>(item, left),
     }
 }
 
