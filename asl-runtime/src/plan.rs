@@ -32,6 +32,22 @@ impl Body {
     pub fn reads_context(&self) -> bool {
         reads_context(&self.states)
     }
+
+    /// Whether every state is one that finishes without waiting (see [`finishes_at_once`]).
+    pub fn finishes_at_once(&self) -> bool {
+        finishes_at_once(&self.states)
+    }
+}
+
+/// Whether every one of `states` is a Pass, Choice, Succeed or Fail state: a container of them
+/// runs to its end without ever waiting, so it needs no future.
+pub fn finishes_at_once(states: &[StatePlan]) -> bool {
+    states.iter().all(|s| {
+        matches!(
+            s.kind,
+            Kind::Pass { .. } | Kind::Choice { .. } | Kind::Succeed | Kind::Fail { .. }
+        )
+    })
 }
 
 fn reads_context(states: &[StatePlan]) -> bool {

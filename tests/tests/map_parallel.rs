@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 asl_runtime::asl!("../fixtures/fanout.asl.json");
 asl_runtime::asl!("../fixtures/branches.asl.json");
 asl_runtime::asl!("../fixtures/distributed.asl.json");
+asl_runtime::asl!("../fixtures/labels.asl.json");
 
 /// Counts the handler calls in flight (a call that is dropped counts as ended) and the most
 /// seen at once.
@@ -475,4 +476,46 @@ async fn a_million_items_hold_only_the_iterations_in_flight() {
         .unwrap_or_default();
     assert_eq!(results.as_array().map(Vec::len), Some(1_000_000));
     assert_eq!(results[999_999], json!(999_999), "results in item order");
+}
+
+/// A processor of Pass, Choice and Fail states (which runs without a future per iteration)
+/// reads the item, the context object and the variables of the state around it, and keeps the
+/// results in item order with an event pair per iteration.
+#[tokio::test]
+async fn a_processor_that_never_waits_labels_every_item_in_order() {
+    let machine = Labels::builder().build();
+    let outcome = machine.run(json!({"items": [3, 0, 7.5]})).await;
+    assert_eq!(outcome.status, Status::Succeeded, "{:?}", outcome.failure);
+    assert_eq!(
+        outcome.output.map(|o| o["labels"].clone()),
+        Some(json!([{"text": "0#3!"}, {"text": "1#0!"}, {"text": "2#7.5!"}]))
+    );
+    let kinds: Vec<&str> = outcome.history.events().iter().map(|e| e.kind).collect();
+    let count = |kind: &str| kinds.iter().filter(|k| **k == kind).count();
+    assert_eq!(count("MapIterationStarted"), 3);
+    assert_eq!(count("MapIterationSucceeded"), 3);
+    assert_eq!(count("ChoiceStateEntered"), 3);
+    assert_eq!(count("PassStateExited"), 4, "Setup and the three labels");
+}
+
+/// The first failing iteration of such a processor fails the Map with its Fail state's error
+/// and cause; as nothing runs beside it, no later item starts and none is aborted.
+#[tokio::test]
+async fn a_processor_that_never_waits_stops_at_its_first_failure() {
+    let machine = Labels::builder().build();
+    let outcome = machine.run(json!({"items": [1, 2, -4, 5, -6]})).await;
+    assert_eq!(outcome.status, Status::Failed);
+    let failure = outcome.failure.expect("a failure");
+    assert_eq!(
+        (failure.error.as_str(), failure.cause.as_deref()),
+        ("Negative", Some("item 2 is -4"))
+    );
+    let kinds: Vec<&str> = outcome.history.events().iter().map(|e| e.kind).collect();
+    let count = |kind: &str| kinds.iter().filter(|k| **k == kind).count();
+    assert_eq!(count("MapIterationStarted"), 3);
+    assert_eq!(count("MapIterationSucceeded"), 2);
+    assert_eq!(count("MapIterationFailed"), 1);
+    assert_eq!(count("MapIterationAborted"), 0);
+    assert_eq!(count("FailStateEntered"), 1);
+    assert!(kinds.ends_with(&["MapStateFailed", "ExecutionFailed"]), "{kinds:?}");
 }

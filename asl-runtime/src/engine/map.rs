@@ -239,12 +239,14 @@ impl Run<'_> {
         let mut outputs = vec![Value::Null; n];
         let mut children = Vec::new();
         let mut in_flight = FuturesUnordered::new();
-        // Iterations that finished when first polled, waiting to be recorded in item order.
+        // Iterations that finished when first polled, waiting to be recorded in item order
+        // once the window of MaxConcurrency is full.
         let mut finished: std::collections::VecDeque<Done> = std::collections::VecDeque::new();
         // Which iterations are in flight, for the MapIterationAborted events of a failure.
         let mut running = vec![false; n];
         let mut next = 0;
         let mut failed = 0u64;
+        let at_once = run.is_none() && plan.processor.finishes_at_once();
         loop {
             while in_flight.len() + finished.len() < limit && next < n {
                 let input = match &mut source {
@@ -264,10 +266,23 @@ impl Run<'_> {
                     );
                 }
                 running[next] = true;
+                if at_once {
+                    // A processor of Pass, Choice, Succeed and Fail states: run right here,
+                    // without a future, and recorded before the next one starts (as nothing
+                    // runs beside it), so a Map over many items holds only their results.
+                    let result = self.states_at_once(
+                        &plan.processor.states,
+                        plan.processor.start,
+                        input,
+                        Some(vars),
+                    );
+                    finished.push_back(self.inline_done(state, next, result));
+                    next += 1;
+                    break;
+                }
                 // Polled once before it joins the others: an iteration that finishes at once
-                // (a processor of Pass and Choice states, handlers that answer without
-                // waiting) never waits in the set, so a Map over many such items holds its
-                // results, not the futures of all its iterations.
+                // (handlers that answer without waiting) never waits in the set, so a Map over
+                // many such items holds its results, not the futures of all its iterations.
                 let mut iteration =
                     Box::pin(self.iteration(state, plan, next, input, run, keep, vars));
                 next += 1;
@@ -350,24 +365,29 @@ impl Run<'_> {
             let result = self
                 .states(&body.states, body.start, input, Some(vars))
                 .await;
-            match &result {
-                Ok(_) => self.event(
-                    "MapIterationSucceeded",
-                    |_| json!({"name": &*state.name, "index": index}),
-                ),
-                Err(f) => self.event(
-                    "MapIterationFailed",
-                    |_| json!({"name": &*state.name, "index": index, "error": f.error, "cause": f.cause}),
-                ),
-            };
-            return Done {
-                index,
-                result,
-                child: None,
-            };
+            return self.inline_done(state, index, result);
         };
         // Boxed, so the iteration futures of inline Maps stay small.
         Box::pin(self.child(plan, index, input, run, keep)).await
+    }
+
+    /// An inline iteration's end: its event and result.
+    fn inline_done(&self, state: &StatePlan, index: usize, result: Result<Value, Failure>) -> Done {
+        match &result {
+            Ok(_) => self.event(
+                "MapIterationSucceeded",
+                |_| json!({"name": &*state.name, "index": index}),
+            ),
+            Err(f) => self.event(
+                "MapIterationFailed",
+                |_| json!({"name": &*state.name, "index": index, "error": f.error, "cause": f.cause}),
+            ),
+        };
+        Done {
+            index,
+            result,
+            child: None,
+        }
     }
 
     /// A distributed iteration: a child execution with its own names, context object and

@@ -250,6 +250,62 @@ impl Transition {
     }
 }
 
+/// The loop of a container, written once for the async [`Run::states`] and the synchronous
+/// [`Run::states_at_once`]: for each state, its entered event and span, `$step` (the state's
+/// own work, given the state, its input, the variables, the span and the entered event's id),
+/// the error as the state's, the variables it assigned, its exited event, and the next state.
+/// A macro rather than functions, so the loop moves no value more than its work needs.
+macro_rules! container_loop {
+    ($run:ident, $states:ident, $start:ident, $value:ident, $outer:ident,
+     |$state:ident, $input:ident, $vars:ident, $span:ident, $entered:ident| $step:expr) => {{
+        let mut $vars = $outer.map_or_else(Vars::root, Vars::child);
+        let mut current = $start;
+        let mut $input = $value;
+        loop {
+            let Some($state) = $states.get(current) else {
+                return Err(Failure::runtime(format!("no state number {current}")));
+            };
+            let (ty, entered_kind, exited_kind) = names(&$state.kind);
+            let $entered = $run.event(entered_kind, |full| {
+                if full {
+                    json!({"name": &*$state.name, "input": $input})
+                } else {
+                    json!({"name": &*$state.name})
+                }
+            });
+            let $span = tracing::debug_span!("state", name = %$state.name, r#type = ty, event = $entered);
+            let step = $step.map_err(|f| f.leaving(&$state.name, $entered))?;
+            if let Some(assigned) = step.assign
+                && let Err(total) = $vars.assign(*assigned)
+            {
+                return Err(Failure::runtime(format!(
+                    "The workflow variables would hold {total} bytes; an execution's variables hold at most {}",
+                    crate::data::vars::MAX_TOTAL_BYTES
+                ))
+                .leaving(&$state.name, $entered));
+            }
+            // A Fail state has no exited event.
+            if !exited_kind.is_empty() {
+                let output = &step.value;
+                $run.event(exited_kind, |full| {
+                    if full {
+                        json!({"name": &*$state.name, "output": output})
+                    } else {
+                        json!({"name": &*$state.name})
+                    }
+                });
+            }
+            match step.next {
+                Some(next) => {
+                    current = next;
+                    $input = step.value;
+                }
+                None => return Ok(step.value),
+            }
+        }
+    }};
+}
+
 struct Run<'a> {
     next_event: std::sync::atomic::AtomicU64,
     /// The execution's name and ARN as shared strings, made for the first handler that takes a
@@ -324,6 +380,10 @@ pub(crate) async fn run(
                     Err(_) => Err((Status::TimedOut, None)),
                 }
             }
+            // A machine of Pass, Choice, Succeed and Fail states runs without a future per state.
+            None if crate::plan::finishes_at_once(&plan.states) => run
+                .states_at_once(&plan.states, plan.start, input, None)
+                .map_err(|f| (Status::Failed, Some(f))),
             None => run
                 .states(&plan.states, plan.start, input, None)
                 .await
@@ -426,81 +486,73 @@ impl Run<'_> {
         &self,
         states: &[StatePlan],
         start: usize,
-        mut value: Value,
+        value: Value,
         outer: Option<&Vars<'_>>,
     ) -> Result<Value, Failure> {
-        let mut vars = outer.map_or_else(Vars::root, Vars::child);
-        let mut current = start;
-        loop {
-            let Some(state) = states.get(current) else {
-                return Err(Failure::runtime(format!("no state number {current}")));
-            };
-            let (ty, entered_kind, exited_kind) = names(&state.kind);
-            let entered = self.event(entered_kind, |full| {
-                if full {
-                    json!({"name": &*state.name, "input": value})
-                } else {
-                    json!({"name": &*state.name})
-                }
-            });
-            let span =
-                tracing::debug_span!("state", name = %state.name, r#type = ty, event = entered);
-            let step = match &state.kind {
-                // The handler's future is awaited right here: no future of the state around it.
-                Kind::Task(task) if task::is_bare(state, task) && span.is_disabled() => self
-                    .bare_task(state, task, value)
-                    .await
-                    .map(|out| Transition::to(state.next, out)),
-                Kind::Task(task) if task::is_plain(task) && span.is_disabled() => {
-                    match self.start_task(state, task, value, 0, &vars) {
-                        Ok(mut started) => {
-                            let result = task::guarded(&mut started.call, &state.name).await;
-                            self.finish_task(state, task, started, result, &vars)
-                                .map(|(out, assign)| Transition::assigning(state.next, out, assign))
+        container_loop!(
+            self,
+            states,
+            start,
+            value,
+            outer,
+            |state, value, vars, span, entered| {
+                match &state.kind {
+                    // The handler's future is awaited right here: no future of the state around it.
+                    Kind::Task(task) if task::is_bare(state, task) && span.is_disabled() => self
+                        .bare_task(state, task, value)
+                        .await
+                        .map(|out| Transition::to(state.next, out)),
+                    Kind::Task(task) if task::is_plain(task) && span.is_disabled() => {
+                        match self.start_task(state, task, value, 0, &vars) {
+                            Ok(mut started) => {
+                                let result = task::guarded(&mut started.call, &state.name).await;
+                                self.finish_task(state, task, started, result, &vars).map(
+                                    |(out, assign)| Transition::assigning(state.next, out, assign),
+                                )
+                            }
+                            Err(f) => Err(f),
                         }
-                        Err(f) => Err(f),
                     }
-                }
-                Kind::Wait(_) | Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) => {
-                    let run = self.suspending(state, value, entered, &vars);
-                    // A span nobody listens to is not worth wrapping every poll in.
-                    if span.is_disabled() {
-                        run.await
-                    } else {
-                        tracing::Instrument::instrument(run, span).await
+                    Kind::Wait(_) | Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) => {
+                        let run = self.suspending(state, value, entered, &vars);
+                        // A span nobody listens to is not worth wrapping every poll in.
+                        if span.is_disabled() {
+                            run.await
+                        } else {
+                            tracing::Instrument::instrument(run, span).await
+                        }
                     }
+                    _ if span.is_disabled() => self.immediate(state, value, &vars),
+                    _ => span.in_scope(|| self.immediate(state, value, &vars)),
                 }
-                _ if span.is_disabled() => self.immediate(state, value, &vars),
-                _ => span.in_scope(|| self.immediate(state, value, &vars)),
             }
-            .map_err(|f| f.leaving(&state.name, entered))?;
-            if let Some(assigned) = step.assign
-                && let Err(total) = vars.assign(*assigned)
-            {
-                return Err(Failure::runtime(format!(
-                    "The workflow variables would hold {total} bytes; an execution's variables hold at most {}",
-                    crate::data::vars::MAX_TOTAL_BYTES
-                ))
-                .leaving(&state.name, entered));
-            }
-            if !matches!(state.kind, Kind::Fail { .. }) {
-                let output = &step.value;
-                self.event(exited_kind, |full| {
-                    if full {
-                        json!({"name": &*state.name, "output": output})
-                    } else {
-                        json!({"name": &*state.name})
-                    }
-                });
-            }
-            match step.next {
-                Some(next) => {
-                    current = next;
-                    value = step.value;
+        )
+    }
+
+    /// [`states`](Self::states) for a container whose states all finish without waiting
+    /// ([`finishes_at_once`](crate::plan::finishes_at_once)): the same steps, events and
+    /// errors, with no future around them.
+    fn states_at_once(
+        &self,
+        states: &[StatePlan],
+        start: usize,
+        value: Value,
+        outer: Option<&Vars<'_>>,
+    ) -> Result<Value, Failure> {
+        container_loop!(
+            self,
+            states,
+            start,
+            value,
+            outer,
+            |state, value, vars, span, entered| {
+                if span.is_disabled() {
+                    self.immediate(state, value, &vars)
+                } else {
+                    span.in_scope(|| self.immediate(state, value, &vars))
                 }
-                None => return Ok(step.value),
             }
-        }
+        )
     }
 }
 
