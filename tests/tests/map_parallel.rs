@@ -15,6 +15,7 @@ asl_runtime::asl!("../fixtures/fanout.asl.json");
 asl_runtime::asl!("../fixtures/branches.asl.json");
 asl_runtime::asl!("../fixtures/distributed.asl.json");
 asl_runtime::asl!("../fixtures/labels.asl.json");
+asl_runtime::asl!("../fixtures/keep.asl.json");
 
 /// Counts the handler calls in flight (a call that is dropped counts as ended) and the most
 /// seen at once.
@@ -517,5 +518,33 @@ async fn a_processor_that_never_waits_stops_at_its_first_failure() {
     assert_eq!(count("MapIterationFailed"), 1);
     assert_eq!(count("MapIterationAborted"), 0);
     assert_eq!(count("FailStateEntered"), 1);
-    assert!(kinds.ends_with(&["MapStateFailed", "ExecutionFailed"]), "{kinds:?}");
+    assert!(
+        kinds.ends_with(&["MapStateFailed", "ExecutionFailed"]),
+        "{kinds:?}"
+    );
+}
+
+/// A Map's items are taken out of its input only where nothing reads that input again: the
+/// outputs that keep the input (ResultPath into it; an InputPath beside it) still hold the
+/// items, and the one made of the result alone is exactly the result.
+#[tokio::test]
+async fn map_outputs_keep_the_input_their_items_came_from() {
+    let machine = Keep::builder().build();
+    let input = json!({"items": [1, 2], "nested": {"items": ["a"], "other": true}});
+    let outcome = machine.run(input.clone()).await;
+    assert_eq!(outcome.status, Status::Succeeded, "{:?}", outcome.failure);
+    assert_eq!(outcome.output, Some(json!([1, 2])));
+    let exited: Vec<&Value> = outcome
+        .history
+        .events()
+        .iter()
+        .filter(|e| e.kind == "MapStateExited")
+        .map(|e| &e.details["output"])
+        .collect();
+    let mut kept = input.clone();
+    kept["copied"] = json!([1, 2]);
+    assert_eq!(exited[0], &kept, "ResultPath writes beside the items");
+    kept["fromNested"] = json!(["a"]);
+    assert_eq!(exited[1], &kept, "the InputPath's copy gave its items");
+    assert_eq!(exited[2], &json!([1, 2]));
 }

@@ -119,14 +119,23 @@ impl Path {
     /// Like [`select`](Self::select), taking the value out of `doc` instead of copying it
     /// when the path is only names and indexes (what OutputPath and InputPath mostly are).
     pub fn take(&self, mut doc: Value) -> Option<Value> {
-        if !self
-            .steps
-            .iter()
-            .all(|s| matches!(s, Step::Name(_) | Step::Index(_)))
-        {
+        if !self.is_plain() {
             return self.select(&doc);
         }
-        let mut v = &mut doc;
+        self.take_from(&mut doc)
+    }
+
+    /// Whether the path is only names and indexes, so it names one place in a document.
+    pub fn is_plain(&self) -> bool {
+        self.steps
+            .iter()
+            .all(|s| matches!(s, Step::Name(_) | Step::Index(_)))
+    }
+
+    /// Takes the value a [plain](Self::is_plain) path names out of `doc`, leaving `null` in
+    /// its place (`None` when it is absent or the path is not plain).
+    pub fn take_from(&self, doc: &mut Value) -> Option<Value> {
+        let mut v = doc;
         for step in self.steps.iter() {
             v = match (step, v) {
                 (Step::Name(n), Value::Object(o)) => o.get_mut(&**n)?,

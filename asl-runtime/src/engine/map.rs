@@ -15,8 +15,9 @@ use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use serde_json::{Map, Value, json};
 
-use super::map_input::{Item, Tolerance, batches, integer};
+use super::map_input::{Item, Tolerance, batches, integer, into_items, movable_items};
 use super::outcome::{StateInput, finish_result};
+use super::task::missing_path;
 use super::{Env, ExecutionConfig, HistoryLevel, Readers, Record, Run, Transition};
 use crate::data::template::{Scope, TASK_PATH_ERROR};
 use crate::data::vars::Vars;
@@ -112,17 +113,32 @@ impl Run<'_> {
         vars: &Vars<'_>,
     ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
         let mut context = self.context(state, retry_count);
-        let input = StateInput::new(state, &plan.outcomes.result_path, raw, &context, vars)?;
-        let effective = input.effective();
-        let scope = Scope::new(effective, &context, vars);
+        let mut input = StateInput::new(state, &plan.outcomes.result_path, raw, &context, vars)?;
         let max = match &plan.max_concurrency {
-            Some(a) => integer(a, &scope, "MaxConcurrency")?,
+            Some(a) => integer(
+                a,
+                &Scope::new(input.effective(), &context, vars),
+                "MaxConcurrency",
+            )?,
             None => 0,
         };
         if max < 0 {
             return Err(Failure::runtime("MaxConcurrency cannot be negative."));
         }
-        let items = self.items(state, plan, &scope).await?;
+        let items = match movable_items(state, plan) {
+            Some(path) => {
+                let found = path
+                    .take_from(input.effective_mut())
+                    .ok_or_else(|| missing_path(path))?;
+                into_items(state, found)?
+            }
+            None => {
+                self.items(state, plan, &Scope::new(input.effective(), &context, vars))
+                    .await?
+            }
+        };
+        let effective = input.effective();
+        let scope = Scope::new(effective, &context, vars);
         let length = items.len();
         self.event("MapStateStarted", |_| json!({"length": length}));
         let tolerance = Tolerance::of(plan, &scope)?;

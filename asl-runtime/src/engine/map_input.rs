@@ -6,7 +6,9 @@ use serde_json::{Map, Value, json};
 
 use super::Run;
 use super::task::{json_size, missing_path};
+use crate::data::io::{Place, Select};
 use crate::data::jsonata::kind;
+use crate::data::path::{Path, Root};
 use crate::data::template::{Scope, TASK_PATH_ERROR, Template};
 use crate::error::{Failure, names};
 use crate::items::{ReadItems, ReadRequest, decode};
@@ -176,27 +178,7 @@ impl Run<'_> {
                 Some(p) => scope.select(p).ok_or_else(|| missing_path(p))?,
             },
         };
-        match found {
-            Value::Array(a) => Ok(a
-                .into_iter()
-                .map(|value| Item { key: None, value })
-                .collect()),
-            Value::Object(o) if !state.jsonata => Ok(o
-                .into_iter()
-                .map(|(k, value)| Item {
-                    key: Some(k),
-                    value,
-                })
-                .collect()),
-            other if state.jsonata => Err(Failure::in_state(
-                names::QUERY_EVALUATION_ERROR,
-                format!("Map state input must be an array but was: {other}"),
-            )),
-            other => Err(Failure::runtime(format!(
-                "Map state input must be an array but was: {}",
-                kind(&other)
-            ))),
-        }
+        into_items(state, found)
     }
 
     async fn read_items(
@@ -251,6 +233,72 @@ impl Run<'_> {
             items.truncate(n);
         }
         Ok(items)
+    }
+}
+
+/// The ItemsPath whose items a Map state may take out of its effective input rather than copy:
+/// when nothing reads that input again (no ItemSelector, ItemBatcher, Assign or tolerance path
+/// reads it, and the state's output is its result alone or is built from a raw input that is
+/// a separate copy). The state's raw input is the attempt's own (Retry and Catch keep theirs).
+pub(super) fn movable_items<'p>(state: &StatePlan, plan: &'p MapPlan) -> Option<&'p Path> {
+    let items = plan.items_path.as_ref()?;
+    let reads_input_again = state.jsonata
+        || state.assign.is_some()
+        || plan.distributed
+        || plan.item_reader.is_some()
+        || plan.items.is_some()
+        || plan.item_selector.is_some()
+        || plan.item_batcher.is_some()
+        || [
+            &plan.tolerated_failure_count,
+            &plan.tolerated_failure_percentage,
+        ]
+        .into_iter()
+        .any(|a| !matches!(a, None | Some(Amount::Fixed(_))));
+    if reads_input_again || items.is_root() || !items.is_plain() || *items.root() != Root::Input {
+        return None;
+    }
+    let output_is_result = match (&plan.outcomes.result_path, &state.output_path) {
+        // The raw input is dropped: the output is made of the result.
+        (Place::Replace, _) => true,
+        // OutputPath picks exactly what ResultPath wrote, from a raw input whose other members
+        // are not read (and whose items are not on the way to the result).
+        (Place::At(at), Select::Path(out)) => at == out && !overlaps(at, items),
+        _ => false,
+    };
+    // With an InputPath, the effective input is a copy beside the raw input.
+    (output_is_result || !matches!(state.input_path, Select::All)).then_some(items)
+}
+
+/// Whether one of two input paths leads into (or is) the other.
+fn overlaps(a: &Path, b: &Path) -> bool {
+    let (a, b) = (a.steps(), b.steps());
+    let n = a.len().min(b.len());
+    a[..n] == b[..n]
+}
+
+/// The items a Map state found: an array's elements, or (JSONPath) an object's members in order.
+pub(super) fn into_items(state: &StatePlan, found: Value) -> Result<Vec<Item>, Failure> {
+    match found {
+        Value::Array(a) => Ok(a
+            .into_iter()
+            .map(|value| Item { key: None, value })
+            .collect()),
+        Value::Object(o) if !state.jsonata => Ok(o
+            .into_iter()
+            .map(|(k, value)| Item {
+                key: Some(k),
+                value,
+            })
+            .collect()),
+        other if state.jsonata => Err(Failure::in_state(
+            names::QUERY_EVALUATION_ERROR,
+            format!("Map state input must be an array but was: {other}"),
+        )),
+        other => Err(Failure::runtime(format!(
+            "Map state input must be an array but was: {}",
+            kind(&other)
+        ))),
     }
 }
 

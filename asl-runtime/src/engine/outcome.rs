@@ -91,6 +91,11 @@ impl StateInput {
         self.effective.as_ref().unwrap_or(&self.raw)
     }
 
+    /// The effective input, to take parts out of (see `map_input::movable_items`).
+    pub(super) fn effective_mut(&mut self) -> &mut Value {
+        self.effective.as_mut().unwrap_or(&mut self.raw)
+    }
+
     /// The effective input, owned (a copy only when the raw input is kept beside it).
     pub(super) fn take_effective(&mut self) -> Value {
         match self.effective.take() {
