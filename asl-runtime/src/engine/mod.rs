@@ -366,6 +366,16 @@ pub(crate) async fn run(
             json!({"roleArn": config.role_arn})
         }
     });
+    let span = tracing::info_span!("execution", machine = %config.state_machine_name, execution = %config.execution_name);
+    if crate::plan::finishes_at_once(&plan.states) {
+        // Pass, Choice, Succeed and Fail states only: the execution never waits, so neither
+        // its TimeoutSeconds nor a stop can come between its states (as with the loop below,
+        // which would not yield either), and it needs no future of its own.
+        let result = span
+            .in_scope(|| run.states_at_once(&plan.states, plan.start, input, None))
+            .map_err(|f| (Status::Failed, Some(f)));
+        return run.finish(result);
+    }
     let states = async {
         match plan.timeout_seconds {
             // Boxed: the timer stays out of the future of executions without a timeout.
@@ -380,17 +390,12 @@ pub(crate) async fn run(
                     Err(_) => Err((Status::TimedOut, None)),
                 }
             }
-            // A machine of Pass, Choice, Succeed and Fail states runs without a future per state.
-            None if crate::plan::finishes_at_once(&plan.states) => run
-                .states_at_once(&plan.states, plan.start, input, None)
-                .map_err(|f| (Status::Failed, Some(f))),
             None => run
                 .states(&plan.states, plan.start, input, None)
                 .await
                 .map_err(|f| (Status::Failed, Some(f))),
         }
     };
-    let span = tracing::info_span!("execution", machine = %config.state_machine_name, execution = %config.execution_name);
     // Boxed once here, so the futures around it (the stop, the caller's) move a pointer
     // rather than the states' whole future.
     let states = Box::pin(tracing::Instrument::instrument(states, span));
