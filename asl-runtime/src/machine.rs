@@ -17,9 +17,10 @@ use crate::plan::Plan;
 use crate::task::{BoxFuture, Dispatch, TaskCall};
 use crate::tokens::{Signal, TokenError, TokenRegistry};
 
-struct Table(Arc<[BoxHandler]>);
+/// The handlers, borrowed for one execution.
+struct Table<'h>(&'h [BoxHandler]);
 
-impl Dispatch for Table {
+impl Dispatch for Table<'_> {
     fn call<'a>(
         &'a self,
         handler: usize,
@@ -130,9 +131,13 @@ impl Machine {
         } else {
             Readers::Nobody
         };
-        let record = Mutex::new(Record::new(&input, config, readers));
-        let table = Table(self.handlers.clone());
+        let record = Record::new(&input, config, readers);
+        let start_time = record.description.start_date;
+        let record = Mutex::new(record);
+        let table = Table(&self.handlers);
         let env = Env {
+            start_time,
+            watched: false,
             tasks: &table,
             tokens: None,
             record: &record,
@@ -155,7 +160,9 @@ impl Machine {
 
     /// Starts an execution with the given names, ARNs and clock.
     pub fn start_with(&self, input: Value, config: ExecutionConfig) -> Execution {
-        let record = Arc::new(Mutex::new(Record::new(&input, &config, Readers::Watchers)));
+        let record = Record::new(&input, &config, Readers::Watchers);
+        let start_time = record.description.start_date;
+        let record = Arc::new(Mutex::new(record));
         let (stop_tx, mut stop_rx) = watch::channel(None::<(Option<String>, Option<String>)>);
         let arn = config.execution_arn.clone();
         lock(&self.shared.running).insert(arn.clone(), record.clone());
@@ -172,8 +179,10 @@ impl Machine {
                     }
                 }
             };
-            let table = Table(machine.handlers.clone());
+            let table = Table(&machine.handlers);
             let env = Env {
+                start_time,
+                watched: true,
                 tasks: &table,
                 tokens: Some(&machine.shared.tokens),
                 record: &task_record,

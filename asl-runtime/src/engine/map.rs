@@ -428,7 +428,9 @@ impl Run<'_> {
             history: HistoryLevel::Off,
         };
         // The child's record holds its input where its context object reports it.
-        let record = Mutex::new(Record::new(&input, &config, run.child_readers));
+        let record = Record::new(&input, &config, run.child_readers);
+        let start_time = record.description.start_date;
+        let record = Mutex::new(record);
         let kept = keep.then(|| input.clone());
         let child = Run {
             // Event 1 is the child's ExecutionStarted.
@@ -436,6 +438,8 @@ impl Run<'_> {
             shared_names: std::sync::OnceLock::new(),
             plan: self.plan,
             env: Env {
+                start_time,
+                watched: false,
                 tasks: self.env.tasks,
                 tokens: self.env.tokens,
                 record: &record,
@@ -443,7 +447,6 @@ impl Run<'_> {
                 writer: self.env.writer,
             },
             config: &config,
-            start_time: super::start_date(&record),
         };
         // A child execution does not see the parent's variables.
         let result = child.states(&body.states, body.start, input, None).await;

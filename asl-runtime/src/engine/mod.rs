@@ -182,15 +182,6 @@ impl Record {
     }
 }
 
-/// The start date `record` took (see [`Record::new`]).
-fn start_date(record: &Mutex<Record>) -> jiff::Timestamp {
-    record
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .description
-        .start_date
-}
-
 /// A finished execution.
 #[derive(Clone, Debug)]
 pub struct Outcome {
@@ -206,6 +197,11 @@ pub struct Outcome {
 
 /// What an execution can reach besides its plan.
 pub(crate) struct Env<'a> {
+    /// When the execution started: the start date its record took (see [`Record::new`]),
+    /// read before the record was shared. Formatted only for states that read `$$`.
+    pub(crate) start_time: jiff::Timestamp,
+    /// Whether anyone but the execution reads its record (see [`Readers::Watchers`]).
+    pub(crate) watched: bool,
     pub(crate) tasks: &'a dyn Dispatch,
     pub(crate) tokens: Option<&'a TokenRegistry>,
     pub(crate) record: &'a Mutex<Record>,
@@ -314,9 +310,6 @@ struct Run<'a> {
     plan: &'a Plan,
     env: Env<'a>,
     config: &'a ExecutionConfig,
-    /// When the execution started (formatted only for states that read `$$`; taken from the
-    /// record, which reads the clock only when someone can see it).
-    start_time: jiff::Timestamp,
 }
 
 /// Runs `plan` on `input` to the end.
@@ -331,8 +324,12 @@ pub async fn execute(
     } else {
         Readers::Nobody
     };
-    let record = Mutex::new(Record::new(&input, config, readers));
+    let record = Record::new(&input, config, readers);
+    let start_time = record.description.start_date;
+    let record = Mutex::new(record);
     let env = Env {
+        start_time,
+        watched: false,
         tasks,
         tokens: None,
         record: &record,
@@ -350,14 +347,12 @@ pub(crate) async fn run(
     config: &ExecutionConfig,
     stop: impl std::future::Future<Output = (Option<String>, Option<String>)>,
 ) -> Outcome {
-    let start_time = start_date(env.record);
     let run = Run {
         next_event: std::sync::atomic::AtomicU64::new(1),
         shared_names: std::sync::OnceLock::new(),
         plan,
         env,
         config,
-        start_time,
     };
     run.event("ExecutionStarted", |full| {
         if full {
@@ -468,6 +463,15 @@ impl Run<'_> {
             Status::Aborted => failure.filter(|f| !f.error.is_empty() || f.cause.is_some()),
             _ => failure,
         };
+        if !self.env.watched && self.config.history == HistoryLevel::Off {
+            // Nothing was written to the record, and nobody reads it: no lock to take.
+            return Outcome {
+                status,
+                output,
+                failure,
+                history: History::default(),
+            };
+        }
         let mut record = self.env.record.lock().unwrap_or_else(|e| e.into_inner());
         if record.watched {
             let d = &mut record.description;

@@ -41,7 +41,7 @@ impl Run<'_> {
                 "Input": input,
                 "Name": self.config.execution_name,
                 "RoleArn": self.config.role_arn,
-                "StartTime": format_timestamp(self.start_time),
+                "StartTime": format_timestamp(self.env.start_time),
                 "RedriveCount": 0,
             },
             "State": {
