@@ -150,7 +150,17 @@ impl Path {
     }
 
     /// Like [`select`](Self::select) for a definite path, borrowing when it can.
+    #[inline]
     pub fn select_ref<'a>(&self, doc: &'a Value) -> Option<std::borrow::Cow<'a, Value>> {
+        // `$.name`, the most common path of all, without the walk.
+        if let [Step::Name(n)] = &*self.steps {
+            return doc.as_object()?.get(&**n).map(std::borrow::Cow::Borrowed);
+        }
+        self.walk_ref(doc)
+    }
+
+    /// [`select_ref`](Self::select_ref) for any path.
+    fn walk_ref<'a>(&self, doc: &'a Value) -> Option<std::borrow::Cow<'a, Value>> {
         let mut v = doc;
         for (i, step) in self.steps.iter().enumerate() {
             match step {

@@ -146,6 +146,7 @@ impl<'a> Scope<'a> {
     }
 
     /// Resolves a path against this scope, borrowing what a definite path names.
+    #[inline]
     pub fn select_ref(&self, path: &Path) -> Option<std::borrow::Cow<'a, Value>> {
         match path.root() {
             Root::Input => path.select_ref(self.input),

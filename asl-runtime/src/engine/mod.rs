@@ -261,15 +261,15 @@ macro_rules! container_loop {
             let Some($state) = $states.get(current) else {
                 return Err(Failure::runtime(format!("no state number {current}")));
             };
-            let (ty, entered_kind, exited_kind) = names(&$state.kind);
-            let $entered = $run.event(entered_kind, |full| {
+            let names = names(&$state.kind);
+            let $entered = $run.event(names.entered, |full| {
                 if full {
                     json!({"name": &*$state.name, "input": $input})
                 } else {
                     json!({"name": &*$state.name})
                 }
             });
-            let $span = tracing::debug_span!("state", name = %$state.name, r#type = ty, event = $entered);
+            let $span = tracing::debug_span!("state", name = %$state.name, r#type = names.ty, event = $entered);
             let step = $step.map_err(|f| f.leaving(&$state.name, $entered))?;
             if let Some(assigned) = step.assign
                 && let Err(total) = $vars.assign(*assigned)
@@ -281,9 +281,9 @@ macro_rules! container_loop {
                 .leaving(&$state.name, $entered));
             }
             // A Fail state has no exited event.
-            if !exited_kind.is_empty() {
+            if !names.exited.is_empty() {
                 let output = &step.value;
-                $run.event(exited_kind, |full| {
+                $run.event(names.exited, |full| {
                     if full {
                         json!({"name": &*$state.name, "output": output})
                     } else {
@@ -566,16 +566,41 @@ impl Run<'_> {
 }
 
 /// A state type's name and the kinds of its entered and exited events.
-fn names(kind: &Kind) -> (&'static str, &'static str, &'static str) {
-    match kind {
-        Kind::Pass { .. } => ("Pass", "PassStateEntered", "PassStateExited"),
-        Kind::Task(_) => ("Task", "TaskStateEntered", "TaskStateExited"),
-        Kind::Choice { .. } => ("Choice", "ChoiceStateEntered", "ChoiceStateExited"),
-        Kind::Wait(_) => ("Wait", "WaitStateEntered", "WaitStateExited"),
-        Kind::Succeed => ("Succeed", "SucceedStateEntered", "SucceedStateExited"),
-        // A Fail state has no exited event.
-        Kind::Fail { .. } => ("Fail", "FailStateEntered", ""),
-        Kind::Parallel(_) => ("Parallel", "ParallelStateEntered", "ParallelStateExited"),
-        Kind::Map(_) => ("Map", "MapStateEntered", "MapStateExited"),
+struct Names {
+    ty: &'static str,
+    entered: &'static str,
+    /// Empty for a Fail state, which has no exited event.
+    exited: &'static str,
+}
+
+/// The [`Names`] of a state of `kind` (a reference into a table, so a state's step copies one
+/// pointer rather than three strings).
+fn names(kind: &Kind) -> &'static Names {
+    const fn n(ty: &'static str, entered: &'static str, exited: &'static str) -> Names {
+        Names {
+            ty,
+            entered,
+            exited,
+        }
     }
+    static TABLE: [Names; 8] = [
+        n("Pass", "PassStateEntered", "PassStateExited"),
+        n("Task", "TaskStateEntered", "TaskStateExited"),
+        n("Choice", "ChoiceStateEntered", "ChoiceStateExited"),
+        n("Wait", "WaitStateEntered", "WaitStateExited"),
+        n("Succeed", "SucceedStateEntered", "SucceedStateExited"),
+        n("Fail", "FailStateEntered", ""),
+        n("Parallel", "ParallelStateEntered", "ParallelStateExited"),
+        n("Map", "MapStateEntered", "MapStateExited"),
+    ];
+    &TABLE[match kind {
+        Kind::Pass { .. } => 0,
+        Kind::Task(_) => 1,
+        Kind::Choice { .. } => 2,
+        Kind::Wait(_) => 3,
+        Kind::Succeed => 4,
+        Kind::Fail { .. } => 5,
+        Kind::Parallel(_) => 6,
+        Kind::Map(_) => 7,
+    }]
 }
