@@ -246,11 +246,48 @@ impl Transition {
     }
 }
 
+/// Where a state sends the execution and the variables it assigns, its output being where its
+/// input was (see [`Run::immediate`]).
+struct Step {
+    /// The next state; `None` ends the container.
+    next: Option<usize>,
+    /// What its Assign evaluated to; boxed, as most states assign nothing.
+    assign: Option<Box<serde_json::Map<String, Value>>>,
+}
+
+impl Step {
+    fn to(next: Option<usize>) -> Self {
+        Step { next, assign: None }
+    }
+
+    /// A step that also sets variables.
+    #[inline]
+    fn assigning(next: Option<usize>, assign: Option<serde_json::Map<String, Value>>) -> Self {
+        Step {
+            next,
+            assign: assign.map(Box::new),
+        }
+    }
+}
+
+impl Transition {
+    /// The step, with the output put in `value`.
+    #[inline]
+    fn into_step(self, value: &mut Value) -> Step {
+        *value = self.value;
+        Step {
+            next: self.next,
+            assign: self.assign,
+        }
+    }
+}
+
 /// The loop of a container, written once for the async [`Run::states`] and the synchronous
 /// [`Run::states_at_once`]: for each state, its entered event and span, `$step` (the state's
-/// own work, given the state, its input, the variables, the span and the entered event's id),
-/// the error as the state's, the variables it assigned, its exited event, and the next state.
-/// A macro rather than functions, so the loop moves no value more than its work needs.
+/// own work, given the state, its input to turn into its output where it stands, the
+/// variables, the span and the entered event's id), the error as the state's, the variables it
+/// assigned, its exited event, and the next state. A macro rather than functions, so the loop
+/// moves no value more than its work needs.
 macro_rules! container_loop {
     ($run:ident, $states:ident, $start:ident, $value:ident, $outer:ident,
      |$state:ident, $input:ident, $vars:ident, $span:ident, $entered:ident| $step:expr) => {{
@@ -282,7 +319,7 @@ macro_rules! container_loop {
             }
             // A Fail state has no exited event.
             if !names.exited.is_empty() {
-                let output = &step.value;
+                let output = &$input;
                 $run.event(names.exited, |full| {
                     if full {
                         json!({"name": &*$state.name, "output": output})
@@ -292,11 +329,8 @@ macro_rules! container_loop {
                 });
             }
             match step.next {
-                Some(next) => {
-                    current = next;
-                    $input = step.value;
-                }
-                None => return Ok(step.value),
+                Some(next) => current = next,
+                None => return Ok($input),
             }
         }
     }};
@@ -508,31 +542,39 @@ impl Run<'_> {
                 match &state.kind {
                     // The handler's future is awaited right here: no future of the state around it.
                     Kind::Task(task) if task::is_bare(state, task) && span.is_disabled() => self
-                        .bare_task(state, task, value)
+                        .bare_task(state, task, std::mem::take(&mut value))
                         .await
-                        .map(|out| Transition::to(state.next, out)),
+                        .map(|out| {
+                            value = out;
+                            Step::to(state.next)
+                        }),
                     Kind::Task(task) if task::is_plain(task) && span.is_disabled() => {
-                        match self.start_task(state, task, value, 0, &vars) {
+                        match self.start_task(state, task, std::mem::take(&mut value), 0, &vars) {
                             Ok(mut started) => {
                                 let result = task::guarded(&mut started.call, &state.name).await;
                                 self.finish_task(state, task, started, result, &vars).map(
-                                    |(out, assign)| Transition::assigning(state.next, out, assign),
+                                    |(out, assign)| {
+                                        value = out;
+                                        Step::assigning(state.next, assign)
+                                    },
                                 )
                             }
                             Err(f) => Err(f),
                         }
                     }
                     Kind::Wait(_) | Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) => {
-                        let run = self.suspending(state, value, entered, &vars);
+                        let run =
+                            self.suspending(state, std::mem::take(&mut value), entered, &vars);
                         // A span nobody listens to is not worth wrapping every poll in.
                         if span.is_disabled() {
                             run.await
                         } else {
                             tracing::Instrument::instrument(run, span).await
                         }
+                        .map(|t| t.into_step(&mut value))
                     }
-                    _ if span.is_disabled() => self.immediate(state, value, &vars),
-                    _ => span.in_scope(|| self.immediate(state, value, &vars)),
+                    _ if span.is_disabled() => self.immediate(state, &mut value, &vars),
+                    _ => span.in_scope(|| self.immediate(state, &mut value, &vars)),
                 }
             }
         )
@@ -556,9 +598,9 @@ impl Run<'_> {
             outer,
             |state, value, vars, span, entered| {
                 if span.is_disabled() {
-                    self.immediate(state, value, &vars)
+                    self.immediate(state, &mut value, &vars)
                 } else {
-                    span.in_scope(|| self.immediate(state, value, &vars))
+                    span.in_scope(|| self.immediate(state, &mut value, &vars))
                 }
             }
         )

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::outcome::{StateInput, assignments, output};
 use super::task::missing_path;
-use super::{Run, Transition};
+use super::{Run, Step, Transition};
 use crate::data::io::{Place, Select};
 use crate::data::jsonata::kind;
 use crate::data::template::{PASS_PATH_ERROR, Scope};
@@ -60,19 +60,22 @@ impl Run<'_> {
         context
     }
 
-    /// Runs a state that finishes without waiting: Pass, Succeed, Fail and Choice. (No future
-    /// is made for them; they are most of the transitions of most workflows.) Each kind has a
-    /// function of its own, and JSONata states a road of their own, so the common JSONPath
-    /// states run in small frames.
+    /// Runs a state that finishes without waiting: Pass, Succeed, Fail and Choice, on `value`
+    /// (its input, which becomes its output) where it stands: a Choice state that passes its
+    /// input on moves nothing. (No future is made for them; they are most of the transitions of
+    /// most workflows.) Each kind has a function of its own, and JSONata states a road of their
+    /// own, so the common JSONPath states run in small frames. On a failure `value` is left
+    /// undefined: these states have no Catch, so nothing reads it again.
     #[inline(always)]
     pub(super) fn immediate(
         &self,
         state: &StatePlan,
-        raw: Value,
+        value: &mut Value,
         vars: &Vars<'_>,
-    ) -> Result<Transition, Failure> {
+    ) -> Result<Step, Failure> {
         if state.jsonata {
-            return self.immediate_jsonata(state, raw, vars);
+            let t = self.immediate_jsonata(state, std::mem::take(value), vars)?;
+            return Ok(t.into_step(value));
         }
         match &state.kind {
             Kind::Pass {
@@ -82,20 +85,20 @@ impl Run<'_> {
             } => self.pass(
                 state,
                 (parameters.as_ref(), result.as_ref(), result_path),
-                raw,
+                value,
                 vars,
             ),
-            Kind::Choice { choices, default } => self.choice(state, choices, *default, raw, vars),
+            Kind::Choice { choices, default } => self.choice(state, choices, *default, value, vars),
             Kind::Succeed => {
                 let context = self.context(state, 0);
                 let side = Scope::new(&Value::Null, &context, vars);
-                let effective = state.input_path.apply(raw, &side)?;
-                let out = state.output_path.apply(effective, &side)?;
-                Ok(Transition::to(None, out))
+                let effective = state.input_path.apply(std::mem::take(value), &side)?;
+                *value = state.output_path.apply(effective, &side)?;
+                Ok(Step::to(None))
             }
             Kind::Fail { error, cause } => {
                 let context = self.context(state, 0);
-                Err(self.fail(error, cause, &Scope::new(&raw, &context, vars)))
+                Err(self.fail(error, cause, &Scope::new(value, &context, vars)))
             }
             // The container's loop awaits these through `suspending`; never reached from it.
             Kind::Wait(_) | Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) => {
@@ -113,16 +116,29 @@ impl Run<'_> {
             Option<&Value>,
             &Place,
         ),
-        raw: Value,
+        value: &mut Value,
         vars: &Vars<'_>,
-    ) -> Result<Transition, Failure> {
+    ) -> Result<Step, Failure> {
         let context = self.context(state, 0);
         let side = Scope::new(&Value::Null, &context, vars);
         if matches!(result_path, Place::Replace) && state.assign.is_none() {
             // The result replaces the input, which nothing reads afterwards. (The Result or
             // Parameters match is written out on both roads: sharing it through a function that
             // returns `Option<Value>` costs `loop` 1.5 % more instructions.)
-            let effective = state.input_path.apply(raw, &side)?;
+            if let (Select::All, Select::All, None, Some(t)) =
+                (&state.input_path, &state.output_path, result, parameters)
+            {
+                // Parameters over the input as it stands, their result in its place.
+                *value = t.apply(
+                    &Scope {
+                        input: value,
+                        ..side
+                    },
+                    PASS_PATH_ERROR,
+                )?;
+                return Ok(Step::to(state.next));
+            }
+            let effective = state.input_path.apply(std::mem::take(value), &side)?;
             let result = match (result, parameters) {
                 (Some(r), _) => r.clone(),
                 (None, Some(t)) => t.apply(
@@ -134,10 +150,10 @@ impl Run<'_> {
                 )?,
                 (None, None) => effective,
             };
-            let out = state.output_path.apply(result, &side)?;
-            return Ok(Transition::to(state.next, out));
+            *value = state.output_path.apply(result, &side)?;
+            return Ok(Step::to(state.next));
         }
-        let mut input = StateInput::new(state, result_path, raw, &context, vars)?;
+        let mut input = StateInput::new(state, result_path, std::mem::take(value), &context, vars)?;
         let result = match (result, parameters) {
             (Some(r), _) => r.clone(),
             (None, Some(t)) => t.apply(
@@ -157,8 +173,8 @@ impl Run<'_> {
             },
         )?;
         let placed = result_path.apply(input.into_raw(), result)?;
-        let out = state.output_path.apply(placed, &side)?;
-        Ok(Transition::assigning(state.next, out, assign))
+        *value = state.output_path.apply(placed, &side)?;
+        Ok(Step::assigning(state.next, assign))
     }
 
     /// A JSONPath Choice state: the first rule that holds, else the Default.
@@ -167,9 +183,9 @@ impl Run<'_> {
         state: &StatePlan,
         choices: &[crate::plan::ChoiceBranch],
         default: Option<usize>,
-        raw: Value,
+        value: &mut Value,
         vars: &Vars<'_>,
-    ) -> Result<Transition, Failure> {
+    ) -> Result<Step, Failure> {
         let context = self.context(state, 0);
         let side = Scope::new(&Value::Null, &context, vars);
         if matches!(state.input_path, Select::All) && matches!(state.output_path, Select::All) {
@@ -179,13 +195,13 @@ impl Run<'_> {
                 choices,
                 default,
                 &Scope {
-                    input: &raw,
+                    input: value,
                     ..side
                 },
             )?;
-            return Ok(Transition::assigning(Some(d.target), raw, d.assign));
+            return Ok(Step::assigning(Some(d.target), d.assign));
         }
-        let effective = state.input_path.apply(raw, &side)?;
+        let effective = state.input_path.apply(std::mem::take(value), &side)?;
         let d = decide(
             state,
             choices,
@@ -195,8 +211,8 @@ impl Run<'_> {
                 ..side
             },
         )?;
-        let out = state.output_path.apply(effective, &side)?;
-        Ok(Transition::assigning(Some(d.target), out, d.assign))
+        *value = state.output_path.apply(effective, &side)?;
+        Ok(Step::assigning(Some(d.target), d.assign))
     }
 
     /// Pass, Succeed, Fail and Choice in JSONata: `$states.input` is the raw input; Output and
@@ -295,7 +311,15 @@ impl Run<'_> {
             Kind::Parallel(p) => Box::pin(self.parallel(state, p, raw, entered, vars)).await,
             Kind::Map(m) => Box::pin(self.map(state, m, raw, entered, vars)).await,
             Kind::Wait(wait) => Box::pin(self.wait(state, wait, raw, vars)).await,
-            _ => self.immediate(state, raw, vars),
+            _ => {
+                let mut value = raw;
+                let step = self.immediate(state, &mut value, vars)?;
+                Ok(Transition {
+                    next: step.next,
+                    value,
+                    assign: step.assign,
+                })
+            }
         }
     }
 
