@@ -92,21 +92,27 @@ type Args<'a> = SmallVec<[Cow<'a, Value>; 4]>;
 /// A path argument's value (borrowed from `scope` where the path names one value), or the
 /// `States.Runtime` failure AWS reports when it names nothing; `field` is the template key the
 /// call stands under.
+#[inline]
 pub fn path_arg<'a>(
     scope: &Scope<'a>,
     path: &Path,
     field: &str,
 ) -> Result<Cow<'a, Value>, Failure> {
-    scope.select_ref(path).ok_or_else(|| {
-        Failure::in_state(
-            names::RUNTIME,
-            format!(
-                "The JSONPath '{}' specified for the field '{field}' could not be found in the input '{}'",
-                path.text(),
-                serde_json::to_string(scope.input).unwrap_or_default()
-            ),
-        )
-    })
+    scope
+        .select_ref(path)
+        .ok_or_else(|| no_path_arg(scope, path, field))
+}
+
+#[cold]
+fn no_path_arg(scope: &Scope<'_>, path: &Path, field: &str) -> Failure {
+    Failure::in_state(
+        names::RUNTIME,
+        format!(
+            "The JSONPath '{}' specified for the field '{field}' could not be found in the input '{}'",
+            path.text(),
+            serde_json::to_string(scope.input).unwrap_or_default()
+        ),
+    )
 }
 
 /// The longest string Base64Encode/Base64Decode/Hash take.
@@ -151,11 +157,24 @@ impl Call {
 /// Runs `function` on its argument values; `template` is `States.Format`'s literal template
 /// split at its holes (empty when the template is the first argument). Generated code calls
 /// this directly with the values of its arguments.
+#[inline]
 pub fn apply_function(
     function: Function,
     template: &[Box<str>],
     args: &[&Value],
 ) -> Result<Value, Failure> {
+    // The counter of a loop (`States.MathAdd($.i, 1)`), in place where the call is: whole
+    // numbers a double holds exactly add as integers (see `MathAdd` below).
+    if let (Function::MathAdd, [a, b]) = (function, args)
+        && let (Some(a), Some(b)) = (exact_int(a), exact_int(b))
+    {
+        return Ok(Value::from(a + b));
+    }
+    apply_any(function, template, args)
+}
+
+/// [`apply_function`] for any function and arguments.
+fn apply_any(function: Function, template: &[Box<str>], args: &[&Value]) -> Result<Value, Failure> {
     let name = function.name();
     let bad = |what: &str| fail(format!("Invalid arguments in {name}: {what}"));
     let null = Value::Null;
@@ -395,6 +414,7 @@ fn java_text(v: &Value, out: &mut String) {
 }
 
 /// An integer of at most 53 bits (one an `f64` holds exactly).
+#[inline]
 fn exact_int(v: &Value) -> Option<i64> {
     const EXACT: i64 = 1 << 53;
     v.as_i64().filter(|n| (-EXACT..=EXACT).contains(n))

@@ -176,6 +176,7 @@ impl Template {
 
     /// Builds the value. `error_name` is what a path that finds nothing raises
     /// (`States.Runtime` in Pass states, `States.ParameterPathFailure` in Task states).
+    #[inline]
     pub fn apply(&self, scope: &Scope<'_>, error_name: &str) -> Result<Value, Failure> {
         match self {
             Template::Literal(v) => Ok(v.clone()),
