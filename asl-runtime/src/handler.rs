@@ -30,7 +30,12 @@ fn as_value_type<T: 'static>(value: Value) -> Result<T, Value> {
     // Through `Option` on the stack, so the check allocates nothing.
     let mut slot = Some(value);
     match (&mut slot as &mut dyn std::any::Any).downcast_mut::<Option<T>>() {
-        Some(t) => t.take().ok_or(Value::Null),
+        Some(t) => {
+            let taken = t.take().ok_or(Value::Null);
+            // Emptied: nothing to drop.
+            std::mem::forget(slot);
+            taken
+        }
         None => Err(slot.unwrap_or(Value::Null)),
     }
 }
@@ -39,7 +44,12 @@ fn as_value_type<T: 'static>(value: Value) -> Result<T, Value> {
 fn from_value_type<T: 'static>(value: T) -> Result<Value, T> {
     let mut slot = Some(value);
     match (&mut slot as &mut dyn std::any::Any).downcast_mut::<Option<Value>>() {
-        Some(v) => Ok(v.take().unwrap_or(Value::Null)),
+        Some(v) => {
+            let taken = v.take().unwrap_or(Value::Null);
+            // Emptied: nothing to drop.
+            std::mem::forget(slot);
+            Ok(taken)
+        }
         None => match slot {
             Some(t) => Err(t),
             // Unreachable: the slot is only emptied by the arm above.

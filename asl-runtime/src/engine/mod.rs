@@ -270,11 +270,23 @@ impl Step {
     }
 }
 
+/// Puts `v` in `slot`, which a `std::mem::take` emptied: the `null` left there is forgotten
+/// rather than passed to `Value`'s drop, a call that tests it and returns.
+#[inline(always)]
+fn refill(slot: &mut Value, v: Value) {
+    let old = std::mem::replace(slot, v);
+    if old.is_null() {
+        std::mem::forget(old);
+    } else {
+        drop(old);
+    }
+}
+
 impl Transition {
     /// The step, with the output put in `value`.
     #[inline]
     fn into_step(self, value: &mut Value) -> Step {
-        *value = self.value;
+        refill(value, self.value);
         Step {
             next: self.next,
             assign: self.assign,
@@ -545,7 +557,7 @@ impl Run<'_> {
                         .bare_task(state, task, std::mem::take(&mut value))
                         .await
                         .map(|out| {
-                            value = out;
+                            refill(&mut value, out);
                             Step::to(state.next)
                         }),
                     Kind::Task(task) if task::is_plain(task) && span.is_disabled() => {
@@ -554,7 +566,7 @@ impl Run<'_> {
                                 let result = task::guarded(&mut started.call, &state.name).await;
                                 self.finish_task(state, task, started, result, &vars).map(
                                     |(out, assign)| {
-                                        value = out;
+                                        refill(&mut value, out);
                                         Step::assigning(state.next, assign)
                                     },
                                 )

@@ -26,6 +26,18 @@ impl Run<'_> {
         }
     }
 
+    /// [`context`](Self::context) for the states that finish at once, borrowing a static
+    /// `null` when the state does not read it (so nothing is dropped afterwards).
+    #[inline]
+    fn context_now(&self, state: &StatePlan) -> std::borrow::Cow<'static, Value> {
+        static NULL: Value = Value::Null;
+        if state.uses_context {
+            std::borrow::Cow::Owned(self.build_context(state, 0))
+        } else {
+            std::borrow::Cow::Borrowed(&NULL)
+        }
+    }
+
     fn build_context(&self, state: &StatePlan, retry_count: u64) -> Value {
         let entered_at = self.config.clock.now();
         // The input is kept once, in the execution's record.
@@ -90,14 +102,14 @@ impl Run<'_> {
             ),
             Kind::Choice { choices, default } => self.choice(state, choices, *default, value, vars),
             Kind::Succeed => {
-                let context = self.context(state, 0);
+                let context = self.context_now(state);
                 let side = Scope::new(&Value::Null, &context, vars);
                 let effective = state.input_path.apply(std::mem::take(value), &side)?;
                 *value = state.output_path.apply(effective, &side)?;
                 Ok(Step::to(None))
             }
             Kind::Fail { error, cause } => {
-                let context = self.context(state, 0);
+                let context = self.context_now(state);
                 Err(self.fail(error, cause, &Scope::new(value, &context, vars)))
             }
             // The container's loop awaits these through `suspending`; never reached from it.
@@ -119,7 +131,7 @@ impl Run<'_> {
         value: &mut Value,
         vars: &Vars<'_>,
     ) -> Result<Step, Failure> {
-        let context = self.context(state, 0);
+        let context = self.context_now(state);
         let side = Scope::new(&Value::Null, &context, vars);
         if matches!(result_path, Place::Replace) && state.assign.is_none() {
             // The result replaces the input, which nothing reads afterwards. (The Result or
@@ -186,7 +198,7 @@ impl Run<'_> {
         value: &mut Value,
         vars: &Vars<'_>,
     ) -> Result<Step, Failure> {
-        let context = self.context(state, 0);
+        let context = self.context_now(state);
         let side = Scope::new(&Value::Null, &context, vars);
         if matches!(state.input_path, Select::All) && matches!(state.output_path, Select::All) {
             // The input passes through as it came: the rules read it where it is.
@@ -224,7 +236,7 @@ impl Run<'_> {
         raw: Value,
         vars: &Vars<'_>,
     ) -> Result<Transition, Failure> {
-        let context = self.context(state, 0);
+        let context = self.context_now(state);
         let on_input = Scope::new(&raw, &context, vars);
         match &state.kind {
             Kind::Pass { .. } => {
@@ -331,7 +343,7 @@ impl Run<'_> {
         raw: Value,
         vars: &Vars<'_>,
     ) -> Result<Transition, Failure> {
-        let context = self.context(state, 0);
+        let context = self.context_now(state);
         let side = Scope::new(&Value::Null, &context, vars);
         let effective = if state.jsonata {
             raw
