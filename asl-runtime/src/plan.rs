@@ -310,7 +310,7 @@ pub struct TaskPlan {
     /// Which handler runs it (an index into the machine's handler table).
     pub handler: usize,
     /// Resource.
-    pub resource: std::sync::Arc<str>,
+    pub resource: Resource,
     /// Parameters.
     pub parameters: Option<Template>,
     /// ResultSelector.
@@ -332,13 +332,46 @@ pub struct TaskPlan {
 impl TaskPlan {
     /// Whether the resource ends in `.waitForTaskToken`: the answer comes through a task token.
     pub fn waits_for_token(&self) -> bool {
-        self.resource.ends_with(".waitForTaskToken")
+        self.resource.waits_for_token
     }
 
     /// Whether the resource is the optimized Lambda integration, whose results AWS wraps in
     /// an envelope.
     pub fn lambda_invoke(&self) -> bool {
-        self.resource.starts_with("arn:aws:states:::lambda:invoke")
+        self.resource.lambda_invoke
+    }
+}
+
+/// A Task state's `Resource`, with what the engine asks of it at every call worked out once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resource {
+    arn: std::sync::Arc<str>,
+    waits_for_token: bool,
+    lambda_invoke: bool,
+}
+
+impl Resource {
+    /// The resource's ARN as the definition has it.
+    pub fn arn(&self) -> &std::sync::Arc<str> {
+        &self.arn
+    }
+}
+
+impl From<&str> for Resource {
+    fn from(arn: &str) -> Self {
+        Resource {
+            waits_for_token: arn.ends_with(".waitForTaskToken"),
+            lambda_invoke: arn.starts_with("arn:aws:states:::lambda:invoke"),
+            arn: arn.into(),
+        }
+    }
+}
+
+impl std::ops::Deref for Resource {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.arn
     }
 }
 

@@ -298,7 +298,7 @@ impl<'r> Run<'r> {
             execution_arn: &self.config.execution_arn,
             shared_names: &self.shared_names,
             state_name: &state.name,
-            resource: &task.resource,
+            resource: task.resource.arn(),
             retry_count: described.retry_count,
             task_token: described.token,
             credentials: described.credentials,
@@ -311,6 +311,8 @@ impl<'r> Run<'r> {
         }
     }
 
+    /// The TaskScheduled and TaskStarted events.
+    #[inline]
     fn scheduled(&self, task: &TaskPlan, args: &Value) {
         self.event("TaskScheduled", |full| {
             if full {
