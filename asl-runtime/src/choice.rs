@@ -186,14 +186,24 @@ impl Rule {
                 )),
             },
             Rule::Test(variable, test) => {
-                let value = scope.select_ref(variable);
-                if let Test::IsPresent(want) = test {
-                    return Ok(value.is_some() == *want);
-                }
-                let value = value.ok_or_else(|| missing(variable))?;
-                test.eval(&value, scope)
+                Rule::test(variable, test, scope.select_ref(variable).as_deref(), scope)
             }
         }
+    }
+
+    /// A `Variable` test on the value the variable selected (`None`: it selected nothing).
+    #[inline]
+    pub fn test(
+        variable: &Path,
+        test: &Test,
+        value: Option<&Value>,
+        scope: &Scope<'_>,
+    ) -> Result<bool, Failure> {
+        if let Test::IsPresent(want) = test {
+            return Ok(value.is_some() == *want);
+        }
+        let value = value.ok_or_else(|| missing(variable))?;
+        test.eval(value, scope)
     }
 }
 

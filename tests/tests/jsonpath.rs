@@ -66,3 +66,35 @@ async fn paths_and_intrinsics_evaluate_like_aws() {
         json!({"release date": "2024-01-01", "a": 1})
     );
 }
+
+asl_runtime::asl!("../fixtures/switch.asl.json");
+
+/// Consecutive Choice rules on one Variable read it once; a rule on another Variable in between
+/// reads that one, and a later rule reads the first again (or fails, as AWS does, when a rule
+/// other than IsPresent names a path that is absent).
+#[tokio::test]
+async fn a_choice_switch_tests_each_rule_on_its_own_variable() {
+    let machine = Switch::builder().build();
+    for (input, expected) in [
+        (json!({}), "no kind"),
+        (json!({"kind": "a"}), "kind a"),
+        (json!({"kind": "b", "other": "b"}), "other b"),
+        (json!({"kind": "b", "other": "x"}), "kind b"),
+        (json!({"kind": "c", "other": "x"}), "anything else"),
+    ] {
+        let outcome = machine.run(input.clone()).await;
+        assert_eq!(outcome.output, Some(json!(expected)), "{input}");
+    }
+    let outcome = machine.run(json!({"kind": "b"})).await;
+    assert_eq!(outcome.status, Status::Failed);
+    let failure = outcome.failure.expect("a failure");
+    assert_eq!(failure.error, "States.Runtime");
+    assert!(
+        failure
+            .cause
+            .as_deref()
+            .unwrap_or_default()
+            .contains("$.other"),
+        "{failure:?}"
+    );
+}

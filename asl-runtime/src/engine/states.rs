@@ -1,5 +1,6 @@
 //! Pass, Succeed, Fail, Choice and Wait, and the context object every state sees.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -7,8 +8,10 @@ use serde_json::{Value, json};
 use super::outcome::{StateInput, assignments, output};
 use super::task::missing_path;
 use super::{Run, Step, Transition};
+use crate::choice::Rule;
 use crate::data::io::{Place, Select};
 use crate::data::jsonata::kind;
+use crate::data::path::Path;
 use crate::data::template::{PASS_PATH_ERROR, Scope};
 use crate::data::vars::Vars;
 use crate::error::{Failure, names};
@@ -456,8 +459,36 @@ fn decide<'p>(
     scope: &Scope<'_>,
 ) -> Result<Decision<'p>, Failure> {
     let mut matched = None;
+    // The value of the last rule's Variable: consecutive rules on one Variable (a Choice used
+    // as a switch) read it once.
+    let mut last: Option<(&Path, Option<&Value>)> = None;
     for branch in choices {
-        if branch.rule.eval(scope)? {
+        let holds = match &branch.rule {
+            Rule::Test(variable, test) => match last {
+                Some((read, value))
+                    if read.root() == variable.root() && read.steps() == variable.steps() =>
+                {
+                    Rule::test(variable, test, value, scope)?
+                }
+                _ => match scope.select_ref(variable) {
+                    Some(Cow::Borrowed(value)) => {
+                        last = Some((variable, Some(value)));
+                        Rule::test(variable, test, Some(value), scope)?
+                    }
+                    None => {
+                        last = Some((variable, None));
+                        Rule::test(variable, test, None, scope)?
+                    }
+                    // A value made by the path (a length, a list of matches) is not kept.
+                    Some(Cow::Owned(value)) => {
+                        last = None;
+                        Rule::test(variable, test, Some(&value), scope)?
+                    }
+                },
+            },
+            rule => rule.eval(scope)?,
+        };
+        if holds {
             matched = Some(branch);
             break;
         }
