@@ -164,7 +164,7 @@ pub fn apply_function(
     args: &[&Value],
 ) -> Result<Value, Failure> {
     // The counter of a loop (`States.MathAdd($.i, 1)`), in place where the call is: whole
-    // numbers a double holds exactly add as integers (see `MathAdd` below).
+    // numbers a double holds exactly add as integers, the same sum as `apply_any`'s rounding.
     if let (Function::MathAdd, [a, b]) = (function, args)
         && let (Some(a), Some(b)) = (exact_int(a), exact_int(b))
     {
@@ -356,11 +356,8 @@ fn apply_any(function: Function, template: &[Box<str>], args: &[&Value]) -> Resu
             Ok(Value::from(n))
         }
         Function::MathAdd => {
-            // Whole numbers that a double holds exactly add as integers: the same sum as
-            // the rounding below, without it.
-            if let (Some(a), Some(b)) = (exact_int(arg(0)), exact_int(arg(1))) {
-                return Ok(Value::from(a + b));
-            }
+            // (Whole numbers a double holds exactly were added as integers in `apply_function`:
+            // the same sum as this rounding, without it.)
             let a = number(arg(0)).ok_or_else(|| bad("expected numbers"))?;
             let b = number(arg(1)).ok_or_else(|| bad("expected numbers"))?;
             Ok(Value::from(java_round(a).saturating_add(java_round(b))))

@@ -133,9 +133,6 @@ pub struct Description {
 pub(crate) struct Record {
     pub(crate) description: Description,
     pub(crate) history: History,
-    /// Whether anyone but the execution reads the description (else its output, names and
-    /// dates are not copied into it).
-    watched: bool,
 }
 
 /// Who can read an execution's record besides the execution itself.
@@ -177,7 +174,6 @@ impl Record {
                 stop_date: None,
             },
             history: History::default(),
-            watched,
         }
     }
 }
@@ -200,7 +196,8 @@ pub(crate) struct Env<'a> {
     /// When the execution started: the start date its record took (see [`Record::new`]),
     /// read before the record was shared. Formatted only for states that read `$$`.
     pub(crate) start_time: jiff::Timestamp,
-    /// Whether anyone but the execution reads its record (see [`Readers::Watchers`]).
+    /// Whether anyone but the execution reads its record (it was made for
+    /// [`Readers::Watchers`]): only then are its description's output, names and dates kept.
     pub(crate) watched: bool,
     pub(crate) tasks: &'a dyn Dispatch,
     pub(crate) tokens: Option<&'a TokenRegistry>,
@@ -519,7 +516,7 @@ impl Run<'_> {
             };
         }
         let mut record = self.env.record.lock().unwrap_or_else(|e| e.into_inner());
-        if record.watched {
+        if self.env.watched {
             let d = &mut record.description;
             d.status = status;
             d.output = output.clone();
