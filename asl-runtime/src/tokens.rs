@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+
+use base64::Engine as _;
+use rand::RngCore as _;
 
 use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
@@ -38,32 +40,32 @@ impl std::fmt::Display for TokenError {
 
 impl std::error::Error for TokenError {}
 
+/// How many random bytes a task token carries (256 bits).
+const TOKEN_BYTES: usize = 32;
+
+/// A new task token: 256 bits from a cryptographically secure generator (rand's thread-local
+/// ChaCha12, seeded and reseeded from the operating system; never derived from names or
+/// counters, so no token can be guessed from another), written as URL-safe base64 after AWS's
+/// `AQ` prefix.
+pub(crate) fn new_token() -> String {
+    let mut bytes = [0u8; TOKEN_BYTES];
+    rand::rng().fill_bytes(&mut bytes);
+    let mut token = String::with_capacity(2 + TOKEN_BYTES.div_ceil(3) * 4);
+    token.push_str("AQ");
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode_string(bytes, &mut token);
+    token
+}
+
 /// The tokens of one machine's running tasks.
 #[derive(Debug, Default)]
 pub(crate) struct TokenRegistry {
     waiting: Mutex<HashMap<String, UnboundedSender<Signal>>>,
-    issued: AtomicU64,
 }
 
 impl TokenRegistry {
-    /// A fresh token for a task of `execution` in `state`.
-    pub(crate) fn issue(
-        &self,
-        execution: &str,
-        state: &str,
-        to: UnboundedSender<Signal>,
-    ) -> String {
-        let n = self.issued.fetch_add(1, Ordering::Relaxed);
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in execution
-            .bytes()
-            .chain(state.bytes())
-            .chain(n.to_le_bytes())
-        {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        let token = format!("AQ{h:016x}{n:08x}");
+    /// Registers `token` (drawn with [`new_token`]) as the one that answers a task, through `to`.
+    /// A token is answered only by the task it was issued to: two tasks never share one.
+    pub(crate) fn issue(&self, token: String, to: UnboundedSender<Signal>) -> String {
         self.waiting
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -57,6 +57,64 @@ async fn task_token_round_trip() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_token_completes_only_the_task_it_was_issued_to() {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Value>();
+    let machine = Approval::builder()
+        .ask_for_approval(move |message: Value| {
+            let tx = tx.clone();
+            async move {
+                tx.send(message).map_err(|e| e.to_string())?;
+                Ok::<_, Failure>(json!({}))
+            }
+        })
+        .build();
+    // Two executions with the same state, started one after the other.
+    let first = machine.start("same-1", json!({"n": 1}));
+    let second = machine.start("same-2", json!({"n": 2}));
+    let mut tokens = std::collections::HashMap::new();
+    for _ in 0..2 {
+        let message = rx.recv().await.expect("the handler ran");
+        let token = message["MessageBody"]["token"].as_str().map(str::to_owned);
+        tokens.insert(message["MessageBody"]["request"]["n"].clone(), token);
+    }
+    let (Some(Some(a)), Some(Some(b))) = (tokens.get(&json!(1)), tokens.get(&json!(2))) else {
+        panic!("each execution handed out a token: {tokens:?}");
+    };
+    // 256 random bits each, not one derived from the other.
+    assert_ne!(a, b);
+    assert!(a.starts_with("AQ") && a.len() == 45, "{a}");
+    let differing = a.bytes().zip(b.bytes()).filter(|(x, y)| x != y).count();
+    assert!(differing > 20, "{a} and {b} share too much");
+    // A made-up token, or one a character away from a real one, answers nothing.
+    let mut near = a.clone().into_bytes();
+    near[10] = if near[10] == b'A' { b'B' } else { b'A' };
+    let near = String::from_utf8(near).expect("ASCII");
+    assert!(machine.send_task_success(&near, json!(0)).is_err());
+
+    machine
+        .send_task_success(b, json!({"approved": "second"}))
+        .expect("the second execution waits");
+    let outcome = second.result().await;
+    assert_eq!(
+        outcome.output.map(|o| o["decision"].clone()),
+        Some(json!({"approved": "second"}))
+    );
+    settle().await;
+    assert_eq!(
+        first.describe().status,
+        Status::Running,
+        "the first still waits"
+    );
+    machine
+        .send_task_success(a, json!({"approved": "first"}))
+        .expect("the first execution waits");
+    assert_eq!(
+        first.result().await.output.map(|o| o["decision"].clone()),
+        Some(json!({"approved": "first"}))
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_silent_worker_misses_its_heartbeat() {
     let machine = Approval::builder()
         .ask_for_approval(|_: Value| async { Ok::<_, Failure>(json!({})) })

@@ -191,7 +191,7 @@ impl<'r> Run<'r> {
         // A token task's token is in the context object (`$$.Task.Token`) before Parameters run.
         let token = match (waits_for_token, self.env.tokens) {
             (true, Some(registry)) => {
-                Some(registry.issue(&self.config.execution_arn, &state.name, signals_tx.clone()))
+                Some(registry.issue(crate::tokens::new_token(), signals_tx.clone()))
             }
             (true, None) => {
                 return Err(Failure::new(
