@@ -348,12 +348,19 @@ pub struct Resource {
     arn: std::sync::Arc<str>,
     waits_for_token: bool,
     lambda_invoke: bool,
+    /// The resource as task events report it.
+    events: crate::history::TaskDetails,
 }
 
 impl Resource {
     /// The resource's ARN as the definition has it.
     pub fn arn(&self) -> &std::sync::Arc<str> {
         &self.arn
+    }
+
+    /// The resource type and resource that task history events report.
+    pub fn event_details(&self) -> &crate::history::TaskDetails {
+        &self.events
     }
 }
 
@@ -362,6 +369,7 @@ impl From<&str> for Resource {
         Resource {
             waits_for_token: arn.ends_with(".waitForTaskToken"),
             lambda_invoke: arn.starts_with("arn:aws:states:::lambda:invoke"),
+            events: crate::history::TaskDetails::of(arn),
             arn: arn.into(),
         }
     }

@@ -143,7 +143,7 @@ async fn pass_choice_and_the_pipeline() {
     let out = execute(&plan, &none(), json!({"keep": true}), &config()).await;
     assert_eq!(out.status, Status::Succeeded);
     assert_eq!(out.output, Some(json!({"n": 5})));
-    let kinds: Vec<&str> = out.history.events().iter().map(|e| e.kind).collect();
+    let kinds: Vec<&str> = out.history.events().iter().map(|e| e.kind.name()).collect();
     assert_eq!(
         kinds,
         [
@@ -325,7 +325,7 @@ async fn task_timeout_and_machine_timeout() {
     let out = execute(&plan, &none(), json!({}), &config()).await;
     assert_eq!(out.status, Status::TimedOut);
     assert_eq!(
-        out.history.events().last().map(|e| e.kind),
+        out.history.events().last().map(|e| e.kind.name()),
         Some("ExecutionTimedOut")
     );
 }

@@ -24,7 +24,6 @@ pub fn path(outcome: &asl_runtime::Outcome) -> Vec<String> {
         .history
         .events()
         .iter()
-        .filter(|e| e.kind.ends_with("StateEntered"))
-        .filter_map(|e| e.details["name"].as_str().map(str::to_owned))
+        .filter_map(|e| e.kind.entered().map(|d| d.name.to_string()))
         .collect()
 }

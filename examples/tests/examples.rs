@@ -56,7 +56,10 @@ async fn orders_retry_charge_and_compensate() {
         .events()
         .iter()
         .filter(|e| {
-            e.kind == "TaskScheduled" && e.details["parameters"]["FunctionName"] == "charge-payment"
+            e.kind.name() == "TaskScheduled"
+                && e.kind
+                    .input()
+                    .is_some_and(|p| p["FunctionName"] == "charge-payment")
         })
         .count();
     assert_eq!(charges, 3, "two transient failures, then the charge");

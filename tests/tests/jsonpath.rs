@@ -33,8 +33,8 @@ async fn paths_and_intrinsics_evaluate_like_aws() {
         .history
         .events()
         .iter()
-        .find(|e| e.kind == "PassStateExited")
-        .map(|e| e.details["output"].clone())
+        .find(|e| e.kind.name() == "PassStateExited")
+        .and_then(|e| e.kind.output().cloned())
         .expect("first state ran");
     assert_eq!(shaped["first"], json!("Dune"));
     assert_eq!(shaped["last"], json!("Ubik"));

@@ -136,7 +136,12 @@ async fn a_failed_iteration_fails_the_map_and_cancels_the_rest() {
     );
     assert_eq!(gauge.live(), 0, "the iterations in flight were dropped");
     assert!(gauge.calls() <= 4, "no iteration started after the failure");
-    let kinds: Vec<&str> = outcome.history.events().iter().map(|e| e.kind).collect();
+    let kinds: Vec<&str> = outcome
+        .history
+        .events()
+        .iter()
+        .map(|e| e.kind.name())
+        .collect();
     let count = |kind: &str| kinds.iter().filter(|k| **k == kind).count();
     assert_eq!(count("MapIterationStarted"), 4);
     assert_eq!(
@@ -159,7 +164,12 @@ async fn map_history_records_every_iteration() {
     let (gauge, order) = (Gauge::default(), Arc::default());
     let machine = fanout(&gauge, &order, None, |_| 10);
     let outcome = machine.run(json!({"items": [1, 2], "limit": 0})).await;
-    let kinds: Vec<&str> = outcome.history.events().iter().map(|e| e.kind).collect();
+    let kinds: Vec<&str> = outcome
+        .history
+        .events()
+        .iter()
+        .map(|e| e.kind.name())
+        .collect();
     assert_eq!(
         kinds
             .iter()
@@ -173,9 +183,9 @@ async fn map_history_records_every_iteration() {
         .history
         .events()
         .iter()
-        .find(|e| e.kind == "MapStateStarted")
-        .map(|e| e.details.clone());
-    assert_eq!(started, Some(json!({"length": 2})));
+        .find(|e| e.kind.name() == "MapStateStarted")
+        .map(|e| serde_json::to_value(e).map(|v| v["mapStateStartedEventDetails"].clone()));
+    assert_eq!(started.and_then(Result::ok), Some(json!({"length": 2})));
 }
 
 #[tokio::test(start_paused = true)]
@@ -247,7 +257,12 @@ async fn parallel_branches_run_together_and_keep_branch_order() {
         Some(json!({"order": 7, "both": {"left": "L", "right": "R"}}))
     );
     assert_eq!(gauge.peak(), 2, "both branches were in flight at once");
-    let kinds: Vec<&str> = outcome.history.events().iter().map(|e| e.kind).collect();
+    let kinds: Vec<&str> = outcome
+        .history
+        .events()
+        .iter()
+        .map(|e| e.kind.name())
+        .collect();
     for kind in [
         "ParallelStateEntered",
         "ParallelStateStarted",
@@ -414,7 +429,12 @@ async fn too_many_failed_children_exceed_the_threshold() {
         outcome.failure.map(|f| f.error),
         Some("States.ExceedToleratedFailureThreshold".to_owned())
     );
-    let kinds: Vec<&str> = outcome.history.events().iter().map(|e| e.kind).collect();
+    let kinds: Vec<&str> = outcome
+        .history
+        .events()
+        .iter()
+        .map(|e| e.kind.name())
+        .collect();
     assert!(kinds.contains(&"MapRunStarted") && kinds.contains(&"MapRunFailed"));
 }
 
@@ -491,7 +511,12 @@ async fn a_processor_that_never_waits_labels_every_item_in_order() {
         outcome.output.map(|o| o["labels"].clone()),
         Some(json!([{"text": "0#3!"}, {"text": "1#0!"}, {"text": "2#7.5!"}]))
     );
-    let kinds: Vec<&str> = outcome.history.events().iter().map(|e| e.kind).collect();
+    let kinds: Vec<&str> = outcome
+        .history
+        .events()
+        .iter()
+        .map(|e| e.kind.name())
+        .collect();
     let count = |kind: &str| kinds.iter().filter(|k| **k == kind).count();
     assert_eq!(count("MapIterationStarted"), 3);
     assert_eq!(count("MapIterationSucceeded"), 3);
@@ -511,7 +536,12 @@ async fn a_processor_that_never_waits_stops_at_its_first_failure() {
         (failure.error.as_str(), failure.cause.as_deref()),
         ("Negative", Some("item 2 is -4"))
     );
-    let kinds: Vec<&str> = outcome.history.events().iter().map(|e| e.kind).collect();
+    let kinds: Vec<&str> = outcome
+        .history
+        .events()
+        .iter()
+        .map(|e| e.kind.name())
+        .collect();
     let count = |kind: &str| kinds.iter().filter(|k| **k == kind).count();
     assert_eq!(count("MapIterationStarted"), 3);
     assert_eq!(count("MapIterationSucceeded"), 2);
@@ -538,8 +568,8 @@ async fn map_outputs_keep_the_input_their_items_came_from() {
         .history
         .events()
         .iter()
-        .filter(|e| e.kind == "MapStateExited")
-        .map(|e| &e.details["output"])
+        .filter(|e| e.kind.name() == "MapStateExited")
+        .filter_map(|e| e.kind.output())
         .collect();
     let mut kept = input.clone();
     kept["copied"] = json!([1, 2]);

@@ -22,6 +22,9 @@ use super::{Env, ExecutionConfig, HistoryLevel, Readers, Record, Run, Transition
 use crate::data::template::{Scope, TASK_PATH_ERROR};
 use crate::data::vars::Vars;
 use crate::error::Failure;
+use crate::history::{
+    ErrorDetails, EventKind, MapIterationDetails, MapRunStartedDetails, MapStateStartedDetails,
+};
 use crate::items::{ChildResult, WriteRequest};
 use crate::plan::{MapPlan, StatePlan};
 
@@ -140,13 +143,21 @@ impl Run<'_> {
         let effective = input.effective();
         let scope = Scope::new(effective, &context, vars);
         let length = items.len();
-        self.event("MapStateStarted", |_| json!({"length": length}));
+        self.event(|_| EventKind::MapStateStarted {
+            details: MapStateStartedDetails {
+                length: length as u64,
+            },
+        });
         let tolerance = Tolerance::of(plan, &scope)?;
         let run = plan
             .distributed
             .then(|| MapRun::new(self.config, state, plan));
         if let Some(r) = &run {
-            self.event("MapRunStarted", |_| json!({"mapRunArn": r.arn}));
+            self.event(|_| EventKind::MapRunStarted {
+                details: MapRunStartedDetails {
+                    map_run_arn: Some(r.arn.to_string()),
+                },
+            });
         }
         let result = self
             .iterate(
@@ -163,22 +174,21 @@ impl Run<'_> {
             Ok(r) => r,
             Err(f) => {
                 if run.is_some() {
-                    self.event(
-                        "MapRunFailed",
-                        |_| json!({"error": f.error, "cause": f.cause}),
-                    );
+                    self.event(|_| EventKind::MapRunFailed {
+                        details: ErrorDetails {
+                            error: Some(f.error.clone()),
+                            cause: f.cause.clone(),
+                        },
+                    });
                 }
-                self.event(
-                    "MapStateFailed",
-                    |_| json!({"name": &*state.name, "error": f.error, "cause": f.cause}),
-                );
+                self.event(|_| EventKind::MapStateFailed);
                 return Err(f);
             }
         };
         if run.is_some() {
-            self.event("MapRunSucceeded", |_| json!({}));
+            self.event(|_| EventKind::MapRunSucceeded);
         }
-        self.event("MapStateSucceeded", |_| json!({"name": &*state.name}));
+        self.event(|_| EventKind::MapStateSucceeded);
         let result = match (&plan.result_writer, &run) {
             (Some(w), Some(r)) => {
                 let scope = Scope::new(effective, &context, vars);
@@ -276,10 +286,9 @@ impl Run<'_> {
                     Source::Ready(inputs) => inputs[next].take(),
                 };
                 if run.is_none() {
-                    self.event(
-                        "MapIterationStarted",
-                        |_| json!({"name": &*state.name, "index": next}),
-                    );
+                    self.event(|_| EventKind::MapIterationStarted {
+                        details: iteration(state, next),
+                    });
                 }
                 running[next] = true;
                 if at_once {
@@ -343,10 +352,9 @@ impl Run<'_> {
                         drop(in_flight);
                         if run.is_none() {
                             for index in (0..n).filter(|&i| running[i]) {
-                                self.event(
-                                    "MapIterationAborted",
-                                    |_| json!({"name": &*state.name, "index": index}),
-                                );
+                                self.event(|_| EventKind::MapIterationAborted {
+                                    details: iteration(state, index),
+                                });
                             }
                         }
                         return Err(if run.is_some() || tolerance.is_set() {
@@ -390,14 +398,12 @@ impl Run<'_> {
     /// An inline iteration's end: its event and result.
     fn inline_done(&self, state: &StatePlan, index: usize, result: Result<Value, Failure>) -> Done {
         match &result {
-            Ok(_) => self.event(
-                "MapIterationSucceeded",
-                |_| json!({"name": &*state.name, "index": index}),
-            ),
-            Err(f) => self.event(
-                "MapIterationFailed",
-                |_| json!({"name": &*state.name, "index": index, "error": f.error, "cause": f.cause}),
-            ),
+            Ok(_) => self.event(|_| EventKind::MapIterationSucceeded {
+                details: iteration(state, index),
+            }),
+            Err(_) => self.event(|_| EventKind::MapIterationFailed {
+                details: iteration(state, index),
+            }),
         };
         Done {
             index,
@@ -483,4 +489,12 @@ fn select_item(
         c.remove("Map");
     }
     selected
+}
+
+/// A Map iteration event's details.
+fn iteration(state: &StatePlan, index: usize) -> MapIterationDetails {
+    MapIterationDetails {
+        name: state.name.clone(),
+        index: index as u64,
+    }
 }

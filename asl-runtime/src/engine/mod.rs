@@ -13,13 +13,14 @@ mod task;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 pub use task::{MAX_PAYLOAD_BYTES, json_size};
 
 use crate::data::vars::Vars;
+use crate::definition::StateType;
 use crate::error::Failure;
-use crate::history::History;
+use crate::history::{ErrorDetails, EventKind, ExecutionStartedDetails, History, OutputDetails};
 use crate::items::{ItemReader, ResultWriter};
 use crate::plan::{Kind, Plan, StatePlan};
 use crate::task::Dispatch;
@@ -308,12 +309,8 @@ macro_rules! container_loop {
                 return Err(Failure::runtime(format!("no state number {current}")));
             };
             let names = names(&$state.kind);
-            let $entered = $run.event(names.entered, |full| {
-                if full {
-                    json!({"name": &*$state.name, "input": $input})
-                } else {
-                    json!({"name": &*$state.name})
-                }
+            let $entered = $run.event(|full| {
+                EventKind::state_entered(names.state_type, $state.name.clone(), full.then(|| $input.clone()))
             });
             let $span = tracing::debug_span!("state", name = %$state.name, r#type = names.ty, event = $entered);
             let step = $step.map_err(|f| f.leaving(&$state.name, $entered))?;
@@ -327,15 +324,13 @@ macro_rules! container_loop {
                 .leaving(&$state.name, $entered));
             }
             // A Fail state has no exited event.
-            if !names.exited.is_empty() {
-                let output = &$input;
-                $run.event(names.exited, |full| {
-                    if full {
-                        json!({"name": &*$state.name, "output": output})
-                    } else {
-                        json!({"name": &*$state.name})
-                    }
-                });
+            if names.exits {
+                $run.next_event_id();
+                if let Some(full) = $run.kept()
+                    && let Some(exited) = EventKind::state_exited(names.state_type, $state.name.clone(), full.then(|| $input.clone()))
+                {
+                    $run.record_event(exited);
+                }
             }
             match step.next {
                 Some(next) => current = next,
@@ -397,12 +392,8 @@ pub(crate) async fn run(
         env,
         config,
     };
-    run.event("ExecutionStarted", |full| {
-        if full {
-            json!({"input": input, "roleArn": config.role_arn})
-        } else {
-            json!({"roleArn": config.role_arn})
-        }
+    run.event(|full| EventKind::ExecutionStarted {
+        details: ExecutionStartedDetails::new(full.then(|| input.clone()), &config.role_arn),
     });
     let span = tracing::info_span!("execution", machine = %config.state_machine_name, execution = %config.execution_name);
     if crate::plan::finishes_at_once(&plan.states) {
@@ -451,25 +442,49 @@ impl Run<'_> {
     /// its id. `details` is told whether to include inputs and outputs; it is not called at all
     /// when the history is off.
     #[inline]
-    fn event(&self, kind: &'static str, details: impl FnOnce(bool) -> Value) -> u64 {
+    fn event(&self, kind: impl FnOnce(bool) -> EventKind) -> u64 {
+        let id = self.next_event_id();
+        if let Some(full) = self.kept() {
+            self.record_event(kind(full));
+        }
+        id
+    }
+
+    /// Takes the next event's id.
+    #[inline]
+    fn next_event_id(&self) -> u64 {
         // One execution's states are all polled inside its one future (the engine spawns no
         // tasks), so nothing increments concurrently: a plain load and store count correctly
         // without a locked read-modify-write on every event.
         let id = self.next_event.load(std::sync::atomic::Ordering::Relaxed);
         self.next_event
             .store(id + 1, std::sync::atomic::Ordering::Relaxed);
-        let full = match self.config.history {
-            HistoryLevel::Off => return id,
-            HistoryLevel::Events => false,
-            HistoryLevel::Full => true,
-        };
-        self.record_event(kind, details(full));
         id
     }
 
-    fn record_event(&self, kind: &'static str, details: Value) {
+    /// Whether events are kept (`None`: the history is off), and with their payloads.
+    #[inline]
+    fn kept(&self) -> Option<bool> {
+        match self.config.history {
+            HistoryLevel::Off => None,
+            HistoryLevel::Events => Some(false),
+            HistoryLevel::Full => Some(true),
+        }
+    }
+
+    fn record_event(&self, kind: EventKind) {
         let mut record = self.env.record.lock().unwrap_or_else(|e| e.into_inner());
-        record.history.push(self.config.clock.now(), kind, details);
+        record.history.push(self.config.clock.now(), kind);
+    }
+
+    /// The region the execution runs in, as its ARN names it.
+    fn region(&self) -> std::sync::Arc<str> {
+        self.config
+            .execution_arn
+            .split(':')
+            .nth(3)
+            .unwrap_or_default()
+            .into()
     }
 
     fn finish(&self, result: Result<Value, (Status, Option<Failure>)>) -> Outcome {
@@ -487,19 +502,21 @@ impl Run<'_> {
             Ok(output) => (Status::Succeeded, Some(output), None),
             Err((status, f)) => (status, None, f),
         };
-        let kind = match status {
-            Status::Succeeded => "ExecutionSucceeded",
-            Status::TimedOut => "ExecutionTimedOut",
-            Status::Aborted => "ExecutionAborted",
-            _ => "ExecutionFailed",
-        };
-        self.event(kind, |full| match status {
-            Status::Succeeded => json!({"output": if full { output.clone() } else { None }}),
-            Status::TimedOut => json!({}),
-            _ => json!({
-                "error": failure.as_ref().map(|f| &f.error),
-                "cause": failure.as_ref().and_then(|f| f.cause.as_ref()),
-            }),
+        self.event(|full| {
+            let error = || ErrorDetails {
+                error: failure.as_ref().map(|f| f.error.clone()),
+                cause: failure.as_ref().and_then(|f| f.cause.clone()),
+            };
+            match status {
+                Status::Succeeded => EventKind::ExecutionSucceeded {
+                    details: OutputDetails::new(if full { output.clone() } else { None }),
+                },
+                Status::TimedOut => EventKind::ExecutionTimedOut {
+                    details: ErrorDetails::default(),
+                },
+                Status::Aborted => EventKind::ExecutionAborted { details: error() },
+                _ => EventKind::ExecutionFailed { details: error() },
+            }
         });
         // A stop without an error or a cause reports neither.
         let failure = match status {
@@ -616,33 +633,33 @@ impl Run<'_> {
     }
 }
 
-/// A state type's name and the kinds of its entered and exited events.
+/// A state type's name, its type, and whether it has an exited event.
 struct Names {
     ty: &'static str,
-    entered: &'static str,
-    /// Empty for a Fail state, which has no exited event.
-    exited: &'static str,
+    state_type: StateType,
+    /// False for a Fail state, which has no exited event.
+    exits: bool,
 }
 
 /// The [`Names`] of a state of `kind` (a reference into a table, so a state's step copies one
 /// pointer rather than three strings).
 fn names(kind: &Kind) -> &'static Names {
-    const fn n(ty: &'static str, entered: &'static str, exited: &'static str) -> Names {
+    const fn n(ty: &'static str, state_type: StateType) -> Names {
         Names {
             ty,
-            entered,
-            exited,
+            state_type,
+            exits: !matches!(state_type, StateType::Fail),
         }
     }
     static TABLE: [Names; 8] = [
-        n("Pass", "PassStateEntered", "PassStateExited"),
-        n("Task", "TaskStateEntered", "TaskStateExited"),
-        n("Choice", "ChoiceStateEntered", "ChoiceStateExited"),
-        n("Wait", "WaitStateEntered", "WaitStateExited"),
-        n("Succeed", "SucceedStateEntered", "SucceedStateExited"),
-        n("Fail", "FailStateEntered", ""),
-        n("Parallel", "ParallelStateEntered", "ParallelStateExited"),
-        n("Map", "MapStateEntered", "MapStateExited"),
+        n("Pass", StateType::Pass),
+        n("Task", StateType::Task),
+        n("Choice", StateType::Choice),
+        n("Wait", StateType::Wait),
+        n("Succeed", StateType::Succeed),
+        n("Fail", StateType::Fail),
+        n("Parallel", StateType::Parallel),
+        n("Map", StateType::Map),
     ];
     &TABLE[match kind {
         Kind::Pass { .. } => 0,

@@ -4,13 +4,14 @@
 
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::outcome::{StateInput, finish_result};
 use super::{Run, Transition};
 use crate::data::template::{Scope, TASK_PATH_ERROR};
 use crate::data::vars::Vars;
 use crate::error::Failure;
+use crate::history::EventKind;
 use crate::plan::{ParallelPlan, StatePlan};
 
 impl Run<'_> {
@@ -53,7 +54,7 @@ impl Run<'_> {
             )?,
             None => state_input.take_effective(),
         };
-        self.event("ParallelStateStarted", |_| json!({"name": &*state.name}));
+        self.event(|_| EventKind::ParallelStateStarted);
         let mut branches: FuturesUnordered<_> = plan
             .branches
             .iter()
@@ -73,17 +74,14 @@ impl Run<'_> {
                     let aborted = branches.len();
                     drop(branches);
                     if aborted > 0 {
-                        self.event("ParallelStateAborted", |_| json!({"name": &*state.name}));
+                        self.event(|_| EventKind::ParallelStateAborted);
                     }
-                    self.event(
-                        "ParallelStateFailed",
-                        |_| json!({"name": &*state.name, "error": f.error, "cause": f.cause}),
-                    );
+                    self.event(|_| EventKind::ParallelStateFailed);
                     return Err(f);
                 }
             }
         }
-        self.event("ParallelStateSucceeded", |_| json!({"name": &*state.name}));
+        self.event(|_| EventKind::ParallelStateSucceeded);
         finish_result(
             state,
             plan.outcomes.selector_and_place(),

@@ -17,6 +17,7 @@ use crate::data::template::{Scope, TASK_PATH_ERROR};
 use crate::data::vars::Vars;
 use crate::error::{Failure, names};
 use crate::handler::panicked;
+use crate::history::{EventKind, TaskOutputDetails, TaskScheduledDetails};
 use crate::plan::{Seconds, StatePlan, TaskPlan};
 use crate::task::{BoxFuture, Heartbeat, TaskCall, lambda_invoke_envelope};
 use crate::tokens::Signal;
@@ -82,7 +83,7 @@ impl<'r> Run<'r> {
     ) -> Result<Started<'r>, Failure> {
         let context = self.context(state, retry_count);
         let p = self.prepare(state, task, raw, &context, vars)?;
-        self.scheduled(task, &p.args);
+        self.scheduled(task, &p.args, (p.timeout, p.heartbeat));
         let no_heartbeat = Heartbeat::default();
         let call = self.call(
             state,
@@ -212,7 +213,7 @@ impl<'r> Run<'r> {
         let heartbeat = Heartbeat::new(Some(signals_tx));
         let result = match self.prepare(state, task, raw, &context, vars) {
             Ok(p) => {
-                self.scheduled(task, &p.args);
+                self.scheduled(task, &p.args, (p.timeout, p.heartbeat));
                 let mut call = self.call(
                     state,
                     task,
@@ -311,17 +312,26 @@ impl<'r> Run<'r> {
         }
     }
 
-    /// The TaskScheduled and TaskStarted events.
+    /// The TaskScheduled and TaskStarted events, with the task's timeouts when it has them.
     #[inline]
-    fn scheduled(&self, task: &TaskPlan, args: &Value) {
-        self.event("TaskScheduled", |full| {
-            if full {
-                json!({"resource": &*task.resource, "parameters": args})
-            } else {
-                json!({"resource": &*task.resource})
+    fn scheduled(&self, task: &TaskPlan, args: &Value, limits: (Option<u64>, Option<u64>)) {
+        self.event(|full| {
+            let resource = task.resource.event_details();
+            EventKind::TaskScheduled {
+                details: TaskScheduledDetails {
+                    resource_type: resource.resource_type.clone(),
+                    resource: resource.resource.clone(),
+                    region: self.region(),
+                    parameters: full.then(|| args.clone()),
+                    timeout_in_seconds: limits.0,
+                    heartbeat_in_seconds: limits.1,
+                    task_credentials: None,
+                },
             }
         });
-        self.event("TaskStarted", |_| json!({"resource": &*task.resource}));
+        self.event(|_| EventKind::TaskStarted {
+            details: task.resource.event_details().clone(),
+        });
     }
 
     /// The handler's answer and the result pipeline after it.
@@ -357,7 +367,7 @@ impl Run<'_> {
         task: &TaskPlan,
         input: Value,
     ) -> Result<Value, Failure> {
-        self.scheduled(task, &input);
+        self.scheduled(task, &input, (None, None));
         let mut call = {
             let no_heartbeat = Heartbeat::default();
             let described = Described {
@@ -382,25 +392,27 @@ impl Run<'_> {
     ) -> Result<Value, Failure> {
         let result = match result {
             Ok(v) => {
-                self.event("TaskSucceeded", |full| {
-                    if full {
-                        json!({"resource": &*task.resource, "output": v})
-                    } else {
-                        json!({"resource": &*task.resource})
-                    }
+                self.event(|full| EventKind::TaskSucceeded {
+                    details: TaskOutputDetails::new(
+                        task.resource.event_details().clone(),
+                        full.then(|| v.clone()),
+                    ),
                 });
                 v
             }
             Err(f) => {
-                let kind = if f.error == names::TIMEOUT || f.error == names::HEARTBEAT_TIMEOUT {
-                    "TaskTimedOut"
-                } else {
-                    "TaskFailed"
-                };
-                self.event(
-                    kind,
-                    |_| json!({"resource": &*task.resource, "error": f.error, "cause": f.cause}),
-                );
+                let timed_out = f.error == names::TIMEOUT || f.error == names::HEARTBEAT_TIMEOUT;
+                self.event(|_| {
+                    let details = task
+                        .resource
+                        .event_details()
+                        .error(Some(f.error.clone()), f.cause.clone());
+                    if timed_out {
+                        EventKind::TaskTimedOut { details }
+                    } else {
+                        EventKind::TaskFailed { details }
+                    }
+                });
                 return Err(f);
             }
         };
