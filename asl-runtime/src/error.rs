@@ -32,14 +32,16 @@ pub mod names {
 }
 
 /// An error raised while running a state: its name and cause.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Failure {
     /// The error name, matched against `ErrorEquals`.
     pub error: String,
     /// The cause; AWS leaves it out for some errors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cause: Option<String>,
     /// Whether the cause is only the detail, to be prefixed by the engine with AWS's
     /// "An error occurred while executing the state '…' (entered at the event id #…)." text.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(crate) detail: bool,
 }
 

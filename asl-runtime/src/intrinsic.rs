@@ -10,6 +10,7 @@ use smallvec::SmallVec;
 
 use crate::data::path::Path;
 use crate::data::template::Scope;
+use crate::effects::{Seam, random_bytes};
 use crate::error::{Failure, names};
 
 /// An intrinsic function.
@@ -128,7 +129,7 @@ pub(crate) fn call_function(function: Function, args: Vec<Value>) -> Result<Valu
         args: Vec::new(),
         template: Vec::new(),
     }
-    .apply(&args.iter().collect::<SmallVec<[&Value; 4]>>())
+    .apply(None, &args.iter().collect::<SmallVec<[&Value; 4]>>())
 }
 
 fn fail(cause: impl Into<String>) -> Failure {
@@ -146,19 +147,24 @@ impl Call {
                 Arg::Call(c) => Cow::Owned(c.eval(scope, field)?),
             });
         }
-        self.apply(&args.iter().map(|a| &**a).collect::<SmallVec<[&Value; 4]>>())
+        self.apply(
+            scope.seam,
+            &args.iter().map(|a| &**a).collect::<SmallVec<[&Value; 4]>>(),
+        )
     }
 
-    fn apply(&self, args: &[&Value]) -> Result<Value, Failure> {
-        apply_function(self.function, &self.template, args)
+    fn apply(&self, seam: Option<&Seam>, args: &[&Value]) -> Result<Value, Failure> {
+        apply_function(seam, self.function, &self.template, args)
     }
 }
 
 /// Runs `function` on its argument values; `template` is `States.Format`'s literal template
-/// split at its holes (empty when the template is the first argument). Generated code calls
-/// this directly with the values of its arguments.
+/// split at its holes (empty when the template is the first argument); `States.UUID` and
+/// `States.MathRandom` draw from `seam` (the system's randomness without one). Generated code
+/// calls this directly with the values of its arguments.
 #[inline]
 pub fn apply_function(
+    seam: Option<&Seam>,
     function: Function,
     template: &[Box<str>],
     args: &[&Value],
@@ -170,11 +176,16 @@ pub fn apply_function(
     {
         return Ok(Value::from(a + b));
     }
-    apply_any(function, template, args)
+    apply_any(seam, function, template, args)
 }
 
 /// [`apply_function`] for any function and arguments.
-fn apply_any(function: Function, template: &[Box<str>], args: &[&Value]) -> Result<Value, Failure> {
+fn apply_any(
+    seam: Option<&Seam>,
+    function: Function,
+    template: &[Box<str>],
+    args: &[&Value],
+) -> Result<Value, Failure> {
     let name = function.name();
     let bad = |what: &str| fail(format!("Invalid arguments in {name}: {what}"));
     let null = Value::Null;
@@ -351,7 +362,12 @@ fn apply_any(function: Function, template: &[Box<str>], args: &[&Value]) -> Resu
                     let seed = number(seed).ok_or_else(|| bad("the seed must be a number"))? as i64;
                     rand::rngs::SmallRng::seed_from_u64(seed as u64).random_range(start..=end)
                 }
-                None => rand::rng().random_range(start..=end),
+                None => {
+                    let mut seed = [0u8; 8];
+                    random_bytes(seam, &mut seed);
+                    rand::rngs::SmallRng::seed_from_u64(u64::from_le_bytes(seed))
+                        .random_range(start..=end)
+                }
             };
             Ok(Value::from(n))
         }
@@ -372,7 +388,15 @@ fn apply_any(function: Function, template: &[Box<str>], args: &[&Value]) -> Resu
                     .collect(),
             ))
         }
-        Function::Uuid => Ok(Value::String(uuid::Uuid::new_v4().to_string())),
+        Function::Uuid => {
+            let mut bytes = [0u8; 16];
+            random_bytes(seam, &mut bytes);
+            Ok(Value::String(
+                uuid::Builder::from_random_bytes(bytes)
+                    .into_uuid()
+                    .to_string(),
+            ))
+        }
     }
 }
 
@@ -464,7 +488,7 @@ mod tests {
                     _ => &null,
                 })
                 .collect();
-            self.apply(&args)
+            self.apply(None, &args)
         }
     }
 

@@ -33,6 +33,7 @@
 pub mod choice;
 pub mod data;
 mod definition;
+pub mod effects;
 pub mod engine;
 pub mod error;
 pub mod handler;

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 use tokio::sync::watch;
 
+use crate::effects::Seam;
 use crate::engine::{Description, Env, ExecutionConfig, Outcome, Readers, Record, Status, run};
 use crate::error::Failure;
 use crate::handler::BoxHandler;
@@ -131,11 +132,13 @@ impl Machine {
         } else {
             Readers::Nobody
         };
-        let record = Record::new(&input, config, readers);
+        let seam = Seam::new(config.clock, config.effects.as_ref());
+        let record = Record::new(&input, config, readers, &seam);
         let start_time = record.description.start_date;
         let record = Mutex::new(record);
         let table = Table(&self.handlers);
         let env = Env {
+            seam: &seam,
             start_time,
             watched: false,
             tasks: &table,
@@ -160,7 +163,8 @@ impl Machine {
 
     /// Starts an execution with the given names, ARNs and clock.
     pub fn start_with(&self, input: Value, config: ExecutionConfig) -> Execution {
-        let record = Record::new(&input, &config, Readers::Watchers);
+        let seam = Seam::new(config.clock, config.effects.as_ref());
+        let record = Record::new(&input, &config, Readers::Watchers, &seam);
         let start_time = record.description.start_date;
         let record = Arc::new(Mutex::new(record));
         let (stop_tx, mut stop_rx) = watch::channel(None::<(Option<String>, Option<String>)>);
@@ -181,6 +185,7 @@ impl Machine {
             };
             let table = Table(&machine.handlers);
             let env = Env {
+                seam: &seam,
                 start_time,
                 watched: true,
                 tasks: &table,
@@ -211,7 +216,7 @@ impl Machine {
 
     /// Completes the `.waitForTaskToken` task waiting for `token` with `output`.
     pub fn send_task_success(&self, token: &str, output: Value) -> Result<(), TokenError> {
-        self.shared.tokens.send(token, Signal::Success(output))
+        self.shared.tokens.send(token, Signal::Success { output })
     }
 
     /// Fails the `.waitForTaskToken` task waiting for `token`.
@@ -221,9 +226,12 @@ impl Machine {
         error: &str,
         cause: &str,
     ) -> Result<(), TokenError> {
-        self.shared
-            .tokens
-            .send(token, Signal::Failure(Failure::new(error, cause)))
+        self.shared.tokens.send(
+            token,
+            Signal::Failure {
+                failure: Failure::new(error, cause),
+            },
+        )
     }
 
     /// Tells the task waiting for `token` that its worker is alive.

@@ -6,23 +6,12 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use base64::Engine as _;
-use rand::RngCore as _;
 
-use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::error::Failure;
+use crate::effects::Seam;
 
-/// What can be sent to a waiting task.
-#[derive(Debug)]
-pub(crate) enum Signal {
-    /// SendTaskSuccess.
-    Success(Value),
-    /// SendTaskFailure.
-    Failure(Failure),
-    /// SendTaskHeartbeat.
-    Heartbeat,
-}
+pub(crate) use crate::effects::Signal;
 
 /// Why a token could not be answered.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,13 +32,13 @@ impl std::error::Error for TokenError {}
 /// How many random bytes a task token carries (256 bits).
 const TOKEN_BYTES: usize = 32;
 
-/// A new task token: 256 bits from a cryptographically secure generator (rand's thread-local
-/// ChaCha12, seeded and reseeded from the operating system; never derived from names or
-/// counters, so no token can be guessed from another), written as URL-safe base64 after AWS's
-/// `AQ` prefix.
-pub(crate) fn new_token() -> String {
+/// A new task token: 256 random bits drawn through the execution's seam (live: rand's
+/// thread-local ChaCha12, a cryptographically secure generator seeded and reseeded from the
+/// operating system; never derived from names or counters, so no token can be guessed from
+/// another), written as URL-safe base64 after AWS's `AQ` prefix.
+pub(crate) fn new_token(seam: &Seam) -> String {
     let mut bytes = [0u8; TOKEN_BYTES];
-    rand::rng().fill_bytes(&mut bytes);
+    seam.random(&mut bytes);
     let mut token = String::with_capacity(2 + TOKEN_BYTES.div_ceil(3) * 4);
     token.push_str("AQ");
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode_string(bytes, &mut token);

@@ -10,6 +10,7 @@ use jsonata_core::value::JValue;
 use serde_json::{Map, Value};
 
 use super::template::Scope;
+use crate::effects::{Seam, random_bytes};
 use crate::error::{Failure, names};
 use crate::intrinsic::{Function, call_function};
 
@@ -142,7 +143,7 @@ impl Expr {
             }
         }
         let mut evaluator = Evaluator::with_context(context);
-        self.register(&mut evaluator);
+        self.register(&mut evaluator, scope.seam);
         evaluator.evaluate(ast, &JValue::Null).map_err(|e| {
             self.failure(
                 field,
@@ -151,7 +152,9 @@ impl Expr {
         })
     }
 
-    fn register(&self, ev: &mut Evaluator) {
+    /// Registers AWS's added functions, and the functions that read the time or draw random
+    /// numbers, which take them from the execution's seam (the system's without one).
+    fn register(&self, ev: &mut Evaluator, seam: Option<&Seam>) {
         let intrinsic = |function: Function, args: &[JValue]| -> Result<JValue, EvaluatorError> {
             let args = args
                 .iter()
@@ -175,9 +178,40 @@ impl Expr {
             let _ = ev.register_fn("hash", move |a: &[JValue]| intrinsic(Function::Hash, a));
         }
         if self.mentions("uuid") {
-            let _ = ev.register_fn("uuid", |_: &[JValue]| {
-                Ok(JValue::from(uuid::Uuid::new_v4().to_string()))
+            let seam = seam.cloned();
+            let _ = ev.register_fn("uuid", move |_: &[JValue]| {
+                let mut bytes = [0u8; 16];
+                random_bytes(seam.as_ref(), &mut bytes);
+                Ok(JValue::from(
+                    uuid::Builder::from_random_bytes(bytes)
+                        .into_uuid()
+                        .to_string(),
+                ))
             });
+        }
+        if self.mentions("now") || self.mentions("millis") {
+            // One time for the whole evaluation, as jsonata-js binds it when evaluation starts.
+            let now = seam.map_or_else(jiff::Timestamp::now, Seam::now);
+            if self.mentions("now") {
+                let _ = ev.register_fn_override("now", move |a: &[JValue]| {
+                    if !a.is_empty() {
+                        return Err(EvaluatorError::EvaluationError(
+                            "T0410: now() takes no arguments".into(),
+                        ));
+                    }
+                    Ok(JValue::from(crate::time::format_timestamp(now)))
+                });
+            }
+            if self.mentions("millis") {
+                let _ = ev.register_fn_override("millis", move |a: &[JValue]| {
+                    if !a.is_empty() {
+                        return Err(EvaluatorError::EvaluationError(
+                            "T0410: millis() takes no arguments".into(),
+                        ));
+                    }
+                    Ok(JValue::from(now.as_millisecond() as f64))
+                });
+            }
         }
         if self.mentions("parse") {
             let _ = ev.register_fn("parse", |a: &[JValue]| {
@@ -188,12 +222,18 @@ impl Expr {
             });
         }
         if self.mentions("random") {
-            let _ = ev.register_fn_override("random", |a: &[JValue]| {
+            let seam = seam.cloned();
+            let _ = ev.register_fn_override("random", move |a: &[JValue]| {
                 use rand::{Rng, SeedableRng};
-                let x: f64 = match a.first().and_then(JValue::as_f64) {
-                    Some(seed) => rand::rngs::SmallRng::seed_from_u64(seed.to_bits()).random(),
-                    None => rand::random(),
+                let seed = match a.first().and_then(JValue::as_f64) {
+                    Some(seed) => seed.to_bits(),
+                    None => {
+                        let mut bytes = [0u8; 8];
+                        random_bytes(seam.as_ref(), &mut bytes);
+                        u64::from_le_bytes(bytes)
+                    }
                 };
+                let x: f64 = rand::rngs::SmallRng::seed_from_u64(seed).random();
                 Ok(JValue::from(x))
             });
         }

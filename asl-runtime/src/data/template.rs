@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use super::path::{Path, Root};
 use super::vars::Vars;
+use crate::effects::Seam;
 use crate::error::{Failure, names};
 
 /// A payload template.
@@ -121,6 +122,9 @@ pub struct Scope<'a> {
     pub result: Option<&'a Value>,
     /// `$states.errorOutput` in JSONata.
     pub error_output: Option<&'a Value>,
+    /// The execution's seam, which `States.UUID`, `States.MathRandom`, `$uuid`, `$random`,
+    /// `$now` and `$millis` draw from (`None`: the system's time and randomness).
+    pub seam: Option<&'a Seam>,
 }
 
 impl<'a> Scope<'a> {
@@ -132,15 +136,23 @@ impl<'a> Scope<'a> {
         state_input: None,
         result: None,
         error_output: None,
+        seam: None,
     };
 
-    /// A state's scope: `$` is `input`, `$$` is `context`, the variables are `variables`
-    /// (the `$states` extras of JSONata are added with `..` where a state has them).
-    pub fn new(input: &'a Value, context: &'a Value, variables: &'a Vars<'a>) -> Self {
+    /// A state's scope: `$` is `input`, `$$` is `context`, the variables are `variables`,
+    /// effects go through `seam` (the `$states` extras of JSONata are added with `..` where a
+    /// state has them).
+    pub fn new(
+        seam: &'a Seam,
+        input: &'a Value,
+        context: &'a Value,
+        variables: &'a Vars<'a>,
+    ) -> Self {
         Scope {
             input,
             context,
             variables: Some(variables),
+            seam: Some(seam),
             ..Scope::PLAIN
         }
     }

@@ -21,6 +21,7 @@ use super::task::missing_path;
 use super::{Env, ExecutionConfig, HistoryLevel, Readers, Record, Run, Transition};
 use crate::data::template::{Scope, TASK_PATH_ERROR};
 use crate::data::vars::Vars;
+use crate::effects::Seam;
 use crate::error::Failure;
 use crate::history::{
     ErrorDetails, EventKind, MapIterationDetails, MapRunStartedDetails, MapStateStartedDetails,
@@ -40,9 +41,8 @@ struct MapRun {
 }
 
 impl MapRun {
-    fn new(config: &ExecutionConfig, state: &StatePlan, plan: &MapPlan) -> Self {
+    fn new(config: &ExecutionConfig, state: &StatePlan, plan: &MapPlan, id: uuid::Uuid) -> Self {
         let label = plan.label.as_deref().unwrap_or(&state.name);
-        let id = uuid::Uuid::new_v4();
         let machine = &config.state_machine_arn;
         MapRun {
             child_readers: if plan.processor.reads_context() {
@@ -116,11 +116,18 @@ impl Run<'_> {
         vars: &Vars<'_>,
     ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
         let mut context = self.context(state, retry_count);
-        let mut input = StateInput::new(state, &plan.outcomes.result_path, raw, &context, vars)?;
+        let mut input = StateInput::new(
+            self.env.seam,
+            state,
+            &plan.outcomes.result_path,
+            raw,
+            &context,
+            vars,
+        )?;
         let max = match &plan.max_concurrency {
             Some(a) => integer(
                 a,
-                &Scope::new(input.effective(), &context, vars),
+                &Scope::new(self.env.seam, input.effective(), &context, vars),
                 "MaxConcurrency",
             )?,
             None => 0,
@@ -136,12 +143,16 @@ impl Run<'_> {
                 into_items(state, found)?
             }
             None => {
-                self.items(state, plan, &Scope::new(input.effective(), &context, vars))
-                    .await?
+                self.items(
+                    state,
+                    plan,
+                    &Scope::new(self.env.seam, input.effective(), &context, vars),
+                )
+                .await?
             }
         };
         let effective = input.effective();
-        let scope = Scope::new(effective, &context, vars);
+        let scope = Scope::new(self.env.seam, effective, &context, vars);
         let length = items.len();
         self.event(|_| EventKind::MapStateStarted {
             details: MapStateStartedDetails {
@@ -151,7 +162,7 @@ impl Run<'_> {
         let tolerance = Tolerance::of(plan, &scope)?;
         let run = plan
             .distributed
-            .then(|| MapRun::new(self.config, state, plan));
+            .then(|| MapRun::new(self.config, state, plan, self.env.seam.uuid()));
         if let Some(r) = &run {
             self.event(|_| EventKind::MapRunStarted {
                 details: MapRunStartedDetails {
@@ -191,7 +202,7 @@ impl Run<'_> {
         self.event(|_| EventKind::MapStateSucceeded);
         let result = match (&plan.result_writer, &run) {
             (Some(w), Some(r)) => {
-                let scope = Scope::new(effective, &context, vars);
+                let scope = Scope::new(self.env.seam, effective, &context, vars);
                 let parameters = match &w.parameters {
                     Some(t) => t.apply(&scope, TASK_PATH_ERROR)?,
                     None => json!({}),
@@ -224,6 +235,7 @@ impl Run<'_> {
             _ => Value::Array(outputs),
         };
         finish_result(
+            self.env.seam,
             state,
             plan.outcomes.selector_and_place(),
             input.into_raw(),
@@ -252,10 +264,21 @@ impl Run<'_> {
                     .into_iter()
                     .enumerate()
                     .map(|(i, item)| {
-                        select_item(state, plan, (effective, &mut *context, vars), i, item)
+                        select_item(
+                            self.env.seam,
+                            state,
+                            plan,
+                            (effective, &mut *context, vars),
+                            i,
+                            item,
+                        )
                     })
                     .collect::<Result<Vec<_>, _>>()?;
-                Source::Ready(batches(b, selected, &Scope::new(effective, context, vars))?)
+                Source::Ready(batches(
+                    b,
+                    selected,
+                    &Scope::new(self.env.seam, effective, context, vars),
+                )?)
             }
             None => Source::Items(items),
         };
@@ -281,7 +304,14 @@ impl Run<'_> {
                             key: items[next].key.take(),
                             value: items[next].value.take(),
                         };
-                        select_item(state, plan, (effective, &mut *context, vars), next, item)?
+                        select_item(
+                            self.env.seam,
+                            state,
+                            plan,
+                            (effective, &mut *context, vars),
+                            next,
+                            item,
+                        )?
                     }
                     Source::Ready(inputs) => inputs[next].take(),
                 };
@@ -423,7 +453,7 @@ impl Run<'_> {
         keep: bool,
     ) -> Done {
         let body = &plan.processor;
-        let name = uuid::Uuid::new_v4().to_string();
+        let name = self.env.seam.uuid().to_string();
         let config = ExecutionConfig {
             state_machine_name: self.config.state_machine_name.clone(),
             state_machine_arn: run.child_machine_arn.clone(),
@@ -432,9 +462,10 @@ impl Run<'_> {
             role_arn: self.config.role_arn.clone(),
             clock: self.config.clock,
             history: HistoryLevel::Off,
+            effects: self.config.effects.clone(),
         };
         // The child's record holds its input where its context object reports it.
-        let record = Record::new(&input, &config, run.child_readers);
+        let record = Record::new(&input, &config, run.child_readers, self.env.seam);
         let start_time = record.description.start_date;
         let record = Mutex::new(record);
         let kept = keep.then(|| input.clone());
@@ -444,6 +475,7 @@ impl Run<'_> {
             shared_names: std::sync::OnceLock::new(),
             plan: self.plan,
             env: Env {
+                seam: self.env.seam,
                 start_time,
                 watched: false,
                 tasks: self.env.tasks,
@@ -468,6 +500,7 @@ impl Run<'_> {
 /// context object (set for the call and taken out again, so the context is not copied per
 /// item), or the item itself.
 fn select_item(
+    seam: &Seam,
     state: &StatePlan,
     plan: &MapPlan,
     (effective, context, vars): (&Value, &mut Value, &Vars<'_>),
@@ -484,7 +517,7 @@ fn select_item(
         }
         context["Map"] = json!({"Item": entry});
     }
-    let selected = selector.apply(&Scope::new(effective, context, vars), TASK_PATH_ERROR);
+    let selected = selector.apply(&Scope::new(seam, effective, context, vars), TASK_PATH_ERROR);
     if let Value::Object(c) = context {
         c.remove("Map");
     }

@@ -10,7 +10,7 @@ mod retry;
 mod states;
 mod task;
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -19,6 +19,7 @@ pub use task::{MAX_PAYLOAD_BYTES, json_size};
 
 use crate::data::vars::Vars;
 use crate::definition::StateType;
+use crate::effects::{Effects, Seam};
 use crate::error::Failure;
 use crate::history::{ErrorDetails, EventKind, ExecutionStartedDetails, History, OutputDetails};
 use crate::items::{ItemReader, ResultWriter};
@@ -44,6 +45,9 @@ pub struct ExecutionConfig {
     pub clock: ExecutionClock,
     /// How much of the history to keep.
     pub history: HistoryLevel,
+    /// What performs the execution's effects; `None` (the default) is [`Seam::Live`]: tokio's
+    /// timers and `clock`, the handlers called directly, the system's randomness.
+    pub effects: Option<Arc<dyn Effects>>,
 }
 
 /// How much history an execution keeps. Event ids are counted the same way at every level, so
@@ -72,6 +76,7 @@ impl ExecutionConfig {
             role_arn: "arn:aws:iam::111111111111:role/StepFunctionsRole".to_owned(),
             clock: ExecutionClock::system(),
             history: HistoryLevel::Full,
+            effects: None,
         }
     }
 }
@@ -149,7 +154,12 @@ pub(crate) enum Readers {
 }
 
 impl Record {
-    pub(crate) fn new(input: &Value, config: &ExecutionConfig, readers: Readers) -> Self {
+    pub(crate) fn new(
+        input: &Value,
+        config: &ExecutionConfig,
+        readers: Readers,
+        seam: &Seam,
+    ) -> Self {
         let watched = readers == Readers::Watchers;
         let text = |s: &String| if watched { s.clone() } else { String::new() };
         Record {
@@ -170,7 +180,7 @@ impl Record {
                 start_date: if readers == Readers::Nobody {
                     jiff::Timestamp::UNIX_EPOCH
                 } else {
-                    config.clock.now()
+                    seam.now()
                 },
                 stop_date: None,
             },
@@ -194,6 +204,8 @@ pub struct Outcome {
 
 /// What an execution can reach besides its plan.
 pub(crate) struct Env<'a> {
+    /// What performs the execution's effects.
+    pub(crate) seam: &'a Seam,
     /// When the execution started: the start date its record took (see [`Record::new`]),
     /// read before the record was shared. Formatted only for states that read `$$`.
     pub(crate) start_time: jiff::Timestamp,
@@ -362,10 +374,12 @@ pub async fn execute(
     } else {
         Readers::Nobody
     };
-    let record = Record::new(&input, config, readers);
+    let seam = Seam::new(config.clock, config.effects.as_ref());
+    let record = Record::new(&input, config, readers, &seam);
     let start_time = record.description.start_date;
     let record = Mutex::new(record);
     let env = Env {
+        seam: &seam,
         start_time,
         watched: false,
         tasks,
@@ -383,7 +397,7 @@ pub(crate) async fn run(
     env: Env<'_>,
     input: Value,
     config: &ExecutionConfig,
-    stop: impl std::future::Future<Output = (Option<String>, Option<String>)>,
+    stop: impl std::future::Future<Output = (Option<String>, Option<String>)> + Send,
 ) -> Outcome {
     let run = Run {
         next_event: std::sync::atomic::AtomicU64::new(1),
@@ -409,14 +423,19 @@ pub(crate) async fn run(
         match plan.timeout_seconds {
             // Boxed: the timer stays out of the future of executions without a timeout.
             Some(secs) => {
-                match Box::pin(tokio::time::timeout(
-                    Duration::from_secs(secs),
-                    run.states(&plan.states, plan.start, input, None),
-                ))
-                .await
-                {
-                    Ok(r) => r.map_err(|f| (Status::Failed, Some(f))),
-                    Err(_) => Err((Status::TimedOut, None)),
+                let seam = &run.env.seam;
+                let states = run.states(&plan.states, plan.start, input, None);
+                let timed = Box::pin(async {
+                    // The states first, then the timer, as `tokio::time::timeout` polls them.
+                    tokio::select! {
+                        biased;
+                        r = states => Some(r),
+                        () = seam.sleep(Duration::from_secs(secs)) => None,
+                    }
+                });
+                match timed.await {
+                    Some(r) => r.map_err(|f| (Status::Failed, Some(f))),
+                    None => Err((Status::TimedOut, None)),
                 }
             }
             None => run
@@ -428,6 +447,7 @@ pub(crate) async fn run(
     // Boxed once here, so the futures around it (the stop, the caller's) move a pointer
     // rather than the states' whole future.
     let states = Box::pin(tracing::Instrument::instrument(states, span));
+    let stop = run.env.seam.stop(stop);
     // Biased: polled in order, without drawing a random number for fairness each time.
     let result = tokio::select! {
         biased;
@@ -473,8 +493,12 @@ impl Run<'_> {
     }
 
     fn record_event(&self, kind: EventKind) {
+        let now = self.env.seam.now();
         let mut record = self.env.record.lock().unwrap_or_else(|e| e.into_inner());
-        record.history.push(self.config.clock.now(), kind);
+        record.history.push(now, kind);
+        if let Some(event) = record.history.events().last() {
+            self.env.seam.event(event);
+        }
     }
 
     /// The region the execution runs in, as its ARN names it.
@@ -539,7 +563,7 @@ impl Run<'_> {
             d.output = output.clone();
             d.error = failure.as_ref().map(|f| f.error.clone());
             d.cause = failure.as_ref().and_then(|f| f.cause.clone());
-            d.stop_date = Some(self.config.clock.now());
+            d.stop_date = Some(self.env.seam.now());
         }
         Outcome {
             status,

@@ -7,6 +7,7 @@ use super::task::{MAX_PAYLOAD_BYTES, json_size};
 use crate::data::io::{Place, Select};
 use crate::data::template::{Scope, TASK_PATH_ERROR, Template};
 use crate::data::vars::Vars;
+use crate::effects::Seam;
 use crate::error::{Failure, names};
 use crate::plan::StatePlan;
 
@@ -66,13 +67,14 @@ impl StateInput {
     /// Applies InputPath to `raw`, keeping `raw` only where the state reads it again (see
     /// [`keeps_raw`]).
     pub(super) fn new(
+        seam: &Seam,
         state: &StatePlan,
         result_path: &Place,
         raw: Value,
         context: &Value,
         vars: &Vars<'_>,
     ) -> Result<Self, Failure> {
-        let side = Scope::new(&Value::Null, context, vars);
+        let side = Scope::new(seam, &Value::Null, context, vars);
         if !keeps_raw(state, result_path) {
             return Ok(StateInput {
                 raw: Value::Null,
@@ -123,6 +125,7 @@ fn keeps_raw(state: &StatePlan, result_path: &Place) -> bool {
 /// What a Task's, Parallel's or Map's result becomes: JSONata Output and Assign over `$states.result`
 /// (with `raw` as `$states.input`), or ResultSelector, Assign, ResultPath and OutputPath.
 pub(super) fn finish_result(
+    seam: &Seam,
     state: &StatePlan,
     (result_selector, result_path): (Option<&Template>, &Place),
     raw: Value,
@@ -130,7 +133,7 @@ pub(super) fn finish_result(
     context: &Value,
     vars: &Vars<'_>,
 ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
-    let side = Scope::new(&Value::Null, context, vars);
+    let side = Scope::new(seam, &Value::Null, context, vars);
     if state.jsonata {
         let scope = Scope {
             input: &raw,

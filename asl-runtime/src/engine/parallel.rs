@@ -45,11 +45,17 @@ impl Run<'_> {
         vars: &Vars<'_>,
     ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
         let context = self.context(state, retry_count);
-        let mut state_input =
-            StateInput::new(state, &plan.outcomes.result_path, raw, &context, vars)?;
+        let mut state_input = StateInput::new(
+            self.env.seam,
+            state,
+            &plan.outcomes.result_path,
+            raw,
+            &context,
+            vars,
+        )?;
         let input = match &plan.parameters {
             Some(t) => t.apply(
-                &Scope::new(state_input.effective(), &context, vars),
+                &Scope::new(self.env.seam, state_input.effective(), &context, vars),
                 TASK_PATH_ERROR,
             )?,
             None => state_input.take_effective(),
@@ -83,6 +89,7 @@ impl Run<'_> {
         }
         self.event(|_| EventKind::ParallelStateSucceeded);
         finish_result(
+            self.env.seam,
             state,
             plan.outcomes.selector_and_place(),
             state_input.into_raw(),

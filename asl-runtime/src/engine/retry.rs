@@ -57,7 +57,7 @@ impl Run<'_> {
                         delay =
                             delay.mul_f64(jitter_fraction(&self.config.execution_arn, retry_count));
                     }
-                    tokio::time::sleep(delay).await;
+                    self.env.seam.sleep(delay).await;
                     continue;
                 }
             }
@@ -70,7 +70,7 @@ impl Run<'_> {
                 let context = self.context(state, retry_count);
                 let scope = Scope {
                     error_output: Some(&error_output),
-                    ..Scope::new(&raw, &context, vars)
+                    ..Scope::new(self.env.seam, &raw, &context, vars)
                 };
                 // JSONPath: `$` in a Catcher's Assign is the error output.
                 let assign_scope = if state.jsonata {

@@ -42,7 +42,7 @@ impl Run<'_> {
     }
 
     fn build_context(&self, state: &StatePlan, retry_count: u64) -> Value {
-        let entered_at = self.config.clock.now();
+        let entered_at = self.env.seam.now();
         // The input is kept once, in the execution's record.
         let input = self
             .env
@@ -106,14 +106,18 @@ impl Run<'_> {
             Kind::Choice { choices, default } => self.choice(state, choices, *default, value, vars),
             Kind::Succeed => {
                 let context = self.context_now(state);
-                let side = Scope::new(&Value::Null, &context, vars);
+                let side = Scope::new(self.env.seam, &Value::Null, &context, vars);
                 let effective = state.input_path.apply(std::mem::take(value), &side)?;
                 *value = state.output_path.apply(effective, &side)?;
                 Ok(Step::to(None))
             }
             Kind::Fail { error, cause } => {
                 let context = self.context_now(state);
-                Err(self.fail(error, cause, &Scope::new(value, &context, vars)))
+                Err(self.fail(
+                    error,
+                    cause,
+                    &Scope::new(self.env.seam, value, &context, vars),
+                ))
             }
             // The container's loop awaits these through `suspending`; never reached from it.
             Kind::Wait(_) | Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) => {
@@ -135,7 +139,7 @@ impl Run<'_> {
         vars: &Vars<'_>,
     ) -> Result<Step, Failure> {
         let context = self.context_now(state);
-        let side = Scope::new(&Value::Null, &context, vars);
+        let side = Scope::new(self.env.seam, &Value::Null, &context, vars);
         if matches!(result_path, Place::Replace) && state.assign.is_none() {
             // The result replaces the input, which nothing reads afterwards. (The Result or
             // Parameters match is written out on both roads: sharing it through a function that
@@ -168,7 +172,14 @@ impl Run<'_> {
             *value = state.output_path.apply(result, &side)?;
             return Ok(Step::to(state.next));
         }
-        let mut input = StateInput::new(state, result_path, std::mem::take(value), &context, vars)?;
+        let mut input = StateInput::new(
+            self.env.seam,
+            state,
+            result_path,
+            std::mem::take(value),
+            &context,
+            vars,
+        )?;
         let result = match (result, parameters) {
             (Some(r), _) => r.clone(),
             (None, Some(t)) => t.apply(
@@ -202,7 +213,7 @@ impl Run<'_> {
         vars: &Vars<'_>,
     ) -> Result<Step, Failure> {
         let context = self.context_now(state);
-        let side = Scope::new(&Value::Null, &context, vars);
+        let side = Scope::new(self.env.seam, &Value::Null, &context, vars);
         if matches!(state.input_path, Select::All) && matches!(state.output_path, Select::All) {
             // The input passes through as it came: the rules read it where it is.
             let d = decide(
@@ -240,7 +251,7 @@ impl Run<'_> {
         vars: &Vars<'_>,
     ) -> Result<Transition, Failure> {
         let context = self.context_now(state);
-        let on_input = Scope::new(&raw, &context, vars);
+        let on_input = Scope::new(self.env.seam, &raw, &context, vars);
         match &state.kind {
             Kind::Pass { .. } => {
                 let assign = assignments(state.assign.as_ref(), &on_input)?;
@@ -347,7 +358,7 @@ impl Run<'_> {
         vars: &Vars<'_>,
     ) -> Result<Transition, Failure> {
         let context = self.context_now(state);
-        let side = Scope::new(&Value::Null, &context, vars);
+        let side = Scope::new(self.env.seam, &Value::Null, &context, vars);
         let effective = if state.jsonata {
             raw
         } else {
@@ -364,7 +375,7 @@ impl Run<'_> {
         } else {
             None
         };
-        tokio::time::sleep(duration).await;
+        self.env.seam.sleep(duration).await;
         let out = match out {
             Some(v) => v,
             None if state.jsonata => effective,
@@ -381,7 +392,7 @@ impl Run<'_> {
     ) -> Result<Duration, Failure> {
         Ok(match wait {
             WaitFor::Seconds(s) => Duration::from_secs(*s),
-            WaitFor::Timestamp(t) => self.config.clock.until(*t),
+            WaitFor::Timestamp(t) => self.env.seam.until(*t),
             WaitFor::SecondsPath(p) => {
                 let v = scope.select(p).ok_or_else(|| missing_path(p))?;
                 match v.as_i64() {
@@ -409,7 +420,7 @@ impl Run<'_> {
                         v.as_str().map_or_else(|| v.to_string(), str::to_owned)
                     ))
                 })?;
-                self.config.clock.until(t)
+                self.env.seam.until(t)
             }
             WaitFor::SecondsExpr(expr) => {
                 let v = expr.eval(scope, "Seconds")?;
@@ -436,7 +447,7 @@ impl Run<'_> {
                     )
                 })?;
                 let _ = effective;
-                self.config.clock.until(t)
+                self.env.seam.until(t)
             }
         })
     }

@@ -8,13 +8,13 @@ use std::time::Duration;
 use futures_util::FutureExt as _;
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
-use tokio::time::Instant;
 
 use super::outcome::{StateInput, finish_result};
 use super::{Run, Transition};
 use crate::data::io::{Place, Select};
 use crate::data::template::{Scope, TASK_PATH_ERROR};
 use crate::data::vars::Vars;
+use crate::effects::{Seam, after};
 use crate::error::{Failure, names};
 use crate::handler::panicked;
 use crate::history::{EventKind, TaskOutputDetails, TaskScheduledDetails};
@@ -165,6 +165,7 @@ impl<'r> Run<'r> {
             None => guarded(&mut started.call, &state.name).await,
             Some(_) => {
                 Box::pin(wait(
+                    self.env.seam,
                     guarded(&mut started.call, &state.name),
                     None,
                     false,
@@ -192,7 +193,7 @@ impl<'r> Run<'r> {
         // A token task's token is in the context object (`$$.Task.Token`) before Parameters run.
         let token = match (waits_for_token, self.env.tokens) {
             (true, Some(registry)) => {
-                Some(registry.issue(crate::tokens::new_token(), signals_tx.clone()))
+                Some(registry.issue(crate::tokens::new_token(self.env.seam), signals_tx.clone()))
             }
             (true, None) => {
                 return Err(Failure::new(
@@ -226,6 +227,7 @@ impl<'r> Run<'r> {
                     },
                 );
                 let result = wait(
+                    self.env.seam,
                     guarded(&mut call, &state.name),
                     Some(signals),
                     waits_for_token,
@@ -253,8 +255,9 @@ impl<'r> Run<'r> {
         context: &Value,
         vars: &Vars<'_>,
     ) -> Result<Prepared, Failure> {
-        let side = Scope::new(&Value::Null, context, vars);
-        let mut input = StateInput::new(state, &task.result_path, raw, context, vars)?;
+        let side = Scope::new(self.env.seam, &Value::Null, context, vars);
+        let mut input =
+            StateInput::new(self.env.seam, state, &task.result_path, raw, context, vars)?;
         let scope = Scope {
             input: input.effective(),
             ..side
@@ -306,10 +309,17 @@ impl<'r> Run<'r> {
             heartbeat: described.heartbeat,
         };
         let tasks = self.env.tasks;
-        match std::panic::catch_unwind(AssertUnwindSafe(|| tasks.call(task.handler, args, &call))) {
+        let start = move || match std::panic::catch_unwind(AssertUnwindSafe(|| {
+            tasks.call(task.handler, args, &call)
+        })) {
             Ok(future) => future,
             Err(payload) => Box::pin(std::future::ready(Err(panicked(&state.name, payload)))),
-        }
+        };
+        // Live, the engine guards the handler's future where it awaits it; an implementation
+        // of the seam sees the guarded future, so a panic reaches it as the task's failure.
+        self.env
+            .seam
+            .task(start, |call| guard_owned(call, state.name.clone()))
     }
 
     /// The TaskScheduled and TaskStarted events, with the task's timeouts when it has them.
@@ -348,6 +358,7 @@ impl<'r> Run<'r> {
     ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
         let result = self.answer(task, result, waits_for_token)?;
         finish_result(
+            self.env.seam,
             state,
             (task.result_selector.as_ref(), &task.result_path),
             raw,
@@ -441,6 +452,14 @@ struct Described<'a> {
     heartbeat: &'a Heartbeat,
 }
 
+/// [`guarded`], owning the future and the state's name.
+fn guard_owned<'a>(
+    mut call: BoxFuture<'a, Result<Value, Failure>>,
+    state: std::sync::Arc<str>,
+) -> BoxFuture<'a, Result<Value, Failure>> {
+    Box::pin(async move { guarded(&mut call, &state).await })
+}
+
 /// A handler's future, its panic as the task's `States.TaskFailed`.
 pub(super) fn guarded<'a>(
     call: &'a mut BoxFuture<'_, Result<Value, Failure>>,
@@ -469,8 +488,9 @@ fn seconds(s: &Seconds, scope: &Scope<'_>, field: &str) -> Result<Option<u64>, F
 }
 
 /// Waits for the handler (and, for `.waitForTaskToken`, for the token's answer), enforcing
-/// TimeoutSeconds and HeartbeatSeconds.
+/// TimeoutSeconds and HeartbeatSeconds, all through the execution's seam.
 async fn wait(
+    seam: &Seam,
     call: impl Future<Output = Result<Value, Failure>>,
     mut signals: Option<mpsc::UnboundedReceiver<Signal>>,
     waits_for_token: bool,
@@ -481,17 +501,37 @@ async fn wait(
         return call.await;
     }
     let call = std::pin::pin!(call);
-    let deadline = timeout.map(|s| Instant::now() + Duration::from_secs(s));
+    let started = seam.now();
+    let deadline = timeout.map(|s| after(started, Duration::from_secs(s)));
     let beat = heartbeat.map(Duration::from_secs);
-    let mut beat_deadline = beat.map(|b| Instant::now() + b);
+    let mut beat_deadline = beat.map(|b| after(started, b));
     let mut call = Some(call);
+    /// What ended a round of waiting.
+    enum Woke {
+        Call(Result<Value, Failure>),
+        Signal(Option<Signal>),
+        Timer,
+    }
     loop {
         let next = match (deadline, beat_deadline) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        tokio::select! {
-            result = async { match call.as_mut() { Some(c) => c.as_mut().await, None => std::future::pending().await } } => {
+        let woke = {
+            // Asked of the seam before anything is polled (see `Seam`).
+            let signal = signals.as_mut().map(|rx| seam.signal(rx.recv()));
+            let timer = next.map(|t| seam.sleep_until(t));
+            // Biased: the handler, then a signal, then the timer, so the same answers always
+            // lead the same way.
+            tokio::select! {
+                biased;
+                r = async { match call.as_mut() { Some(c) => c.as_mut().await, None => std::future::pending().await } } => Woke::Call(r),
+                s = async { match signal { Some(s) => s.await, None => std::future::pending().await } } => Woke::Signal(s),
+                () = async { match timer { Some(t) => t.await, None => std::future::pending().await } } => Woke::Timer,
+            }
+        };
+        match woke {
+            Woke::Call(result) => {
                 call = None;
                 match result {
                     Err(f) => return Err(f),
@@ -500,18 +540,20 @@ async fn wait(
                     Ok(_) => {}
                 }
             }
-            signal = async { match signals.as_mut() { Some(rx) => rx.recv().await, None => std::future::pending().await } } => {
-                match signal {
-                    Some(Signal::Success(v)) if waits_for_token => return Ok(v),
-                    Some(Signal::Failure(f)) if waits_for_token => return Err(f),
-                    Some(Signal::Heartbeat) => beat_deadline = beat.map(|b| Instant::now() + b),
-                    Some(_) => {}
-                    None => signals = None,
-                }
-            }
-            _ = async { match next { Some(t) => tokio::time::sleep_until(t).await, None => std::future::pending().await } } => {
-                let timed_out = deadline.is_some_and(|d| Instant::now() >= d);
-                return Err(Failure::without_cause(if timed_out { names::TIMEOUT } else { names::HEARTBEAT_TIMEOUT }));
+            Woke::Signal(signal) => match signal {
+                Some(Signal::Success { output }) if waits_for_token => return Ok(output),
+                Some(Signal::Failure { failure }) if waits_for_token => return Err(failure),
+                Some(Signal::Heartbeat) => beat_deadline = beat.map(|b| after(seam.now(), b)),
+                Some(_) => {}
+                None => signals = None,
+            },
+            Woke::Timer => {
+                let timed_out = deadline.is_some_and(|d| seam.now() >= d);
+                return Err(Failure::without_cause(if timed_out {
+                    names::TIMEOUT
+                } else {
+                    names::HEARTBEAT_TIMEOUT
+                }));
             }
         }
     }

@@ -164,6 +164,7 @@ impl Emitter<'_, '_> {
             None => quote!(&[]),
         };
         quote!(#rt::intrinsic::apply_function(
+            scope.seam,
             #rt::intrinsic::Function::#function,
             #template,
             &[#(#args),*],

@@ -1,0 +1,276 @@
+//! The seam every effect of an execution passes: reading the time, sleeping until a deadline,
+//! calling a Task's handler, waiting for a task token's answer or a heartbeat, being stopped,
+//! drawing random bytes (task tokens, UUIDs, `States.MathRandom`, JSONata's `$random`), and
+//! recording a history event. The engine decides; whatever implements [`Effects`] performs.
+//!
+//! By default an execution runs [`Seam::Live`]: tokio's timers and clock (so a paused tokio
+//! runtime makes time virtual), the handlers themselves, and a cryptographically secure random
+//! generator, called directly with nothing in between. Give an
+//! [`ExecutionConfig`](crate::ExecutionConfig) an `Arc<dyn Effects>` to run an execution
+//! through something else: [`Recorder`] keeps what every effect returned, and [`Replayer`]
+//! plays such a [`Recording`] back with no handler, clock or random source, giving the same
+//! history and output.
+
+mod record;
+mod replay;
+
+use std::sync::Arc;
+
+use futures_util::future::Either;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tokio::time::Sleep;
+
+use crate::error::Failure;
+use crate::history::Event;
+use crate::task::BoxFuture;
+use crate::time::ExecutionClock;
+
+pub use record::{Entry, Recorder, Recording};
+pub use replay::{Divergence, Replayer};
+
+/// What a Task's handler call ends with.
+pub type TaskResult = Result<Value, Failure>;
+
+/// Starts a Task's handler call: calling it runs the handler's own code up to its first await,
+/// so an implementation that does not perform the call (a replay) never calls it. It may be
+/// called once, during [`Effects::task`]; a panic in the handler is already the task's
+/// `States.TaskFailed` in the future it returns.
+pub type TaskStart<'s, 'a> = &'s mut dyn FnMut() -> BoxFuture<'a, TaskResult>;
+
+/// Why an execution is to stop: the error and cause StopExecution gave.
+pub type StopRequest = (Option<String>, Option<String>);
+
+/// What reaches a task that waits for its token's answer or sends heartbeats.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "signal", rename_all = "camelCase")]
+pub enum Signal {
+    /// SendTaskSuccess, with the task's result.
+    Success {
+        /// The result.
+        output: Value,
+    },
+    /// SendTaskFailure.
+    Failure {
+        /// The error and cause.
+        failure: Failure,
+    },
+    /// SendTaskHeartbeat.
+    Heartbeat,
+}
+
+/// Performs the effects of executions. Implementations must be deterministic in one sense
+/// only: each method is called in the order the engine needs its answer, and the engine is
+/// deterministic given the answers, so an implementation that returns recorded answers in the
+/// recorded order reproduces the execution.
+pub trait Effects: Send + Sync + std::fmt::Debug {
+    /// The current time.
+    fn now(&self) -> jiff::Timestamp;
+
+    /// A future that completes at `deadline` (at once if it is past).
+    fn sleep_until(&self, deadline: jiff::Timestamp) -> BoxFuture<'_, ()>;
+
+    /// Performs a Task's handler call, which `start` begins (see [`TaskStart`]).
+    fn task<'a>(&'a self, start: TaskStart<'_, 'a>) -> BoxFuture<'a, TaskResult>;
+
+    /// The next signal to a waiting task, which `next` receives; `None` once no more can come.
+    fn signal<'a>(&'a self, next: BoxFuture<'a, Option<Signal>>) -> BoxFuture<'a, Option<Signal>>;
+
+    /// Completes when the execution is to stop, as `stop` does.
+    fn stop<'a>(&'a self, stop: BoxFuture<'a, StopRequest>) -> BoxFuture<'a, StopRequest>;
+
+    /// Fills `bytes` with random bytes.
+    fn random(&self, bytes: &mut [u8]);
+
+    /// An event was added to the execution's history (only called while a history is kept).
+    fn event(&self, event: &Event) {
+        let _ = event;
+    }
+}
+
+/// Today's effects: tokio's timers and the execution's clock, the handlers called directly,
+/// random bytes from rand's thread-local ChaCha12 generator (seeded from the operating
+/// system). What [`Seam::Live`] does, as an [`Effects`] for implementations to wrap.
+#[derive(Clone, Copy, Debug)]
+pub struct Live {
+    /// The clock.
+    pub clock: ExecutionClock,
+}
+
+impl Effects for Live {
+    fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
+    }
+
+    fn sleep_until(&self, deadline: jiff::Timestamp) -> BoxFuture<'_, ()> {
+        Box::pin(tokio::time::sleep(self.clock.until(deadline)))
+    }
+
+    fn task<'a>(&'a self, start: TaskStart<'_, 'a>) -> BoxFuture<'a, TaskResult> {
+        start()
+    }
+
+    fn signal<'a>(&'a self, next: BoxFuture<'a, Option<Signal>>) -> BoxFuture<'a, Option<Signal>> {
+        next
+    }
+
+    fn stop<'a>(&'a self, stop: BoxFuture<'a, StopRequest>) -> BoxFuture<'a, StopRequest> {
+        stop
+    }
+
+    fn random(&self, bytes: &mut [u8]) {
+        live_random(bytes);
+    }
+}
+
+fn live_random(bytes: &mut [u8]) {
+    use rand::RngCore as _;
+    rand::rng().fill_bytes(bytes);
+}
+
+/// How an execution performs its effects: [`Live`] called directly (the default, at no cost
+/// beyond today's), or through an [`Effects`] implementation.
+#[derive(Clone, Debug)]
+pub enum Seam {
+    /// Tokio's time, the handlers, the system's randomness.
+    Live(Live),
+    /// Everything through this implementation.
+    Custom(Arc<dyn Effects>),
+}
+
+impl Seam {
+    /// The seam of an execution with `clock`, through `effects` when given.
+    pub fn new(clock: ExecutionClock, effects: Option<&Arc<dyn Effects>>) -> Self {
+        match effects {
+            Some(e) => Seam::Custom(e.clone()),
+            None => Seam::Live(Live { clock }),
+        }
+    }
+
+    /// The current time.
+    #[inline]
+    pub fn now(&self) -> jiff::Timestamp {
+        match self {
+            Seam::Live(l) => l.clock.now(),
+            Seam::Custom(e) => e.now(),
+        }
+    }
+
+    /// How long from now until `t` (zero if it is past).
+    pub fn until(&self, t: jiff::Timestamp) -> std::time::Duration {
+        let d = t.duration_since(self.now());
+        std::time::Duration::try_from(d).unwrap_or(std::time::Duration::ZERO)
+    }
+
+    // Every method that returns a future asks its implementation at once, not when the future
+    // is first polled: the engine makes its requests in an order that depends only on the
+    // answers it got, whatever was polled when, so recorded answers can be matched to them.
+
+    /// Completes at `deadline`.
+    pub fn sleep_until(&self, deadline: jiff::Timestamp) -> Either<Sleep, BoxFuture<'_, ()>> {
+        match self {
+            Seam::Live(l) => Either::Left(tokio::time::sleep(l.clock.until(deadline))),
+            Seam::Custom(e) => Either::Right(e.sleep_until(deadline)),
+        }
+    }
+
+    /// Completes `duration` from now.
+    pub fn sleep(&self, duration: std::time::Duration) -> Either<Sleep, BoxFuture<'_, ()>> {
+        match self {
+            Seam::Live(_) => Either::Left(tokio::time::sleep(duration)),
+            Seam::Custom(e) => Either::Right(e.sleep_until(after(e.now(), duration))),
+        }
+    }
+
+    /// A Task's handler call, begun by `start`. `guard` turns a panic while the returned future
+    /// is polled into the task's failure: the engine applies it around the live call itself,
+    /// and here inside the call an implementation sees.
+    #[inline]
+    pub(crate) fn task<'a>(
+        &'a self,
+        start: impl FnOnce() -> BoxFuture<'a, TaskResult>,
+        guard: impl FnOnce(BoxFuture<'a, TaskResult>) -> BoxFuture<'a, TaskResult>,
+    ) -> BoxFuture<'a, TaskResult> {
+        match self {
+            Seam::Live(_) => start(),
+            Seam::Custom(e) => {
+                let mut once = Some((start, guard));
+                e.task(&mut || match once.take() {
+                    Some((start, guard)) => guard(start()),
+                    None => Box::pin(std::future::ready(Err(Failure::new(
+                        crate::error::names::RUNTIME,
+                        "a Task's handler call was started twice",
+                    )))),
+                })
+            }
+        }
+    }
+
+    /// The next signal `next` receives.
+    pub(crate) fn signal<'a, F>(&'a self, next: F) -> Either<F, BoxFuture<'a, Option<Signal>>>
+    where
+        F: std::future::Future<Output = Option<Signal>> + Send + 'a,
+    {
+        match self {
+            Seam::Live(_) => Either::Left(next),
+            Seam::Custom(e) => Either::Right(e.signal(Box::pin(next))),
+        }
+    }
+
+    /// Completes when `stop` does.
+    pub(crate) fn stop<'a, F>(&'a self, stop: F) -> Either<F, BoxFuture<'a, StopRequest>>
+    where
+        F: std::future::Future<Output = StopRequest> + Send + 'a,
+    {
+        match self {
+            Seam::Live(_) => Either::Left(stop),
+            Seam::Custom(e) => Either::Right(e.stop(Box::pin(stop))),
+        }
+    }
+
+    /// Fills `bytes` with random bytes.
+    pub fn random(&self, bytes: &mut [u8]) {
+        match self {
+            Seam::Live(_) => live_random(bytes),
+            Seam::Custom(e) => e.random(bytes),
+        }
+    }
+
+    /// A random `u64`.
+    pub fn random_u64(&self) -> u64 {
+        let mut b = [0u8; 8];
+        self.random(&mut b);
+        u64::from_le_bytes(b)
+    }
+
+    /// A random (version 4) UUID.
+    pub fn uuid(&self) -> uuid::Uuid {
+        let mut b = [0u8; 16];
+        self.random(&mut b);
+        uuid::Builder::from_random_bytes(b).into_uuid()
+    }
+
+    /// Tells the implementation of an event added to the history.
+    #[inline]
+    pub(crate) fn event(&self, event: &Event) {
+        if let Seam::Custom(e) = self {
+            e.event(event);
+        }
+    }
+}
+
+/// `duration` after `t` (the latest time there is, if that is past it).
+pub fn after(t: jiff::Timestamp, duration: std::time::Duration) -> jiff::Timestamp {
+    jiff::SignedDuration::try_from(duration)
+        .ok()
+        .and_then(|d| t.checked_add(d).ok())
+        .unwrap_or(jiff::Timestamp::MAX)
+}
+
+/// Random bytes for when no execution's seam is at hand (values made outside an execution).
+pub(crate) fn random_bytes(seam: Option<&Seam>, bytes: &mut [u8]) {
+    match seam {
+        Some(s) => s.random(bytes),
+        None => live_random(bytes),
+    }
+}
