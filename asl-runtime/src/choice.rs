@@ -7,9 +7,9 @@ use std::cmp::Ordering;
 
 use serde_json::Value;
 
-use crate::data::path::Path;
 use crate::data::template::Scope;
 use crate::error::Failure;
+use asl_lang::jsonpath::Path;
 
 /// How two values compare.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -266,7 +266,7 @@ fn string(cmp: Cmp, v: &Value, other: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::path::{Root, Step};
+    use asl_lang::jsonpath::{Root, Step};
     use serde_json::json;
 
     fn var(name: &str) -> Path {

@@ -8,10 +8,10 @@ use base64::Engine as _;
 use serde_json::Value;
 use smallvec::SmallVec;
 
-use crate::data::path::Path;
 use crate::data::template::Scope;
 use crate::effects::{Seam, random_bytes};
 use crate::error::{Failure, names};
+use asl_lang::jsonpath::Path;
 
 /// An intrinsic function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -46,6 +46,9 @@ pub mod task;
 pub mod time;
 mod tokens;
 
+/// The definition's small languages (JSONPath, filters, timestamps, names), shared with the
+/// generator.
+pub use asl_lang as lang;
 pub use definition::{Definition, QueryLanguage, StateInfo, StateType};
 pub use engine::{Description, ExecutionConfig, HistoryLevel, Outcome, Status, execute};
 pub use error::Failure;

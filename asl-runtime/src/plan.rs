@@ -5,8 +5,8 @@ use serde_json::Value;
 
 use crate::choice::Rule;
 use crate::data::io::{Place, Select};
-use crate::data::path::Path;
 use crate::data::template::Template;
+use asl_lang::jsonpath::Path;
 
 /// A whole machine.
 #[derive(Clone, Debug)]

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use asl_runtime::choice::{Cmp, Operand, Rule, Test};
 use asl_runtime::data::io::{Place, Select};
-use asl_runtime::data::path::{Path, Root, Step};
 use asl_runtime::data::template::Template;
 use asl_runtime::error::names;
+use asl_runtime::lang::jsonpath::{Path, Root, Step};
 use asl_runtime::plan::{
     Catcher, ChoiceBranch, Kind, Plan, Retrier, Seconds, StatePlan, TaskPlan, Text, WaitFor,
 };

@@ -197,29 +197,23 @@ fn path_text(
             return;
         }
     };
-    if let Some(p) = step_problem(&path) {
-        diags.push(err(format!(
-            "The value for the field '{field}' must be a valid JSONPath: {p}"
-        )));
-        return;
-    }
     let problem = match rule {
         Rule::Any => None,
-        Rule::Reference if !path.is_definite() => {
+        Rule::Reference if !path.is_reference() => {
             Some("must be a reference path (names and indexes only)")
         }
         Rule::Reference => None,
-        Rule::ReferenceNoContext if path.root == jsonpath::Root::Context => {
+        Rule::ReferenceNoContext if path.root() == &jsonpath::Root::Context => {
             Some("is not a Reference Path: it can not read the context object ('$$')")
         }
-        Rule::ReferenceNoContext if !path.is_definite() => {
+        Rule::ReferenceNoContext if !path.is_reference() => {
             Some("must be a reference path (names and indexes only)")
         }
         Rule::ReferenceNoContext => None,
-        Rule::ResultPath if path.root == jsonpath::Root::Context => {
+        Rule::ResultPath if path.root() == &jsonpath::Root::Context => {
             Some("can not write to the context object ('$$')")
         }
-        Rule::ResultPath if matches!(path.root, jsonpath::Root::Variable(_)) => {
+        Rule::ResultPath if matches!(path.root(), jsonpath::Root::Variable(_)) => {
             Some("can not write to a variable; use Assign")
         }
         Rule::ResultPath if !path.is_writable() => {
@@ -230,17 +224,6 @@ fn path_text(
     if let Some(p) = problem {
         diags.push(err(format!("The value for the field '{field}' {p}")));
     }
-}
-
-/// What is wrong with a parsed path's filters and functions, if anything.
-fn step_problem(path: &jsonpath::Path) -> Option<String> {
-    path.steps.iter().find_map(|step| match &step.selector {
-        jsonpath::Selector::Filter(f) => crate::lang::filter::parse(f).err(),
-        jsonpath::Selector::Function(name) if name != "length" => Some(format!(
-            "'{name}()' is not a function Step Functions paths take (only length())"
-        )),
-        _ => None,
-    })
 }
 
 /// Fail ErrorPath/CausePath: a reference path or an intrinsic call.
@@ -291,7 +274,7 @@ fn template(node: &Node, field_ptr: &Pointer, ptr: &Pointer, diags: &mut Vec<Dia
                     match m.value.as_str() {
                         None => diags.push(bad(format!("The value for the field '{}' must be a string holding a JSONPath or an intrinsic function call", m.key), Code::SchemaValidationFailed)),
                         Some(s) if s.starts_with('$') => {
-                            if let Some(e) = jsonpath::parse(s).map_err(|e| e.to_string()).map_or_else(Some, |p| step_problem(&p)) {
+                            if let Err(e) = jsonpath::parse(s) {
                                 diags.push(bad(format!("The value for the field '{}' must be a valid JSONPath or a valid intrinsic function call: {e}", m.key), Code::SchemaValidationFailed));
                             }
                         }

@@ -5,18 +5,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::model::{Container, QueryLanguage, Spanned, State, StateKind, StateMachine};
 use crate::source::Node;
 
-/// Longest variable name, in characters.
-pub const MAX_VARIABLE_NAME: usize = 80;
-
-/// Whether `name` is a valid variable name: Unicode identifier, at most 80 characters.
-pub(crate) fn is_valid_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| unicode_ident::is_xid_start(c) || c == '_')
-        && chars.all(unicode_ident::is_xid_continue)
-        && name.chars().count() <= MAX_VARIABLE_NAME
-}
+use crate::lang::ident::{MAX_VARIABLE_NAME, is_valid_variable_name as is_valid_name};
 
 pub(super) fn check(machine: &StateMachine, diags: &mut Vec<Diagnostic>) {
     let mut outer: Vec<String> = Vec::new();

@@ -305,7 +305,7 @@ impl Parser<'_> {
                     }
                     Err(e) => Err(IntrinsicError {
                         message: format!("invalid path '{}': {}", text.trim_end(), e.message),
-                        offset: self.pos + e.offset,
+                        offset: self.pos + e.offset.unwrap_or(0),
                     }),
                 }
             }
@@ -478,7 +478,7 @@ mod tests {
 
     #[test]
     fn parses_nested_calls() {
-        let c = parse("States.Format('{} and {}', $.a, States.ArrayGetItem($.b[?(@.x, 1)], 0))")
+        let c = parse("States.Format('{} and {}', $.a, States.ArrayGetItem($.b[?(@.x == 1)], 0))")
             .expect("parses");
         assert_eq!(c.function, Function::Format);
         assert_eq!(c.args.len(), 3);

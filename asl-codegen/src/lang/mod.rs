@@ -1,8 +1,8 @@
-//! The small languages inside a definition: JSONPath paths, intrinsic function calls, JSONata
-//! expressions and timestamps. Parsed once, by the generator; the planner lowers the results.
+//! The small languages inside a definition: JSONPath paths (with their filters), intrinsic
+//! function calls, JSONata expressions, timestamps and names. Paths, filters, timestamps and
+//! names are `asl-lang`'s, the trees the runtime evaluates; parsed once, by the generator.
 
-pub mod filter;
 pub mod intrinsic;
 pub mod jsonata;
-pub mod jsonpath;
-pub mod timestamp;
+
+pub use asl_lang::{filter, ident, jsonpath, timestamp};

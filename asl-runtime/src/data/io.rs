@@ -3,9 +3,9 @@
 
 use serde_json::{Map, Value};
 
-use super::path::{Path, Root, Step};
 use super::template::Scope;
 use crate::error::{Failure, names};
+use asl_lang::jsonpath::{Path, Root, Step};
 
 /// An InputPath or OutputPath.
 #[derive(Clone, Debug, PartialEq)]

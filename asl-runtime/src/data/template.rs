@@ -3,10 +3,10 @@
 
 use serde_json::{Map, Value};
 
-use super::path::{Path, Root};
 use super::vars::Vars;
 use crate::effects::Seam;
 use crate::error::{Failure, names};
+use asl_lang::jsonpath::{Path, Root};
 
 /// A payload template.
 #[derive(Clone, Debug, PartialEq)]
@@ -244,7 +244,7 @@ pub const TASK_PATH_ERROR: &str = names::PARAMETER_PATH_FAILURE;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::path::Step;
+    use asl_lang::jsonpath::Step;
     use serde_json::json;
 
     #[test]

@@ -8,11 +8,11 @@ use super::Run;
 use super::task::{json_size, missing_path};
 use crate::data::io::{Place, Select};
 use crate::data::jsonata::kind;
-use crate::data::path::{Path, Root};
 use crate::data::template::{Scope, TASK_PATH_ERROR, Template};
 use crate::error::{Failure, names};
 use crate::items::{ReadItems, ReadRequest, decode};
 use crate::plan::{Amount, BatcherPlan, MapPlan, ReaderPlan, StatePlan};
+use asl_lang::jsonpath::{Path, Root};
 
 /// One item: its value and, when the Map iterates over an object, its key.
 pub(super) struct Item {

@@ -11,12 +11,12 @@ use super::{Run, Step, Transition};
 use crate::choice::Rule;
 use crate::data::io::{Place, Select};
 use crate::data::jsonata::kind;
-use crate::data::path::Path;
 use crate::data::template::{PASS_PATH_ERROR, Scope};
 use crate::data::vars::Vars;
 use crate::error::{Failure, names};
 use crate::plan::{Kind, StatePlan, Text, WaitFor};
 use crate::time::{format_timestamp, parse_timestamp};
+use asl_lang::jsonpath::Path;
 
 impl Run<'_> {
     /// The context object (`$$`), built only for states whose paths read it.

@@ -707,7 +707,7 @@ static ESCAPE_EXTRA: [u8; 256] = {
 };
 
 fn positive_seconds(
-    p: &crate::data::path::Path,
+    p: &asl_lang::jsonpath::Path,
     scope: &Scope<'_>,
     field: &str,
 ) -> Result<u64, Failure> {
@@ -719,7 +719,7 @@ fn positive_seconds(
     })
 }
 
-pub(super) fn missing_path(p: &crate::data::path::Path) -> Failure {
+pub(super) fn missing_path(p: &asl_lang::jsonpath::Path) -> Failure {
     Failure::runtime(format!(
         "Invalid path '{}' : No results for path: {}",
         p.text(),

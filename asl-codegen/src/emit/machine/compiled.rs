@@ -142,8 +142,8 @@ impl Emitter<'_, '_> {
                 }
                 intrinsic::Arg::Bool(b) => quote!(&#json::Value::Bool(#b)),
                 intrinsic::Arg::Null => quote!(&#json::Value::Null),
-                intrinsic::Arg::Path(p, text) => {
-                    let p = captures.add(rt, Kind::Path, self.emit_path(p, text));
+                intrinsic::Arg::Path(p, _) => {
+                    let p = captures.add(rt, Kind::Path, self.emit_path(p));
                     quote!(&*#rt::intrinsic::path_arg(scope, #p, #field)?)
                 }
                 intrinsic::Arg::Call(c) => {

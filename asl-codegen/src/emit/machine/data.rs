@@ -9,62 +9,64 @@ impl Emitter<'_, '_> {
         let rt = self.rt;
         // The checks accepted this path; if it somehow did not parse, `$` is the safe reading.
         let Ok(p) = jsonpath::parse(text) else {
-            return quote!(#rt::data::path::Path::root_input());
+            return quote!(#rt::lang::jsonpath::Path::root_input());
         };
-        self.emit_path(&p, text)
+        self.emit_path(&p)
     }
 
-    pub(super) fn emit_path(&self, p: &jsonpath::Path, text: &str) -> TokenStream {
+    pub(super) fn emit_path(&self, p: &jsonpath::Path) -> TokenStream {
         let rt = self.rt;
-        let root = match &p.root {
-            Root::Input => quote!(#rt::data::path::Root::Input),
+        let root = match p.root() {
+            Root::Input => quote!(#rt::lang::jsonpath::Root::Input),
             Root::Context => {
                 self.uses_context.set(true);
-                quote!(#rt::data::path::Root::Context)
+                quote!(#rt::lang::jsonpath::Root::Context)
             }
-            Root::Variable(v) => quote!(#rt::data::path::Root::Variable(#v.into())),
+            Root::Variable(v) => {
+                let v = &**v;
+                quote!(#rt::lang::jsonpath::Root::Variable(#v.into()))
+            }
         };
-        let steps = p.steps.iter().map(|s| {
-            let step = self.selector(&s.selector);
-            if s.deep {
-                quote!(#rt::data::path::Step::Descendant(::std::boxed::Box::new(#step)))
-            } else {
-                step
-            }
-        });
-        quote!(#rt::data::path::Path::new(#root, ::std::vec![#(#steps),*], #text))
+        let steps = p.steps().iter().map(|s| self.step(s));
+        let text = p.text();
+        quote!(#rt::lang::jsonpath::Path::new(#root, ::std::vec![#(#steps),*], #text))
     }
 
-    pub(super) fn selector(&self, s: &Selector) -> TokenStream {
+    pub(super) fn step(&self, s: &Step) -> TokenStream {
         let rt = self.rt;
+        let m = quote!(#rt::lang::jsonpath::Step);
         let opt = |x: &Option<i64>| match x {
             Some(v) => quote!(::core::option::Option::Some(#v)),
             None => quote!(::core::option::Option::None),
         };
         match s {
-            Selector::Name(n) => quote!(#rt::data::path::Step::Name(#n.into())),
-            Selector::Index(i) => quote!(#rt::data::path::Step::Index(#i)),
-            Selector::Wildcard => quote!(#rt::data::path::Step::Wildcard),
-            Selector::Names(ns) => {
-                quote!(#rt::data::path::Step::Names(::std::vec![#(#ns.into()),*].into()))
+            Step::Name(n) => {
+                let n = &**n;
+                quote!(#m::Name(#n.into()))
             }
-            Selector::Indexes(is) => {
-                quote!(#rt::data::path::Step::Indexes(::std::vec![#(#is),*].into()))
+            Step::Index(i) => quote!(#m::Index(#i)),
+            Step::Wildcard => quote!(#m::Wildcard),
+            Step::Names(ns) => {
+                let ns = ns.iter().map(|n| &**n);
+                quote!(#m::Names(::std::vec![#(#ns.into()),*].into()))
             }
-            Selector::Slice(a, b, c) => {
+            Step::Indexes(is) => {
+                let is = is.iter();
+                quote!(#m::Indexes(::std::vec![#(#is),*].into()))
+            }
+            Step::Slice(a, b, c) => {
                 let (a, b, c) = (opt(a), opt(b), opt(c));
-                quote!(#rt::data::path::Step::Slice(#a, #b, #c))
+                quote!(#m::Slice(#a, #b, #c))
             }
-            Selector::Filter(text) => match filter::parse(text) {
-                Ok(f) => {
-                    let f = self.filter(&f);
-                    quote!(#rt::data::path::Step::Filter(::std::boxed::Box::new(#f)))
-                }
-                // The checks refused this path already.
-                Err(_) => quote!(#rt::data::path::Step::Wildcard),
-            },
-            // `length()` is the one function step the checks let through.
-            Selector::Function(_) => quote!(#rt::data::path::Step::Length),
+            Step::Descendant(inner) => {
+                let inner = self.step(inner);
+                quote!(#m::Descendant(::std::boxed::Box::new(#inner)))
+            }
+            Step::Length => quote!(#m::Length),
+            Step::Filter(f) => {
+                let f = self.filter(f);
+                quote!(#m::Filter(::std::boxed::Box::new(#f)))
+            }
         }
     }
 
@@ -90,8 +92,8 @@ impl Emitter<'_, '_> {
             intrinsic::Arg::Number(n) => quote!(#rt::intrinsic::Arg::Literal(#rt::__private::literal(#n))),
             intrinsic::Arg::Bool(b) => quote!(#rt::intrinsic::Arg::Literal(#rt::__private::serde_json::Value::Bool(#b))),
             intrinsic::Arg::Null => quote!(#rt::intrinsic::Arg::Literal(#rt::__private::serde_json::Value::Null)),
-            intrinsic::Arg::Path(p, text) => {
-                let p = self.emit_path(p, text);
+            intrinsic::Arg::Path(p, _) => {
+                let p = self.emit_path(p);
                 quote!(#rt::intrinsic::Arg::Path(#p))
             }
             intrinsic::Arg::Call(c) => {
@@ -109,14 +111,14 @@ impl Emitter<'_, '_> {
 
     pub(super) fn filter(&self, f: &filter::Filter) -> TokenStream {
         let rt = self.rt;
-        let m = quote!(#rt::data::filter);
+        let m = quote!(#rt::lang::filter);
         let operand = |o: &filter::Operand| match o {
             filter::Operand::Current(p) => {
-                let p = self.emit_path(p, "@");
+                let p = self.emit_path(p);
                 quote!(#m::Operand::Current(#p))
             }
             filter::Operand::Root(p) => {
-                let p = self.emit_path(p, "$");
+                let p = self.emit_path(p);
                 quote!(#m::Operand::Root(#p))
             }
             filter::Operand::Literal(v) => {

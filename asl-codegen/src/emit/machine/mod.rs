@@ -9,7 +9,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::EmitOptions;
-use crate::lang::jsonpath::{self, Root, Selector};
+use crate::lang::jsonpath::{self, Root, Step};
 use crate::lang::{filter, intrinsic};
 use crate::model::lower::jsonata_text;
 use crate::model::{

@@ -1,49 +1,6 @@
-//! JSONPath filter expressions (`[?(@.price < 10 && @.tags)]`), as Jayway reads them:
-//! comparisons (`==`, `!=`, `<`, `<=`, `>`, `>=`, `in`, `nin`) between `@` paths, `$` paths and
-//! literals (a bare word is a string), existence tests (`@.isbn`), `&&`, `||`, `!` and
-//! parentheses.
+//! Reading a filter expression.
 
-use super::jsonpath::{self, Path};
-
-/// A filter expression.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Filter {
-    /// `a || b`.
-    Or(Box<Filter>, Box<Filter>),
-    /// `a && b`.
-    And(Box<Filter>, Box<Filter>),
-    /// `!a`.
-    Not(Box<Filter>),
-    /// `left op right`.
-    Compare(Operand, Op, Operand),
-    /// `@.a`: the path names something.
-    Exists(Operand),
-}
-
-/// A side of a comparison.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Operand {
-    /// `@…`: relative to the element being tested (`text` is the path with `@` read as `$`).
-    Current(Path),
-    /// `$…`: from the document root.
-    Root(Path),
-    /// A literal.
-    Literal(serde_json::Value),
-}
-
-/// A comparison operator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(missing_docs)]
-pub enum Op {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    In,
-    Nin,
-}
+use super::{Filter, Op, Operand};
 
 /// Parses a filter expression (the text between `[?(` and `)]`).
 pub fn parse(text: &str) -> Result<Filter, String> {
@@ -154,8 +111,8 @@ impl Parser<'_> {
                 } else {
                     text.to_owned()
                 };
-                let path =
-                    jsonpath::parse(&as_root).map_err(|e| format!("'{text}': {}", e.message))?;
+                let path = crate::jsonpath::parse(&as_root)
+                    .map_err(|e| format!("'{text}': {}", e.message))?;
                 Ok(if first == '@' {
                     Operand::Current(path)
                 } else {
@@ -253,7 +210,7 @@ mod tests {
         assert_eq!(
             parse("@.Name==Receipt").expect("parses"),
             Filter::Compare(
-                Operand::Current(jsonpath::parse("$.Name").expect("path")),
+                Operand::Current(crate::jsonpath::parse("$.Name").expect("path")),
                 Op::Eq,
                 Operand::Literal("Receipt".into())
             )

@@ -1,51 +1,10 @@
-//! JSONPath filter expressions, pre-parsed by the generator, evaluated as Jayway (and so AWS)
-//! evaluates them. As AWS documents, `@` tests objects only: scalar elements never match.
+//! Whether an element passes a filter, as Jayway decides.
 
 use std::cmp::Ordering;
 
 use serde_json::Value;
 
-use super::path::Path;
-
-/// A filter expression.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Filter {
-    /// `a || b`.
-    Or(Box<Filter>, Box<Filter>),
-    /// `a && b`.
-    And(Box<Filter>, Box<Filter>),
-    /// `!a`.
-    Not(Box<Filter>),
-    /// `left op right`.
-    Compare(Operand, Op, Operand),
-    /// `@.a`: the path names something.
-    Exists(Operand),
-}
-
-/// A side of a comparison.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Operand {
-    /// `@…`, a path from the element being tested.
-    Current(Path),
-    /// `$…`, a path from the document root.
-    Root(Path),
-    /// A literal.
-    Literal(Value),
-}
-
-/// A comparison operator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(missing_docs)]
-pub enum Op {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    In,
-    Nin,
-}
+use super::{Filter, Op, Operand};
 
 impl Operand {
     fn value(&self, element: &Value, root: &Value) -> Option<Value> {

@@ -1,103 +1,38 @@
-//! JSONPath as Step Functions reads it (Jayway's syntax): `$`, `$$` (the context object) and
-//! `$name` (a variable) roots; `.name`, `['name']`, `.['name']`, `[0]`, `[-1]`, `[0,2]`, `[*]`,
-//! `.*`, `[1:5:2]`, `..name` (deep scan), `[?(…)]` filters and `.length()`.
+//! Reading a path.
 
 use std::fmt;
 
-/// A parsed path.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Path {
-    /// What the path starts from.
-    pub root: Root,
-    /// The steps after the root.
-    pub steps: Vec<Step>,
-}
+use super::{Path, Root, Step};
 
-/// The start of a path.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Root {
-    /// `$`: the input (or whatever the field applies paths to).
-    Input,
-    /// `$$`: the context object.
-    Context,
-    /// `$name`: a workflow variable.
-    Variable(String),
-}
-
-/// One step: a selector, applied to children (`.`) or to all descendants (`..`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Step {
-    /// `..` rather than `.`.
-    pub deep: bool,
-    /// What it selects.
-    pub selector: Selector,
-}
-
-/// What a step selects.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Selector {
-    /// A member name.
-    Name(String),
-    /// Several member names: `['a','b']`.
-    Names(Vec<String>),
-    /// An array index (negative counts from the end).
-    Index(i64),
-    /// Several indexes: `[0,2]`.
-    Indexes(Vec<i64>),
-    /// `*`.
-    Wildcard,
-    /// `[start:end:step]`.
-    Slice(Option<i64>, Option<i64>, Option<i64>),
-    /// `[?(…)]`, the expression text between the parentheses.
-    Filter(String),
-    /// A function step such as `length()`.
-    Function(String),
-}
-
-/// A syntax error, with the byte offset in the path where it was found.
+/// Why a path is not one AWS accepts: a syntax error at a byte offset, or a filter or
+/// function step that Step Functions does not take.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PathError {
     /// What is wrong.
     pub message: String,
-    /// Byte offset in the path text.
-    pub offset: usize,
+    /// Byte offset in the path text, for syntax errors.
+    pub offset: Option<usize>,
 }
 
 impl fmt::Display for PathError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (at character {})", self.message, self.offset + 1)
+        match self.offset {
+            Some(offset) => write!(f, "{} (at character {})", self.message, offset + 1),
+            None => f.write_str(&self.message),
+        }
     }
 }
 
-impl Path {
-    /// Whether the path names at most one node (only names and single indexes): Jayway's
-    /// "definite" path, which yields a value rather than a list.
-    pub fn is_definite(&self) -> bool {
-        self.steps
-            .iter()
-            .all(|s| !s.deep && matches!(s.selector, Selector::Name(_) | Selector::Index(_)))
-    }
+impl std::error::Error for PathError {}
 
-    /// Whether the path only uses member names and non-negative indexes, so a value can be
-    /// written at it (what ResultPath needs).
-    pub fn is_writable(&self) -> bool {
-        self.steps.iter().all(|s| {
-            !s.deep
-                && match s.selector {
-                    Selector::Name(_) => true,
-                    Selector::Index(i) => i >= 0,
-                    _ => false,
-                }
-        })
-    }
-}
-
-/// Parses a path.
+/// Parses a path. A syntax error anywhere is reported before a filter or function step that
+/// parses but is not one Step Functions takes.
 pub fn parse(text: &str) -> Result<Path, PathError> {
     Parser {
         text,
         bytes: text.as_bytes(),
         pos: 0,
+        unsupported: None,
     }
     .path()
 }
@@ -106,13 +41,15 @@ struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    /// The first filter or function step that is well formed but not one AWS takes.
+    unsupported: Option<String>,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn err<T>(&self, message: impl Into<String>) -> Result<T, PathError> {
         Err(PathError {
             message: message.into(),
-            offset: self.pos,
+            offset: Some(self.pos),
         })
     }
 
@@ -141,11 +78,11 @@ impl Parser<'_> {
             if name.is_empty() {
                 return self.err("unexpected character after '$'");
             }
-            if !crate::check::variables::is_valid_name(&name) {
+            if !crate::ident::is_valid_variable_name(&name) {
                 self.pos = start;
                 return self.err(format!("'{name}' is not a valid variable name"));
             }
-            Root::Variable(name)
+            Root::Variable(name.into())
         } else {
             Root::Input
         };
@@ -153,7 +90,13 @@ impl Parser<'_> {
         while self.pos < self.bytes.len() {
             steps.push(self.step()?);
         }
-        Ok(Path { root, steps })
+        if let Some(message) = self.unsupported {
+            return Err(PathError {
+                message,
+                offset: None,
+            });
+        }
+        Ok(Path::new(root, steps, self.text))
     }
 
     /// A run of name characters after `.` (Jayway is lenient: anything up to `.`, `[`, or the
@@ -188,17 +131,18 @@ impl Parser<'_> {
             Some(b'.') => {
                 self.pos += 1;
                 let deep = self.eat(b'.');
+                let step = |s: Step| {
+                    if deep {
+                        Step::Descendant(Box::new(s))
+                    } else {
+                        s
+                    }
+                };
                 match self.peek() {
-                    Some(b'[') => Ok(Step {
-                        deep,
-                        selector: self.bracket()?,
-                    }),
+                    Some(b'[') => Ok(step(self.bracket()?)),
                     Some(b'*') => {
                         self.pos += 1;
-                        Ok(Step {
-                            deep,
-                            selector: Selector::Wildcard,
-                        })
+                        Ok(step(Step::Wildcard))
                     }
                     None => self.err("a path can not end with '.'"),
                     _ => {
@@ -209,24 +153,21 @@ impl Parser<'_> {
                         if self.peek() == Some(b'(') {
                             if self.text[self.pos..].starts_with("()") {
                                 self.pos += 2;
-                                return Ok(Step {
-                                    deep,
-                                    selector: Selector::Function(name),
-                                });
+                                // `length()` is the one function step Step Functions takes.
+                                if name != "length" && self.unsupported.is_none() {
+                                    self.unsupported = Some(format!(
+                                        "'{name}()' is not a function Step Functions paths take (only length())"
+                                    ));
+                                }
+                                return Ok(step(Step::Length));
                             }
                             return self.err("function steps take no arguments");
                         }
-                        Ok(Step {
-                            deep,
-                            selector: Selector::Name(name),
-                        })
+                        Ok(step(Step::Name(name.into())))
                     }
                 }
             }
-            Some(b'[') => Ok(Step {
-                deep: false,
-                selector: self.bracket()?,
-            }),
+            Some(b'[') => self.bracket(),
             _ => self.err(format!(
                 "unexpected '{}'",
                 &self.text[self.pos..].chars().next().unwrap_or(' ')
@@ -240,13 +181,13 @@ impl Parser<'_> {
         }
     }
 
-    fn bracket(&mut self) -> Result<Selector, PathError> {
+    fn bracket(&mut self) -> Result<Step, PathError> {
         self.pos += 1; // '['
         self.skip_ws();
         let selector = match self.peek() {
             Some(b'*') => {
                 self.pos += 1;
-                Selector::Wildcard
+                Step::Wildcard
             }
             Some(b'?') => {
                 self.pos += 1;
@@ -254,7 +195,16 @@ impl Parser<'_> {
                 if !self.eat(b'(') {
                     return self.err("expected '(' after '?'");
                 }
-                Selector::Filter(self.filter_body()?)
+                let body = self.filter_body()?;
+                match crate::filter::parse(body) {
+                    Ok(f) => Step::Filter(Box::new(f)),
+                    Err(e) => {
+                        if self.unsupported.is_none() {
+                            self.unsupported = Some(e);
+                        }
+                        Step::Wildcard
+                    }
+                }
             }
             Some(b'\'' | b'"') => {
                 let mut names = vec![self.quoted()?];
@@ -267,9 +217,9 @@ impl Parser<'_> {
                     names.push(self.quoted()?);
                 }
                 if names.len() == 1 {
-                    Selector::Name(names.remove(0))
+                    Step::Name(names.remove(0).into())
                 } else {
-                    Selector::Names(names)
+                    Step::Names(names.into_iter().map(Box::from).collect())
                 }
             }
             Some(b'-' | b'0'..=b'9' | b':') => self.indexes()?,
@@ -330,7 +280,7 @@ impl Parser<'_> {
         }
     }
 
-    fn indexes(&mut self) -> Result<Selector, PathError> {
+    fn indexes(&mut self) -> Result<Step, PathError> {
         let first = self.int()?;
         self.skip_ws();
         if self.peek() == Some(b':') {
@@ -341,7 +291,7 @@ impl Parser<'_> {
             if step == Some(0) {
                 return self.err("a slice step can not be 0");
             }
-            return Ok(Selector::Slice(first, end, step));
+            return Ok(Step::Slice(first, end, step));
         }
         let Some(first) = first else {
             return self.err("expected an index");
@@ -354,14 +304,14 @@ impl Parser<'_> {
             }
         }
         Ok(if all.len() == 1 {
-            Selector::Index(first)
+            Step::Index(first)
         } else {
-            Selector::Indexes(all)
+            Step::Indexes(all.into())
         })
     }
 
     /// The text of a filter up to its closing parenthesis (quotes and nesting respected).
-    fn filter_body(&mut self) -> Result<String, PathError> {
+    fn filter_body(&mut self) -> Result<&'a str, PathError> {
         let start = self.pos;
         let mut depth = 1usize;
         let mut quote: Option<u8> = None;
@@ -376,7 +326,7 @@ impl Parser<'_> {
                 (None, b')') => {
                     depth -= 1;
                     if depth == 0 {
-                        let body = self.text[start..self.pos - 1].trim().to_owned();
+                        let body = self.text[start..self.pos - 1].trim();
                         if body.is_empty() {
                             return self.err("empty filter expression");
                         }
@@ -395,10 +345,10 @@ mod tests {
     use super::*;
 
     fn names(p: &Path) -> Vec<String> {
-        p.steps
+        p.steps()
             .iter()
-            .map(|s| match &s.selector {
-                Selector::Name(n) => n.clone(),
+            .map(|s| match s {
+                Step::Name(n) => n.to_string(),
                 other => format!("{other:?}"),
             })
             .collect()
@@ -438,6 +388,16 @@ mod tests {
     }
 
     #[test]
+    fn unsupported_steps_are_reported_after_syntax_errors() {
+        let e = parse("$.a.keys()").expect_err("not a function AWS takes");
+        assert_eq!(e.offset, None);
+        assert!(e.message.contains("'keys()'"), "{e}");
+        assert!(parse("$.a[?(@.b ==)]").is_err_and(|e| e.offset.is_none()));
+        // A syntax error later in the path comes first.
+        assert!(parse("$.a.keys()[").is_err_and(|e| e.offset.is_some()));
+    }
+
+    #[test]
     fn rejects_malformed() {
         for bad in [
             "",
@@ -460,19 +420,26 @@ mod tests {
     #[test]
     fn structure() {
         let p = parse("$.a['b c'][2]").expect("parses");
-        assert_eq!(p.root, Root::Input);
+        assert_eq!(p.root(), &Root::Input);
         assert_eq!(names(&p), ["a", "b c", "Index(2)"]);
-        assert!(p.is_definite());
+        assert!(p.is_definite() && p.is_reference() && p.is_writable());
         assert!(!parse("$.a[*]").expect("parses").is_definite());
         assert!(!parse("$..a").expect("parses").is_definite());
+        assert!(!parse("$.a[-1]").expect("parses").is_writable());
+        let length = parse("$.a.length()").expect("parses");
+        assert!(length.is_definite() && !length.is_reference());
         assert_eq!(
-            parse("$.store\\.book").expect("parses").steps[0].selector,
-            Selector::Name("store.book".into())
+            parse("$.store\\.book").expect("parses").steps()[0],
+            Step::Name("store.book".into())
         );
-        assert_eq!(parse("$$.State.Name").expect("parses").root, Root::Context);
         assert_eq!(
-            parse("$v.x").expect("parses").root,
-            Root::Variable("v".into())
+            parse("$$.State.Name").expect("parses").root(),
+            &Root::Context
         );
+        assert_eq!(
+            parse("$v.x").expect("parses").root(),
+            &Root::Variable("v".into())
+        );
+        assert_eq!(parse("$.x").expect("parses").text(), "$.x");
     }
 }
