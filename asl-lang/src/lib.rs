@@ -17,5 +17,6 @@
 
 pub mod filter;
 pub mod ident;
+pub mod intrinsic;
 pub mod jsonpath;
 pub mod timestamp;

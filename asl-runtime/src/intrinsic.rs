@@ -13,78 +13,7 @@ use crate::effects::{Seam, random_bytes};
 use crate::error::{Failure, names};
 use asl_lang::jsonpath::Path;
 
-/// An intrinsic function.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(missing_docs)]
-pub enum Function {
-    Format,
-    StringToJson,
-    JsonToString,
-    Array,
-    ArrayPartition,
-    ArrayContains,
-    ArrayRange,
-    ArrayGetItem,
-    ArrayLength,
-    ArrayUnique,
-    Base64Encode,
-    Base64Decode,
-    Hash,
-    JsonMerge,
-    MathRandom,
-    MathAdd,
-    StringSplit,
-    Uuid,
-}
-
-impl Function {
-    /// The function's name in a definition.
-    pub fn name(self) -> &'static str {
-        match self {
-            Function::Format => "States.Format",
-            Function::StringToJson => "States.StringToJson",
-            Function::JsonToString => "States.JsonToString",
-            Function::Array => "States.Array",
-            Function::ArrayPartition => "States.ArrayPartition",
-            Function::ArrayContains => "States.ArrayContains",
-            Function::ArrayRange => "States.ArrayRange",
-            Function::ArrayGetItem => "States.ArrayGetItem",
-            Function::ArrayLength => "States.ArrayLength",
-            Function::ArrayUnique => "States.ArrayUnique",
-            Function::Base64Encode => "States.Base64Encode",
-            Function::Base64Decode => "States.Base64Decode",
-            Function::Hash => "States.Hash",
-            Function::JsonMerge => "States.JsonMerge",
-            Function::MathRandom => "States.MathRandom",
-            Function::MathAdd => "States.MathAdd",
-            Function::StringSplit => "States.StringSplit",
-            Function::Uuid => "States.UUID",
-        }
-    }
-}
-
-/// An argument.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Arg {
-    /// A literal (`'text'`, a number, `true`, `null`).
-    Literal(Value),
-    /// A path into the input, the context object or a variable.
-    Path(Path),
-    /// A nested call.
-    Call(Box<Call>),
-}
-
-/// A call, pre-parsed.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Call {
-    /// The function.
-    pub function: Function,
-    /// Its arguments (for `States.Format`, without the template).
-    pub args: Vec<Arg>,
-    /// `States.Format`'s literal template split at its `{}` holes (escapes already resolved);
-    /// empty when the template comes from a path, as the first of `args`.
-    pub template: Vec<Box<str>>,
-}
+pub use asl_lang::intrinsic::{Arg, Call, Function};
 
 /// Argument values: borrowed from the input where a path names them, on the stack for up to
 /// four.
@@ -124,38 +53,34 @@ pub const MAX_RANGE: usize = 1000;
 /// Runs `function` on argument values already computed (for the JSONata functions AWS adds,
 /// which behave as the intrinsics of the same name).
 pub(crate) fn call_function(function: Function, args: Vec<Value>) -> Result<Value, Failure> {
-    Call {
+    apply_function(
+        None,
         function,
-        args: Vec::new(),
-        template: Vec::new(),
-    }
-    .apply(None, &args.iter().collect::<SmallVec<[&Value; 4]>>())
+        &[],
+        &args.iter().collect::<SmallVec<[&Value; 4]>>(),
+    )
 }
 
 fn fail(cause: impl Into<String>) -> Failure {
     Failure::new(names::INTRINSIC_FAILURE, cause)
 }
 
-impl Call {
-    /// Evaluates the call; `field` is the template key it stands under (for messages).
-    pub fn eval(&self, scope: &Scope<'_>, field: &str) -> Result<Value, Failure> {
-        let mut args = Args::with_capacity(self.args.len());
-        for a in &self.args {
-            args.push(match a {
-                Arg::Literal(v) => Cow::Borrowed(v),
-                Arg::Path(p) => path_arg(scope, p, field)?,
-                Arg::Call(c) => Cow::Owned(c.eval(scope, field)?),
-            });
-        }
-        self.apply(
-            scope.seam,
-            &args.iter().map(|a| &**a).collect::<SmallVec<[&Value; 4]>>(),
-        )
+/// Evaluates `call`; `field` is the template key it stands under (for messages).
+pub fn eval(call: &Call, scope: &Scope<'_>, field: &str) -> Result<Value, Failure> {
+    let mut args = Args::with_capacity(call.args.len());
+    for a in &call.args {
+        args.push(match a {
+            Arg::Literal(v) => Cow::Borrowed(v),
+            Arg::Path(p) => path_arg(scope, p, field)?,
+            Arg::Call(c) => Cow::Owned(eval(c, scope, field)?),
+        });
     }
-
-    fn apply(&self, seam: Option<&Seam>, args: &[&Value]) -> Result<Value, Failure> {
-        apply_function(seam, self.function, &self.template, args)
-    }
+    apply_function(
+        scope.seam,
+        call.function,
+        &call.template,
+        &args.iter().map(|a| &**a).collect::<SmallVec<[&Value; 4]>>(),
+    )
 }
 
 /// Runs `function` on its argument values; `template` is `States.Format`'s literal template
@@ -477,7 +402,11 @@ mod tests {
         .apply_literal()
     }
 
-    impl Call {
+    trait ApplyLiteral {
+        fn apply_literal(&self) -> Result<Value, Failure>;
+    }
+
+    impl ApplyLiteral for Call {
         fn apply_literal(&self) -> Result<Value, Failure> {
             let null = Value::Null;
             let args: Vec<&Value> = self
@@ -488,7 +417,7 @@ mod tests {
                     _ => &null,
                 })
                 .collect();
-            self.apply(None, &args)
+            apply_function(None, self.function, &self.template, &args)
         }
     }
 

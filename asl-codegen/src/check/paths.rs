@@ -242,7 +242,7 @@ fn path_or_call(f: &Spanned<String>, diags: &mut Vec<Diagnostic>) {
 }
 
 fn code_for(e: &intrinsic::IntrinsicError) -> Code {
-    if e.message.contains("nested at most") {
+    if e.too_deep {
         Code::TooDeeplyNested
     } else {
         Code::SchemaValidationFailed

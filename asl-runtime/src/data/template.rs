@@ -204,7 +204,7 @@ impl Template {
                 .map(|t| t.apply(scope, error_name))
                 .collect::<Result<_, _>>()
                 .map(Value::Array),
-            Template::Call { call, field } => call.eval(scope, field),
+            Template::Call { call, field } => crate::intrinsic::eval(call, scope, field),
             Template::Jsonata { expr, field } => expr.eval(scope, field),
             Template::Path { path, field } => path_value(scope, path, field, error_name),
             Template::Code(code) => (code.build)(scope, error_name, Data(&code.data)),

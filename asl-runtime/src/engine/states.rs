@@ -300,7 +300,9 @@ impl Run<'_> {
                         serde_json::to_string(scope.input).unwrap_or_default()
                     ))),
                 },
-                Text::Call(call) => call.eval(scope, field).map(|v| Some(text(v))),
+                Text::Call(call) => {
+                    crate::intrinsic::eval(call, scope, field).map(|v| Some(text(v)))
+                }
                 Text::Jsonata(expr) => {
                     let name = field.trim_end_matches("Path");
                     expr.eval(scope, name).map(|v| Some(text(v)))

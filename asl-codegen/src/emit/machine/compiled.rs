@@ -122,27 +122,23 @@ impl Emitter<'_, '_> {
         captures: &mut Captures,
     ) -> TokenStream {
         let rt = self.rt;
-        let json = quote!(#rt::__private::serde_json);
         let function = function_ident(call.function);
-        // A literal Format template is split at compile time; it is not passed as an argument.
-        let skip = usize::from(call.template.is_some());
+        // A literal Format template is split at compile time; it is not among the arguments.
         let args: Vec<TokenStream> = call
             .args
             .iter()
-            .skip(skip)
             .map(|a| match a {
-                intrinsic::Arg::String(s) => {
-                    let l =
-                        captures.add(rt, Kind::Literal, quote!(#json::Value::String(#s.into())));
+                intrinsic::Arg::Literal(
+                    v @ (serde_json::Value::Bool(_) | serde_json::Value::Null),
+                ) => {
+                    let v = self.literal_value(v);
+                    quote!(&#v)
+                }
+                intrinsic::Arg::Literal(v) => {
+                    let l = captures.add(rt, Kind::Literal, self.literal_value(v));
                     quote!(#l)
                 }
-                intrinsic::Arg::Number(n) => {
-                    let l = captures.add(rt, Kind::Literal, quote!(#rt::__private::literal(#n)));
-                    quote!(#l)
-                }
-                intrinsic::Arg::Bool(b) => quote!(&#json::Value::Bool(#b)),
-                intrinsic::Arg::Null => quote!(&#json::Value::Null),
-                intrinsic::Arg::Path(p, _) => {
+                intrinsic::Arg::Path(p) => {
                     let p = captures.add(rt, Kind::Path, self.emit_path(p));
                     quote!(&*#rt::intrinsic::path_arg(scope, #p, #field)?)
                 }
@@ -152,16 +148,16 @@ impl Emitter<'_, '_> {
                 }
             })
             .collect();
-        let template = match &call.template {
-            Some(pieces) => {
-                let t = captures.add(
-                    rt,
-                    Kind::Format,
-                    quote!(::std::vec![#(::std::boxed::Box::<str>::from(#pieces)),*].into()),
-                );
-                quote!(#t)
-            }
-            None => quote!(&[]),
+        let template = if call.template.is_empty() {
+            quote!(&[])
+        } else {
+            let pieces = call.template.iter().map(|p| &**p);
+            let t = captures.add(
+                rt,
+                Kind::Format,
+                quote!(::std::vec![#(::std::boxed::Box::<str>::from(#pieces)),*].into()),
+            );
+            quote!(#t)
         };
         quote!(#rt::intrinsic::apply_function(
             scope.seam,
@@ -174,11 +170,5 @@ impl Emitter<'_, '_> {
 
 /// The runtime's name of an intrinsic function.
 pub(super) fn function_ident(function: intrinsic::Function) -> Ident {
-    Ident::new(
-        match function {
-            intrinsic::Function::UUID => "Uuid",
-            f => f.name().trim_start_matches("States."),
-        },
-        proc_macro2::Span::call_site(),
-    )
+    Ident::new(function.variant(), proc_macro2::Span::call_site())
 }

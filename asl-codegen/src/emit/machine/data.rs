@@ -85,14 +85,12 @@ impl Emitter<'_, '_> {
     pub(super) fn call(&self, call: &intrinsic::Call) -> TokenStream {
         let rt = self.rt;
         let function = super::compiled::function_ident(call.function);
-        // A literal Format template is split at compile time; it is not passed as an argument.
-        let skip = usize::from(call.template.is_some());
-        let args = call.args.iter().skip(skip).map(|a| match a {
-            intrinsic::Arg::String(s) => quote!(#rt::intrinsic::Arg::Literal(#rt::__private::serde_json::Value::String(#s.into()))),
-            intrinsic::Arg::Number(n) => quote!(#rt::intrinsic::Arg::Literal(#rt::__private::literal(#n))),
-            intrinsic::Arg::Bool(b) => quote!(#rt::intrinsic::Arg::Literal(#rt::__private::serde_json::Value::Bool(#b))),
-            intrinsic::Arg::Null => quote!(#rt::intrinsic::Arg::Literal(#rt::__private::serde_json::Value::Null)),
-            intrinsic::Arg::Path(p, _) => {
+        let args = call.args.iter().map(|a| match a {
+            intrinsic::Arg::Literal(v) => {
+                let v = self.literal_value(v);
+                quote!(#rt::intrinsic::Arg::Literal(#v))
+            }
+            intrinsic::Arg::Path(p) => {
                 let p = self.emit_path(p);
                 quote!(#rt::intrinsic::Arg::Path(#p))
             }
@@ -101,12 +99,31 @@ impl Emitter<'_, '_> {
                 quote!(#rt::intrinsic::Arg::Call(::std::boxed::Box::new(#c)))
             }
         });
-        let template = call.template.iter().flatten();
+        let template = call.template.iter().map(|p| &**p);
         quote!(#rt::intrinsic::Call {
             function: #rt::intrinsic::Function::#function,
             args: ::std::vec![#(#args),*],
             template: ::std::vec![#(#template.into()),*],
         })
+    }
+
+    /// A literal argument's value: strings, booleans and null built in place, numbers read
+    /// from their JSON text.
+    pub(super) fn literal_value(&self, v: &serde_json::Value) -> TokenStream {
+        let json = {
+            let rt = self.rt;
+            quote!(#rt::__private::serde_json)
+        };
+        match v {
+            serde_json::Value::String(s) => quote!(#json::Value::String(#s.into())),
+            serde_json::Value::Bool(b) => quote!(#json::Value::Bool(#b)),
+            serde_json::Value::Null => quote!(#json::Value::Null),
+            other => {
+                let rt = self.rt;
+                let text = other.to_string();
+                quote!(#rt::__private::literal(#text))
+            }
+        }
     }
 
     pub(super) fn filter(&self, f: &filter::Filter) -> TokenStream {

@@ -1,154 +1,8 @@
-//! Intrinsic function calls (`States.Format('{}', $.x)`): parsing and the static rules for each
-//! function (name, arity, literal argument types, nesting depth).
+//! Reading a call and checking it against its function's rules.
 
-use std::fmt;
+use serde_json::Value;
 
-use super::jsonpath::{self, Path};
-
-/// A parsed call.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Call {
-    /// The function.
-    pub function: Function,
-    /// Its arguments.
-    pub args: Vec<Arg>,
-    /// For `States.Format` with a literal template: the template split at its `{}` holes,
-    /// escapes resolved (the template stays the first of `args` too).
-    pub template: Option<Vec<String>>,
-}
-
-/// An argument of a call.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Arg {
-    /// `'text'` (escapes decoded).
-    String(String),
-    /// A number, as written.
-    Number(String),
-    /// `true` / `false`.
-    Bool(bool),
-    /// `null`.
-    Null,
-    /// A path (`$.x`, `$$.x`, `$var`), and its text.
-    Path(Path, String),
-    /// A nested call.
-    Call(Call),
-}
-
-impl Arg {
-    fn kind(&self) -> &'static str {
-        match self {
-            Arg::String(_) => "string",
-            Arg::Number(_) => "number",
-            Arg::Bool(_) => "boolean",
-            Arg::Null => "null",
-            Arg::Path(..) => "path",
-            Arg::Call(_) => "call",
-        }
-    }
-}
-
-/// A syntax or rule error, with the byte offset in the call text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IntrinsicError {
-    /// What is wrong.
-    pub message: String,
-    /// Byte offset.
-    pub offset: usize,
-}
-
-impl fmt::Display for IntrinsicError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-/// What a literal argument must be.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Want {
-    Any,
-    String,
-    Number,
-    Integer,
-    Bool,
-    /// An array: only paths and calls can produce one.
-    Array,
-    /// An object: likewise.
-    Object,
-}
-
-macro_rules! functions {
-    ($($variant:ident = $name:literal, min $min:literal, max $max:expr, [$($want:ident),*] $(, rest $rest:ident)?;)*) => {
-        /// The 18 intrinsic functions.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        #[allow(missing_docs)]
-        pub enum Function { $($variant),* }
-
-        impl Function {
-            /// Every function.
-            pub const ALL: &'static [Function] = &[$(Function::$variant),*];
-
-            /// The function's name (`States.Format`).
-            pub fn name(self) -> &'static str {
-                match self { $(Function::$variant => $name),* }
-            }
-
-            fn from_name(name: &str) -> Option<Function> {
-                match name { $($name => Some(Function::$variant),)* _ => None }
-            }
-
-            fn arity(self) -> (usize, Option<usize>) {
-                match self { $(Function::$variant => ($min, $max)),* }
-            }
-
-            fn want(self, i: usize) -> Want {
-                match self {
-                    $(Function::$variant => {
-                        const W: &[Want] = &[$(Want::$want),*];
-                        #[allow(unused_mut, unused_assignments)]
-                        let mut rest = Want::Any;
-                        $(rest = Want::$rest;)?
-                        W.get(i).copied().unwrap_or(rest)
-                    })*
-                }
-            }
-        }
-    };
-}
-
-functions! {
-    Format = "States.Format", min 1, max None, [String];
-    StringToJson = "States.StringToJson", min 1, max Some(1), [String];
-    JsonToString = "States.JsonToString", min 1, max Some(1), [Any];
-    Array = "States.Array", min 0, max None, [];
-    ArrayPartition = "States.ArrayPartition", min 2, max Some(2), [Array, Integer];
-    ArrayContains = "States.ArrayContains", min 2, max Some(2), [Array, Any];
-    ArrayRange = "States.ArrayRange", min 3, max Some(3), [Integer, Integer, Integer];
-    ArrayGetItem = "States.ArrayGetItem", min 2, max Some(2), [Array, Integer];
-    ArrayLength = "States.ArrayLength", min 1, max Some(1), [Array];
-    ArrayUnique = "States.ArrayUnique", min 1, max Some(1), [Array];
-    Base64Encode = "States.Base64Encode", min 1, max Some(1), [String];
-    Base64Decode = "States.Base64Decode", min 1, max Some(1), [String];
-    Hash = "States.Hash", min 2, max Some(2), [Any, String];
-    JsonMerge = "States.JsonMerge", min 3, max Some(3), [Object, Object, Bool];
-    MathRandom = "States.MathRandom", min 2, max Some(3), [Integer, Integer, Integer];
-    MathAdd = "States.MathAdd", min 2, max Some(2), [Number, Number];
-    StringSplit = "States.StringSplit", min 2, max Some(2), [String, String];
-    UUID = "States.UUID", min 0, max Some(0), [];
-}
-
-/// How deep AWS lets intrinsic calls nest.
-pub const MAX_NESTING: usize = 10;
-
-/// Whether `text` looks like an intrinsic call (a name followed by `(`), as opposed to a path
-/// or a plain string.
-pub fn looks_like_call(text: &str) -> bool {
-    let t = text.trim_start();
-    let name_len = t
-        .bytes()
-        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'.' || *b == b'_')
-        .count();
-    name_len > 0 && t[name_len..].trim_start().starts_with('(')
-}
+use super::{Arg, Call, Function, IntrinsicError, MAX_NESTING, Want};
 
 /// Parses a call and checks it against the function's rules.
 pub fn parse(text: &str) -> Result<Call, IntrinsicError> {
@@ -179,6 +33,7 @@ impl Parser<'_> {
         Err(IntrinsicError {
             message: message.into(),
             offset: self.pos,
+            too_deep: false,
         })
     }
 
@@ -194,9 +49,11 @@ impl Parser<'_> {
     fn call(&mut self) -> Result<Call, IntrinsicError> {
         self.depth += 1;
         if self.depth > MAX_NESTING {
-            return self.err(format!(
-                "intrinsic functions can be nested at most {MAX_NESTING} deep"
-            ));
+            return Err(IntrinsicError {
+                message: format!("intrinsic functions can be nested at most {MAX_NESTING} deep"),
+                offset: self.pos,
+                too_deep: true,
+            });
         }
         let start = self.pos;
         let len = self
@@ -206,7 +63,7 @@ impl Parser<'_> {
             .count();
         let name = &self.text[start..start + len];
         let Some(function) = Function::from_name(name) else {
-            let hint = crate::diag::did_you_mean(name, Function::ALL.iter().map(|f| f.name()))
+            let hint = crate::ident::did_you_mean(name, Function::ALL.iter().map(|f| f.name()))
                 .map(|s| format!(" (did you mean '{s}'?)"))
                 .unwrap_or_default();
             return self.err(format!("'{name}' is not an intrinsic function{hint}"));
@@ -219,7 +76,7 @@ impl Parser<'_> {
         self.pos += 1;
         self.ws();
         let mut args = Vec::new();
-        let mut template = None;
+        let mut template: Option<Vec<String>> = None;
         if self.rest().starts_with(')') {
             self.pos += 1;
         } else {
@@ -232,13 +89,14 @@ impl Parser<'_> {
                 {
                     let (text, pieces) = self.string_pieces()?;
                     template = Some(pieces);
-                    Arg::String(text)
+                    Arg::Literal(Value::String(text))
                 } else {
                     self.arg()?
                 };
                 check_arg(function, args.len(), &arg).map_err(|message| IntrinsicError {
                     message,
                     offset: at,
+                    too_deep: false,
                 })?;
                 args.push(arg);
                 self.ws();
@@ -268,6 +126,7 @@ impl Parser<'_> {
                     args.len()
                 ),
                 offset: start,
+                too_deep: false,
             });
         }
         if let Some(pieces) = &template {
@@ -279,10 +138,19 @@ impl Parser<'_> {
                         args.len() - 1
                     ),
                     offset: start,
+                    too_deep: false,
                 });
             }
         }
         self.depth -= 1;
+        // A literal template is kept split, not as an argument.
+        let template = match template {
+            Some(pieces) => {
+                args.remove(0);
+                pieces.into_iter().map(Box::from).collect()
+            }
+            None => Vec::new(),
+        };
         Ok(Call {
             function,
             args,
@@ -298,14 +166,15 @@ impl Parser<'_> {
             Some(b'$') => {
                 let len = path_len(rest);
                 let text = &rest[..len];
-                match jsonpath::parse(text.trim_end()) {
+                match crate::jsonpath::parse(text.trim_end()) {
                     Ok(p) => {
                         self.pos += len;
-                        Ok(Arg::Path(p, text.trim_end().to_owned()))
+                        Ok(Arg::Path(p))
                     }
                     Err(e) => Err(IntrinsicError {
                         message: format!("invalid path '{}': {}", text.trim_end(), e.message),
                         offset: self.pos + e.offset.unwrap_or(0),
+                        too_deep: false,
                     }),
                 }
             }
@@ -317,31 +186,32 @@ impl Parser<'_> {
                     })
                     .count();
                 let n = &rest[..len];
-                if n.parse::<f64>().is_err() {
+                let Ok(number) = serde_json::from_str::<serde_json::Number>(n) else {
                     return self.err(format!("'{n}' is not a number"));
-                }
+                };
                 self.pos += len;
-                Ok(Arg::Number(n.to_owned()))
+                Ok(Arg::Literal(Value::Number(number)))
             }
             _ if word(rest, "null") => {
                 self.pos += 4;
-                Ok(Arg::Null)
+                Ok(Arg::Literal(Value::Null))
             }
             _ if word(rest, "true") => {
                 self.pos += 4;
-                Ok(Arg::Bool(true))
+                Ok(Arg::Literal(Value::Bool(true)))
             }
             _ if word(rest, "false") => {
                 self.pos += 5;
-                Ok(Arg::Bool(false))
+                Ok(Arg::Literal(Value::Bool(false)))
             }
-            Some(b) if b.is_ascii_alphabetic() => Ok(Arg::Call(self.call()?)),
+            Some(b) if b.is_ascii_alphabetic() => Ok(Arg::Call(Box::new(self.call()?))),
             _ => self.err("expected an argument: a 'string', a number, null, a path or a call"),
         }
     }
 
     fn string(&mut self) -> Result<Arg, IntrinsicError> {
-        self.string_pieces().map(|(text, _)| Arg::String(text))
+        self.string_pieces()
+            .map(|(text, _)| Arg::Literal(Value::String(text)))
     }
 
     /// A quoted string: its text with escapes resolved, and the same text split at the
@@ -445,11 +315,13 @@ pub fn template_holes(template: &str) -> usize {
 fn check_arg(function: Function, index: usize, arg: &Arg) -> Result<(), String> {
     let want = function.want(index);
     let ok = match (want, arg) {
-        (_, Arg::Path(..) | Arg::Call(_)) | (Want::Any, _) => true,
-        (Want::String, Arg::String(_))
-        | (Want::Bool, Arg::Bool(_))
-        | (Want::Number, Arg::Number(_)) => true,
-        (Want::Integer, Arg::Number(n)) => n.parse::<f64>().is_ok_and(|f| f.fract() == 0.0),
+        (_, Arg::Path(_) | Arg::Call(_)) | (Want::Any, _) => true,
+        (Want::String, Arg::Literal(Value::String(_)))
+        | (Want::Bool, Arg::Literal(Value::Bool(_)))
+        | (Want::Number, Arg::Literal(Value::Number(_))) => true,
+        (Want::Integer, Arg::Literal(Value::Number(n))) => {
+            n.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
         _ => false,
     };
     if ok {
@@ -475,21 +347,22 @@ fn check_arg(function: Function, index: usize, arg: &Arg) -> Result<(), String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::intrinsic::looks_like_call;
 
     #[test]
     fn parses_nested_calls() {
         let c = parse("States.Format('{} and {}', $.a, States.ArrayGetItem($.b[?(@.x == 1)], 0))")
             .expect("parses");
         assert_eq!(c.function, Function::Format);
-        assert_eq!(c.args.len(), 3);
-        assert!(matches!(&c.args[2], Arg::Call(inner) if inner.function == Function::ArrayGetItem));
+        assert_eq!(c.args.len(), 2, "the literal template is not an argument");
+        assert!(matches!(&c.args[1], Arg::Call(inner) if inner.function == Function::ArrayGetItem));
     }
 
     #[test]
     fn escapes() {
         let c = parse(r"States.Format('It\'s \{\} {}', $.a)").expect("parses");
-        assert_eq!(c.args[0], Arg::String("It's {} {}".into()));
-        assert_eq!(c.template, Some(vec!["It's {} ".to_owned(), String::new()]));
+        assert_eq!(c.template, vec!["It's {} ".into(), Box::from("")]);
+        assert!(matches!(&c.args[0], Arg::Path(_)));
         assert!(parse(r"States.Format('\n')").is_err());
         assert!(parse(r"States.Format('abc\')").is_err());
     }
