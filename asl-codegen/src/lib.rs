@@ -97,6 +97,11 @@ pub struct GenerateOptions {
     pub machine_type: MachineType,
     /// `${Name}` placeholder values.
     pub substitutions: Vec<(String, String)>,
+    /// The execution input's Rust type (a path such as `crate::OrderIn`), for a machine typed
+    /// at its edges.
+    pub input_type: Option<String>,
+    /// The execution output's Rust type, likewise.
+    pub output_type: Option<String>,
 }
 
 impl GenerateOptions {
@@ -108,6 +113,8 @@ impl GenerateOptions {
             file: file.to_owned(),
             machine_type: MachineType::Standard,
             substitutions: Vec::new(),
+            input_type: None,
+            output_type: None,
         }
     }
 }
@@ -146,12 +153,23 @@ pub fn generate_source(
         .map_err(|e| internal(format!("runtime path `{}`: {e}", options.runtime)))?;
     let type_name = syn::parse_str::<proc_macro2::Ident>(&options.type_name)
         .map_err(|e| internal(format!("type name `{}`: {e}", options.type_name)))?;
+    let edge_type = |t: &Option<String>| {
+        t.as_ref()
+            .map(|t| {
+                syn::parse_str::<syn::Type>(t)
+                    .map(|t| quote::quote!(#t))
+                    .map_err(|e| internal(format!("type `{t}`: {e}")))
+            })
+            .transpose()
+    };
     let emit_options = emit::EmitOptions {
         type_name,
         visibility: quote::quote!(pub),
         runtime,
         file: options.file.clone(),
         include_path: None,
+        input_type: edge_type(&options.input_type)?,
+        output_type: edge_type(&options.output_type)?,
     };
     let tokens = emit::generate(&machine, text, &emit_options)?;
     let file = syn::parse2::<syn::File>(tokens)

@@ -13,6 +13,9 @@
 //!     runtime = ::asl_runtime,
 //!     machine_type = "EXPRESS",
 //!     substitute = { OrdersTable = "orders", Timeout = "30" },
+//!     // Typed edges: `build()` gives a `TypedMachine` taking an `OrderIn`, giving an `OrderOut`.
+//!     input = OrderIn,
+//!     output = OrderOut,
 //! );
 //! ```
 //!
@@ -59,6 +62,8 @@ struct Args {
     runtime: Option<syn::Path>,
     machine_type: MachineType,
     substitutions: Vec<(String, String)>,
+    input: Option<syn::Type>,
+    output: Option<syn::Type>,
 }
 
 impl Parse for Args {
@@ -76,6 +81,8 @@ impl Parse for Args {
                 runtime: None,
                 machine_type: MachineType::Standard,
                 substitutions: Vec::new(),
+                input: None,
+                output: None,
             });
         }
         let mut path = None;
@@ -86,6 +93,8 @@ impl Parse for Args {
             runtime: None,
             machine_type: MachineType::Standard,
             substitutions: Vec::new(),
+            input: None,
+            output: None,
         };
         while !input.is_empty() {
             let key: Ident = input.call(syn::ext::IdentExt::parse_any)?;
@@ -95,6 +104,8 @@ impl Parse for Args {
                 "name" => args.name = Some(input.parse()?),
                 "vis" => args.vis = Some(input.parse()?),
                 "runtime" => args.runtime = Some(input.parse()?),
+                "input" => args.input = Some(input.parse()?),
+                "output" => args.output = Some(input.parse()?),
                 "machine_type" => {
                     let lit: LitStr = input.parse()?;
                     args.machine_type = match lit.value().as_str() {
@@ -137,7 +148,7 @@ impl Parse for Args {
                     return Err(syn::Error::new(
                         key.span(),
                         format!(
-                            "unknown option `{other}`; the options are path, name, vis, runtime, machine_type, substitute"
+                            "unknown option `{other}`; the options are path, name, vis, runtime, machine_type, substitute, input, output"
                         ),
                     ));
                 }
@@ -199,6 +210,8 @@ fn expand(args: &Args) -> TokenStream2 {
         runtime,
         file: written.clone(),
         include_path: None,
+        input_type: args.input.as_ref().map(|t| quote!(#t)),
+        output_type: args.output.as_ref().map(|t| quote!(#t)),
     };
 
     let text = match std::fs::read(&path) {

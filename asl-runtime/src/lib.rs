@@ -45,6 +45,7 @@ pub mod plan;
 pub mod task;
 pub mod time;
 mod tokens;
+pub mod typed;
 
 /// The definition's small languages (JSONPath, filters, timestamps, names), shared with the
 /// generator.
@@ -56,6 +57,7 @@ pub use handler::{BoxHandler, Handler};
 pub use machine::{Execution, Machine};
 pub use task::{BoxFuture, Dispatch, Heartbeat, TaskCall, TaskContext};
 pub use tokens::TokenError;
+pub use typed::{EdgeError, OutputMismatch, TypedExecution, TypedMachine, TypedOutcome};
 
 /// The crates generated code names, re-exported so it needs no dependencies of its own.
 #[doc(hidden)]

@@ -6,6 +6,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .folder("workflows")
         // Like CloudFormation's DefinitionSubstitutions.
         .substitute("ReviewThreshold", "100")
+        // Executions take a `Claim` and give a `Decision` (types of this crate).
+        .typed("ExpenseClaim", "crate::Claim", "crate::Decision")
         .compile()?;
     Ok(())
 }

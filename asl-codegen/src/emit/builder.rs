@@ -49,12 +49,14 @@ pub fn builder(plan: &MachinePlan<'_>, options: &EmitOptions) -> TokenStream {
 
 fn build_body(options: &EmitOptions) -> TokenStream {
     let rt = &options.runtime;
+    let (_, wrap) = options.built();
     let ty = &options.type_name;
     let type_name = ty.to_string();
     quote! {
         let fallback = self.fallback;
         let handlers = self.slots.into_iter().map(|slot| slot.or_else(|| fallback.clone()).unwrap_or_else(#rt::__private::unreachable_handler)).collect();
-        #rt::Machine::from_parts(#type_name, #ty::plan(), handlers)
+        let machine = #rt::Machine::from_parts(#type_name, #ty::plan(), handlers);
+        #wrap
     }
 }
 
@@ -110,6 +112,7 @@ fn typed_builder(plan: &MachinePlan<'_>, options: &EmitOptions) -> TokenStream {
         " Collects one handler per Task state of [`{type_name}`]; `build()` compiles only when every Task state has one."
     );
     let body = build_body(options);
+    let (built, _) = options.built();
     quote! {
         #(#traits)*
 
@@ -133,7 +136,7 @@ fn typed_builder(plan: &MachinePlan<'_>, options: &EmitOptions) -> TokenStream {
             }
 
             /// The runnable machine.
-            pub fn build(self) -> #rt::Machine
+            pub fn build(self) -> #built
             where #(#build_bounds),*
             {
                 #body
@@ -169,6 +172,7 @@ fn fallback_builder(plan: &MachinePlan<'_>, options: &EmitOptions) -> TokenStrea
         " Collects handlers for the {n} Task states of [`{type_name}`]; with more than {MAX_TYPED_SLOTS}, `build()` needs a fallback for those without their own."
     );
     let body = build_body(options);
+    let (built, _) = options.built();
     quote! {
         #[doc(hidden)]
         #[diagnostic::on_unimplemented(message = #message, label = "no fallback handler", note = "the fallback handler receives TaskContext::state_name and TaskContext::resource to route on")]
@@ -193,7 +197,7 @@ fn fallback_builder(plan: &MachinePlan<'_>, options: &EmitOptions) -> TokenStrea
             }
 
             /// The runnable machine.
-            pub fn build(self) -> #rt::Machine
+            pub fn build(self) -> #built
             where F: #needs
             {
                 #body

@@ -26,6 +26,29 @@ pub struct EmitOptions {
     pub file: String,
     /// An absolute path to include with `include_str!`, so cargo rebuilds when it changes.
     pub include_path: Option<String>,
+    /// The execution input's type, if the machine is typed at its edges.
+    pub input_type: Option<TokenStream>,
+    /// The execution output's type, likewise.
+    pub output_type: Option<TokenStream>,
+}
+
+impl EmitOptions {
+    /// What `build()` returns: a [`Machine`](asl_runtime), or a `TypedMachine` when an input or
+    /// output type is given (the other being `serde_json::Value`), and the expression that
+    /// turns the built `machine` into it.
+    pub(crate) fn built(&self) -> (TokenStream, TokenStream) {
+        let rt = &self.runtime;
+        if self.input_type.is_none() && self.output_type.is_none() {
+            return (quote!(#rt::Machine), quote!(machine));
+        }
+        let value = quote!(#rt::__private::serde_json::Value);
+        let input = self.input_type.as_ref().unwrap_or(&value);
+        let output = self.output_type.as_ref().unwrap_or(&value);
+        (
+            quote!(#rt::TypedMachine<#input, #output>),
+            quote!(#rt::TypedMachine::new(machine)),
+        )
+    }
 }
 
 /// A type name from a file name: `order-flow.asl.json` → `OrderFlow`.
@@ -74,6 +97,7 @@ pub fn summary(machine: &StateMachine, text: &str, options: &EmitOptions) -> Tok
         runtime,
         file,
         include_path,
+        ..
     } = options;
     let index = LineIndex::new(text);
     let states = machine

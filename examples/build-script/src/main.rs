@@ -1,19 +1,17 @@
 //! `cargo run -p asl-build-example`: runs two claims through the generated machine.
 
-use serde_json::json;
+use asl_build_example::Claim;
 
 #[tokio::main]
-async fn main() {
+async fn main() -> Result<(), asl_runtime::EdgeError> {
     let machine = asl_build_example::expense_claims();
-    for claim in [
-        json!({"id": "c-1", "amount": 40}),
-        json!({"id": "c-2", "amount": 900}),
-    ] {
-        let outcome = machine.run(claim.clone()).await;
-        println!(
-            "{claim} → {:?} {}",
-            outcome.status,
-            outcome.output.unwrap_or_default()
-        );
+    for (id, amount) in [("c-1", 40.0), ("c-2", 900.0)] {
+        let claim = Claim {
+            id: id.to_owned(),
+            amount,
+        };
+        let outcome = machine.run(&claim).await?;
+        println!("{claim:?} → {:?} {:?}", outcome.status, outcome.output);
     }
+    Ok(())
 }
