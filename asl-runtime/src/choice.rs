@@ -1,9 +1,8 @@
-//! Choice rules: the 39 comparison operators with And/Or/Not, by AWS's rules (a value of the
-//! wrong type compares false; IsPresent never fails; a missing Variable otherwise fails the
-//! execution with `States.Runtime`).
+//! Choice rules: the tests of the 39 comparison operators (`asl_lang::choice`) with
+//! And/Or/Not and JSONata Conditions, by AWS's rules (IsPresent never fails; a missing
+//! Variable or `…Path` operand otherwise fails the execution with `States.Runtime`).
 
 use std::borrow::Cow;
-use std::cmp::Ordering;
 
 use serde_json::Value;
 
@@ -11,69 +10,7 @@ use crate::data::template::Scope;
 use crate::error::Failure;
 use asl_lang::jsonpath::Path;
 
-/// How two values compare.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Cmp {
-    /// `…Equals`.
-    Eq,
-    /// `…LessThan`.
-    Lt,
-    /// `…GreaterThan`.
-    Gt,
-    /// `…LessThanEquals`.
-    Le,
-    /// `…GreaterThanEquals`.
-    Ge,
-}
-
-impl Cmp {
-    fn holds(self, o: Ordering) -> bool {
-        match self {
-            Cmp::Eq => o == Ordering::Equal,
-            Cmp::Lt => o == Ordering::Less,
-            Cmp::Gt => o == Ordering::Greater,
-            Cmp::Le => o != Ordering::Greater,
-            Cmp::Ge => o != Ordering::Less,
-        }
-    }
-}
-
-/// What a comparison compares against.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Operand {
-    /// A literal from the definition.
-    Literal(Value),
-    /// A `…Path` operand: a path into the input.
-    Path(Path),
-}
-
-/// One data test.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Test {
-    /// `String…`.
-    String(Cmp, Operand),
-    /// `Numeric…`.
-    Numeric(Cmp, Operand),
-    /// `BooleanEquals(Path)`.
-    Boolean(Operand),
-    /// `Timestamp…`.
-    Timestamp(Cmp, Operand),
-    /// `StringMatches`, the pattern pre-split at unescaped `*` (or why it is not a pattern:
-    /// evaluating it is then a runtime error, as on AWS).
-    Matches(Result<Pattern, String>),
-    /// `IsNull`.
-    IsNull(bool),
-    /// `IsPresent`.
-    IsPresent(bool),
-    /// `IsNumeric`.
-    IsNumeric(bool),
-    /// `IsString`.
-    IsString(bool),
-    /// `IsBoolean`.
-    IsBoolean(bool),
-    /// `IsTimestamp`.
-    IsTimestamp(bool),
-}
+pub use asl_lang::choice::{Cmp, Operand, Pattern, Test};
 
 /// A Choice rule.
 #[derive(Clone, Debug, PartialEq)]
@@ -90,68 +27,12 @@ pub enum Rule {
     Condition(Box<crate::data::jsonata::Expr>),
 }
 
-/// A StringMatches pattern: literal pieces separated by `*`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Pattern {
-    pieces: Vec<String>,
-}
-
-impl Pattern {
-    /// Parses a pattern: `*` matches any run of characters, `\*` is a star and `\\` a
-    /// backslash. A lone trailing backslash is an error.
-    pub fn parse(text: &str) -> Result<Pattern, String> {
-        let mut pieces = vec![String::new()];
-        let mut chars = text.chars();
-        while let Some(c) = chars.next() {
-            match c {
-                '\\' => match chars.next() {
-                    Some(e) => pieces.last_mut().map_or((), |p| p.push(e)),
-                    None => {
-                        return Err(format!(
-                            "the StringMatches pattern '{text}' ends with an open escape"
-                        ));
-                    }
-                },
-                '*' => pieces.push(String::new()),
-                c => pieces.last_mut().map_or((), |p| p.push(c)),
-            }
-        }
-        Ok(Pattern { pieces })
-    }
-
-    /// Whether `s` matches.
-    pub fn matches(&self, s: &str) -> bool {
-        let (first, rest) = match self.pieces.split_first() {
-            Some(x) => x,
-            None => return s.is_empty(),
-        };
-        let Some(mut s) = s.strip_prefix(first.as_str()) else {
-            return false;
-        };
-        let Some((last, middle)) = rest.split_last() else {
-            return s.is_empty();
-        };
-        for piece in middle {
-            match s.find(piece.as_str()) {
-                Some(i) => s = &s[i + piece.len()..],
-                None => return false,
-            }
-        }
-        s.len() >= last.len() && s.ends_with(last.as_str())
-    }
-}
-
 fn missing(path: &Path) -> Failure {
     Failure::runtime(format!(
         "Invalid path '{}' : No results for path: {}",
         path.text(),
         path.bracketed()
     ))
-}
-
-fn timestamp(v: &Value) -> Option<jiff::Timestamp> {
-    v.as_str()
-        .and_then(|s| crate::time::parse_timestamp(s).ok())
 }
 
 impl Rule {
@@ -203,64 +84,20 @@ impl Rule {
             return Ok(value.is_some() == *want);
         }
         let value = value.ok_or_else(|| missing(variable))?;
-        test.eval(value, scope)
+        eval_test(test, value, scope)
     }
 }
 
-impl Test {
-    fn operand<'a>(op: &'a Operand, scope: &Scope<'a>) -> Result<Cow<'a, Value>, Failure> {
-        match op {
-            Operand::Literal(v) => Ok(Cow::Borrowed(v)),
-            Operand::Path(p) => scope.select_ref(p).ok_or_else(|| missing(p)),
-        }
-    }
-
-    fn eval(&self, v: &Value, scope: &Scope<'_>) -> Result<bool, Failure> {
-        Ok(match self {
-            // The common comparisons against a literal, without making an operand.
-            Test::Numeric(cmp, Operand::Literal(other)) => numeric(*cmp, v, other),
-            Test::String(cmp, Operand::Literal(other)) => string(*cmp, v, other),
-            Test::Numeric(cmp, op) => numeric(*cmp, v, &*Self::operand(op, scope)?),
-            Test::String(cmp, op) => string(*cmp, v, &*Self::operand(op, scope)?),
-            Test::Boolean(op) => {
-                let other = Self::operand(op, scope)?;
-                matches!((v.as_bool(), other.as_bool()), (Some(a), Some(b)) if a == b)
-            }
-            Test::Timestamp(cmp, op) => {
-                let other = Self::operand(op, scope)?;
-                match (timestamp(v), timestamp(&other)) {
-                    (Some(a), Some(b)) => cmp.holds(a.cmp(&b)),
-                    _ => false,
-                }
-            }
-            Test::Matches(Ok(p)) => v.as_str().is_some_and(|s| p.matches(s)),
-            Test::Matches(Err(e)) => return Err(Failure::runtime(e.clone())),
-            Test::IsNull(want) => v.is_null() == *want,
-            Test::IsPresent(want) => *want,
-            Test::IsNumeric(want) => v.is_number() == *want,
-            Test::IsString(want) => v.is_string() == *want,
-            Test::IsBoolean(want) => v.is_boolean() == *want,
-            Test::IsTimestamp(want) => timestamp(v).is_some() == *want,
-        })
-    }
-}
-
-/// `Numeric…`: numbers compare as numbers; anything else is false.
+/// Whether `v` passes `test`, its `…Path` operand read from `scope`.
 #[inline]
-fn numeric(cmp: Cmp, v: &Value, other: &Value) -> bool {
-    match (v.as_f64(), other.as_f64()) {
-        (Some(a), Some(b)) => a.partial_cmp(&b).is_some_and(|o| cmp.holds(o)),
-        _ => false,
-    }
-}
-
-/// `String…`: strings compare by their characters' code points; anything else is false.
-#[inline]
-fn string(cmp: Cmp, v: &Value, other: &Value) -> bool {
-    match (v.as_str(), other.as_str()) {
-        (Some(a), Some(b)) => cmp.holds(a.cmp(b)),
-        _ => false,
-    }
+fn eval_test(test: &Test, v: &Value, scope: &Scope<'_>) -> Result<bool, Failure> {
+    let other = match test.operand() {
+        None => None,
+        Some(Operand::Literal(l)) => Some(Cow::Borrowed(l)),
+        Some(Operand::Path(p)) => Some(scope.select_ref(p).ok_or_else(|| missing(p))?),
+    };
+    test.holds(v, other.as_deref())
+        .map_err(|e| Failure::runtime(e.to_owned()))
 }
 
 #[cfg(test)]
@@ -304,18 +141,6 @@ mod tests {
         ]);
         assert_eq!(eval(&r, &json!({"a": "abc", "b": "abd"})), Ok(true));
         assert_eq!(eval(&r, &json!({"a": "abe", "b": "abd"})), Ok(false));
-    }
-
-    #[test]
-    fn string_matches() {
-        let p = Pattern::parse("log-*.txt").expect("valid");
-        assert!(p.matches("log-2024.txt") && p.matches("log-.txt") && !p.matches("log-1.csv"));
-        let star = Pattern::parse(r"a\*b*").expect("valid");
-        assert!(star.matches("a*bcd") && !star.matches("axbcd"));
-        assert!(Pattern::parse("*").expect("valid").matches(""));
-        assert!(Pattern::parse(r"abc\").is_err());
-        let two = Pattern::parse("*ab*ab").expect("valid");
-        assert!(two.matches("xabyab") && !two.matches("ab"));
     }
 
     #[test]

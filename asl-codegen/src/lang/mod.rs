@@ -2,6 +2,4 @@
 //! function calls, JSONata expressions, timestamps and names. Paths, filters, timestamps and
 //! names are `asl-lang`'s, the trees the runtime evaluates; parsed once, by the generator.
 
-pub mod jsonata;
-
-pub use asl_lang::{filter, ident, intrinsic, jsonpath, timestamp};
+pub use asl_lang::{choice, filter, ident, intrinsic, jsonata, jsonpath, timestamp};

@@ -19,8 +19,9 @@ use crate::intrinsic::{Function, call_function};
 pub struct Expr {
     text: Box<str>,
     ast: Result<AstNode, String>,
-    /// The `$names` it mentions, so only those variables are bound.
-    names: Vec<Box<str>>,
+    /// What it refers to (asl-lang's analysis), so only those variables are bound and those
+    /// functions registered.
+    references: asl_lang::jsonata::Analysis,
 }
 
 impl Clone for Expr {
@@ -40,34 +41,14 @@ impl Expr {
     /// expression is evaluated).
     pub fn new(text: &str) -> Self {
         let ast = jsonata_core::parser::parse(text).map_err(|e| e.to_string());
-        let mut names: Vec<Box<str>> = Vec::new();
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'$' {
-                let start = i + 1;
-                let mut end = start;
-                while end < bytes.len()
-                    && (bytes[end].is_ascii_alphanumeric()
-                        || bytes[end] == b'_'
-                        || bytes[end] >= 0x80)
-                {
-                    end += 1;
-                }
-                if let Some(name) = text.get(start..end).filter(|n| !n.is_empty())
-                    && !names.iter().any(|n| &**n == name)
-                {
-                    names.push(name.into());
-                }
-                i = end.max(start);
-            } else {
-                i += 1;
-            }
-        }
+        let references = ast
+            .as_ref()
+            .map(asl_lang::jsonata::references)
+            .unwrap_or_default();
         Expr {
             text: text.into(),
             ast,
-            names,
+            references,
         }
     }
 
@@ -77,7 +58,8 @@ impl Expr {
     }
 
     fn mentions(&self, name: &str) -> bool {
-        self.names.iter().any(|n| &**n == name)
+        let r = &self.references;
+        r.functions.iter().chain(&r.variables).any(|n| n == name)
     }
 
     /// Evaluates for field `field` (`Output`, `Arguments/FunctionName`, …); an undefined result
@@ -117,7 +99,7 @@ impl Expr {
             .as_ref()
             .map_err(|e| self.failure(field, &format!("could not be parsed. {e}")))?;
         let mut context = Context::new();
-        if self.mentions("states") {
+        if self.references.states {
             let mut states = Map::new();
             states.insert(
                 "input".into(),
@@ -133,12 +115,9 @@ impl Expr {
             context.bind("states".into(), JValue::from(Value::Object(states)));
         }
         if let Some(vars) = scope.variables {
-            for name in &self.names {
-                if &**name == "states" {
-                    continue;
-                }
+            for name in &self.references.variables {
                 if let Some(v) = vars.get(name) {
-                    context.bind(String::from(&**name), JValue::from(v.clone()));
+                    context.bind(name.clone(), JValue::from(v.clone()));
                 }
             }
         }

@@ -162,7 +162,16 @@ impl Emitter<'_, '_> {
             }
             filter::Filter::Compare(l, op, r) => {
                 let (l, r) = (operand(l), operand(r));
-                let op = Ident::new(&format!("{op:?}"), proc_macro2::Span::call_site());
+                let op = match op {
+                    filter::Op::Eq => quote!(Eq),
+                    filter::Op::Ne => quote!(Ne),
+                    filter::Op::Lt => quote!(Lt),
+                    filter::Op::Le => quote!(Le),
+                    filter::Op::Gt => quote!(Gt),
+                    filter::Op::Ge => quote!(Ge),
+                    filter::Op::In => quote!(In),
+                    filter::Op::Nin => quote!(Nin),
+                };
                 quote!(#m::Filter::Compare(#l, #m::Op::#op, #r))
             }
         }

@@ -9,6 +9,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::EmitOptions;
+use crate::lang::choice;
 use crate::lang::jsonpath::{self, Root, Step};
 use crate::lang::{filter, intrinsic};
 use crate::model::lower::jsonata_text;
@@ -75,35 +76,71 @@ impl Emitter<'_, '_> {
         }
     }
 
-    /// The runtime's test for a comparison operator and its operand.
+    /// The runtime's test for a comparison operator and its operand: `asl-lang` makes it, the
+    /// emitter writes it down.
     fn test(&self, op: Operator, operand: &Node) -> TokenStream {
+        let operand = if op.operand() == OperandKind::Path {
+            match operand.as_str().map(jsonpath::parse) {
+                Some(Ok(p)) => choice::Operand::Path(p),
+                // The checks refused it already.
+                _ => choice::Operand::Literal(serde_json::Value::Null),
+            }
+        } else {
+            choice::Operand::Literal(operand.to_json())
+        };
+        self.emit_test(&op.test(operand))
+    }
+
+    fn emit_test(&self, test: &choice::Test) -> TokenStream {
         let rt = self.rt;
         let c = quote!(#rt::choice);
-        let operand_tokens = if op.operand() == OperandKind::Path {
-            let p = self.path(operand.as_str().unwrap_or("$"));
-            quote!(#c::Operand::Path(#p))
-        } else {
-            let lit = self.literal(operand);
-            quote!(#c::Operand::Literal(#lit))
-        };
-        let name = op.as_str();
-        let cmp = cmp(rt, name);
-        let flag = operand.as_bool().unwrap_or(true);
-        match op {
-            Operator::StringMatches => {
-                let pattern = operand.as_str().unwrap_or_default();
-                quote!(#c::Test::Matches(#c::Pattern::parse(#pattern)))
+        let operand = |o: &choice::Operand| match o {
+            choice::Operand::Path(p) => {
+                let p = self.emit_path(p);
+                quote!(#c::Operand::Path(#p))
             }
-            Operator::IsNull => quote!(#c::Test::IsNull(#flag)),
-            Operator::IsPresent => quote!(#c::Test::IsPresent(#flag)),
-            Operator::IsNumeric => quote!(#c::Test::IsNumeric(#flag)),
-            Operator::IsString => quote!(#c::Test::IsString(#flag)),
-            Operator::IsBoolean => quote!(#c::Test::IsBoolean(#flag)),
-            Operator::IsTimestamp => quote!(#c::Test::IsTimestamp(#flag)),
-            _ if name.starts_with("String") => quote!(#c::Test::String(#cmp, #operand_tokens)),
-            _ if name.starts_with("Numeric") => quote!(#c::Test::Numeric(#cmp, #operand_tokens)),
-            _ if name.starts_with("Boolean") => quote!(#c::Test::Boolean(#operand_tokens)),
-            _ => quote!(#c::Test::Timestamp(#cmp, #operand_tokens)),
+            choice::Operand::Literal(v) => {
+                let text = v.to_string();
+                quote!(#c::Operand::Literal(#rt::__private::literal(#text)))
+            }
+        };
+        let cmp = |cmp: &choice::Cmp| match cmp {
+            choice::Cmp::Eq => quote!(#c::Cmp::Eq),
+            choice::Cmp::Lt => quote!(#c::Cmp::Lt),
+            choice::Cmp::Gt => quote!(#c::Cmp::Gt),
+            choice::Cmp::Le => quote!(#c::Cmp::Le),
+            choice::Cmp::Ge => quote!(#c::Cmp::Ge),
+        };
+        match test {
+            choice::Test::String(k, o) => {
+                let (k, o) = (cmp(k), operand(o));
+                quote!(#c::Test::String(#k, #o))
+            }
+            choice::Test::Numeric(k, o) => {
+                let (k, o) = (cmp(k), operand(o));
+                quote!(#c::Test::Numeric(#k, #o))
+            }
+            choice::Test::Boolean(o) => {
+                let o = operand(o);
+                quote!(#c::Test::Boolean(#o))
+            }
+            choice::Test::Timestamp(k, o) => {
+                let (k, o) = (cmp(k), operand(o));
+                quote!(#c::Test::Timestamp(#k, #o))
+            }
+            choice::Test::Matches(Ok(p)) => {
+                let pieces = p.pieces().iter();
+                quote!(#c::Test::Matches(::core::result::Result::Ok(#c::Pattern::from_pieces(::std::vec![#(#pieces.into()),*]))))
+            }
+            choice::Test::Matches(Err(e)) => {
+                quote!(#c::Test::Matches(::core::result::Result::Err(#e.into())))
+            }
+            choice::Test::IsNull(f) => quote!(#c::Test::IsNull(#f)),
+            choice::Test::IsPresent(f) => quote!(#c::Test::IsPresent(#f)),
+            choice::Test::IsNumeric(f) => quote!(#c::Test::IsNumeric(#f)),
+            choice::Test::IsString(f) => quote!(#c::Test::IsString(#f)),
+            choice::Test::IsBoolean(f) => quote!(#c::Test::IsBoolean(#f)),
+            choice::Test::IsTimestamp(f) => quote!(#c::Test::IsTimestamp(#f)),
         }
     }
 
@@ -517,22 +554,6 @@ impl Number for u64 {
 impl Number for f64 {
     fn to_f64(self) -> f64 {
         self
-    }
-}
-
-/// How a comparison operator named `name` compares.
-fn cmp(rt: &TokenStream, name: &str) -> TokenStream {
-    let c = quote!(#rt::choice);
-    if name.contains("LessThanEquals") {
-        quote!(#c::Cmp::Le)
-    } else if name.contains("GreaterThanEquals") {
-        quote!(#c::Cmp::Ge)
-    } else if name.contains("LessThan") {
-        quote!(#c::Cmp::Lt)
-    } else if name.contains("GreaterThan") {
-        quote!(#c::Cmp::Gt)
-    } else {
-        quote!(#c::Cmp::Eq)
     }
 }
 

@@ -1,6 +1,8 @@
-//! JSONata expressions (`{% … %}`), parsed at compile time with jsonata-core's parser, and the
-//! rules Step Functions adds on top of the language: no `$` or field names at the top level of
-//! an expression, never `$$`, no `$eval`, and `$states.<name>` only where AWS provides it.
+//! JSONata expressions (`{% … %}`), parsed with jsonata-core's parser, and what Step Functions
+//! adds on top of the language: the rules (no `$` or field names at the top level of an
+//! expression, never `$$`, no `$eval`) and what an expression refers to (the `$states`
+//! members, workflow variables and functions), which the generator checks for placement and
+//! the runtime binds.
 
 use jsonata_core::ast::{AstNode, PathStep, Stage};
 
@@ -11,6 +13,10 @@ pub struct Analysis {
     pub states_members: Vec<String>,
     /// Other variables read (`$x` for workflow variable `x`), lambda parameters excluded.
     pub variables: Vec<String>,
+    /// The functions called (`$uuid()` → `uuid`), built-in or not.
+    pub functions: Vec<String>,
+    /// Whether `$states` is read at all.
+    pub states: bool,
 }
 
 /// Why an expression is refused.
@@ -25,18 +31,34 @@ pub enum JsonataError {
 /// The functions Step Functions adds to JSONata.
 pub const AWS_FUNCTIONS: &[&str] = &["partition", "range", "hash", "random", "uuid", "parse"];
 
-/// Parses `expr` (the text between `{%` and `%}`) and collects what it refers to.
+/// Parses `expr` (the text between `{%` and `%}`), checks it against Step Functions' rules
+/// and collects what it refers to.
 pub fn analyze(expr: &str) -> Result<Analysis, JsonataError> {
     if expr.trim().is_empty() {
         return Err(JsonataError::Syntax("the expression is empty".into()));
     }
     let ast = jsonata_core::parser::parse(expr).map_err(|e| JsonataError::Syntax(e.to_string()))?;
+    let (analysis, problem) = walk(&ast);
+    match problem {
+        Some(p) => Err(p),
+        None => Ok(analysis),
+    }
+}
+
+/// What a parsed expression refers to, all of it, whether or not it keeps Step Functions'
+/// rules (what the runtime binds before evaluating it).
+pub fn references(ast: &AstNode) -> Analysis {
+    walk(ast).0
+}
+
+fn walk(ast: &AstNode) -> (Analysis, Option<JsonataError>) {
     let mut w = Walker {
         out: Analysis::default(),
         bound: Vec::new(),
+        problem: None,
     };
-    w.node(&ast, true)?;
-    Ok(w.out)
+    w.node(ast, true);
+    (w.out, w.problem)
 }
 
 /// The value of an expression that is a single string literal (`{% '2016-03-14T01:59:00Z' %}`),
@@ -52,6 +74,8 @@ struct Walker {
     out: Analysis,
     /// Lambda parameters and `:=` bindings in scope (not workflow variables).
     bound: Vec<String>,
+    /// The first rule the expression breaks; the walk goes on, collecting references.
+    problem: Option<JsonataError>,
 }
 
 fn top_level(name: &str) -> JsonataError {
@@ -61,17 +85,27 @@ fn top_level(name: &str) -> JsonataError {
 }
 
 impl Walker {
-    fn nodes<'a>(
-        &mut self,
-        nodes: impl IntoIterator<Item = &'a AstNode>,
-        top: bool,
-    ) -> Result<(), JsonataError> {
-        nodes.into_iter().try_for_each(|n| self.node(n, top))
+    fn fail(&mut self, problem: JsonataError) {
+        if self.problem.is_none() {
+            self.problem = Some(problem);
+        }
     }
 
-    fn variable(&mut self, name: &str, top: bool) -> Result<(), JsonataError> {
+    fn nodes<'a>(&mut self, nodes: impl IntoIterator<Item = &'a AstNode>, top: bool) {
+        for n in nodes {
+            self.node(n, top);
+        }
+    }
+
+    fn variable(&mut self, name: &str, top: bool) {
         if name.is_empty() {
-            return if top { Err(top_level("$")) } else { Ok(()) };
+            if top {
+                self.fail(top_level("$"));
+            }
+            return;
+        }
+        if name == "states" && !self.bound.iter().any(|b| b == name) {
+            self.out.states = true;
         }
         if name != "states"
             && !self.bound.iter().any(|b| b == name)
@@ -79,18 +113,17 @@ impl Walker {
         {
             self.out.variables.push(name.to_owned());
         }
-        Ok(())
     }
 
-    fn node(&mut self, node: &AstNode, top: bool) -> Result<(), JsonataError> {
+    fn node(&mut self, node: &AstNode, top: bool) {
         match node {
-            AstNode::Name(n) if top => Err(top_level(n)),
+            AstNode::Name(n) if top => self.fail(top_level(n)),
             AstNode::Variable(v) => self.variable(v, top),
-            AstNode::ParentVariable(_) => Err(JsonataError::Unsupported(
+            AstNode::ParentVariable(_) => self.fail(JsonataError::Unsupported(
                 "'$$' is not supported; use $states.context".into(),
             )),
             AstNode::Wildcard | AstNode::Descendant | AstNode::Parent(_) if top => {
-                Err(JsonataError::Unsupported(
+                self.fail(JsonataError::Unsupported(
                     "A path at the top level must start from a variable such as $states.input."
                         .into(),
                 ))
@@ -100,11 +133,11 @@ impl Walker {
                 if matches!(op, jsonata_core::ast::BinaryOp::ColonEqual)
                     && let AstNode::Variable(name) = lhs.as_ref()
                 {
-                    self.node(rhs, top)?;
+                    self.node(rhs, top);
                     self.bound.push(name.clone());
-                    return Ok(());
+                    return;
                 }
-                self.node(lhs, top)?;
+                self.node(lhs, top);
                 self.node(rhs, top)
             }
             AstNode::Unary { operand, .. } => self.node(operand, top),
@@ -114,97 +147,107 @@ impl Walker {
                 is_builtin,
             } => {
                 if *is_builtin && name == "eval" {
-                    return Err(JsonataError::Unsupported(
+                    self.fail(JsonataError::Unsupported(
                         "The function $eval is not supported; use $parse".into(),
                     ));
+                }
+                if !self.out.functions.contains(name) {
+                    self.out.functions.push(name.clone());
                 }
                 self.nodes(args, top)
             }
             AstNode::Call { procedure, args } => {
-                self.node(procedure, top)?;
+                self.node(procedure, top);
                 self.nodes(args, top)
             }
             AstNode::Lambda { params, body, .. } => {
                 let before = self.bound.len();
                 self.bound.extend(params.iter().cloned());
-                let r = self.node(body, false);
+                self.node(body, false);
                 self.bound.truncate(before);
-                r
             }
             AstNode::Array(items) | AstNode::ArrayGroup(items) => self.nodes(items, top),
             AstNode::Block(items) => {
                 let before = self.bound.len();
-                let r = self.nodes(items, top);
+                self.nodes(items, top);
                 self.bound.truncate(before);
-                r
             }
-            AstNode::Object(pairs) => pairs.iter().try_for_each(|(k, v)| {
-                self.node(k, top)?;
-                self.node(v, top)
-            }),
+            AstNode::Object(pairs) => {
+                for (k, v) in pairs {
+                    self.node(k, top);
+                    self.node(v, top);
+                }
+            }
             AstNode::ObjectTransform { input, pattern } => {
-                self.node(input, top)?;
-                pattern.iter().try_for_each(|(k, v)| {
-                    self.node(k, false)?;
-                    self.node(v, false)
-                })
+                self.node(input, top);
+                for (k, v) in pattern {
+                    self.node(k, false);
+                    self.node(v, false);
+                }
             }
             AstNode::Conditional {
                 condition,
                 then_branch,
                 else_branch,
             } => {
-                self.node(condition, top)?;
-                self.node(then_branch, top)?;
-                else_branch.as_deref().map_or(Ok(()), |e| self.node(e, top))
+                self.node(condition, top);
+                self.node(then_branch, top);
+                if let Some(e) = else_branch.as_deref() {
+                    self.node(e, top);
+                }
             }
             AstNode::FunctionApplication(inner) => self.node(inner, false),
             AstNode::Sort { input, terms } => {
-                self.node(input, top)?;
-                terms.iter().try_for_each(|(t, _)| self.node(t, false))
+                self.node(input, top);
+                for (t, _) in terms {
+                    self.node(t, false);
+                }
             }
             AstNode::Transform {
                 location,
                 update,
                 delete,
             } => {
-                self.node(location, false)?;
-                self.node(update, false)?;
-                delete.as_deref().map_or(Ok(()), |d| self.node(d, false))
+                self.node(location, false);
+                self.node(update, false);
+                if let Some(d) = delete.as_deref() {
+                    self.node(d, false);
+                }
             }
-            _ => Ok(()),
+            _ => {}
         }
     }
 
-    fn stages(&mut self, step: &PathStep) -> Result<(), JsonataError> {
-        step.stages.iter().try_for_each(|s| match s {
-            Stage::Filter(f) => self.node(f, false),
-            _ => Ok(()),
-        })
+    fn stages(&mut self, step: &PathStep) {
+        for s in &step.stages {
+            if let Stage::Filter(f) = s {
+                self.node(f, false);
+            }
+        }
     }
 
-    fn path(&mut self, steps: &[PathStep], top: bool) -> Result<(), JsonataError> {
+    fn path(&mut self, steps: &[PathStep], top: bool) {
         let Some(first) = steps.first() else {
-            return Ok(());
+            return;
         };
         if let AstNode::Variable(v) = &first.node
             && v == "states"
             && !self.bound.iter().any(|b| b == "states")
         {
+            self.out.states = true;
             if let Some(AstNode::Name(member)) = steps.get(1).map(|s| &s.node)
                 && !self.out.states_members.contains(member)
             {
                 self.out.states_members.push(member.clone());
             }
         } else {
-            self.node(&first.node, top)?;
+            self.node(&first.node, top);
         }
-        self.stages(first)?;
+        self.stages(first);
         for step in &steps[1..] {
-            self.node(&step.node, false)?;
-            self.stages(step)?;
+            self.node(&step.node, false);
+            self.stages(step);
         }
-        Ok(())
     }
 }
 
@@ -238,6 +281,15 @@ mod tests {
         assert_eq!(a.variables, ["w"]);
         let a = analyze("$map($states.input, function($v) { $v + $k })").expect("valid");
         assert_eq!(a.variables, ["k"]);
+        assert_eq!(a.functions, ["map"]);
+        // The runtime's view: everything referred to, rules aside.
+        let ast = jsonata_core::parser::parse("foo + $x + $uuid()").expect("parses");
+        let r = references(&ast);
+        assert!(!r.states && analyze("$states").is_ok_and(|a| a.states));
+        assert_eq!(
+            (r.variables, r.functions),
+            (vec!["x".to_owned()], vec!["uuid".to_owned()])
+        );
     }
 
     #[test]
