@@ -90,7 +90,7 @@ fn is_definition(path: &Path) -> bool {
 
 /// A module name from a type name: `OrderFlow` → `order_flow`.
 fn module_name(type_name: &str) -> String {
-    crate::plan::names::snake(type_name)
+    crate::layout::names::snake(type_name)
 }
 
 impl Builder {

@@ -27,8 +27,8 @@ pub mod diag;
 pub mod emit;
 pub mod graph;
 pub mod lang;
+pub mod layout;
 pub mod model;
-pub mod plan;
 pub mod source;
 
 pub use build::{BuildError, Builder, compile};

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use crate::data::template::Scope;
+use crate::data::scope::Scope;
 use crate::error::Failure;
 use asl_lang::jsonpath::Path;
 

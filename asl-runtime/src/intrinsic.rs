@@ -8,7 +8,7 @@ use base64::Engine as _;
 use serde_json::Value;
 use smallvec::SmallVec;
 
-use crate::data::template::Scope;
+use crate::data::scope::Scope;
 use crate::effects::{Seam, random_bytes};
 use crate::error::{Failure, names};
 use asl_lang::jsonpath::Path;

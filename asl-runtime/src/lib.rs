@@ -40,6 +40,7 @@ pub mod handler;
 pub mod history;
 pub mod intrinsic;
 pub mod items;
+pub mod limits;
 mod machine;
 pub mod plan;
 pub mod task;

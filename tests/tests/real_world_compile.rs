@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use asl_codegen::emit::type_name_for_file;
-use asl_codegen::plan::names::snake;
+use asl_codegen::layout::names::snake;
 
 #[test]
 fn every_real_world_definition_generates_and_compiles() {

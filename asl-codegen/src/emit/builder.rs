@@ -7,8 +7,8 @@ use proc_macro2::{Ident, Literal, Span as TokenSpan, TokenStream};
 use quote::{format_ident, quote};
 
 use super::EmitOptions;
+use crate::layout::{MachineLayout, Slot};
 use crate::model::StateKind;
-use crate::plan::{MachinePlan, Slot};
 
 /// The most Task states whose handlers are checked one by one at compile time.
 pub const MAX_TYPED_SLOTS: usize = 64;
@@ -39,7 +39,7 @@ fn setter_doc(slot: &Slot<'_>) -> String {
 }
 
 /// The builder type and its methods.
-pub fn builder(plan: &MachinePlan<'_>, options: &EmitOptions) -> TokenStream {
+pub fn builder(plan: &MachineLayout<'_>, options: &EmitOptions) -> TokenStream {
     if typed(plan.slots.len()) {
         typed_builder(plan, options)
     } else {
@@ -60,7 +60,7 @@ fn build_body(options: &EmitOptions) -> TokenStream {
     }
 }
 
-fn typed_builder(plan: &MachinePlan<'_>, options: &EmitOptions) -> TokenStream {
+fn typed_builder(plan: &MachineLayout<'_>, options: &EmitOptions) -> TokenStream {
     let rt = &options.runtime;
     let ty = &options.type_name;
     let vis = &options.visibility;
@@ -145,7 +145,7 @@ fn typed_builder(plan: &MachinePlan<'_>, options: &EmitOptions) -> TokenStream {
     }
 }
 
-fn fallback_builder(plan: &MachinePlan<'_>, options: &EmitOptions) -> TokenStream {
+fn fallback_builder(plan: &MachineLayout<'_>, options: &EmitOptions) -> TokenStream {
     let rt = &options.runtime;
     let ty = &options.type_name;
     let vis = &options.visibility;

@@ -79,7 +79,7 @@ pub fn generate(
     text: &str,
     options: &EmitOptions,
 ) -> Result<TokenStream, Vec<crate::Diagnostic>> {
-    let mut plan = crate::plan::plan(machine)?;
+    let mut plan = crate::layout::layout(machine)?;
     let index = LineIndex::new(text);
     for slot in &mut plan.slots {
         slot.line = index.line_col(text, slot.state.name_span.start).line;

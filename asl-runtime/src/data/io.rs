@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::template::Scope;
+use super::scope::Scope;
 use crate::error::{Failure, names};
 use asl_lang::jsonpath::{Path, Root, Step};
 

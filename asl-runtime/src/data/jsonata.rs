@@ -9,7 +9,7 @@ use jsonata_core::evaluator::{Context, Evaluator, EvaluatorError};
 use jsonata_core::value::JValue;
 use serde_json::{Map, Value};
 
-use super::template::Scope;
+use super::scope::Scope;
 use crate::effects::{Seam, random_bytes};
 use crate::error::{Failure, names};
 use crate::intrinsic::{Function, call_function};

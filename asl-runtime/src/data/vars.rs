@@ -48,7 +48,7 @@ impl<'p> Vars<'p> {
     /// `Assign` requires). Refused, changing nothing, when the variables would hold more than
     /// [`MAX_TOTAL_BYTES`] together; the error is the size they would reach.
     pub fn assign(&mut self, values: Map<String, Value>) -> Result<(), usize> {
-        let size = |v: &Value| crate::engine::json_size(v);
+        let size = |v: &Value| crate::limits::json_size(v);
         let mut bytes = self.bytes;
         for (k, v) in &values {
             bytes += size(v);

@@ -19,7 +19,8 @@ use super::map_input::{Item, Tolerance, batches, integer, into_items, movable_it
 use super::outcome::{StateInput, finish_result};
 use super::task::missing_path;
 use super::{Env, ExecutionConfig, HistoryLevel, Readers, Record, Run, Transition};
-use crate::data::template::{Scope, TASK_PATH_ERROR};
+use crate::data::scope::Scope;
+use crate::data::template::TASK_PATH_ERROR;
 use crate::data::vars::Vars;
 use crate::effects::Seam;
 use crate::error::Failure;

@@ -5,12 +5,14 @@
 use serde_json::{Map, Value, json};
 
 use super::Run;
-use super::task::{json_size, missing_path};
+use super::task::missing_path;
 use crate::data::io::{Place, Select};
 use crate::data::jsonata::kind;
-use crate::data::template::{Scope, TASK_PATH_ERROR, Template};
+use crate::data::scope::Scope;
+use crate::data::template::{TASK_PATH_ERROR, Template};
 use crate::error::{Failure, names};
 use crate::items::{ReadItems, ReadRequest, decode};
+use crate::limits::json_size;
 use crate::plan::{Amount, BatcherPlan, MapPlan, ReaderPlan, StatePlan};
 use asl_lang::jsonpath::{Path, Root};
 

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-pub use task::{MAX_PAYLOAD_BYTES, json_size};
+pub use crate::limits::{MAX_PAYLOAD_BYTES, json_size};
 
 use crate::data::vars::Vars;
 use crate::definition::StateType;

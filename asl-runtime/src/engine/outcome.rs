@@ -3,12 +3,13 @@
 
 use serde_json::{Map, Value};
 
-use super::task::{MAX_PAYLOAD_BYTES, json_size};
 use crate::data::io::{Place, Select};
-use crate::data::template::{Scope, TASK_PATH_ERROR, Template};
+use crate::data::scope::Scope;
+use crate::data::template::{TASK_PATH_ERROR, Template};
 use crate::data::vars::Vars;
 use crate::effects::Seam;
 use crate::error::{Failure, names};
+use crate::limits::{MAX_PAYLOAD_BYTES, json_size};
 use crate::plan::StatePlan;
 
 /// What an Assign template sets, computed with the variables as they were on entry.

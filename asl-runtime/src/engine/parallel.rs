@@ -8,7 +8,8 @@ use serde_json::{Map, Value};
 
 use super::outcome::{StateInput, finish_result};
 use super::{Run, Transition};
-use crate::data::template::{Scope, TASK_PATH_ERROR};
+use crate::data::scope::Scope;
+use crate::data::template::TASK_PATH_ERROR;
 use crate::data::vars::Vars;
 use crate::error::Failure;
 use crate::history::EventKind;

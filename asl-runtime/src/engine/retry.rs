@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::outcome::assignments;
 use super::{Run, Transition};
-use crate::data::template::Scope;
+use crate::data::scope::Scope;
 use crate::data::vars::Vars;
 use crate::error::{Failure, names};
 use crate::plan::{Catcher, Retrier, StatePlan};

@@ -5,8 +5,14 @@
 //! and `States.Format` templates it reads are built once, with the plan, and handed to it by
 //! position.
 
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::Emitter;
+use crate::lang::intrinsic;
+use crate::source::{Node, Value};
+
 use super::data::has_dynamic;
-use super::*;
 
 /// The data a template's code reads: the expressions that build each `Datum`, by position.
 #[derive(Default)]
@@ -50,7 +56,7 @@ impl Emitter<'_, '_> {
         templates.push(quote! {
             #[doc = #doc]
             fn #name(
-                scope: &#rt::data::template::Scope<'_>,
+                scope: &#rt::data::scope::Scope<'_>,
                 error: &str,
                 data: #rt::data::template::Data<'_>,
             ) -> ::core::result::Result<#rt::__private::serde_json::Value, #rt::Failure> {

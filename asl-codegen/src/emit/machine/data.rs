@@ -2,7 +2,15 @@
 //! expressions, payload templates and JSONata expressions, each pre-parsed into the runtime's
 //! structures.
 
-use super::*;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::Emitter;
+use crate::lang::jsonpath::{self, Root, Step};
+use crate::lang::{filter, intrinsic};
+use crate::model::lower::jsonata_text;
+use crate::model::{PathField, Spanned};
+use crate::source::{Node, Value};
 
 impl Emitter<'_, '_> {
     pub(super) fn path(&self, text: &str) -> TokenStream {

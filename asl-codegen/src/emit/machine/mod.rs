@@ -10,21 +10,20 @@ use quote::{format_ident, quote};
 
 use super::EmitOptions;
 use crate::lang::choice;
-use crate::lang::jsonpath::{self, Root, Step};
-use crate::lang::{filter, intrinsic};
+use crate::lang::jsonpath;
+use crate::layout::MachineLayout;
 use crate::model::lower::jsonata_text;
 use crate::model::{
     ChoiceRule, Condition, Container, Map, NumberOrExpr, OperandKind, Operator, PathField,
     ProcessorMode, QueryLanguage, ResultHandling, Spanned, State, StateKind,
 };
-use crate::plan::MachinePlan;
-use crate::source::{Node, Value};
+use crate::source::Node;
 
 struct Emitter<'a, 'm> {
     rt: &'a TokenStream,
     /// The generated type, whose associated functions hold the templates' code.
     ty: &'a Ident,
-    plan: &'a MachinePlan<'m>,
+    plan: &'a MachineLayout<'m>,
     /// Set when a path of the state being emitted reads the context object.
     uses_context: std::cell::Cell<bool>,
     /// Whether the state being emitted is a JSONata state.
@@ -560,7 +559,7 @@ impl Number for f64 {
 /// The plan function, the builder type and its methods.
 pub fn machine(
     machine: &crate::model::StateMachine,
-    plan: &MachinePlan<'_>,
+    plan: &MachineLayout<'_>,
     options: &EmitOptions,
 ) -> TokenStream {
     let rt = &options.runtime;

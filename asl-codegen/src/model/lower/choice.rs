@@ -1,6 +1,10 @@
 //! Choice states: their rules (And/Or/Not, the comparison operators, JSONata Conditions).
 
-use super::*;
+use super::{Lowerer, MAX_CHOICE_NESTING, Obj, jsonata_text};
+use crate::diag::{Code, Diagnostic, Pointer, did_you_mean};
+use crate::model::fields;
+use crate::model::{Choice, ChoiceRule, Condition, OperandKind, Operator, QueryLanguage, Spanned};
+use crate::source::{Member, Node};
 
 impl Lowerer<'_> {
     pub(super) fn choice(&mut self, obj: &Obj<'_>, ql: QueryLanguage) -> Choice {

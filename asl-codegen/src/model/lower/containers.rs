@@ -1,6 +1,13 @@
 //! Parallel and Map states: branches, item processors, readers, batchers and writers.
 
-use super::*;
+use super::{Lowerer, MAX_SECONDS, Obj};
+use crate::diag::{Code, Diagnostic};
+use crate::model::fields;
+use crate::model::{
+    ItemBatcher, ItemReader, Map, Parallel, Processor, ProcessorMode, QueryLanguage, ReaderConfig,
+    ResultWriter, Spanned,
+};
+use crate::source::Node;
 
 impl Lowerer<'_> {
     pub(super) fn parallel(&mut self, obj: &Obj<'_>, ql: QueryLanguage) -> Parallel {

@@ -11,9 +11,12 @@ mod outcomes;
 mod read;
 
 use super::fields::{self, Types};
-use super::*;
+use super::{
+    Container, Fail, NumberOrExpr, Pass, QueryLanguage, ResultHandling, Spanned, State, StateKind,
+    StateMachine, Task, Wait,
+};
 use crate::diag::{Code, Diagnostic, Pointer, did_you_mean};
-use crate::source::{Member, Node, Value};
+use crate::source::{Member, Node};
 
 /// AWS's ceiling for second counts and attempt counts.
 const MAX_SECONDS: u64 = 99_999_999;

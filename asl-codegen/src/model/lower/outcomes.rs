@@ -1,6 +1,9 @@
 //! Retry and Catch: ErrorEquals, retriers and catchers.
 
-use super::*;
+use super::{Lowerer, MAX_SECONDS, Obj, literal};
+use crate::diag::{Code, Diagnostic};
+use crate::model::fields;
+use crate::model::{Catcher, QueryLanguage, Retrier, Spanned};
 
 impl Lowerer<'_> {
     pub(super) fn error_equals(&mut self, obj: &Obj<'_>) -> Vec<Spanned<String>> {

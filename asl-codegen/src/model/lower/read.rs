@@ -1,7 +1,10 @@
 //! Typed readers of one field each: strings, booleans, paths, numbers in range, enumerations,
 //! objects and arrays, reporting a wrong type or value where it stands.
 
-use super::*;
+use super::{Lowerer, Obj, is_cfn_intrinsic, jsonata_text};
+use crate::diag::{Code, Diagnostic, Pointer};
+use crate::model::{NumberOrExpr, PathField, QueryLanguage, Spanned};
+use crate::source::{Node, Value};
 
 impl Lowerer<'_> {
     pub(super) fn spanned<T>(value: T, node: &Node, ptr: Pointer) -> Spanned<T> {

@@ -21,7 +21,7 @@ pub struct Slot<'m> {
 
 /// The machine, numbered.
 #[derive(Debug)]
-pub struct MachinePlan<'m> {
+pub struct MachineLayout<'m> {
     /// The states of the top-level container, in source order.
     pub states: Vec<&'m State>,
     /// Each state's index in its own container (names are unique machine-wide).
@@ -32,7 +32,7 @@ pub struct MachinePlan<'m> {
 
 /// Numbers the machine. (Every checked definition can run; the `Err` side is kept for
 /// features a future definition format may add before the runtime executes them.)
-pub fn plan(machine: &StateMachine) -> Result<MachinePlan<'_>, Vec<Diagnostic>> {
+pub fn layout(machine: &StateMachine) -> Result<MachineLayout<'_>, Vec<Diagnostic>> {
     let containers = machine.containers();
     let index = containers
         .iter()
@@ -55,7 +55,7 @@ pub fn plan(machine: &StateMachine) -> Result<MachinePlan<'_>, Vec<Diagnostic>> 
             line: 0,
         })
         .collect();
-    Ok(MachinePlan {
+    Ok(MachineLayout {
         states: machine.body.states.iter().collect(),
         index,
         slots,
