@@ -91,6 +91,12 @@ impl Rule {
 /// Whether `v` passes `test`, its `…Path` operand read from `scope`.
 #[inline]
 fn eval_test(test: &Test, v: &Value, scope: &Scope<'_>) -> Result<bool, Failure> {
+    // The common comparisons against a literal, without making an operand.
+    match test {
+        Test::Numeric(cmp, Operand::Literal(other)) => return Ok(cmp.numbers(v, other)),
+        Test::String(cmp, Operand::Literal(other)) => return Ok(cmp.strings(v, other)),
+        _ => {}
+    }
     let other = match test.operand() {
         None => None,
         Some(Operand::Literal(l)) => Some(Cow::Borrowed(l)),

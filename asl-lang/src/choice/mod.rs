@@ -32,6 +32,7 @@ pub enum Cmp {
 
 impl Cmp {
     /// Whether an ordering satisfies the comparison.
+    #[inline]
     pub fn holds(self, o: Ordering) -> bool {
         match self {
             Cmp::Eq => o == Ordering::Equal,
@@ -99,8 +100,8 @@ impl Test {
     pub fn holds(&self, value: &Value, other: Option<&Value>) -> Result<bool, &str> {
         let other = other.unwrap_or(&Value::Null);
         Ok(match self {
-            Test::Numeric(cmp, _) => numeric(*cmp, value, other),
-            Test::String(cmp, _) => string(*cmp, value, other),
+            Test::Numeric(cmp, _) => cmp.numbers(value, other),
+            Test::String(cmp, _) => cmp.strings(value, other),
             Test::Boolean(_) => {
                 matches!((value.as_bool(), other.as_bool()), (Some(a), Some(b)) if a == b)
             }
@@ -120,21 +121,24 @@ impl Test {
     }
 }
 
-/// `Numeric…`: numbers compare as numbers; anything else is false.
-#[inline]
-fn numeric(cmp: Cmp, v: &Value, other: &Value) -> bool {
-    match (v.as_f64(), other.as_f64()) {
-        (Some(a), Some(b)) => a.partial_cmp(&b).is_some_and(|o| cmp.holds(o)),
-        _ => false,
+impl Cmp {
+    /// `Numeric…`: whether `v` compares so with `other` as numbers (false unless both are).
+    #[inline]
+    pub fn numbers(self, v: &Value, other: &Value) -> bool {
+        match (v.as_f64(), other.as_f64()) {
+            (Some(a), Some(b)) => a.partial_cmp(&b).is_some_and(|o| self.holds(o)),
+            _ => false,
+        }
     }
-}
 
-/// `String…`: strings compare by their characters' code points; anything else is false.
-#[inline]
-fn string(cmp: Cmp, v: &Value, other: &Value) -> bool {
-    match (v.as_str(), other.as_str()) {
-        (Some(a), Some(b)) => cmp.holds(a.cmp(b)),
-        _ => false,
+    /// `String…`: whether `v` compares so with `other` by their characters' code points
+    /// (false unless both are strings).
+    #[inline]
+    pub fn strings(self, v: &Value, other: &Value) -> bool {
+        match (v.as_str(), other.as_str()) {
+            (Some(a), Some(b)) => self.holds(a.cmp(b)),
+            _ => false,
+        }
     }
 }
 

@@ -311,17 +311,17 @@ impl<'r> Run<'r> {
             heartbeat: described.heartbeat,
         };
         let tasks = self.env.tasks;
-        let start = move || match std::panic::catch_unwind(AssertUnwindSafe(|| {
-            tasks.call(task.handler, args, &call)
-        })) {
-            Ok(future) => future,
-            Err(payload) => Box::pin(std::future::ready(Err(panicked(&state.name, payload)))),
-        };
-        // Live, the engine guards the handler's future where it awaits it; an implementation
-        // of the seam sees the guarded future, so a panic reaches it as the task's failure.
-        self.env
-            .seam
-            .task(start, |call| guard_owned(call, state.name.clone()))
+        match self.env.seam {
+            // Live, the handler is called right here, and the engine guards its future where
+            // it awaits it.
+            Seam::Live(_) => start_handler(tasks, task.handler, args, &call, &state.name),
+            // An implementation of the seam sees the guarded future, so a panic reaches it as
+            // the task's failure.
+            seam => seam.task(
+                move || start_handler(tasks, task.handler, args, &call, &state.name),
+                |call| guard_owned(call, state.name.clone()),
+            ),
+        }
     }
 
     /// The TaskScheduled and TaskStarted events, with the task's timeouts when it has them.
@@ -452,6 +452,22 @@ struct Described<'a> {
     credentials: Option<&'a Value>,
     token: Option<&'a str>,
     heartbeat: &'a Heartbeat,
+}
+
+/// Calls handler number `handler` with `args`; a panic while it makes its future is the
+/// task's failure.
+#[inline(always)]
+fn start_handler<'a>(
+    tasks: &'a dyn crate::task::Dispatch,
+    handler: usize,
+    args: Value,
+    call: &TaskCall<'_>,
+    state: &str,
+) -> BoxFuture<'a, Result<Value, Failure>> {
+    match std::panic::catch_unwind(AssertUnwindSafe(|| tasks.call(handler, args, call))) {
+        Ok(future) => future,
+        Err(payload) => Box::pin(std::future::ready(Err(panicked(state, payload)))),
+    }
 }
 
 /// [`guarded`], owning the future and the state's name.
