@@ -180,3 +180,32 @@ pub async fn baseline(name: &str, input: Value) -> Value {
         _ => Value::Null,
     }
 }
+
+/// Runs workflow `name` `runs` times, generated (history off) or hand-written (`hand`), all
+/// inside one `block_on` as a service awaits executions inside its runtime: what the profiler
+/// example and the instruction-count bench measure. False when there is no such workflow.
+pub fn run_many(name: &str, runs: u64, hand: bool) -> bool {
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread().build() else {
+        return false;
+    };
+    let Some((machine, input)) = machine(name) else {
+        return false;
+    };
+    let mut config = asl_runtime::ExecutionConfig::new(machine.name(), "profile");
+    config.history = asl_runtime::HistoryLevel::Off;
+    rt.block_on(async {
+        for _ in 0..runs {
+            let out = if hand {
+                baseline(name, input.clone()).await
+            } else {
+                machine
+                    .run_with(input.clone(), &config)
+                    .await
+                    .output
+                    .unwrap_or(Value::Null)
+            };
+            std::hint::black_box(out);
+        }
+    });
+    true
+}
