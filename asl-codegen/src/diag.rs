@@ -39,6 +39,9 @@ pub enum Code {
     InvalidVariable,
     /// A valid definition uses something this release can not execute yet.
     UnsupportedFeature,
+    /// The generator met something its checks should have refused: a bug of the generator,
+    /// reported instead of generating a machine that would do something else.
+    InternalError,
 }
 
 impl Code {
@@ -59,6 +62,7 @@ impl Code {
             Code::TooDeeplyNested => "TOO_DEEPLY_NESTED",
             Code::InvalidVariable => "SCHEMA_VALIDATION_FAILED",
             Code::UnsupportedFeature => "UNSUPPORTED_FEATURE",
+            Code::InternalError => "INTERNAL_ERROR",
         }
     }
 }

@@ -85,7 +85,7 @@ pub fn generate(
         slot.line = index.line_col(text, slot.state.name_span.start).line;
     }
     let summary = summary(machine, text, options);
-    let runnable = machine::machine(machine, &plan, options);
+    let runnable = machine::machine(machine, &plan, options)?;
     Ok(quote!(#summary #runnable))
 }
 
@@ -218,6 +218,42 @@ pub fn stub(options: &EmitOptions) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::type_name_for_file;
+
+    /// The emitter meets what only the checks refuse (here they are skipped): it reports an
+    /// internal error at the state, and generates nothing.
+    #[test]
+    fn what_the_checks_should_have_refused_is_an_internal_error() {
+        let text = r#"{"StartAt": "A", "States": {
+            "A": {"Type": "Pass", "InputPath": "$.a[", "Next": "Nowhere"},
+            "B": {"Type": "Choice", "Choices": [{"Variable": "$.x", "StringEqualsPath": "not a path", "Next": "A"}]}
+        }}"#;
+        let root = crate::source::parse(text, crate::Syntax::Json).expect("JSON");
+        let mut diags = Vec::new();
+        let machine = crate::model::lower::lower(&root, &mut diags).expect("lowers");
+        let options = super::EmitOptions {
+            type_name: quote::format_ident!("M"),
+            visibility: quote::quote!(pub),
+            runtime: quote::quote!(::asl_runtime),
+            file: "m.json".into(),
+            include_path: None,
+            input_type: None,
+            output_type: None,
+        };
+        let problems = super::generate(&machine, text, &options).expect_err("not generated");
+        let messages: Vec<String> = problems.iter().map(|d| d.to_string()).collect();
+        assert!(
+            problems
+                .iter()
+                .all(|d| d.code == crate::diag::Code::InternalError),
+            "{messages:?}"
+        );
+        for what in ["'$.a['", "'Nowhere'", "StringEqualsPath"] {
+            assert!(
+                messages.iter().any(|m| m.contains(what)),
+                "{what}: {messages:?}"
+            );
+        }
+    }
 
     #[test]
     fn type_names() {

@@ -113,8 +113,10 @@ impl Emitter<'_, '_> {
     fn call_code(&self, text: &str, field: &str, captures: &mut Captures) -> TokenStream {
         match intrinsic::parse(text) {
             Ok(call) => self.call_expr(&call, field, captures),
-            // The checks refused it already; as in `call_text`, `States.Array()`.
-            Err(_) => {
+            Err(e) => {
+                self.internal(format!(
+                    "the intrinsic call '{text}', which does not parse ({e})"
+                ));
                 let rt = self.rt;
                 quote!(#rt::__private::serde_json::Value::Array(::std::vec::Vec::new()))
             }

@@ -15,11 +15,13 @@ use crate::source::{Node, Value};
 impl Emitter<'_, '_> {
     pub(super) fn path(&self, text: &str) -> TokenStream {
         let rt = self.rt;
-        // The checks accepted this path; if it somehow did not parse, `$` is the safe reading.
-        let Ok(p) = jsonpath::parse(text) else {
-            return quote!(#rt::lang::jsonpath::Path::root_input());
-        };
-        self.emit_path(&p)
+        match jsonpath::parse(text) {
+            Ok(p) => self.emit_path(&p),
+            Err(e) => {
+                self.internal(format!("the path '{text}', which does not parse ({e})"));
+                quote!(#rt::lang::jsonpath::Path::root_input())
+            }
+        }
     }
 
     pub(super) fn emit_path(&self, p: &jsonpath::Path) -> TokenStream {
@@ -78,12 +80,14 @@ impl Emitter<'_, '_> {
         }
     }
 
-    /// An intrinsic call the checks accepted (a call that somehow did not parse becomes
-    /// `States.Array()`, but the checks run first and refuse it).
+    /// An intrinsic call the checks accepted (one that does not parse is an internal error).
     pub(super) fn call_text(&self, text: &str) -> TokenStream {
         match intrinsic::parse(text) {
             Ok(call) => self.call(&call),
-            Err(_) => {
+            Err(e) => {
+                self.internal(format!(
+                    "the intrinsic call '{text}', which does not parse ({e})"
+                ));
                 let rt = self.rt;
                 quote!(#rt::intrinsic::Call { function: #rt::intrinsic::Function::Array, args: ::std::vec![], template: ::std::vec![] })
             }
@@ -250,7 +254,13 @@ impl Emitter<'_, '_> {
         }
         match &node.value {
             Value::String(s) => {
-                let expr = self.expr(jsonata_text(s).unwrap_or("null"));
+                let text = jsonata_text(s).unwrap_or_else(|| {
+                    self.internal(format!(
+                        "'{s}' in {field}, which is not a JSONata expression"
+                    ));
+                    "null"
+                });
+                let expr = self.expr(text);
                 quote!(#rt::data::template::Template::Jsonata { expr: #expr, field: #field.into() })
             }
             Value::Object(members) => {

@@ -31,11 +31,41 @@ struct Emitter<'a, 'm> {
     /// The functions of the payload templates written as code (`compiled.rs`), emitted beside
     /// the plan.
     functions: std::cell::RefCell<Vec<TokenStream>>,
+    /// The state being emitted, where an internal error is reported.
+    current: std::cell::Cell<Option<&'m State>>,
+    /// What the generator met that its checks should have refused (see [`Emitter::internal`]).
+    problems: std::cell::RefCell<Vec<crate::Diagnostic>>,
 }
 
-impl Emitter<'_, '_> {
+impl<'m> Emitter<'_, 'm> {
+    /// Reports that the generator met `what`, which its checks should have refused, at the
+    /// state being emitted. The machine is not generated: the tokens written in its place are
+    /// never compiled.
+    pub(super) fn internal(&self, what: String) {
+        let (pointer, span) = match self.current.get() {
+            Some(s) => (s.pointer.clone(), Some(s.name_span)),
+            None => (crate::diag::Pointer::root(), None),
+        };
+        self.problems.borrow_mut().push(crate::Diagnostic::new(
+            crate::diag::Code::InternalError,
+            format!(
+                "the generator met {what}, which its checks should have refused; this is a bug of asl-codegen, please report it"
+            ),
+            pointer,
+            span,
+        ));
+    }
+
     fn target(&self, name: &str) -> usize {
-        self.plan.index.get(name).copied().unwrap_or_default()
+        match self.plan.index.get(name) {
+            Some(i) => *i,
+            None => {
+                self.internal(format!(
+                    "a transition to '{name}', a state that does not exist"
+                ));
+                0
+            }
+        }
     }
 
     fn rule(&self, r: &ChoiceRule) -> TokenStream {
@@ -65,13 +95,21 @@ impl Emitter<'_, '_> {
             }
             Condition::Jsonata(node) => match (node.value.as_bool(), node.value.as_str()) {
                 (Some(true), _) => quote!(#c::Rule::And(::std::vec![])),
-                (_, Some(s)) if jsonata_text(s).is_some() => {
-                    let expr = self.expr(jsonata_text(s).unwrap_or("false"));
+                (_, Some(s)) if let Some(text) = jsonata_text(s) => {
+                    let expr = self.expr(text);
                     quote!(#c::Rule::Condition(#expr))
                 }
-                _ => quote!(#c::Rule::Or(::std::vec![])),
+                _ => {
+                    self.internal(
+                        "a Condition that is neither true nor a JSONata expression".into(),
+                    );
+                    quote!(#c::Rule::Or(::std::vec![]))
+                }
             },
-            Condition::Invalid => quote!(#c::Rule::Or(::std::vec![])),
+            Condition::Invalid => {
+                self.internal("a Choice rule without a test".into());
+                quote!(#c::Rule::Or(::std::vec![]))
+            }
         }
     }
 
@@ -81,8 +119,13 @@ impl Emitter<'_, '_> {
         let operand = if op.operand() == OperandKind::Path {
             match operand.as_str().map(jsonpath::parse) {
                 Some(Ok(p)) => choice::Operand::Path(p),
-                // The checks refused it already.
-                _ => choice::Operand::Literal(serde_json::Value::Null),
+                _ => {
+                    self.internal(format!(
+                        "the {} operand {operand:?}, which is not a path",
+                        op.as_str()
+                    ));
+                    choice::Operand::Literal(serde_json::Value::Null)
+                }
             }
         } else {
             choice::Operand::Literal(operand.to_json())
@@ -248,7 +291,7 @@ impl Emitter<'_, '_> {
     }
 
     /// A Parallel branch or a Map's processor.
-    fn body(&self, c: &Container) -> TokenStream {
+    fn body(&self, c: &'m Container) -> TokenStream {
         let rt = self.rt;
         let states = c.states.iter().map(|s| self.state(s));
         let start = c.start_at.as_ref().map_or(0, |s| self.target(&s.value));
@@ -275,7 +318,7 @@ impl Emitter<'_, '_> {
         }
     }
 
-    fn map(&self, m: &Map) -> TokenStream {
+    fn map(&self, m: &'m Map) -> TokenStream {
         let rt = self.rt;
         let processor = match &m.processor {
             Some(p) => self.body(&p.body),
@@ -375,8 +418,9 @@ impl Emitter<'_, '_> {
         })))
     }
 
-    fn state(&self, state: &State) -> TokenStream {
+    fn state(&self, state: &'m State) -> TokenStream {
         let rt = self.rt;
+        let outer_state = self.current.replace(Some(state));
         // States nested in a Parallel or Map are emitted in the middle of their parent.
         let outer = self.uses_context.replace(false);
         let jsonata = state.query_language == QueryLanguage::Jsonata;
@@ -409,8 +453,11 @@ impl Emitter<'_, '_> {
                 let text = |lit: &Option<Spanned<String>>, path: &Option<Spanned<String>>| match (
                     lit, path,
                 ) {
-                    (Some(l), _) if self.jsonata.get() && jsonata_text(&l.value).is_some() => {
-                        let e = self.expr(jsonata_text(&l.value).unwrap_or("null"));
+                    (Some(l), _)
+                        if self.jsonata.get()
+                            && let Some(text) = jsonata_text(&l.value) =>
+                    {
+                        let e = self.expr(text);
                         quote!(#rt::plan::Text::Jsonata(#e))
                     }
                     (Some(l), _) => {
@@ -467,8 +514,8 @@ impl Emitter<'_, '_> {
                         let e = self.expr(text);
                         quote!(#rt::plan::WaitFor::SecondsExpr(#e))
                     }
-                    (_, _, Some(t), _) if jsonata_text(&t.value).is_some() => {
-                        let e = self.expr(jsonata_text(&t.value).unwrap_or("null"));
+                    (_, _, Some(t), _) if let Some(text) = jsonata_text(&t.value) => {
+                        let e = self.expr(text);
                         quote!(#rt::plan::WaitFor::TimestampExpr(#e))
                     }
                     (_, Some(Spanned { value: Some(p), .. }), ..) => {
@@ -532,6 +579,7 @@ impl Emitter<'_, '_> {
         let output = self.opt_jsonata(&state.output, "Output");
         let uses_context = self.uses_context.replace(outer);
         self.jsonata.set(outer_language);
+        self.current.set(outer_state);
         quote!(#rt::plan::StatePlan {
             name: #name.into(), input_path: #input_path, output_path: #output_path, next: #next,
             uses_context: #uses_context, jsonata: #jsonata, assign: #assign, output: #output, kind: #kind,
@@ -557,11 +605,13 @@ impl Number for f64 {
 }
 
 /// The plan function, the builder type and its methods.
+/// Fails with an internal error for anything the checks should have refused (see
+/// [`Emitter::internal`]).
 pub fn machine(
     machine: &crate::model::StateMachine,
     plan: &MachineLayout<'_>,
     options: &EmitOptions,
-) -> TokenStream {
+) -> Result<TokenStream, Vec<crate::Diagnostic>> {
     let rt = &options.runtime;
     let e = Emitter {
         rt,
@@ -570,6 +620,8 @@ pub fn machine(
         uses_context: std::cell::Cell::new(false),
         jsonata: std::cell::Cell::new(false),
         functions: std::cell::RefCell::default(),
+        current: std::cell::Cell::new(None),
+        problems: std::cell::RefCell::default(),
     };
     let ty = &options.type_name;
     let builder = format_ident!("{}Builder", ty);
@@ -587,12 +639,16 @@ pub fn machine(
     };
     let states: Vec<TokenStream> = plan.states.iter().map(|s| e.state(s)).collect();
     let functions = e.functions.take();
+    let problems = e.problems.take();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
 
     let n = plan.slots.len();
     let builder_tokens = super::builder::builder(plan, options);
     let missing = super::builder::initial_markers(n, rt);
 
-    quote! {
+    Ok(quote! {
         #builder_tokens
 
         impl #ty {
@@ -613,5 +669,5 @@ pub fn machine(
                 #builder { slots: ::std::vec![::core::option::Option::None; #n], fallback: ::core::option::Option::None, _marker: ::core::marker::PhantomData }
             }
         }
-    }
+    })
 }
