@@ -83,3 +83,31 @@ async fn variables_flow_between_jsonpath_states_within_their_size_limit() {
         "the cause names the variable"
     );
 }
+
+#[tokio::test]
+async fn a_state_that_assigns_lists_its_variables_in_its_exited_event() {
+    let machine = Remember::builder().build();
+    let outcome = machine.run(json!({"blob": "a,b"})).await;
+    let exited: Vec<serde_json::Value> = outcome
+        .history
+        .events()
+        .iter()
+        .filter(|e| e.kind.exited().is_some())
+        .map(|e| serde_json::to_value(e).expect("events serialize"))
+        .collect();
+    // As GetExecutionHistory writes it: each value as JSON text.
+    assert_eq!(
+        exited[0]["stateExitedEventDetails"]["assignedVariables"],
+        json!({"blob": "\"a,b\""})
+    );
+    assert_eq!(
+        exited[0]["stateExitedEventDetails"]["assignedVariablesDetails"],
+        json!({"truncated": false})
+    );
+    assert!(
+        exited[1]["stateExitedEventDetails"]
+            .get("assignedVariables")
+            .is_none(),
+        "a state that assigns nothing lists nothing"
+    );
+}

@@ -326,6 +326,17 @@ macro_rules! container_loop {
             });
             let $span = tracing::debug_span!("state", name = %$state.name, r#type = names.ty, event = $entered);
             let step = $step.map_err(|f| f.leaving(&$state.name, $entered))?;
+            // The variables a state assigns are in its exited event, each as JSON text, when
+            // the history keeps payloads.
+            let assigned_text = match &step.assign {
+                Some(assigned) if names.exits && $run.kept() == Some(true) => Some(
+                    assigned
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.to_string()))
+                        .collect::<std::collections::BTreeMap<_, _>>(),
+                ),
+                _ => None,
+            };
             if let Some(assigned) = step.assign
                 && let Err(total) = $vars.assign(*assigned)
             {
@@ -339,8 +350,11 @@ macro_rules! container_loop {
             if names.exits {
                 $run.next_event_id();
                 if let Some(full) = $run.kept()
-                    && let Some(exited) = EventKind::state_exited(names.state_type, $state.name.clone(), full.then(|| $input.clone()))
+                    && let Some(mut exited) = EventKind::state_exited(names.state_type, $state.name.clone(), full.then(|| $input.clone()))
                 {
+                    if let Some(assigned) = assigned_text {
+                        exited.assigned(assigned);
+                    }
                     $run.record_event(exited);
                 }
             }

@@ -201,6 +201,23 @@ impl EventKind {
         }
     }
 
+    /// Records the variables a state assigned (name → JSON text) in its exited event (nothing
+    /// for other events).
+    pub fn assigned(&mut self, variables: std::collections::BTreeMap<String, String>) {
+        use EventKind::*;
+        if let ChoiceStateExited { details }
+        | MapStateExited { details }
+        | ParallelStateExited { details }
+        | PassStateExited { details }
+        | SucceedStateExited { details }
+        | TaskStateExited { details }
+        | WaitStateExited { details } = self
+        {
+            details.assigned_variables_details = Some(PayloadDetails::default());
+            details.assigned_variables = Some(variables);
+        }
+    }
+
     /// The details of a Map iteration event.
     pub fn iteration(&self) -> Option<&MapIterationDetails> {
         use EventKind::*;
