@@ -139,3 +139,77 @@ fn a_recording_is_json() {
     let back: Recording = serde_json::from_str(&text).expect("reads back");
     assert_eq!(back, recording);
 }
+
+/// Live effects that, told of each event, read the running executions (as a store or a
+/// server would when it publishes progress).
+#[derive(Debug)]
+struct Watching {
+    live: Live,
+    machine: std::sync::OnceLock<asl_runtime::Machine>,
+    seen: std::sync::Mutex<Vec<usize>>,
+}
+
+impl Effects for Watching {
+    fn now(&self) -> jiff::Timestamp {
+        self.live.now()
+    }
+    fn sleep_until(&self, deadline: jiff::Timestamp) -> asl_runtime::BoxFuture<'_, ()> {
+        self.live.sleep_until(deadline)
+    }
+    fn task<'a>(
+        &'a self,
+        start: asl_runtime::effects::TaskStart<'_, 'a>,
+    ) -> asl_runtime::BoxFuture<'a, asl_runtime::effects::TaskResult> {
+        self.live.task(start)
+    }
+    fn signal<'a>(
+        &'a self,
+        next: asl_runtime::BoxFuture<'a, Option<asl_runtime::effects::Signal>>,
+    ) -> asl_runtime::BoxFuture<'a, Option<asl_runtime::effects::Signal>> {
+        next
+    }
+    fn stop<'a>(
+        &'a self,
+        stop: asl_runtime::BoxFuture<'a, asl_runtime::effects::StopRequest>,
+    ) -> asl_runtime::BoxFuture<'a, asl_runtime::effects::StopRequest> {
+        stop
+    }
+    fn random(&self, bytes: &mut [u8]) {
+        self.live.random(bytes);
+    }
+    fn event(&self, _event: &asl_runtime::history::Event) {
+        if let Some(m) = self.machine.get() {
+            let running = m.running();
+            if let Ok(mut seen) = self.seen.lock() {
+                seen.push(running.len());
+            }
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_seam_may_read_the_execution_it_is_told_about() {
+    let machine = Robust::builder()
+        .work(|v: Value| async move { Ok::<_, Failure>(v) })
+        .build();
+    let watching = Arc::new(Watching {
+        live: Live {
+            clock: ExecutionClock::system(),
+        },
+        machine: std::sync::OnceLock::new(),
+        seen: std::sync::Mutex::new(Vec::new()),
+    });
+    let _ = watching.machine.set(machine.clone());
+    let outcome = machine
+        .start_with(json!({}), config("watched", watching.clone()))
+        .result()
+        .await;
+    assert_eq!(outcome.status, Status::Succeeded);
+    let seen = watching.seen.lock().map(|s| s.clone()).unwrap_or_default();
+    assert_eq!(seen.len(), outcome.history.events().len());
+    assert_eq!(
+        seen.first(),
+        Some(&1),
+        "the execution is running while told"
+    );
+}

@@ -508,10 +508,18 @@ impl Run<'_> {
 
     fn record_event(&self, kind: EventKind) {
         let now = self.env.seam.now();
-        let mut record = self.env.record.lock().unwrap_or_else(|e| e.into_inner());
-        record.history.push(now, kind);
-        if let Some(event) = record.history.events().last() {
-            self.env.seam.event(event);
+        let told = {
+            let mut record = self.env.record.lock().unwrap_or_else(|e| e.into_inner());
+            record.history.push(now, kind);
+            // An implementation of the seam is told after the lock is released, so it may
+            // read the execution (describe it, read its history) without waiting on itself.
+            match self.env.seam {
+                Seam::Live(_) => None,
+                Seam::Custom(_) => record.history.events().last().cloned(),
+            }
+        };
+        if let Some(event) = told {
+            self.env.seam.event(&event);
         }
     }
 
