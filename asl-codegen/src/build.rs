@@ -32,7 +32,7 @@ struct Input {
     type_name: Option<String>,
 }
 
-/// Collects definitions and generates their Rust code (see the [module docs](self)).
+/// Collects definitions and generates their Rust code (see the `build` module docs).
 #[derive(Clone, Debug)]
 pub struct Builder {
     inputs: Vec<Input>,

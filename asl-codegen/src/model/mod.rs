@@ -1,7 +1,7 @@
 //! The typed model of a state machine: every state type and field of the Amazon States
 //! Language as AWS accepts it in 2026. Each field carries its span and JSON pointer.
 //!
-//! The model is built by [`lower`](crate::model::lower) from the spanned source tree. Payload
+//! The model is built by `lower` from the spanned source tree. Payload
 //! templates, JSONata-bearing values and other free-form JSON stay as source [`Node`]s; the
 //! planner parses them.
 

@@ -605,8 +605,8 @@ impl Number for f64 {
 }
 
 /// The plan function, the builder type and its methods.
-/// Fails with an internal error for anything the checks should have refused (see
-/// [`Emitter::internal`]).
+/// Fails with an `INTERNAL_ERROR` diagnostic for anything the checks should have refused,
+/// rather than generating a machine that would do something else.
 pub fn machine(
     machine: &crate::model::StateMachine,
     plan: &MachineLayout<'_>,
