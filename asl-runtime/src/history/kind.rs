@@ -24,6 +24,9 @@ macro_rules! event_kinds {
         }
 
         impl EventKind {
+            /// Every event type, as AWS names them.
+            pub const NAMES: &'static [&'static str] = &[$(stringify!($variant)),*];
+
             /// The event type as AWS names it (`"TaskScheduled"`).
             pub fn name(&self) -> &'static str {
                 match self {

@@ -224,6 +224,93 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// The `HistoryEventType` enum of the Step Functions service model (botocore's
+    /// `stepfunctions/2016-11-23/service-2.json`).
+    const AWS_TYPES: [&str; 62] = [
+        "ActivityFailed",
+        "ActivityScheduled",
+        "ActivityScheduleFailed",
+        "ActivityStarted",
+        "ActivitySucceeded",
+        "ActivityTimedOut",
+        "ChoiceStateEntered",
+        "ChoiceStateExited",
+        "ExecutionAborted",
+        "ExecutionFailed",
+        "ExecutionStarted",
+        "ExecutionSucceeded",
+        "ExecutionTimedOut",
+        "FailStateEntered",
+        "LambdaFunctionFailed",
+        "LambdaFunctionScheduled",
+        "LambdaFunctionScheduleFailed",
+        "LambdaFunctionStarted",
+        "LambdaFunctionStartFailed",
+        "LambdaFunctionSucceeded",
+        "LambdaFunctionTimedOut",
+        "MapIterationAborted",
+        "MapIterationFailed",
+        "MapIterationStarted",
+        "MapIterationSucceeded",
+        "MapStateAborted",
+        "MapStateEntered",
+        "MapStateExited",
+        "MapStateFailed",
+        "MapStateStarted",
+        "MapStateSucceeded",
+        "ParallelStateAborted",
+        "ParallelStateEntered",
+        "ParallelStateExited",
+        "ParallelStateFailed",
+        "ParallelStateStarted",
+        "ParallelStateSucceeded",
+        "PassStateEntered",
+        "PassStateExited",
+        "SucceedStateEntered",
+        "SucceedStateExited",
+        "TaskFailed",
+        "TaskScheduled",
+        "TaskStarted",
+        "TaskStartFailed",
+        "TaskStateAborted",
+        "TaskStateEntered",
+        "TaskStateExited",
+        "TaskSubmitFailed",
+        "TaskSubmitted",
+        "TaskSucceeded",
+        "TaskTimedOut",
+        "WaitStateAborted",
+        "WaitStateEntered",
+        "WaitStateExited",
+        "MapRunAborted",
+        "MapRunFailed",
+        "MapRunStarted",
+        "MapRunSucceeded",
+        "ExecutionRedriven",
+        "MapRunRedriven",
+        "EvaluationFailed",
+    ];
+
+    #[test]
+    fn every_aws_event_type_and_no_other() {
+        let mut ours: Vec<&str> = EventKind::NAMES.to_vec();
+        let mut aws: Vec<&str> = AWS_TYPES.to_vec();
+        ours.sort_unstable();
+        aws.sort_unstable();
+        assert_eq!(ours, aws);
+        // Each reads from AWS's JSON (details absent, as for the events that have none) and
+        // writes back under the same type.
+        for name in AWS_TYPES {
+            let event: Event = serde_json::from_value(
+                json!({"timestamp": 1, "type": name, "id": 1, "previousEventId": 0}),
+            )
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(event.kind.name(), name);
+            let back = serde_json::to_value(&event).expect("serializes");
+            assert_eq!(back["type"], json!(name));
+        }
+    }
+
     #[test]
     fn task_resources_as_aws_reports_them() {
         let d = TaskDetails::of("arn:aws:states:::sqs:sendMessage.waitForTaskToken");
