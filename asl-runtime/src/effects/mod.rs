@@ -10,6 +10,33 @@
 //! through something else: [`Recorder`] keeps what every effect returned, and [`Replayer`]
 //! plays such a [`Recording`] back with no handler, clock or random source, giving the same
 //! history and output.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use asl_runtime::effects::{Live, Recorder, Replayer};
+//! use asl_runtime::{ExecutionConfig, Failure, time::ExecutionClock};
+//! use serde_json::{Value, json};
+//!
+//! asl_runtime::asl!("../examples/workflows/message.asl.json");
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! let machine = Message::builder()
+//!     .process_message(|event: Value| async move { Ok::<_, Failure>(json!({"seen": event})) })
+//!     .build();
+//! let mut config = ExecutionConfig::new(machine.name(), "recorded");
+//! let recorder = Arc::new(Recorder::new(Arc::new(Live { clock: ExecutionClock::system() })));
+//! config.effects = Some(recorder.clone());
+//! let first = machine.run_with(json!({"message": "hi"}), &config).await;
+//!
+//! // Played back: the handler is not called, the clock not read.
+//! let replayer = Arc::new(Replayer::new(recorder.recording()));
+//! config.effects = Some(replayer.clone());
+//! let again = machine.run_with(json!({"message": "hi"}), &config).await;
+//! assert_eq!(replayer.finish(), Ok(()));
+//! assert_eq!(again.output, first.output);
+//! assert_eq!(again.history, first.history);
+//! # });
+//! ```
 
 mod record;
 mod replay;
