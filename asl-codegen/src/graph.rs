@@ -43,7 +43,12 @@ fn rule_label(r: &ChoiceRule) -> String {
             operand,
         } => {
             let operand = serde_json::to_string(&operand.value.to_json()).unwrap_or_default();
-            format!("{} {} {}", variable.value, operator.value.as_str(), operand)
+            format!(
+                "{} {} {}",
+                variable.value.text,
+                operator.value.as_str(),
+                operand
+            )
         }
         Condition::And(rules) => rules
             .iter()

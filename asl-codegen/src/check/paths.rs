@@ -166,9 +166,9 @@ fn choice_rule(rule: &ChoiceRule, diags: &mut Vec<Diagnostic>) {
 }
 
 fn path_field(f: &PathField, rule: Rule, diags: &mut Vec<Diagnostic>) {
-    if let Some(text) = &f.value {
-        path_text(
-            text,
+    if let Some(p) = &f.value {
+        path_rules(
+            &p.parsed,
             &f.pointer.last_token(),
             rule,
             &f.pointer,
@@ -186,9 +186,21 @@ fn path_text(
     span: crate::source::Span,
     diags: &mut Vec<Diagnostic>,
 ) {
+    path_rules(&jsonpath::parse(text), field, rule, ptr, span, diags);
+}
+
+/// What is wrong with a path as read (`parsed`) for `field` under `rule`, if anything.
+fn path_rules(
+    parsed: &Result<jsonpath::Path, jsonpath::PathError>,
+    field: &str,
+    rule: Rule,
+    ptr: &Pointer,
+    span: crate::source::Span,
+    diags: &mut Vec<Diagnostic>,
+) {
     let err =
         |msg: String| Diagnostic::new(Code::SchemaValidationFailed, msg, ptr.clone(), Some(span));
-    let path = match jsonpath::parse(text) {
+    let path = match parsed {
         Ok(p) => p,
         Err(e) => {
             diags.push(err(format!(

@@ -52,7 +52,47 @@ pub enum NumberOrExpr<T> {
 }
 
 /// A path-valued field: `None` stands for JSON `null` (InputPath/OutputPath/ResultPath allow it).
-pub type PathField = Spanned<Option<String>>;
+pub type PathField = Spanned<Option<PathText>>;
+
+/// A path field's text and the path `asl-lang` read from it, parsed once, when the model is
+/// built: the checks report what does not parse, the emitter writes the tree down.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathText {
+    /// The path as written.
+    pub text: String,
+    /// The path read from it.
+    pub parsed: Result<crate::lang::jsonpath::Path, crate::lang::jsonpath::PathError>,
+}
+
+impl PathText {
+    /// Reads `text`.
+    pub fn new(text: String) -> Self {
+        PathText {
+            parsed: crate::lang::jsonpath::parse(&text),
+            text,
+        }
+    }
+}
+
+impl std::ops::Deref for PathText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl PartialEq<str> for PathText {
+    fn eq(&self, other: &str) -> bool {
+        self.text == other
+    }
+}
+
+impl PartialEq<&str> for PathText {
+    fn eq(&self, other: &&str) -> bool {
+        self.text == *other
+    }
+}
 
 /// A whole definition.
 #[derive(Clone, Debug, PartialEq)]
@@ -259,7 +299,7 @@ pub enum Condition {
     /// `Variable` + one comparison operator.
     Compare {
         /// `Variable`.
-        variable: Spanned<String>,
+        variable: Spanned<PathText>,
         /// The operator.
         operator: Spanned<Operator>,
         /// The operand (a literal, or a path for `…Path` operators).

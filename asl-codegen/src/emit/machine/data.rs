@@ -9,7 +9,7 @@ use super::Emitter;
 use crate::lang::jsonpath::{self, Root, Step};
 use crate::lang::{filter, intrinsic};
 use crate::model::lower::jsonata_text;
-use crate::model::{PathField, Spanned};
+use crate::model::{PathField, PathText, Spanned};
 use crate::source::{Node, Value};
 
 impl Emitter<'_, '_> {
@@ -19,6 +19,18 @@ impl Emitter<'_, '_> {
             Ok(p) => self.emit_path(&p),
             Err(e) => {
                 self.internal(format!("the path '{text}', which does not parse ({e})"));
+                quote!(#rt::lang::jsonpath::Path::root_input())
+            }
+        }
+    }
+
+    /// A path field, as the model read it when it was built.
+    pub(super) fn path_field(&self, p: &PathText) -> TokenStream {
+        match &p.parsed {
+            Ok(path) => self.emit_path(path),
+            Err(e) => {
+                self.internal(format!("the path '{}', which does not parse ({e})", p.text));
+                let rt = self.rt;
                 quote!(#rt::lang::jsonpath::Path::root_input())
             }
         }
@@ -196,7 +208,7 @@ impl Emitter<'_, '_> {
             Some(Spanned { value: None, .. }) => quote!(#rt::data::io::Select::Nothing),
             Some(Spanned { value: Some(p), .. }) if p == "$" => quote!(#rt::data::io::Select::All),
             Some(Spanned { value: Some(p), .. }) => {
-                let p = self.path(p);
+                let p = self.path_field(p);
                 quote!(#rt::data::io::Select::Path(#p))
             }
         }
@@ -211,7 +223,7 @@ impl Emitter<'_, '_> {
                 quote!(#rt::data::io::Place::Replace)
             }
             Some(Spanned { value: Some(p), .. }) => {
-                let p = self.path(p);
+                let p = self.path_field(p);
                 quote!(#rt::data::io::Place::At(#p))
             }
         }

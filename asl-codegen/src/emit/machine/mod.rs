@@ -227,7 +227,7 @@ impl<'m> Emitter<'_, 'm> {
                 quote!(::core::option::Option::Some(#ty::Expr(#e)))
             }
             (_, Some(Spanned { value: Some(p), .. })) => {
-                let p = self.path(p);
+                let p = self.path_field(p);
                 quote!(::core::option::Option::Some(#ty::Path(#p)))
             }
             _ => quote!(::core::option::Option::None),
@@ -330,7 +330,7 @@ impl<'m> Emitter<'_, 'm> {
             .is_some_and(|p| p.mode == ProcessorMode::Distributed);
         let items_path = match &m.items_path {
             Some(Spanned { value: Some(p), .. }) if p != "$" => {
-                let p = self.path(p);
+                let p = self.path_field(p);
                 quote!(::core::option::Option::Some(#p))
             }
             _ => quote!(::core::option::Option::None),
@@ -519,7 +519,7 @@ impl<'m> Emitter<'_, 'm> {
                         quote!(#rt::plan::WaitFor::TimestampExpr(#e))
                     }
                     (_, Some(Spanned { value: Some(p), .. }), ..) => {
-                        let p = self.path(p);
+                        let p = self.path_field(p);
                         quote!(#rt::plan::WaitFor::SecondsPath(#p))
                     }
                     (_, _, Some(t), _) => {
@@ -527,7 +527,7 @@ impl<'m> Emitter<'_, 'm> {
                         quote!(#rt::plan::WaitFor::Timestamp(#rt::__private::timestamp(#t)))
                     }
                     (_, _, _, Some(Spanned { value: Some(p), .. })) => {
-                        let p = self.path(p);
+                        let p = self.path_field(p);
                         quote!(#rt::plan::WaitFor::TimestampPath(#p))
                     }
                     _ => quote!(#rt::plan::WaitFor::Seconds(0)),

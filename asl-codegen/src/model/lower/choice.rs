@@ -3,7 +3,9 @@
 use super::{Lowerer, MAX_CHOICE_NESTING, Obj, jsonata_text};
 use crate::diag::{Code, Diagnostic, Pointer, did_you_mean};
 use crate::model::fields;
-use crate::model::{Choice, ChoiceRule, Condition, OperandKind, Operator, QueryLanguage, Spanned};
+use crate::model::{
+    Choice, ChoiceRule, Condition, OperandKind, Operator, PathText, QueryLanguage, Spanned,
+};
 use crate::source::{Member, Node};
 
 impl Lowerer<'_> {
@@ -264,7 +266,11 @@ impl Lowerer<'_> {
                     return Condition::Invalid;
                 }
                 Condition::Compare {
-                    variable,
+                    variable: Spanned {
+                        value: PathText::new(variable.value),
+                        span: variable.span,
+                        pointer: variable.pointer,
+                    },
                     operator: Spanned {
                         value: operator,
                         span: test.key_span,

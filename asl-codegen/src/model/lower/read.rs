@@ -3,7 +3,7 @@
 
 use super::{Lowerer, Obj, is_cfn_intrinsic, jsonata_text};
 use crate::diag::{Code, Diagnostic, Pointer};
-use crate::model::{NumberOrExpr, PathField, QueryLanguage, Spanned};
+use crate::model::{NumberOrExpr, PathField, PathText, QueryLanguage, Spanned};
 use crate::source::{Node, Value};
 
 impl Lowerer<'_> {
@@ -102,7 +102,11 @@ impl Lowerer<'_> {
     pub(super) fn path(&mut self, obj: &Obj<'_>, key: &str, nullable: bool) -> Option<PathField> {
         let node = obj.get(key)?;
         match &node.value {
-            Value::String(s) => Some(Self::spanned(Some(s.clone()), node, obj.child(key))),
+            Value::String(s) => Some(Self::spanned(
+                Some(PathText::new(s.clone())),
+                node,
+                obj.child(key),
+            )),
             Value::Null if nullable => Some(Self::spanned(None, node, obj.child(key))),
             _ => {
                 self.error(
