@@ -41,6 +41,7 @@ fn rule_label(r: &ChoiceRule) -> String {
             variable,
             operator,
             operand,
+            ..
         } => {
             let operand = serde_json::to_string(&operand.value.to_json()).unwrap_or_default();
             format!(

@@ -139,20 +139,19 @@ fn choice_rule(rule: &ChoiceRule, diags: &mut Vec<Diagnostic>) {
             variable,
             operator,
             operand,
+            operand_path,
         } => {
-            path_text(
-                &variable.value,
+            path_rules(
+                &variable.value.parsed,
                 "Variable",
                 Rule::Any,
                 &variable.pointer,
                 variable.span,
                 diags,
             );
-            if operator.value.operand() == crate::model::OperandKind::Path
-                && let Some(s) = operand.value.as_str()
-            {
-                path_text(
-                    s,
+            if let Some(p) = operand_path {
+                path_rules(
+                    &p.parsed,
                     operator.value.as_str(),
                     Rule::Any,
                     &operand.pointer,

@@ -286,6 +286,8 @@ pub struct ChoiceRule {
 }
 
 /// What a Choice rule tests.
+// Built once per compilation, a node per rule: its size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Condition {
     /// JSONata `Condition`: a boolean or an expression.
@@ -304,6 +306,8 @@ pub enum Condition {
         operator: Spanned<Operator>,
         /// The operand (a literal, or a path for `…Path` operators).
         operand: Spanned<Node>,
+        /// For a `…Path` operator, its operand read as a path.
+        operand_path: Option<PathText>,
     },
     /// No test could be read (already reported).
     Invalid,

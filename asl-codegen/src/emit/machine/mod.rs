@@ -10,12 +10,11 @@ use quote::{format_ident, quote};
 
 use super::EmitOptions;
 use crate::lang::choice;
-use crate::lang::jsonpath;
 use crate::layout::MachineLayout;
 use crate::model::lower::jsonata_text;
 use crate::model::{
     ChoiceRule, Condition, Container, Map, NumberOrExpr, OperandKind, Operator, PathField,
-    ProcessorMode, QueryLanguage, ResultHandling, Spanned, State, StateKind,
+    PathText, ProcessorMode, QueryLanguage, ResultHandling, Spanned, State, StateKind,
 };
 use crate::source::Node;
 
@@ -88,9 +87,10 @@ impl<'m> Emitter<'_, 'm> {
                 variable,
                 operator,
                 operand,
+                operand_path,
             } => {
-                let var = self.path(&variable.value);
-                let test = self.test(operator.value, &operand.value);
+                let var = self.path_field(&variable.value);
+                let test = self.test(operator.value, &operand.value, operand_path.as_ref());
                 quote!(#c::Rule::Test(#var, #test))
             }
             Condition::Jsonata(node) => match (node.value.as_bool(), node.value.as_str()) {
@@ -115,10 +115,10 @@ impl<'m> Emitter<'_, 'm> {
 
     /// The runtime's test for a comparison operator and its operand: `asl-lang` makes it, the
     /// emitter writes it down.
-    fn test(&self, op: Operator, operand: &Node) -> TokenStream {
+    fn test(&self, op: Operator, operand: &Node, path: Option<&PathText>) -> TokenStream {
         let operand = if op.operand() == OperandKind::Path {
-            match operand.as_str().map(jsonpath::parse) {
-                Some(Ok(p)) => choice::Operand::Path(p),
+            match path.map(|p| &p.parsed) {
+                Some(Ok(p)) => choice::Operand::Path(p.clone()),
                 _ => {
                     self.internal(format!(
                         "the {} operand {operand:?}, which is not a path",

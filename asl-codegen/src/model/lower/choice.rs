@@ -265,7 +265,11 @@ impl Lowerer<'_> {
                     );
                     return Condition::Invalid;
                 }
+                let operand_path = (operator.operand() == OperandKind::Path)
+                    .then(|| operand.value.as_str().map(|s| PathText::new(s.to_owned())))
+                    .flatten();
                 Condition::Compare {
+                    operand_path,
                     variable: Spanned {
                         value: PathText::new(variable.value),
                         span: variable.span,
