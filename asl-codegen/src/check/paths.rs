@@ -5,6 +5,7 @@
 
 use crate::diag::{Code, Diagnostic, Pointer};
 use crate::lang::{intrinsic, jsonpath};
+use crate::model::PathOrCall;
 use crate::model::{
     ChoiceRule, Condition, PathField, QueryLanguage, Spanned, StateKind, StateMachine,
 };
@@ -177,17 +178,6 @@ fn path_field(f: &PathField, rule: Rule, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-fn path_text(
-    text: &str,
-    field: &str,
-    rule: Rule,
-    ptr: &Pointer,
-    span: crate::source::Span,
-    diags: &mut Vec<Diagnostic>,
-) {
-    path_rules(&jsonpath::parse(text), field, rule, ptr, span, diags);
-}
-
 /// What is wrong with a path as read (`parsed`) for `field` under `rule`, if anything.
 fn path_rules(
     parsed: &Result<jsonpath::Path, jsonpath::PathError>,
@@ -238,18 +228,28 @@ fn path_rules(
 }
 
 /// Fail ErrorPath/CausePath: a reference path or an intrinsic call.
-fn path_or_call(f: &Spanned<String>, diags: &mut Vec<Diagnostic>) {
+fn path_or_call(f: &Spanned<PathOrCall>, diags: &mut Vec<Diagnostic>) {
     let field = f.pointer.last_token();
-    if f.value.starts_with('$') {
-        path_text(&f.value, &field, Rule::Any, &f.pointer, f.span, diags);
-    } else if let Err(e) = intrinsic::parse(&f.value) {
-        diags.push(Diagnostic::new(
-            code_for(&e),
-            format!("The value for the field '{field}' must be a valid JSONPath or a valid intrinsic function call: {e}"),
-            f.pointer.clone(),
-            Some(f.span),
-        ));
+    match &f.value {
+        PathOrCall::Path(p) => path_rules(&p.parsed, &field, Rule::Any, &f.pointer, f.span, diags),
+        PathOrCall::Call { parsed: Err(e), .. } => call_problem(&field, e, f, diags),
+        PathOrCall::Call { parsed: Ok(_), .. } => {}
     }
+}
+
+/// An ErrorPath/CausePath call that does not parse.
+fn call_problem(
+    field: &str,
+    e: &intrinsic::IntrinsicError,
+    f: &Spanned<PathOrCall>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    diags.push(Diagnostic::new(
+        code_for(e),
+        format!("The value for the field '{field}' must be a valid JSONPath or a valid intrinsic function call: {e}"),
+        f.pointer.clone(),
+        Some(f.span),
+    ));
 }
 
 fn code_for(e: &intrinsic::IntrinsicError) -> Code {

@@ -336,11 +336,40 @@ pub struct Fail {
     /// `Error`.
     pub error: Option<Spanned<String>>,
     /// `ErrorPath` (path or intrinsic).
-    pub error_path: Option<Spanned<String>>,
+    pub error_path: Option<Spanned<PathOrCall>>,
     /// `Cause`.
     pub cause: Option<Spanned<String>>,
     /// `CausePath` (path or intrinsic).
-    pub cause_path: Option<Spanned<String>>,
+    pub cause_path: Option<Spanned<PathOrCall>>,
+}
+
+/// A field that holds a path or an intrinsic call (Fail `ErrorPath`/`CausePath`), read when the
+/// model is built.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PathOrCall {
+    /// Text starting with `$`: a path.
+    Path(PathText),
+    /// Anything else: an intrinsic call, and what `asl-lang` read of it.
+    Call {
+        /// The call as written.
+        text: String,
+        /// The call read from it.
+        parsed: Result<crate::lang::intrinsic::Call, crate::lang::intrinsic::IntrinsicError>,
+    },
+}
+
+impl PathOrCall {
+    /// Reads `text` as a path (when it starts with `$`) or an intrinsic call.
+    pub fn new(text: String) -> Self {
+        if text.starts_with('$') {
+            PathOrCall::Path(PathText::new(text))
+        } else {
+            PathOrCall::Call {
+                parsed: crate::lang::intrinsic::parse(&text),
+                text,
+            }
+        }
+    }
 }
 
 /// A `Parallel` state.

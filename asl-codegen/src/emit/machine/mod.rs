@@ -14,7 +14,7 @@ use crate::layout::MachineLayout;
 use crate::model::lower::jsonata_text;
 use crate::model::{
     ChoiceRule, Condition, Container, Map, NumberOrExpr, OperandKind, Operator, PathField,
-    PathText, ProcessorMode, QueryLanguage, ResultHandling, Spanned, State, StateKind,
+    PathOrCall, PathText, ProcessorMode, QueryLanguage, ResultHandling, Spanned, State, StateKind,
 };
 use crate::source::Node;
 
@@ -450,30 +450,47 @@ impl<'m> Emitter<'_, 'm> {
             }
             StateKind::Succeed => quote!(#rt::plan::Kind::Succeed),
             StateKind::Fail(f) => {
-                let text = |lit: &Option<Spanned<String>>, path: &Option<Spanned<String>>| match (
-                    lit, path,
-                ) {
-                    (Some(l), _)
-                        if self.jsonata.get()
-                            && let Some(text) = jsonata_text(&l.value) =>
-                    {
-                        let e = self.expr(text);
-                        quote!(#rt::plan::Text::Jsonata(#e))
-                    }
-                    (Some(l), _) => {
-                        let l = &l.value;
-                        quote!(#rt::plan::Text::Literal(#l.into()))
-                    }
-                    (_, Some(p)) if p.value.starts_with('$') => {
-                        let p = self.path(&p.value);
-                        quote!(#rt::plan::Text::Path(#p))
-                    }
-                    (_, Some(c)) => {
-                        let call = self.call_text(&c.value);
-                        quote!(#rt::plan::Text::Call(#call))
-                    }
-                    _ => quote!(#rt::plan::Text::None),
-                };
+                let text =
+                    |lit: &Option<Spanned<String>>, path: &Option<Spanned<PathOrCall>>| match (
+                        lit, path,
+                    ) {
+                        (Some(l), _)
+                            if self.jsonata.get()
+                                && let Some(text) = jsonata_text(&l.value) =>
+                        {
+                            let e = self.expr(text);
+                            quote!(#rt::plan::Text::Jsonata(#e))
+                        }
+                        (Some(l), _) => {
+                            let l = &l.value;
+                            quote!(#rt::plan::Text::Literal(#l.into()))
+                        }
+                        (
+                            _,
+                            Some(Spanned {
+                                value: PathOrCall::Path(p),
+                                ..
+                            }),
+                        ) => {
+                            let p = self.path_field(p);
+                            quote!(#rt::plan::Text::Path(#p))
+                        }
+                        (
+                            _,
+                            Some(Spanned {
+                                value: PathOrCall::Call { parsed, text },
+                                ..
+                            }),
+                        ) => {
+                            let call = match parsed {
+                                Ok(call) => self.call(call),
+                                // Reported as an internal error by `call_text`.
+                                Err(_) => self.call_text(text),
+                            };
+                            quote!(#rt::plan::Text::Call(#call))
+                        }
+                        _ => quote!(#rt::plan::Text::None),
+                    };
                 let error = text(&f.error, &f.error_path);
                 let cause = text(&f.cause, &f.cause_path);
                 quote!(#rt::plan::Kind::Fail { error: #error, cause: #cause })

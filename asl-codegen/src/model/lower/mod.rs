@@ -12,11 +12,20 @@ mod read;
 
 use super::fields::{self, Types};
 use super::{
-    Container, Fail, NumberOrExpr, Pass, QueryLanguage, ResultHandling, Spanned, State, StateKind,
-    StateMachine, Task, Wait,
+    Container, Fail, NumberOrExpr, Pass, PathOrCall, QueryLanguage, ResultHandling, Spanned, State,
+    StateKind, StateMachine, Task, Wait,
 };
 use crate::diag::{Code, Diagnostic, Pointer, did_you_mean};
 use crate::source::{Member, Node};
+
+/// A path-or-call field, read.
+fn path_or_call(s: Spanned<String>) -> Spanned<PathOrCall> {
+    Spanned {
+        value: PathOrCall::new(s.value),
+        span: s.span,
+        pointer: s.pointer,
+    }
+}
 
 /// AWS's ceiling for second counts and attempt counts.
 const MAX_SECONDS: u64 = 99_999_999;
@@ -299,9 +308,9 @@ impl Lowerer<'_> {
             "Succeed" => StateKind::Succeed,
             "Fail" => StateKind::Fail(Fail {
                 error: self.string(&obj, "Error"),
-                error_path: self.string(&obj, "ErrorPath"),
+                error_path: self.string(&obj, "ErrorPath").map(path_or_call),
                 cause: self.string(&obj, "Cause"),
-                cause_path: self.string(&obj, "CausePath"),
+                cause_path: self.string(&obj, "CausePath").map(path_or_call),
             }),
             "Parallel" => StateKind::Parallel(self.parallel(&obj, ql)),
             _ => StateKind::Map(self.map(&obj, ql)),
