@@ -328,23 +328,18 @@ macro_rules! container_loop {
             let step = $step.map_err(|f| f.leaving(&$state.name, $entered))?;
             // The variables a state assigns are in its exited event, each as JSON text, when
             // the history keeps payloads.
-            let assigned_text = match &step.assign {
-                Some(assigned) if names.exits && $run.kept() == Some(true) => Some(
-                    assigned
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.to_string()))
-                        .collect::<std::collections::BTreeMap<_, _>>(),
-                ),
-                _ => None,
-            };
-            if let Some(assigned) = step.assign
-                && let Err(total) = $vars.assign(*assigned)
-            {
-                return Err(Failure::runtime(format!(
-                    "The workflow variables would hold {total} bytes; an execution's variables hold at most {}",
-                    crate::data::vars::MAX_TOTAL_BYTES
-                ))
-                .leaving(&$state.name, $entered));
+            let mut assigned_text = None;
+            if let Some(assigned) = step.assign {
+                if names.exits && $run.kept() == Some(true) {
+                    assigned_text = Some(as_text(&assigned));
+                }
+                if let Err(total) = $vars.assign(*assigned) {
+                    return Err(Failure::runtime(format!(
+                        "The workflow variables would hold {total} bytes; an execution's variables hold at most {}",
+                        crate::data::vars::MAX_TOTAL_BYTES
+                    ))
+                    .leaving(&$state.name, $entered));
+                }
             }
             // A Fail state has no exited event.
             if names.exits {
@@ -677,6 +672,17 @@ impl Run<'_> {
             }
         )
     }
+}
+
+/// Assigned variables as a state's exited event lists them: each value as JSON text.
+#[cold]
+fn as_text(
+    assigned: &serde_json::Map<String, Value>,
+) -> std::collections::BTreeMap<String, String> {
+    assigned
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_string()))
+        .collect()
 }
 
 /// A state type's name, its type, and whether it has an exited event.
