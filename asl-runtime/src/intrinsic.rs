@@ -9,7 +9,7 @@ use serde_json::Value;
 use smallvec::SmallVec;
 
 use crate::data::scope::Scope;
-use crate::effects::{Seam, random_bytes};
+use crate::effects::{Seam, draw_u64, draw_uuid};
 use crate::error::{Failure, names};
 use asl_lang::jsonpath::Path;
 
@@ -288,10 +288,7 @@ fn apply_any(
                     rand::rngs::SmallRng::seed_from_u64(seed as u64).random_range(start..=end)
                 }
                 None => {
-                    let mut seed = [0u8; 8];
-                    random_bytes(seam, &mut seed);
-                    rand::rngs::SmallRng::seed_from_u64(u64::from_le_bytes(seed))
-                        .random_range(start..=end)
+                    rand::rngs::SmallRng::seed_from_u64(draw_u64(seam)).random_range(start..=end)
                 }
             };
             Ok(Value::from(n))
@@ -313,15 +310,7 @@ fn apply_any(
                     .collect(),
             ))
         }
-        Function::Uuid => {
-            let mut bytes = [0u8; 16];
-            random_bytes(seam, &mut bytes);
-            Ok(Value::String(
-                uuid::Builder::from_random_bytes(bytes)
-                    .into_uuid()
-                    .to_string(),
-            ))
-        }
+        Function::Uuid => Ok(Value::String(draw_uuid(seam).to_string())),
     }
 }
 

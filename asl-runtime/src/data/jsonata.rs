@@ -10,7 +10,7 @@ use jsonata_core::value::JValue;
 use serde_json::{Map, Value};
 
 use super::scope::Scope;
-use crate::effects::{Seam, random_bytes};
+use crate::effects::{Seam, draw_u64, draw_uuid};
 use crate::error::{Failure, names};
 use crate::intrinsic::{Function, call_function};
 
@@ -159,13 +159,7 @@ impl Expr {
         if self.mentions("uuid") {
             let seam = seam.cloned();
             let _ = ev.register_fn("uuid", move |_: &[JValue]| {
-                let mut bytes = [0u8; 16];
-                random_bytes(seam.as_ref(), &mut bytes);
-                Ok(JValue::from(
-                    uuid::Builder::from_random_bytes(bytes)
-                        .into_uuid()
-                        .to_string(),
-                ))
+                Ok(JValue::from(draw_uuid(seam.as_ref()).to_string()))
             });
         }
         if self.mentions("now") || self.mentions("millis") {
@@ -206,11 +200,7 @@ impl Expr {
                 use rand::{Rng, SeedableRng};
                 let seed = match a.first().and_then(JValue::as_f64) {
                     Some(seed) => seed.to_bits(),
-                    None => {
-                        let mut bytes = [0u8; 8];
-                        random_bytes(seam.as_ref(), &mut bytes);
-                        u64::from_le_bytes(bytes)
-                    }
+                    None => draw_u64(seam.as_ref()),
                 };
                 let x: f64 = rand::rngs::SmallRng::seed_from_u64(seed).random();
                 Ok(JValue::from(x))

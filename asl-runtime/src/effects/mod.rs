@@ -263,18 +263,9 @@ impl Seam {
         }
     }
 
-    /// A random `u64`.
-    pub fn random_u64(&self) -> u64 {
-        let mut b = [0u8; 8];
-        self.random(&mut b);
-        u64::from_le_bytes(b)
-    }
-
     /// A random (version 4) UUID.
     pub fn uuid(&self) -> uuid::Uuid {
-        let mut b = [0u8; 16];
-        self.random(&mut b);
-        uuid::Builder::from_random_bytes(b).into_uuid()
+        draw_uuid(Some(self))
     }
 
     /// Tells the implementation of an event added to the history.
@@ -294,10 +285,23 @@ pub fn after(t: jiff::Timestamp, duration: std::time::Duration) -> jiff::Timesta
         .unwrap_or(jiff::Timestamp::MAX)
 }
 
-/// Random bytes for when no execution's seam is at hand (values made outside an execution).
-pub(crate) fn random_bytes(seam: Option<&Seam>, bytes: &mut [u8]) {
+/// A random `u64` from `seam`, or from the system's generator when there is no execution's seam
+/// at hand (values made outside an execution).
+pub(crate) fn draw_u64(seam: Option<&Seam>) -> u64 {
+    let mut b = [0u8; 8];
     match seam {
-        Some(s) => s.random(bytes),
-        None => live_random(bytes),
+        Some(s) => s.random(&mut b),
+        None => live_random(&mut b),
     }
+    u64::from_le_bytes(b)
+}
+
+/// A random (version 4) UUID from `seam`, or from the system's generator without one.
+pub(crate) fn draw_uuid(seam: Option<&Seam>) -> uuid::Uuid {
+    let mut b = [0u8; 16];
+    match seam {
+        Some(s) => s.random(&mut b),
+        None => live_random(&mut b),
+    }
+    uuid::Builder::from_random_bytes(b).into_uuid()
 }

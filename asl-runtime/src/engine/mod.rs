@@ -366,6 +366,8 @@ struct Run<'a> {
     /// The execution's name and ARN as shared strings, made for the first handler that takes a
     /// context.
     shared_names: std::sync::OnceLock<(std::sync::Arc<str>, std::sync::Arc<str>)>,
+    /// The region task events report, read from the execution's ARN at the first one.
+    region: std::sync::OnceLock<std::sync::Arc<str>>,
     plan: &'a Plan,
     env: Env<'a>,
     config: &'a ExecutionConfig,
@@ -411,6 +413,7 @@ pub(crate) async fn run(
     let run = Run {
         next_event: std::sync::atomic::AtomicU64::new(1),
         shared_names: std::sync::OnceLock::new(),
+        region: std::sync::OnceLock::new(),
         plan,
         env,
         config,
@@ -520,12 +523,16 @@ impl Run<'_> {
 
     /// The region the execution runs in, as its ARN names it.
     fn region(&self) -> std::sync::Arc<str> {
-        self.config
-            .execution_arn
-            .split(':')
-            .nth(3)
-            .unwrap_or_default()
-            .into()
+        self.region
+            .get_or_init(|| {
+                self.config
+                    .execution_arn
+                    .split(':')
+                    .nth(3)
+                    .unwrap_or_default()
+                    .into()
+            })
+            .clone()
     }
 
     fn finish(&self, result: Result<Value, (Status, Option<Failure>)>) -> Outcome {

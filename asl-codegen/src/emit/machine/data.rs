@@ -92,18 +92,14 @@ impl Emitter<'_, '_> {
         }
     }
 
-    /// An intrinsic call the checks accepted (one that does not parse is an internal error).
-    pub(super) fn call_text(&self, text: &str) -> TokenStream {
-        match intrinsic::parse(text) {
-            Ok(call) => self.call(&call),
-            Err(e) => {
-                self.internal(format!(
-                    "the intrinsic call '{text}', which does not parse ({e})"
-                ));
-                let rt = self.rt;
-                quote!(#rt::intrinsic::Call { function: #rt::intrinsic::Function::Array, args: ::std::vec![], template: ::std::vec![] })
-            }
-        }
+    /// An intrinsic call that did not parse: an internal error, and a stand-in that is never
+    /// compiled.
+    pub(super) fn unparsed_call(&self, text: &str, e: &intrinsic::IntrinsicError) -> TokenStream {
+        self.internal(format!(
+            "the intrinsic call '{text}', which does not parse ({e})"
+        ));
+        let rt = self.rt;
+        quote!(#rt::intrinsic::Call { function: #rt::intrinsic::Function::Array, args: ::std::vec![], template: ::std::vec![] })
     }
 
     pub(super) fn call(&self, call: &intrinsic::Call) -> TokenStream {

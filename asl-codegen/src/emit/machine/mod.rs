@@ -484,8 +484,7 @@ impl<'m> Emitter<'_, 'm> {
                         ) => {
                             let call = match parsed {
                                 Ok(call) => self.call(call),
-                                // Reported as an internal error by `call_text`.
-                                Err(_) => self.call_text(text),
+                                Err(e) => self.unparsed_call(text, e),
                             };
                             quote!(#rt::plan::Text::Call(#call))
                         }
