@@ -474,7 +474,6 @@ impl Run<'_> {
             // Event 1 is the child's ExecutionStarted.
             next_event: AtomicU64::new(2),
             shared_names: std::sync::OnceLock::new(),
-            region: std::sync::OnceLock::new(),
             plan: self.plan,
             env: Env {
                 seam: self.env.seam,
