@@ -224,7 +224,8 @@ mod tests {
     #[test]
     fn what_the_checks_should_have_refused_is_an_internal_error() {
         let text = r#"{"StartAt": "A", "States": {
-            "A": {"Type": "Pass", "InputPath": "$.a[", "Next": "Nowhere"},
+            "A": {"Type": "Pass", "InputPath": "$.a[", "Next": "C"},
+            "C": {"Type": "Pass", "Next": "Nowhere"},
             "B": {"Type": "Choice", "Choices": [{"Variable": "$.x", "StringEqualsPath": "not a path", "Next": "A"}]}
         }}"#;
         let root = crate::source::parse(text, crate::Syntax::Json).expect("JSON");

@@ -155,6 +155,8 @@ pub struct State {
     pub output: Option<Spanned<Node>>,
     /// `Assign`.
     pub assign: Option<Spanned<Node>>,
+    /// Whether a field of the state (not of the states nested in it) reads the context object.
+    pub reads_context: bool,
     /// The type-specific part.
     pub kind: StateKind,
 }
@@ -328,6 +330,9 @@ pub struct Wait {
     pub timestamp: Option<Spanned<String>>,
     /// `TimestampPath`.
     pub timestamp_path: Option<PathField>,
+    /// Whether the one time field is a deployment placeholder left unsubstituted (a warning):
+    /// the generated machine then waits no time.
+    pub unresolved: bool,
 }
 
 /// A `Fail` state.

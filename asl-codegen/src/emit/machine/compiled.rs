@@ -1,14 +1,14 @@
 //! Payload templates (`Parameters`, `ResultSelector`, `ItemSelector`, JSONPath `Assign`, …)
 //! written as straight-line Rust: the object built member by member, each path read and each
-//! intrinsic function called in place. The code is a function of its own beside the plan
-//! (type-checked on its own, not inside the plan's one large expression); the paths, literals
-//! and `States.Format` templates it reads are built once, with the plan, and handed to it by
-//! position.
+//! intrinsic function called in place. The code is a function of its own, an item in the
+//! block that builds the template (type-checked on its own, not inside the plan's one large
+//! expression); the paths, literals and `States.Format` templates it reads are built once,
+//! with the plan, and handed to it by position.
 
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::Emitter;
+use super::{Emitted, Emitter};
 use crate::lang::intrinsic;
 use crate::source::{Node, Value};
 
@@ -43,19 +43,16 @@ impl Captures {
 }
 
 impl Emitter<'_, '_> {
-    /// A template with at least one `.$` key, as `Template::code`: its function joins the
-    /// type's, and the plan gets the call of `Template::code` with the function's data.
-    pub(super) fn code_template(&self, node: &Node) -> TokenStream {
+    /// A template with at least one `.$` key, as `Template::code`: a block holding the
+    /// template's function and the call of `Template::code` with the function's data.
+    pub(super) fn code_template(&self, node: &Node) -> Emitted {
         let rt = self.rt;
         let mut captures = Captures::default();
-        let body = self.template_code(node, &mut captures);
+        let body = self.template_code(node, &mut captures)?;
         let data = captures.0;
-        let mut templates = self.functions.borrow_mut();
-        let name = format_ident!("template_{}", templates.len());
-        let doc = format!(" Payload template {} of the plan.", templates.len());
-        templates.push(quote! {
-            #[doc = #doc]
-            fn #name(
+        Ok(quote!({
+            /// A payload template of the plan.
+            fn template(
                 scope: &#rt::data::scope::Scope<'_>,
                 error: &str,
                 data: #rt::data::template::Data<'_>,
@@ -63,35 +60,34 @@ impl Emitter<'_, '_> {
                 let _ = (scope, error, data);
                 ::core::result::Result::Ok(#body)
             }
-        });
-        // By the type's name: the plan is built in a static, where `Self` is not in scope.
-        let ty = self.ty;
-        quote!(#rt::data::template::Template::code(#ty::#name, ::std::vec![#(#data),*]))
+            #rt::data::template::Template::code(template, ::std::vec![#(#data),*])
+        }))
     }
 
     /// An expression of type `Value` building `node` (`?` on failures).
-    fn template_code(&self, node: &Node, captures: &mut Captures) -> TokenStream {
+    fn template_code(&self, node: &Node, captures: &mut Captures) -> Emitted {
         let rt = self.rt;
         let json = quote!(#rt::__private::serde_json);
-        match &node.value {
+        Ok(match &node.value {
             Value::Object(members) if has_dynamic(node) => {
                 let count = members.len();
-                let inserts = members.iter().map(|m| {
+                let mut inserts = Vec::with_capacity(count);
+                for m in members {
                     let value = match (m.key.strip_suffix(".$"), m.value.as_str()) {
                         (Some(_), Some(path)) if path.starts_with('$') => {
-                            let p = captures.add(rt, Kind::Path, self.path(path));
+                            let p = captures.add(rt, Kind::Path, self.path(path)?);
                             let field = &m.key;
                             quote!(#rt::data::template::path_value(scope, #p, #field, error)?)
                         }
-                        (Some(_), Some(text)) => self.call_code(text, &m.key, captures),
-                        _ => self.template_code(&m.value, captures),
+                        (Some(_), Some(text)) => self.call_code(text, &m.key, captures)?,
+                        _ => self.template_code(&m.value, captures)?,
                     };
                     let key = match (m.key.strip_suffix(".$"), m.value.as_str()) {
                         (Some(key), Some(_)) => key,
                         _ => m.key.as_str(),
                     };
-                    quote!(m.insert(::std::string::String::from(#key), #value);)
-                });
+                    inserts.push(quote!(m.insert(::std::string::String::from(#key), #value);));
+                }
                 quote!({
                     let mut m = #json::Map::with_capacity(#count);
                     #(#inserts)*
@@ -99,27 +95,24 @@ impl Emitter<'_, '_> {
                 })
             }
             Value::Array(items) if has_dynamic(node) => {
-                let items = items.iter().map(|i| self.template_code(i, captures));
+                let items = items
+                    .iter()
+                    .map(|i| self.template_code(i, captures))
+                    .collect::<Result<Vec<_>, _>>()?;
                 quote!(#json::Value::Array(::std::vec![#(#items),*]))
             }
             _ => {
                 let literal = captures.add(rt, Kind::Literal, self.literal(node));
                 quote!(#literal.clone())
             }
-        }
+        })
     }
 
     /// An expression of type `Value` calling the intrinsic function `text` under `field`.
-    fn call_code(&self, text: &str, field: &str, captures: &mut Captures) -> TokenStream {
+    fn call_code(&self, text: &str, field: &str, captures: &mut Captures) -> Emitted {
         match intrinsic::parse(text) {
-            Ok(call) => self.call_expr(&call, field, captures),
-            Err(e) => {
-                self.internal(format!(
-                    "the intrinsic call '{text}', which does not parse ({e})"
-                ));
-                let rt = self.rt;
-                quote!(#rt::__private::serde_json::Value::Array(::std::vec::Vec::new()))
-            }
+            Ok(call) => Ok(self.call_expr(&call, field, captures)),
+            Err(e) => self.unparsed_call(text, &e),
         }
     }
 

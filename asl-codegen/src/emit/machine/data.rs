@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::Emitter;
+use super::{Emitted, Emitter};
 use crate::lang::jsonpath::{self, Root, Step};
 use crate::lang::{filter, intrinsic};
 use crate::model::lower::jsonata_text;
@@ -13,25 +13,19 @@ use crate::model::{PathField, PathText, Spanned};
 use crate::source::{Node, Value};
 
 impl Emitter<'_, '_> {
-    pub(super) fn path(&self, text: &str) -> TokenStream {
-        let rt = self.rt;
+    pub(super) fn path(&self, text: &str) -> Emitted {
         match jsonpath::parse(text) {
-            Ok(p) => self.emit_path(&p),
-            Err(e) => {
-                self.internal(format!("the path '{text}', which does not parse ({e})"));
-                quote!(#rt::lang::jsonpath::Path::root_input())
-            }
+            Ok(p) => Ok(self.emit_path(&p)),
+            Err(e) => Err(self.internal(format!("the path '{text}', which does not parse ({e})"))),
         }
     }
 
     /// A path field, as the model read it when it was built.
-    pub(super) fn path_field(&self, p: &PathText) -> TokenStream {
+    pub(super) fn path_field(&self, p: &PathText) -> Emitted {
         match &p.parsed {
-            Ok(path) => self.emit_path(path),
+            Ok(path) => Ok(self.emit_path(path)),
             Err(e) => {
-                self.internal(format!("the path '{}', which does not parse ({e})", p.text));
-                let rt = self.rt;
-                quote!(#rt::lang::jsonpath::Path::root_input())
+                Err(self.internal(format!("the path '{}', which does not parse ({e})", p.text)))
             }
         }
     }
@@ -40,10 +34,7 @@ impl Emitter<'_, '_> {
         let rt = self.rt;
         let root = match p.root() {
             Root::Input => quote!(#rt::lang::jsonpath::Root::Input),
-            Root::Context => {
-                self.uses_context.set(true);
-                quote!(#rt::lang::jsonpath::Root::Context)
-            }
+            Root::Context => quote!(#rt::lang::jsonpath::Root::Context),
             Root::Variable(v) => {
                 let v = &**v;
                 quote!(#rt::lang::jsonpath::Root::Variable(#v.into()))
@@ -92,14 +83,11 @@ impl Emitter<'_, '_> {
         }
     }
 
-    /// An intrinsic call that did not parse: an internal error, and a stand-in that is never
-    /// compiled.
-    pub(super) fn unparsed_call(&self, text: &str, e: &intrinsic::IntrinsicError) -> TokenStream {
-        self.internal(format!(
+    /// An intrinsic call that did not parse: an internal error.
+    pub(super) fn unparsed_call(&self, text: &str, e: &intrinsic::IntrinsicError) -> Emitted {
+        Err(self.internal(format!(
             "the intrinsic call '{text}', which does not parse ({e})"
-        ));
-        let rt = self.rt;
-        quote!(#rt::intrinsic::Call { function: #rt::intrinsic::Function::Array, args: ::std::vec![], template: ::std::vec![] })
+        )))
     }
 
     pub(super) fn call(&self, call: &intrinsic::Call) -> TokenStream {
@@ -197,32 +185,32 @@ impl Emitter<'_, '_> {
         }
     }
 
-    pub(super) fn select(&self, f: &Option<PathField>) -> TokenStream {
+    pub(super) fn select(&self, f: &Option<PathField>) -> Emitted {
         let rt = self.rt;
-        match f {
+        Ok(match f {
             None => quote!(#rt::data::io::Select::All),
             Some(Spanned { value: None, .. }) => quote!(#rt::data::io::Select::Nothing),
             Some(Spanned { value: Some(p), .. }) if p == "$" => quote!(#rt::data::io::Select::All),
             Some(Spanned { value: Some(p), .. }) => {
-                let p = self.path_field(p);
+                let p = self.path_field(p)?;
                 quote!(#rt::data::io::Select::Path(#p))
             }
-        }
+        })
     }
 
-    pub(super) fn place(&self, f: &Option<PathField>) -> TokenStream {
+    pub(super) fn place(&self, f: &Option<PathField>) -> Emitted {
         let rt = self.rt;
-        match f {
+        Ok(match f {
             None => quote!(#rt::data::io::Place::Replace),
             Some(Spanned { value: None, .. }) => quote!(#rt::data::io::Place::Discard),
             Some(Spanned { value: Some(p), .. }) if p == "$" => {
                 quote!(#rt::data::io::Place::Replace)
             }
             Some(Spanned { value: Some(p), .. }) => {
-                let p = self.path_field(p);
+                let p = self.path_field(p)?;
                 quote!(#rt::data::io::Place::At(#p))
             }
-        }
+        })
     }
 
     pub(super) fn literal(&self, node: &Node) -> TokenStream {
@@ -233,11 +221,11 @@ impl Emitter<'_, '_> {
 
     /// A JSONPath payload template: a literal when it has no `.$` key, else straight-line
     /// code (`compiled.rs`).
-    pub(super) fn template(&self, node: &Node) -> TokenStream {
+    pub(super) fn template(&self, node: &Node) -> Emitted {
         let rt = self.rt;
         if !has_dynamic(node) {
             let lit = self.literal(node);
-            return quote!(#rt::data::template::Template::Literal(#lit));
+            return Ok(quote!(#rt::data::template::Template::Literal(#lit)));
         }
         self.code_template(node)
     }
@@ -246,80 +234,82 @@ impl Emitter<'_, '_> {
     pub(super) fn expr(&self, text: &str) -> TokenStream {
         let rt = self.rt;
         let text = text.trim();
-        if text.contains("$states.context") || text.contains("$states['context']") {
-            self.uses_context.set(true);
-        }
         quote!(::std::boxed::Box::new(#rt::data::jsonata::Expr::new(#text)))
     }
 
     /// A JSONata template: `{% … %}` strings anywhere in it are expressions, the rest literal;
     /// `field` names where it stands, for error messages (`Output/result`).
-    pub(super) fn jsonata_template(&self, node: &Node, field: &str) -> TokenStream {
+    pub(super) fn jsonata_template(&self, node: &Node, field: &str) -> Emitted {
         let rt = self.rt;
         if !has_expression(node) {
             let lit = self.literal(node);
-            return quote!(#rt::data::template::Template::Literal(#lit));
+            return Ok(quote!(#rt::data::template::Template::Literal(#lit)));
         }
-        match &node.value {
+        Ok(match &node.value {
             Value::String(s) => {
-                let text = jsonata_text(s).unwrap_or_else(|| {
-                    self.internal(format!(
+                let Some(text) = jsonata_text(s) else {
+                    return Err(self.internal(format!(
                         "'{s}' in {field}, which is not a JSONata expression"
-                    ));
-                    "null"
-                });
+                    )));
+                };
                 let expr = self.expr(text);
                 quote!(#rt::data::template::Template::Jsonata { expr: #expr, field: #field.into() })
             }
             Value::Object(members) => {
-                let members = members.iter().map(|m| {
-                    let key = &m.key;
-                    let t = self.jsonata_template(&m.value, &format!("{field}/{key}"));
-                    quote!((#key.into(), #t))
-                });
+                let members = members
+                    .iter()
+                    .map(|m| {
+                        let key = &m.key;
+                        let t = self.jsonata_template(&m.value, &format!("{field}/{key}"))?;
+                        Emitted::Ok(quote!((#key.into(), #t)))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
                 quote!(#rt::data::template::Template::Object(::std::vec![#(#members),*]))
             }
             Value::Array(items) => {
-                let items = items.iter().map(|i| self.jsonata_template(i, field));
+                let items = items
+                    .iter()
+                    .map(|i| self.jsonata_template(i, field))
+                    .collect::<Result<Vec<_>, _>>()?;
                 quote!(#rt::data::template::Template::Array(::std::vec![#(#items),*]))
             }
             _ => {
                 let lit = self.literal(node);
                 quote!(#rt::data::template::Template::Literal(#lit))
             }
-        }
+        })
     }
 
     /// A payload field in the state's query language: a JSONata template or a JSONPath
     /// payload template.
-    pub(super) fn payload(&self, t: &Option<Spanned<Node>>, field: &str) -> TokenStream {
+    pub(super) fn payload(&self, t: &Option<Spanned<Node>>, field: &str) -> Emitted {
         match t {
-            Some(t) if self.jsonata.get() => {
-                let t = self.jsonata_template(&t.value, field);
-                quote!(::core::option::Option::Some(#t))
+            Some(t) if self.jsonata() => {
+                let t = self.jsonata_template(&t.value, field)?;
+                Ok(quote!(::core::option::Option::Some(#t)))
             }
             t => self.opt_template(t),
         }
     }
 
-    pub(super) fn opt_jsonata(&self, t: &Option<Spanned<Node>>, field: &str) -> TokenStream {
-        match t {
+    pub(super) fn opt_jsonata(&self, t: &Option<Spanned<Node>>, field: &str) -> Emitted {
+        Ok(match t {
             Some(t) => {
-                let t = self.jsonata_template(&t.value, field);
+                let t = self.jsonata_template(&t.value, field)?;
                 quote!(::core::option::Option::Some(#t))
             }
             None => quote!(::core::option::Option::None),
-        }
+        })
     }
 
-    pub(super) fn opt_template(&self, t: &Option<Spanned<Node>>) -> TokenStream {
-        match t {
+    pub(super) fn opt_template(&self, t: &Option<Spanned<Node>>) -> Emitted {
+        Ok(match t {
             Some(t) => {
-                let t = self.template(&t.value);
+                let t = self.template(&t.value)?;
                 quote!(::core::option::Option::Some(#t))
             }
             None => quote!(::core::option::Option::None),
-        }
+        })
     }
 }
 

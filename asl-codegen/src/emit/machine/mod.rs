@@ -5,7 +5,7 @@
 mod compiled;
 mod data;
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::EmitOptions;
@@ -15,72 +15,89 @@ use crate::model::lower::jsonata_text;
 use crate::model::{
     ChoiceRule, Condition, Container, Map, NumberOrExpr, OperandKind, Operator, PathField,
     PathOrCall, PathText, ProcessorMode, QueryLanguage, ResultHandling, Spanned, State, StateKind,
+    Wait,
 };
 use crate::source::Node;
 
+/// Tokens, or the internal error met making them (see [`Emitter::internal`]).
+type Emitted = Result<TokenStream, Box<crate::Diagnostic>>;
+
+/// What the tokens of a machine are made from: all borrowed, nothing changes while they are
+/// made. Each state is emitted by an emitter placed at it ([`Emitter::at`]), which knows its
+/// query language and where to report an internal error.
+#[derive(Clone, Copy)]
 struct Emitter<'a, 'm> {
     rt: &'a TokenStream,
-    /// The generated type, whose associated functions hold the templates' code.
-    ty: &'a Ident,
     plan: &'a MachineLayout<'m>,
-    /// Set when a path of the state being emitted reads the context object.
-    uses_context: std::cell::Cell<bool>,
-    /// Whether the state being emitted is a JSONata state.
-    jsonata: std::cell::Cell<bool>,
-    /// The functions of the payload templates written as code (`compiled.rs`), emitted beside
-    /// the plan.
-    functions: std::cell::RefCell<Vec<TokenStream>>,
-    /// The state being emitted, where an internal error is reported.
-    current: std::cell::Cell<Option<&'m State>>,
-    /// What the generator met that its checks should have refused (see [`Emitter::internal`]).
-    problems: std::cell::RefCell<Vec<crate::Diagnostic>>,
+    /// The state being emitted; `None` for the machine's own fields.
+    state: Option<&'m State>,
 }
 
-impl<'m> Emitter<'_, 'm> {
-    /// Reports that the generator met `what`, which its checks should have refused, at the
-    /// state being emitted. The machine is not generated: the tokens written in its place are
-    /// never compiled.
-    pub(super) fn internal(&self, what: String) {
-        let (pointer, span) = match self.current.get() {
+impl<'a, 'm> Emitter<'a, 'm> {
+    /// This emitter, placed at `state`.
+    fn at(self, state: &'m State) -> Emitter<'a, 'm> {
+        Emitter {
+            state: Some(state),
+            ..self
+        }
+    }
+
+    /// Whether the state being emitted is a JSONata state.
+    fn jsonata(&self) -> bool {
+        self.state
+            .is_some_and(|s| s.query_language == QueryLanguage::Jsonata)
+    }
+
+    /// The diagnostic for `what`, met by the generator though its checks should have refused
+    /// it, at the state being emitted. No machine is generated then.
+    pub(super) fn internal(&self, what: String) -> Box<crate::Diagnostic> {
+        let (pointer, span) = match self.state {
             Some(s) => (s.pointer.clone(), Some(s.name_span)),
             None => (crate::diag::Pointer::root(), None),
         };
-        self.problems.borrow_mut().push(crate::Diagnostic::new(
+        Box::new(crate::Diagnostic::new(
             crate::diag::Code::InternalError,
             format!(
                 "the generator met {what}, which its checks should have refused; this is a bug of asl-codegen, please report it"
             ),
             pointer,
             span,
-        ));
+        ))
     }
 
-    fn target(&self, name: &str) -> usize {
-        match self.plan.index.get(name) {
-            Some(i) => *i,
-            None => {
-                self.internal(format!(
-                    "a transition to '{name}', a state that does not exist"
-                ));
-                0
+    fn target(&self, name: &str) -> Result<usize, Box<crate::Diagnostic>> {
+        self.plan.index.get(name).copied().ok_or_else(|| {
+            self.internal(format!(
+                "a transition to '{name}', a state that does not exist"
+            ))
+        })
+    }
+
+    /// `Some(index)` of the state `name`, or `None`.
+    fn opt_target(&self, name: Option<&Spanned<String>>) -> Emitted {
+        Ok(match name {
+            Some(n) => {
+                let i = self.target(&n.value)?;
+                quote!(::core::option::Option::Some(#i))
             }
-        }
+            None => quote!(::core::option::Option::None),
+        })
     }
 
-    fn rule(&self, r: &ChoiceRule) -> TokenStream {
+    fn rule(&self, r: &ChoiceRule) -> Emitted {
         let rt = self.rt;
         let c = quote!(#rt::choice);
-        match &r.condition {
+        Ok(match &r.condition {
             Condition::And(rules) => {
-                let rules = rules.iter().map(|r| self.rule(r));
+                let rules = self.rules(rules)?;
                 quote!(#c::Rule::And(::std::vec![#(#rules),*]))
             }
             Condition::Or(rules) => {
-                let rules = rules.iter().map(|r| self.rule(r));
+                let rules = self.rules(rules)?;
                 quote!(#c::Rule::Or(::std::vec![#(#rules),*]))
             }
             Condition::Not(r) => {
-                let r = self.rule(r);
+                let r = self.rule(r)?;
                 quote!(#c::Rule::Not(::std::boxed::Box::new(#r)))
             }
             Condition::Compare {
@@ -89,8 +106,8 @@ impl<'m> Emitter<'_, 'm> {
                 operand,
                 operand_path,
             } => {
-                let var = self.path_field(&variable.value);
-                let test = self.test(operator.value, &operand.value, operand_path.as_ref());
+                let var = self.path_field(&variable.value)?;
+                let test = self.test(operator.value, &operand.value, operand_path.as_ref())?;
                 quote!(#c::Rule::Test(#var, #test))
             }
             Condition::Jsonata(node) => match (node.value.as_bool(), node.value.as_str()) {
@@ -100,37 +117,36 @@ impl<'m> Emitter<'_, 'm> {
                     quote!(#c::Rule::Condition(#expr))
                 }
                 _ => {
-                    self.internal(
+                    return Err(self.internal(
                         "a Condition that is neither true nor a JSONata expression".into(),
-                    );
-                    quote!(#c::Rule::Or(::std::vec![]))
+                    ));
                 }
             },
-            Condition::Invalid => {
-                self.internal("a Choice rule without a test".into());
-                quote!(#c::Rule::Or(::std::vec![]))
-            }
-        }
+            Condition::Invalid => return Err(self.internal("a Choice rule without a test".into())),
+        })
+    }
+
+    fn rules(&self, rules: &[ChoiceRule]) -> Result<Vec<TokenStream>, Box<crate::Diagnostic>> {
+        rules.iter().map(|r| self.rule(r)).collect()
     }
 
     /// The runtime's test for a comparison operator and its operand: `asl-lang` makes it, the
     /// emitter writes it down.
-    fn test(&self, op: Operator, operand: &Node, path: Option<&PathText>) -> TokenStream {
+    fn test(&self, op: Operator, operand: &Node, path: Option<&PathText>) -> Emitted {
         let operand = if op.operand() == OperandKind::Path {
             match path.map(|p| &p.parsed) {
                 Some(Ok(p)) => choice::Operand::Path(p.clone()),
                 _ => {
-                    self.internal(format!(
+                    return Err(self.internal(format!(
                         "the {} operand {operand:?}, which is not a path",
                         op.as_str()
-                    ));
-                    choice::Operand::Literal(serde_json::Value::Null)
+                    )));
                 }
             }
         } else {
             choice::Operand::Literal(operand.to_json())
         };
-        self.emit_test(&op.test(operand))
+        Ok(self.emit_test(&op.test(operand)))
     }
 
     fn emit_test(&self, test: &choice::Test) -> TokenStream {
@@ -191,7 +207,7 @@ impl<'m> Emitter<'_, 'm> {
         &self,
         fixed: &Option<Spanned<NumberOrExpr<u64>>>,
         path: &Option<PathField>,
-    ) -> TokenStream {
+    ) -> Emitted {
         let rt = self.rt;
         self.number_field(quote!(#rt::plan::Seconds), fixed, path, |n| quote!(#n))
     }
@@ -204,8 +220,8 @@ impl<'m> Emitter<'_, 'm> {
         fixed: &Option<Spanned<NumberOrExpr<T>>>,
         path: &Option<PathField>,
         literal: impl Fn(T) -> TokenStream,
-    ) -> TokenStream {
-        match (fixed, path) {
+    ) -> Emitted {
+        Ok(match (fixed, path) {
             (
                 Some(Spanned {
                     value: NumberOrExpr::Literal(n),
@@ -227,15 +243,19 @@ impl<'m> Emitter<'_, 'm> {
                 quote!(::core::option::Option::Some(#ty::Expr(#e)))
             }
             (_, Some(Spanned { value: Some(p), .. })) => {
-                let p = self.path_field(p);
+                let p = self.path_field(p)?;
                 quote!(::core::option::Option::Some(#ty::Path(#p)))
             }
             _ => quote!(::core::option::Option::None),
-        }
+        })
     }
 
     /// Retriers and Catchers.
-    fn handling(&self, r: &ResultHandling) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    #[allow(clippy::type_complexity)]
+    fn handling(
+        &self,
+        r: &ResultHandling,
+    ) -> Result<(Vec<TokenStream>, Vec<TokenStream>), Box<crate::Diagnostic>> {
         let rt = self.rt;
         let retry = r
             .retry
@@ -268,34 +288,44 @@ impl<'m> Emitter<'_, 'm> {
             .iter()
             .map(|c| {
                 let errors = c.error_equals.iter().map(|e| &e.value);
-                let next = c.next.as_ref().map_or(0, |n| self.target(&n.value));
-                let result_path = self.place(&c.result_path);
-                let output = self.opt_jsonata(&c.output, "Output");
-                let assign = self.payload(&c.assign, "Assign");
-                quote!(#rt::plan::Catcher { error_equals: ::std::vec![#(#errors.into()),*], next: #next, result_path: #result_path, output: #output, assign: #assign })
+                let next = match &c.next {
+                    Some(n) => self.target(&n.value)?,
+                    None => return Err(self.internal("a Catcher without Next".into())),
+                };
+                let result_path = self.place(&c.result_path)?;
+                let output = self.opt_jsonata(&c.output, "Output")?;
+                let assign = self.payload(&c.assign, "Assign")?;
+                Ok(quote!(#rt::plan::Catcher { error_equals: ::std::vec![#(#errors.into()),*], next: #next, result_path: #result_path, output: #output, assign: #assign }))
             })
-            .collect();
-        (retry, catch)
+            .collect::<Result<_, _>>()?;
+        Ok((retry, catch))
     }
 
     /// ResultSelector, ResultPath, Retry and Catch of a Parallel or Map.
-    fn outcomes(&self, r: &ResultHandling) -> TokenStream {
+    fn outcomes(&self, r: &ResultHandling) -> Emitted {
         let rt = self.rt;
-        let result_selector = self.opt_template(&r.result_selector);
-        let result_path = self.place(&r.result_path);
-        let (retry, catch) = self.handling(r);
-        quote!(#rt::plan::Outcomes {
+        let result_selector = self.opt_template(&r.result_selector)?;
+        let result_path = self.place(&r.result_path)?;
+        let (retry, catch) = self.handling(r)?;
+        Ok(quote!(#rt::plan::Outcomes {
             result_selector: #result_selector, result_path: #result_path,
             retry: ::std::vec![#(#retry),*], catch: ::std::vec![#(#catch),*],
-        })
+        }))
     }
 
     /// A Parallel branch or a Map's processor.
-    fn body(&self, c: &'m Container) -> TokenStream {
+    fn body(&self, c: &'m Container) -> Emitted {
         let rt = self.rt;
-        let states = c.states.iter().map(|s| self.state(s));
-        let start = c.start_at.as_ref().map_or(0, |s| self.target(&s.value));
-        quote!(#rt::plan::Body { states: ::std::vec![#(#states),*], start: #start })
+        let states = c
+            .states
+            .iter()
+            .map(|s| self.at(s).state())
+            .collect::<Result<Vec<_>, _>>()?;
+        let start = match &c.start_at {
+            Some(s) => self.target(&s.value)?,
+            None => return Err(self.internal("a container without StartAt".into())),
+        };
+        Ok(quote!(#rt::plan::Body { states: ::std::vec![#(#states),*], start: #start }))
     }
 
     /// A count or percentage, literal, from a JSONata expression or from a path.
@@ -303,7 +333,7 @@ impl<'m> Emitter<'_, 'm> {
         &self,
         fixed: &Option<Spanned<NumberOrExpr<T>>>,
         path: &Option<PathField>,
-    ) -> TokenStream {
+    ) -> Emitted {
         let rt = self.rt;
         self.number_field(quote!(#rt::plan::Amount), fixed, path, |n| {
             let n = n.to_f64();
@@ -318,10 +348,10 @@ impl<'m> Emitter<'_, 'm> {
         }
     }
 
-    fn map(&self, m: &'m Map) -> TokenStream {
+    fn map(&self, m: &'m Map) -> Emitted {
         let rt = self.rt;
         let processor = match &m.processor {
-            Some(p) => self.body(&p.body),
+            Some(p) => self.body(&p.body)?,
             None => quote!(#rt::plan::Body { states: ::std::vec![], start: 0 }),
         };
         let distributed = m
@@ -330,7 +360,7 @@ impl<'m> Emitter<'_, 'm> {
             .is_some_and(|p| p.mode == ProcessorMode::Distributed);
         let items_path = match &m.items_path {
             Some(Spanned { value: Some(p), .. }) if p != "$" => {
-                let p = self.path_field(p);
+                let p = self.path_field(p)?;
                 quote!(::core::option::Option::Some(#p))
             }
             _ => quote!(::core::option::Option::None),
@@ -342,18 +372,18 @@ impl<'m> Emitter<'_, 'm> {
                 &m.result.parameters
             },
             "ItemSelector",
-        );
-        let items = self.opt_jsonata(&m.items, "Items");
-        let max_concurrency = self.amount(&m.max_concurrency, &m.max_concurrency_path);
-        let count = self.amount(&m.tolerated_failure_count, &m.tolerated_failure_count_path);
+        )?;
+        let items = self.opt_jsonata(&m.items, "Items")?;
+        let max_concurrency = self.amount(&m.max_concurrency, &m.max_concurrency_path)?;
+        let count = self.amount(&m.tolerated_failure_count, &m.tolerated_failure_count_path)?;
         let percentage = self.amount(
             &m.tolerated_failure_percentage,
             &m.tolerated_failure_percentage_path,
-        );
+        )?;
         let reader = match &m.item_reader {
             Some(r) => {
                 let resource = r.resource.as_ref().map_or("", |r| r.value.as_str());
-                let parameters = self.payload(&r.parameters, "ItemReader/Arguments");
+                let parameters = self.payload(&r.parameters, "ItemReader/Arguments")?;
                 let config = r.reader_config.clone().unwrap_or_default();
                 let input_type =
                     Self::opt_str(config.input_type.as_ref().map(|v| v.value.as_str()));
@@ -367,7 +397,7 @@ impl<'m> Emitter<'_, 'm> {
                     .map_or(&[][..], |h| &h.value[..]);
                 let delimiter =
                     Self::opt_str(config.csv_delimiter.as_ref().map(|v| v.value.as_str()));
-                let max_items = self.amount(&config.max_items, &config.max_items_path);
+                let max_items = self.amount(&config.max_items, &config.max_items_path)?;
                 quote!(::core::option::Option::Some(#rt::plan::ReaderPlan {
                     resource: #resource.into(), parameters: #parameters, input_type: #input_type,
                     csv_headers_given: #given, csv_headers: ::std::vec![#(#headers.into()),*],
@@ -378,12 +408,12 @@ impl<'m> Emitter<'_, 'm> {
         };
         let batcher = match &m.item_batcher {
             Some(b) => {
-                let max_items = self.amount(&b.max_items_per_batch, &b.max_items_per_batch_path);
+                let max_items = self.amount(&b.max_items_per_batch, &b.max_items_per_batch_path)?;
                 let max_bytes = self.amount(
                     &b.max_input_bytes_per_batch,
                     &b.max_input_bytes_per_batch_path,
-                );
-                let batch_input = self.payload(&b.batch_input, "ItemBatcher/BatchInput");
+                )?;
+                let batch_input = self.payload(&b.batch_input, "ItemBatcher/BatchInput")?;
                 quote!(::core::option::Option::Some(#rt::plan::BatcherPlan {
                     max_items: #max_items, max_bytes: #max_bytes, batch_input: #batch_input,
                 }))
@@ -393,7 +423,7 @@ impl<'m> Emitter<'_, 'm> {
         let writer = match &m.result_writer {
             Some(w) => {
                 let resource = Self::opt_str(w.resource.as_ref().map(|r| r.value.as_str()));
-                let parameters = self.payload(&w.parameters, "ResultWriter/Arguments");
+                let parameters = self.payload(&w.parameters, "ResultWriter/Arguments")?;
                 let config = match &w.writer_config {
                     Some(c) => {
                         let lit = self.literal(&c.value);
@@ -408,36 +438,121 @@ impl<'m> Emitter<'_, 'm> {
             None => quote!(::core::option::Option::None),
         };
         let label = Self::opt_str(m.label.as_ref().map(|l| l.value.as_str()));
-        let outcomes = self.outcomes(&m.result);
-        quote!(#rt::plan::Kind::Map(::std::boxed::Box::new(#rt::plan::MapPlan {
-            processor: #processor, distributed: #distributed, items_path: #items_path, items: #items,
-            item_selector: #item_selector, max_concurrency: #max_concurrency,
-            tolerated_failure_count: #count, tolerated_failure_percentage: #percentage,
-            item_reader: #reader, item_batcher: #batcher, result_writer: #writer,
-            label: #label, outcomes: #outcomes,
-        })))
+        let outcomes = self.outcomes(&m.result)?;
+        Ok(
+            quote!(#rt::plan::Kind::Map(::std::boxed::Box::new(#rt::plan::MapPlan {
+                processor: #processor, distributed: #distributed, items_path: #items_path, items: #items,
+                item_selector: #item_selector, max_concurrency: #max_concurrency,
+                tolerated_failure_count: #count, tolerated_failure_percentage: #percentage,
+                item_reader: #reader, item_batcher: #batcher, result_writer: #writer,
+                label: #label, outcomes: #outcomes,
+            }))),
+        )
     }
 
-    fn state(&self, state: &'m State) -> TokenStream {
+    /// A Fail state's Error or Cause: a literal, a JSONata expression, a path or a call.
+    fn text(
+        &self,
+        literal: &Option<Spanned<String>>,
+        path: &Option<Spanned<PathOrCall>>,
+    ) -> Emitted {
         let rt = self.rt;
-        let outer_state = self.current.replace(Some(state));
-        // States nested in a Parallel or Map are emitted in the middle of their parent.
-        let outer = self.uses_context.replace(false);
-        let jsonata = state.query_language == QueryLanguage::Jsonata;
-        let outer_language = self.jsonata.replace(jsonata);
-        let name = &state.name;
-        let input_path = self.select(&state.input_path);
-        let output_path = self.select(&state.output_path);
-        let next = match &state.next {
-            Some(n) => {
-                let i = self.target(&n.value);
-                quote!(::core::option::Option::Some(#i))
+        Ok(match (literal, path) {
+            (Some(l), _)
+                if self.jsonata()
+                    && let Some(text) = jsonata_text(&l.value) =>
+            {
+                let e = self.expr(text);
+                quote!(#rt::plan::Text::Jsonata(#e))
             }
-            None => quote!(::core::option::Option::None),
+            (Some(l), _) => {
+                let l = &l.value;
+                quote!(#rt::plan::Text::Literal(#l.into()))
+            }
+            (
+                _,
+                Some(Spanned {
+                    value: PathOrCall::Path(p),
+                    ..
+                }),
+            ) => {
+                let p = self.path_field(p)?;
+                quote!(#rt::plan::Text::Path(#p))
+            }
+            (
+                _,
+                Some(Spanned {
+                    value: PathOrCall::Call { parsed, text },
+                    ..
+                }),
+            ) => {
+                let call = match parsed {
+                    Ok(call) => self.call(call),
+                    Err(e) => self.unparsed_call(text, e)?,
+                };
+                quote!(#rt::plan::Text::Call(#call))
+            }
+            _ => quote!(#rt::plan::Text::None),
+        })
+    }
+
+    /// How long a Wait state waits.
+    fn wait(&self, w: &Wait) -> Emitted {
+        let rt = self.rt;
+        let wait = match (&w.seconds, &w.seconds_path, &w.timestamp, &w.timestamp_path) {
+            (
+                Some(Spanned {
+                    value: NumberOrExpr::Literal(n),
+                    ..
+                }),
+                ..,
+            ) => quote!(#rt::plan::WaitFor::Seconds(#n)),
+            (
+                Some(Spanned {
+                    value: NumberOrExpr::Jsonata(text),
+                    ..
+                }),
+                ..,
+            ) => {
+                let e = self.expr(text.as_str());
+                quote!(#rt::plan::WaitFor::SecondsExpr(#e))
+            }
+            (_, _, Some(t), _) if let Some(text) = jsonata_text(&t.value) => {
+                let e = self.expr(text);
+                quote!(#rt::plan::WaitFor::TimestampExpr(#e))
+            }
+            (_, Some(Spanned { value: Some(p), .. }), ..) => {
+                let p = self.path_field(p)?;
+                quote!(#rt::plan::WaitFor::SecondsPath(#p))
+            }
+            (_, _, Some(t), _) => {
+                let t = &t.value;
+                quote!(#rt::plan::WaitFor::Timestamp(#rt::__private::timestamp(#t)))
+            }
+            (_, _, _, Some(Spanned { value: Some(p), .. })) => {
+                let p = self.path_field(p)?;
+                quote!(#rt::plan::WaitFor::TimestampPath(#p))
+            }
+            _ if w.unresolved => quote!(#rt::plan::WaitFor::Seconds(0)),
+            _ => return Err(self.internal("a Wait state without a time".into())),
         };
+        Ok(quote!(#rt::plan::Kind::Wait(#wait)))
+    }
+
+    /// The state this emitter is placed at.
+    fn state(&self) -> Emitted {
+        let rt = self.rt;
+        let Some(state) = self.state else {
+            return Err(self.internal("a state to emit, and none given".into()));
+        };
+        let jsonata = self.jsonata();
+        let name = &state.name;
+        let input_path = self.select(&state.input_path)?;
+        let output_path = self.select(&state.output_path)?;
+        let next = self.opt_target(state.next.as_ref())?;
         let kind = match &state.kind {
             StateKind::Pass(p) => {
-                let parameters = self.opt_template(&p.parameters);
+                let parameters = self.opt_template(&p.parameters)?;
                 let result = match &p.result {
                     Some(r) => {
                         let lit = self.literal(&r.value);
@@ -445,130 +560,55 @@ impl<'m> Emitter<'_, 'm> {
                     }
                     None => quote!(::core::option::Option::None),
                 };
-                let result_path = self.place(&p.result_path);
+                let result_path = self.place(&p.result_path)?;
                 quote!(#rt::plan::Kind::Pass { parameters: #parameters, result: #result, result_path: #result_path })
             }
             StateKind::Succeed => quote!(#rt::plan::Kind::Succeed),
             StateKind::Fail(f) => {
-                let text =
-                    |lit: &Option<Spanned<String>>, path: &Option<Spanned<PathOrCall>>| match (
-                        lit, path,
-                    ) {
-                        (Some(l), _)
-                            if self.jsonata.get()
-                                && let Some(text) = jsonata_text(&l.value) =>
-                        {
-                            let e = self.expr(text);
-                            quote!(#rt::plan::Text::Jsonata(#e))
-                        }
-                        (Some(l), _) => {
-                            let l = &l.value;
-                            quote!(#rt::plan::Text::Literal(#l.into()))
-                        }
-                        (
-                            _,
-                            Some(Spanned {
-                                value: PathOrCall::Path(p),
-                                ..
-                            }),
-                        ) => {
-                            let p = self.path_field(p);
-                            quote!(#rt::plan::Text::Path(#p))
-                        }
-                        (
-                            _,
-                            Some(Spanned {
-                                value: PathOrCall::Call { parsed, text },
-                                ..
-                            }),
-                        ) => {
-                            let call = match parsed {
-                                Ok(call) => self.call(call),
-                                Err(e) => self.unparsed_call(text, e),
-                            };
-                            quote!(#rt::plan::Text::Call(#call))
-                        }
-                        _ => quote!(#rt::plan::Text::None),
-                    };
-                let error = text(&f.error, &f.error_path);
-                let cause = text(&f.cause, &f.cause_path);
+                let error = self.text(&f.error, &f.error_path)?;
+                let cause = self.text(&f.cause, &f.cause_path)?;
                 quote!(#rt::plan::Kind::Fail { error: #error, cause: #cause })
             }
             StateKind::Choice(c) => {
-                let choices = c.choices.iter().map(|r| {
-                    let rule = self.rule(r);
-                    let next = r.next.as_ref().map_or(0, |n| self.target(&n.value));
-                    let assign = self.payload(&r.assign, "Assign");
-                    let output = self.opt_jsonata(&r.output, "Output");
-                    quote!(#rt::plan::ChoiceBranch { rule: #rule, next: #next, assign: #assign, output: #output })
-                });
-                let default = match &c.default {
-                    Some(d) => {
-                        let i = self.target(&d.value);
-                        quote!(::core::option::Option::Some(#i))
-                    }
-                    None => quote!(::core::option::Option::None),
-                };
+                let choices = c
+                    .choices
+                    .iter()
+                    .map(|r| {
+                        let rule = self.rule(r)?;
+                        let next = match &r.next {
+                            Some(n) => self.target(&n.value)?,
+                            None => return Err(self.internal("a Choice rule without Next".into())),
+                        };
+                        let assign = self.payload(&r.assign, "Assign")?;
+                        let output = self.opt_jsonata(&r.output, "Output")?;
+                        Ok(quote!(#rt::plan::ChoiceBranch { rule: #rule, next: #next, assign: #assign, output: #output }))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                let default = self.opt_target(c.default.as_ref())?;
                 quote!(#rt::plan::Kind::Choice { choices: ::std::vec![#(#choices),*], default: #default })
             }
-            StateKind::Wait(w) => {
-                let wait = match (&w.seconds, &w.seconds_path, &w.timestamp, &w.timestamp_path) {
-                    (
-                        Some(Spanned {
-                            value: NumberOrExpr::Literal(n),
-                            ..
-                        }),
-                        ..,
-                    ) => quote!(#rt::plan::WaitFor::Seconds(#n)),
-                    (
-                        Some(Spanned {
-                            value: NumberOrExpr::Jsonata(text),
-                            ..
-                        }),
-                        ..,
-                    ) => {
-                        let e = self.expr(text);
-                        quote!(#rt::plan::WaitFor::SecondsExpr(#e))
-                    }
-                    (_, _, Some(t), _) if let Some(text) = jsonata_text(&t.value) => {
-                        let e = self.expr(text);
-                        quote!(#rt::plan::WaitFor::TimestampExpr(#e))
-                    }
-                    (_, Some(Spanned { value: Some(p), .. }), ..) => {
-                        let p = self.path_field(p);
-                        quote!(#rt::plan::WaitFor::SecondsPath(#p))
-                    }
-                    (_, _, Some(t), _) => {
-                        let t = &t.value;
-                        quote!(#rt::plan::WaitFor::Timestamp(#rt::__private::timestamp(#t)))
-                    }
-                    (_, _, _, Some(Spanned { value: Some(p), .. })) => {
-                        let p = self.path_field(p);
-                        quote!(#rt::plan::WaitFor::TimestampPath(#p))
-                    }
-                    _ => quote!(#rt::plan::WaitFor::Seconds(0)),
-                };
-                quote!(#rt::plan::Kind::Wait(#wait))
-            }
+            StateKind::Wait(w) => self.wait(w)?,
             StateKind::Task(t) => {
-                let handler = self
+                let Some(handler) = self
                     .plan
                     .slots
                     .iter()
                     .position(|s| s.state.name == state.name)
-                    .unwrap_or_default();
+                else {
+                    return Err(self.internal("a Task state without a handler slot".into()));
+                };
                 let resource = t.resource.as_ref().map_or("", |r| r.value.as_str());
                 let parameters = if jsonata {
-                    self.opt_jsonata(&t.result.arguments, "Arguments")
+                    self.opt_jsonata(&t.result.arguments, "Arguments")?
                 } else {
-                    self.opt_template(&t.result.parameters)
+                    self.opt_template(&t.result.parameters)?
                 };
-                let result_selector = self.opt_template(&t.result.result_selector);
-                let credentials = self.payload(&t.credentials, "Credentials");
-                let result_path = self.place(&t.result.result_path);
-                let timeout = self.seconds(&t.timeout_seconds, &t.timeout_seconds_path);
-                let heartbeat = self.seconds(&t.heartbeat_seconds, &t.heartbeat_seconds_path);
-                let (retry, catch) = self.handling(&t.result);
+                let result_selector = self.opt_template(&t.result.result_selector)?;
+                let credentials = self.payload(&t.credentials, "Credentials")?;
+                let result_path = self.place(&t.result.result_path)?;
+                let timeout = self.seconds(&t.timeout_seconds, &t.timeout_seconds_path)?;
+                let heartbeat = self.seconds(&t.heartbeat_seconds, &t.heartbeat_seconds_path)?;
+                let (retry, catch) = self.handling(&t.result)?;
                 quote!(#rt::plan::Kind::Task(::std::boxed::Box::new(#rt::plan::TaskPlan {
                     handler: #handler, resource: #resource.into(), parameters: #parameters,
                     result_selector: #result_selector, result_path: #result_path,
@@ -577,29 +617,30 @@ impl<'m> Emitter<'_, 'm> {
                 })))
             }
             StateKind::Parallel(p) => {
-                let branches = p.branches.iter().map(|b| self.body(b));
+                let branches = p
+                    .branches
+                    .iter()
+                    .map(|b| self.body(b))
+                    .collect::<Result<Vec<_>, _>>()?;
                 let parameters = if jsonata {
-                    self.opt_jsonata(&p.result.arguments, "Arguments")
+                    self.opt_jsonata(&p.result.arguments, "Arguments")?
                 } else {
-                    self.opt_template(&p.result.parameters)
+                    self.opt_template(&p.result.parameters)?
                 };
-                let outcomes = self.outcomes(&p.result);
+                let outcomes = self.outcomes(&p.result)?;
                 quote!(#rt::plan::Kind::Parallel(::std::boxed::Box::new(#rt::plan::ParallelPlan {
                     branches: ::std::vec![#(#branches),*], parameters: #parameters, outcomes: #outcomes,
                 })))
             }
-            StateKind::Map(m) => self.map(m),
+            StateKind::Map(m) => self.map(m)?,
         };
-        self.jsonata.set(jsonata);
-        let assign = self.payload(&state.assign, "Assign");
-        let output = self.opt_jsonata(&state.output, "Output");
-        let uses_context = self.uses_context.replace(outer);
-        self.jsonata.set(outer_language);
-        self.current.set(outer_state);
-        quote!(#rt::plan::StatePlan {
+        let assign = self.payload(&state.assign, "Assign")?;
+        let output = self.opt_jsonata(&state.output, "Output")?;
+        let uses_context = state.reads_context;
+        Ok(quote!(#rt::plan::StatePlan {
             name: #name.into(), input_path: #input_path, output_path: #output_path, next: #next,
             uses_context: #uses_context, jsonata: #jsonata, assign: #assign, output: #output, kind: #kind,
-        })
+        }))
     }
 }
 
@@ -631,21 +672,24 @@ pub fn machine(
     let rt = &options.runtime;
     let e = Emitter {
         rt,
-        ty: &options.type_name,
         plan,
-        uses_context: std::cell::Cell::new(false),
-        jsonata: std::cell::Cell::new(false),
-        functions: std::cell::RefCell::default(),
-        current: std::cell::Cell::new(None),
-        problems: std::cell::RefCell::default(),
+        state: None,
     };
     let ty = &options.type_name;
     let builder = format_ident!("{}Builder", ty);
-    let start = machine
-        .body
-        .start_at
-        .as_ref()
-        .map_or(0, |s| e.target(&s.value));
+    // Each state reports the first problem met in it.
+    let start = match &machine.body.start_at {
+        Some(s) => e.target(&s.value),
+        None => Err(e.internal("a machine without StartAt".into())),
+    };
+    let mut problems = Vec::new();
+    let states: Vec<TokenStream> = std::iter::once(start.map(|i| quote!(#i)))
+        .chain(plan.states.iter().map(|s| e.at(s).state()))
+        .filter_map(|r| r.map_err(|d| problems.push(*d)).ok())
+        .collect();
+    let Some((start, states)) = states.split_first().filter(|_| problems.is_empty()) else {
+        return Err(problems);
+    };
     let timeout = match &machine.timeout_seconds {
         Some(t) => {
             let t = t.value;
@@ -653,12 +697,6 @@ pub fn machine(
         }
         None => quote!(::core::option::Option::None),
     };
-    let states: Vec<TokenStream> = plan.states.iter().map(|s| e.state(s)).collect();
-    let functions = e.functions.take();
-    let problems = e.problems.take();
-    if !problems.is_empty() {
-        return Err(problems);
-    }
 
     let n = plan.slots.len();
     let builder_tokens = super::builder::builder(plan, options);
@@ -677,8 +715,6 @@ pub fn machine(
                 });
                 &PLAN
             }
-
-            #(#functions)*
 
             /// Starts collecting the handlers.
             pub fn builder() -> #builder<#missing> {

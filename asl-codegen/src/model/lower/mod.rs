@@ -7,6 +7,7 @@
 
 mod choice;
 mod containers;
+mod context;
 mod outcomes;
 mod read;
 
@@ -333,6 +334,7 @@ impl Lowerer<'_> {
             output_path: self.path(&obj, "OutputPath", true),
             output: self.node(&obj, "Output"),
             assign: self.object_node(&obj, "Assign", false),
+            reads_context: context::reads_context(&m.value, ql),
             kind,
         })
     }
@@ -439,12 +441,19 @@ impl Lowerer<'_> {
             };
             self.error(msg, obj.ptr.clone(), obj.node);
         }
-        Wait {
+        let mut wait = Wait {
             seconds: self.uint(obj, "Seconds", ql, 0, MAX_SECONDS),
             seconds_path: self.path(obj, "SecondsPath", false),
             timestamp: self.string(obj, "Timestamp"),
             timestamp_path: self.path(obj, "TimestampPath", false),
-        }
+            unresolved: false,
+        };
+        wait.unresolved = present.len() == 1
+            && wait.seconds.is_none()
+            && wait.seconds_path.is_none()
+            && wait.timestamp.is_none()
+            && wait.timestamp_path.is_none();
+        wait
     }
 }
 
