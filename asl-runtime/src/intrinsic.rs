@@ -119,7 +119,7 @@ fn apply_any(
         match arg(i) {
             Value::Number(n) => n
                 .as_i64()
-                .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+                .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).and_then(java_round))
                 .ok_or_else(|| bad("expected an integer")),
             _ => Err(bad("expected an integer")),
         }
@@ -187,16 +187,18 @@ fn apply_any(
             if step == 0 {
                 return Err(bad("the step can not be 0"));
             }
+            // In 128 bits: the distance between two 64-bit integers does not fit in 64.
             let count = if (step > 0 && start > end) || (step < 0 && start < end) {
                 0
             } else {
-                ((end - start) / step + 1) as usize
+                (i128::from(end) - i128::from(start)) / i128::from(step) + 1
             };
-            if count > MAX_RANGE {
+            if count > MAX_RANGE as i128 {
                 return Err(fail(format!(
                     "Invalid arguments in {name}: the range has {count} elements; the most is {MAX_RANGE}"
                 )));
             }
+            // At most MAX_RANGE items, each between start and end: nothing overflows.
             Ok(Value::Array(
                 (0..count as i64)
                     .map(|i| Value::from(start + i * step))
@@ -275,8 +277,8 @@ fn apply_any(
         }
         Function::MathRandom => {
             let (start, end) = (
-                java_round(number(arg(0)).ok_or_else(|| bad("expected numbers"))?),
-                java_round(number(arg(1)).ok_or_else(|| bad("expected numbers"))?),
+                rounded(arg(0)).ok_or_else(|| bad(INTEGERS))?,
+                rounded(arg(1)).ok_or_else(|| bad(INTEGERS))?,
             );
             if start > end {
                 return Err(bad("the start is larger than the end"));
@@ -296,9 +298,15 @@ fn apply_any(
         Function::MathAdd => {
             // (Whole numbers a double holds exactly were added as integers in `apply_function`:
             // the same sum as this rounding, without it.)
-            let a = number(arg(0)).ok_or_else(|| bad("expected numbers"))?;
-            let b = number(arg(1)).ok_or_else(|| bad("expected numbers"))?;
-            Ok(Value::from(java_round(a).saturating_add(java_round(b))))
+            let a = rounded(arg(0)).ok_or_else(|| bad(INTEGERS))?;
+            let b = rounded(arg(1)).ok_or_else(|| bad(INTEGERS))?;
+            a.checked_add(b).map(Value::from).ok_or_else(|| {
+                bad(&format!(
+                    "the sum of {a} and {b} is outside the integer range [{}, {}]",
+                    i64::MIN,
+                    i64::MAX
+                ))
+            })
         }
         Function::StringSplit => {
             let s = string(0)?;
@@ -360,9 +368,22 @@ fn number(v: &Value) -> Option<f64> {
 }
 
 /// Java's `Math.round`: halves go towards positive infinity.
-fn java_round(x: f64) -> i64 {
-    (x + 0.5).floor() as i64
+/// `x` rounded half up, as Java's `Math.round` does; `None` when that is not a 64-bit integer
+/// (never a saturated one).
+fn java_round(x: f64) -> Option<i64> {
+    // -2^63 and 2^63 are exact as doubles; i64::MAX is not.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    let r = (x + 0.5).floor();
+    (r.is_finite() && (-LIMIT..LIMIT).contains(&r)).then_some(r as i64)
 }
+
+/// A number argument as an integer: integers as they are, other numbers rounded half up.
+fn rounded(v: &Value) -> Option<i64> {
+    v.as_i64().or_else(|| number(v).and_then(java_round))
+}
+
+/// The complaint about numbers that are not 64-bit integers once rounded.
+const INTEGERS: &str = "expected numbers within the 64-bit integer range";
 
 fn hash(algorithm: &str, data: &[u8]) -> Option<String> {
     use sha2::Digest;
@@ -591,9 +612,37 @@ mod tests {
             call(Function::MathAdd, vec![json!(1i64 << 53), json!(1)]),
             Ok(json!((1i64 << 53) + 1))
         );
+        // Overflow is an error, never a saturated or wrapped sum.
+        for (a, b) in [
+            (json!(i64::MAX), json!(1)),
+            (json!(i64::MIN), json!(-1)),
+            (json!(1e300), json!(0)),
+        ] {
+            let e = call(Function::MathAdd, vec![a.clone(), b.clone()]);
+            assert!(
+                matches!(&e, Err(f) if f.error == "States.IntrinsicFailure"),
+                "{a} + {b}: {e:?}"
+            );
+        }
+        assert!(
+            err(call(Function::MathAdd, vec![json!(i64::MAX), json!(1)]))
+                .contains("outside the integer range")
+        );
         assert_eq!(
-            call(Function::MathAdd, vec![json!(i64::MAX), json!(1)]),
-            Ok(json!(i64::MAX))
+            call(Function::MathAdd, vec![json!(i64::MAX), json!(-1)]),
+            Ok(json!(i64::MAX - 1))
+        );
+        // A range whose span does not fit in 64 bits is too long, not an overflow.
+        assert!(
+            err(call(
+                Function::ArrayRange,
+                vec![json!(i64::MIN), json!(i64::MAX), json!(1)]
+            ))
+            .contains("the most is")
+        );
+        assert!(
+            err(call(Function::ArrayGetItem, vec![json!([1]), json!(1e300)]))
+                .contains("expected an integer")
         );
         let a = call(Function::MathRandom, vec![json!(1), json!(10), json!(7)]);
         assert_eq!(
