@@ -257,7 +257,7 @@ impl Builder {
                 Err(diags) => problems.extend(
                     diags
                         .iter()
-                        .filter(|d| d.is_error())
+                        .filter(|d| d.blocks_generation())
                         .map(|d| d.render(&file, &text)),
                 ),
             }
@@ -354,6 +354,36 @@ mod tests {
             .unwrap_or_default();
         assert!(err.contains("MISSING_TRANSITION_TARGET"), "{err}");
         assert!(err.contains("broken.asl.json:2:"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_placeholder_where_a_number_belongs_is_an_error_until_it_has_a_value() {
+        let dir = std::env::temp_dir().join(format!("asl-placeholder-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).ok();
+        let text = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\",\n  \"Resource\": \"arn:aws:lambda:us-east-1:1:function:f\", \"TimeoutSeconds\": \"${T}\", \"End\": true}}}";
+        std::fs::write(dir.join("timed.asl.json"), text).ok();
+        let build = || {
+            Builder::new()
+                .folder(&dir)
+                .cargo_instructions(false)
+                .out_dir(&dir)
+        };
+        let err = build()
+            .generate()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("Unresolved placeholder ${T}"), "{err}");
+        assert!(err.contains("'TimeoutSeconds'"), "{err}");
+        assert!(err.contains("timed.asl.json:2:"), "{err}");
+        assert!(err.contains(r#"Builder::substitute("T", "...")"#), "{err}");
+        let out = build().substitute("T", "30").generate().unwrap_or_default();
+        assert!(
+            out.contains("Seconds::Fixed"),
+            "the timeout is in the machine"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

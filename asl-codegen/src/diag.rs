@@ -135,6 +135,10 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// A hint on the fix ("did you mean `Next`?").
     pub help: Option<String>,
+    /// The deployment placeholder (`Name` of `${Name}`) left unsubstituted where a number,
+    /// boolean, object or array belongs: a warning for `asl check`, an error when generating
+    /// code (the machine would run without the field).
+    pub placeholder: Option<Box<str>>,
 }
 
 impl Diagnostic {
@@ -152,6 +156,7 @@ impl Diagnostic {
             span,
             severity: Severity::Error,
             help: None,
+            placeholder: None,
         }
     }
 
@@ -167,9 +172,21 @@ impl Diagnostic {
         self
     }
 
+    /// This diagnostic as about the unsubstituted placeholder `${name}`.
+    pub fn unresolved(mut self, name: impl Into<Box<str>>) -> Self {
+        self.placeholder = Some(name.into());
+        self
+    }
+
     /// Whether it rejects the definition.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// Whether it stops code generation: every error, and a placeholder left where another
+    /// type belongs.
+    pub fn blocks_generation(&self) -> bool {
+        self.is_error() || self.placeholder.is_some()
     }
 
     /// The line and column the diagnostic points at, if it has a span.

@@ -53,6 +53,12 @@ impl Checked {
         self.diagnostics.iter().filter(|d| d.is_error())
     }
 
+    /// What stops code generation: the errors, and placeholders left unsubstituted where
+    /// another type belongs (see [`Diagnostic::blocks_generation`]).
+    pub fn generation_errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.blocks_generation())
+    }
+
     /// Whether the definition is accepted.
     pub fn is_ok(&self) -> bool {
         self.machine.is_some() && self.errors().next().is_none()
@@ -134,7 +140,7 @@ pub fn generate_source(
         },
         &options.substitutions,
     );
-    let errors: Vec<Diagnostic> = checked.errors().cloned().collect();
+    let errors: Vec<Diagnostic> = checked.generation_errors().cloned().collect();
     let machine = match (errors.is_empty(), checked.machine) {
         (true, Some(m)) => m,
         _ => return Err(errors),

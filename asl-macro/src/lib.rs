@@ -239,7 +239,7 @@ fn expand(args: &Args) -> TokenStream2 {
         &args.substitutions,
     );
     let mut errors: Option<syn::Error> = None;
-    let generated = match (checked.errors().next(), &checked.machine) {
+    let generated = match (checked.generation_errors().next(), &checked.machine) {
         (None, Some(machine)) => Some(emit::generate(machine, &text, &options)),
         _ => None,
     };
@@ -247,7 +247,7 @@ fn expand(args: &Args) -> TokenStream2 {
         Some(Err(diags)) => diags.clone(),
         _ => Vec::new(),
     };
-    for d in checked.errors().chain(not_yet.iter()) {
+    for d in checked.generation_errors().chain(not_yet.iter()) {
         let e = syn::Error::new(span, d.render(&written, &text));
         match &mut errors {
             Some(all) => all.combine(e),

@@ -21,7 +21,13 @@ fn every_real_world_definition_generates_and_compiles() {
     let src = krate.join("src");
     std::fs::create_dir_all(&src).expect("a folder for the crate");
 
-    let generated = asl_codegen::Builder::new()
+    // Placeholders left where a number or an object belongs stop generation until they have
+    // a value, as they would in a user's build: give each the value its field needs.
+    let mut builder = asl_codegen::Builder::new();
+    for (name, value) in placeholder_values(&dir) {
+        builder = builder.substitute(&name, &value);
+    }
+    let generated = builder
         .folder(&dir)
         .cargo_instructions(false)
         .out_dir(&src)
@@ -80,4 +86,35 @@ fn every_real_world_definition_generates_and_compiles() {
         "{} real-world definitions generated and compiled",
         files.len()
     );
+}
+
+/// A value for every placeholder the checks find standing where another type belongs: a
+/// Parallel branch (its state named apart from the others) for a placeholder among
+/// `Branches`, a number elsewhere (a heartbeat shorter than any timeout).
+fn placeholder_values(dir: &Path) -> Vec<(String, String)> {
+    let mut values = Vec::new();
+    let files = std::fs::read_dir(dir).expect("readable corpus");
+    for path in files.filter_map(Result::ok).map(|e| e.path()) {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let syntax = asl_codegen::Syntax::from_file_name(&path.display().to_string());
+        let checked = asl_codegen::check_source(&text, syntax, &Default::default());
+        for d in &checked.diagnostics {
+            if let Some(name) = &d.placeholder {
+                let value = if d.pointer.as_str().rsplit('/').nth(1) == Some("Branches") {
+                    let state = format!("Branch{}", values.len());
+                    format!(
+                        r#"{{"StartAt": "{state}", "States": {{"{state}": {{"Type": "Succeed"}}}}}}"#
+                    )
+                } else if d.pointer.last_token() == "HeartbeatSeconds" {
+                    "1".to_owned()
+                } else {
+                    "10".to_owned()
+                };
+                values.push((name.to_string(), value));
+            }
+        }
+    }
+    values
 }

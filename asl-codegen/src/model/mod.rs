@@ -330,9 +330,6 @@ pub struct Wait {
     pub timestamp: Option<Spanned<String>>,
     /// `TimestampPath`.
     pub timestamp_path: Option<PathField>,
-    /// Whether the one time field is a deployment placeholder left unsubstituted (a warning):
-    /// the generated machine then waits no time.
-    pub unresolved: bool,
 }
 
 /// A `Fail` state.

@@ -5,9 +5,10 @@ use super::{Node, Value};
 
 /// Replaces `${Name}` in every string of `node` with the value given for `Name`.
 ///
-/// A string that is exactly one placeholder whose value reads as a JSON number or boolean
-/// becomes that number or boolean (`"TimeoutSeconds": "${Timeout}"` with `Timeout=30` gives
-/// `30`), as it would once the template engine wrote the number unquoted.
+/// A string that is exactly one placeholder whose value reads as a JSON number, boolean,
+/// object or array becomes that value (`"TimeoutSeconds": "${Timeout}"` with `Timeout=30`
+/// gives `30`), as it would once the template engine wrote it unquoted; the value's parts
+/// point at the placeholder in the source.
 pub fn substitute(node: &mut Node, values: &[(String, String)]) {
     if values.is_empty() {
         return;
@@ -22,6 +23,12 @@ pub fn substitute(node: &mut Node, values: &[(String, String)]) {
                     "false" => Value::Bool(false),
                     n if serde_json::from_str::<serde_json::Number>(n).is_ok() => {
                         Value::Number(n.to_owned())
+                    }
+                    json if json.trim_start().starts_with(['{', '['])
+                        && let Ok(mut parsed) = super::parse(json, crate::Syntax::Json) =>
+                    {
+                        respan(&mut parsed, node.span);
+                        parsed.value
                     }
                     other => Value::String(other.to_owned()),
                 };
@@ -40,6 +47,19 @@ pub fn substitute(node: &mut Node, values: &[(String, String)]) {
         Value::Object(members) => members
             .iter_mut()
             .for_each(|m| substitute(&mut m.value, values)),
+        _ => {}
+    }
+}
+
+/// Points every part of `node` at `span`.
+fn respan(node: &mut Node, span: super::Span) {
+    node.span = span;
+    match &mut node.value {
+        Value::Array(items) => items.iter_mut().for_each(|n| respan(n, span)),
+        Value::Object(members) => members.iter_mut().for_each(|m| {
+            m.key_span = span;
+            respan(&mut m.value, span);
+        }),
         _ => {}
     }
 }
@@ -98,5 +118,32 @@ mod tests {
         assert_eq!(n.get("R").and_then(Node::as_str), Some("arn:us-east-1:x"));
         assert_eq!(n.get("B").and_then(Node::as_bool), Some(true));
         assert!(placeholders(&n).is_empty());
+    }
+
+    #[test]
+    fn whole_placeholders_become_objects_and_arrays_where_they_stand() {
+        let text = r#"{"Branches": ["${Branch}"], "L": "${List}", "S": "${Bad}"}"#;
+        let mut n = parse(text, Syntax::Json).expect("parses");
+        let at = text.find("\"${Branch}\"").unwrap_or_default();
+        substitute(
+            &mut n,
+            &[
+                ("Branch".into(), r#"{"StartAt": "A"}"#.into()),
+                ("List".into(), "[1, 2]".into()),
+                ("Bad".into(), "{not json".into()),
+            ],
+        );
+        let branch = n
+            .get("Branches")
+            .and_then(|b| b.as_array())
+            .and_then(|b| b.first())
+            .expect("a branch");
+        assert_eq!(branch.get("StartAt").and_then(Node::as_str), Some("A"));
+        assert_eq!(branch.span.start, at, "the value points at the placeholder");
+        assert_eq!(
+            n.get("L").map(|l| l.to_json()),
+            Some(serde_json::json!([1, 2]))
+        );
+        assert_eq!(n.get("S").and_then(Node::as_str), Some("{not json"));
     }
 }

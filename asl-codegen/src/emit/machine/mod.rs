@@ -533,7 +533,6 @@ impl<'a, 'm> Emitter<'a, 'm> {
                 let p = self.path_field(p)?;
                 quote!(#rt::plan::WaitFor::TimestampPath(#p))
             }
-            _ if w.unresolved => quote!(#rt::plan::WaitFor::Seconds(0)),
             _ => return Err(self.internal("a Wait state without a time".into())),
         };
         Ok(quote!(#rt::plan::Kind::Wait(#wait)))

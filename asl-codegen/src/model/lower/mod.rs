@@ -189,10 +189,12 @@ impl Lowerer<'_> {
         let Some(s) = node.as_str().filter(|s| is_placeholder(s)) else {
             return false;
         };
+        let name = &s[2..s.len() - 1];
         self.diags.push(
             Diagnostic::new(Code::SchemaValidationFailed, format!("Unresolved placeholder {s} stands where '{key}' needs another type"), ptr.clone(), Some(node.span))
-                .with_help(format!("substitute {s} (asl!(..., substitute = {{ ... }}) or Builder::substitute) to check this field"))
-                .warning(),
+                .with_help(format!("give {s} a value: asl!(..., substitute = {{ {name} = \"...\" }}) or Builder::substitute(\"{name}\", \"...\")"))
+                .warning()
+                .unresolved(name),
         );
         true
     }
@@ -441,19 +443,12 @@ impl Lowerer<'_> {
             };
             self.error(msg, obj.ptr.clone(), obj.node);
         }
-        let mut wait = Wait {
+        Wait {
             seconds: self.uint(obj, "Seconds", ql, 0, MAX_SECONDS),
             seconds_path: self.path(obj, "SecondsPath", false),
             timestamp: self.string(obj, "Timestamp"),
             timestamp_path: self.path(obj, "TimestampPath", false),
-            unresolved: false,
-        };
-        wait.unresolved = present.len() == 1
-            && wait.seconds.is_none()
-            && wait.seconds_path.is_none()
-            && wait.timestamp.is_none()
-            && wait.timestamp_path.is_none();
-        wait
+        }
     }
 }
 
