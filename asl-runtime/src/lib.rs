@@ -30,6 +30,7 @@
 //! The execution engine ([`engine::execute`]) runs a [`plan::Plan`]: the numbered states with
 //! their paths, payload templates and Choice rules pre-parsed, as the generator emits them.
 
+pub mod budget;
 pub mod choice;
 pub mod data;
 mod definition;
@@ -51,6 +52,7 @@ pub mod typed;
 /// The definition's small languages (JSONPath, filters, timestamps, names), shared with the
 /// generator.
 pub use asl_lang as lang;
+pub use budget::Budget;
 pub use definition::{Definition, QueryLanguage, StateInfo, StateType};
 pub use engine::{Description, ExecutionConfig, HistoryLevel, Outcome, Status, execute};
 pub use error::Failure;

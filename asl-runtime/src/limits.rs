@@ -6,6 +6,18 @@ use serde_json::Value;
 /// The largest state input, output or task result Step Functions passes on (256 KiB).
 pub const MAX_PAYLOAD_BYTES: usize = 256 * 1024;
 
+/// The `States.DataLimitExceeded` failure of a state whose output is over the limit, in the
+/// words AWS uses for a task's result.
+#[cold]
+pub fn output_too_large(state: &str) -> crate::Failure {
+    crate::Failure::new(
+        crate::error::names::DATA_LIMIT_EXCEEDED,
+        format!(
+            "The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."
+        ),
+    )
+}
+
 /// The length of `v`'s compact JSON text, counted without writing it.
 pub fn json_size(v: &Value) -> usize {
     let mut left = usize::MAX;

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 use tokio::sync::watch;
 
+use crate::budget::Budget;
 use crate::effects::Seam;
 use crate::engine::{Description, Env, ExecutionConfig, Outcome, Readers, Record, Status, run};
 use crate::error::Failure;
@@ -56,6 +57,8 @@ pub struct Machine {
     handlers: Arc<[BoxHandler]>,
     reader: Option<Arc<dyn ItemReader>>,
     writer: Option<Arc<dyn ResultWriter>>,
+    /// The budget of each JSONata evaluation, unless an execution's configuration sets one.
+    budget: Budget,
     shared: Arc<Shared>,
 }
 
@@ -80,8 +83,17 @@ impl Machine {
             handlers: handlers.into(),
             reader: None,
             writer: None,
+            budget: Budget::DEFAULT,
             shared: Arc::default(),
         }
+    }
+
+    /// The machine with `budget` for each evaluation of a JSONata expression (an execution's
+    /// [`ExecutionConfig::budget`] overrides it). [`Budget::DEFAULT`] otherwise: one second,
+    /// 64 MiB, 1,000 levels.
+    pub fn with_budget(mut self, budget: Budget) -> Self {
+        self.budget = budget;
+        self
     }
 
     /// The machine with `reader` supplying the items of Map states that have an `ItemReader`
@@ -132,7 +144,8 @@ impl Machine {
         } else {
             Readers::Nobody
         };
-        let seam = Seam::new(config.clock, config.effects.as_ref());
+        let seam = Seam::new(config.clock, config.effects.as_ref())
+            .with_budget(config.budget.unwrap_or(self.budget));
         let record = Record::new(&input, config, readers, &seam);
         let start_time = record.description.start_date;
         let record = Mutex::new(record);
@@ -163,7 +176,8 @@ impl Machine {
 
     /// Starts an execution with the given names, ARNs and clock.
     pub fn start_with(&self, input: Value, config: ExecutionConfig) -> Execution {
-        let seam = Seam::new(config.clock, config.effects.as_ref());
+        let seam = Seam::new(config.clock, config.effects.as_ref())
+            .with_budget(config.budget.unwrap_or(self.budget));
         let record = Record::new(&input, &config, Readers::Watchers, &seam);
         let start_time = record.description.start_date;
         let record = Arc::new(Mutex::new(record));

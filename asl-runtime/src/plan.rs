@@ -85,6 +85,32 @@ pub struct StatePlan {
     pub kind: Kind,
 }
 
+impl StatePlan {
+    /// Whether the state's output can be larger than its input, so that it is held to the
+    /// payload limit when the state ends: a JSONata Output, a Pass with a result or
+    /// Parameters or a ResultPath that merges, a Task whose result is reshaped or merged (a
+    /// Task's own result is held to the limit when it comes), every Parallel and Map. The
+    /// output of the others is their input or a part of it.
+    pub fn may_grow(&self) -> bool {
+        self.output.is_some()
+            || match &self.kind {
+                Kind::Pass {
+                    parameters,
+                    result,
+                    result_path,
+                } => {
+                    parameters.is_some() || result.is_some() || matches!(result_path, Place::At(_))
+                }
+                Kind::Task(t) => {
+                    t.result_selector.is_some() || matches!(t.result_path, Place::At(_))
+                }
+                Kind::Parallel(_) | Kind::Map(_) => true,
+                Kind::Choice { choices, .. } => choices.iter().any(|c| c.output.is_some()),
+                Kind::Wait(_) | Kind::Succeed | Kind::Fail { .. } => false,
+            }
+    }
+}
+
 /// What a state does.
 #[derive(Clone, Debug)]
 pub enum Kind {

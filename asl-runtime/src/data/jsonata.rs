@@ -5,11 +5,12 @@
 //! AWS's cause texts.
 
 use jsonata_core::ast::AstNode;
-use jsonata_core::evaluator::{Context, Evaluator, EvaluatorError};
+use jsonata_core::evaluator::{Context, Evaluator, EvaluatorError, EvaluatorOptions};
 use jsonata_core::value::JValue;
 use serde_json::{Map, Value};
 
 use super::scope::Scope;
+use crate::budget::Budget;
 use crate::effects::{Seam, draw_u64, draw_uuid};
 use crate::error::{Failure, names};
 use crate::intrinsic::{Function, call_function};
@@ -121,8 +122,15 @@ impl Expr {
                 }
             }
         }
-        let mut evaluator = Evaluator::with_context(context);
-        self.register(&mut evaluator, scope.seam);
+        let budget = scope.seam.map_or(Budget::DEFAULT, |s| *s.budget());
+        let options = EvaluatorOptions {
+            timeout_ms: Some(u64::try_from(budget.time.as_millis()).unwrap_or(u64::MAX)),
+            max_stack_depth: Some(budget.depth),
+            max_sequence_length: Some(budget.max_items()),
+            cancel: None,
+        };
+        let mut evaluator = Evaluator::with_options(context, options);
+        self.register(&mut evaluator, scope.seam, &budget);
         evaluator.evaluate(ast, &JValue::Null).map_err(|e| {
             self.failure(
                 field,
@@ -133,7 +141,7 @@ impl Expr {
 
     /// Registers AWS's added functions, and the functions that read the time or draw random
     /// numbers, which take them from the execution's seam (the system's without one).
-    fn register(&self, ev: &mut Evaluator, seam: Option<&Seam>) {
+    fn register(&self, ev: &mut Evaluator, seam: Option<&Seam>, budget: &Budget) {
         let intrinsic = |function: Function, args: &[JValue]| -> Result<JValue, EvaluatorError> {
             let args = args
                 .iter()
@@ -206,6 +214,10 @@ impl Expr {
                 Ok(JValue::from(x))
             });
         }
+        if self.mentions("pad") {
+            let memory = budget.memory;
+            let _ = ev.register_fn_override("pad", move |a: &[JValue]| pad(a, memory));
+        }
         if self.mentions("eval") {
             let _ = ev.register_fn_override("eval", |_: &[JValue]| {
                 Err(EvaluatorError::EvaluationError(
@@ -214,6 +226,53 @@ impl Expr {
             });
         }
     }
+}
+
+/// `$pad(string, width[, chars])` as jsonata-js pads (a negative width pads on the left, the
+/// characters repeat and are cut at the width), refusing a result of more than `memory` bytes
+/// before building it.
+fn pad(args: &[JValue], memory: usize) -> Result<JValue, EvaluatorError> {
+    let text = match args.first() {
+        Some(JValue::String(s)) => s.clone(),
+        Some(JValue::Null) => return Ok(JValue::Null),
+        Some(JValue::Undefined) | None => return Ok(JValue::Undefined),
+        Some(_) => {
+            return Err(EvaluatorError::TypeError(
+                "T0410: Argument 1 of function \"pad\" does not match function signature".into(),
+            ));
+        }
+    };
+    let width = match args.get(1) {
+        Some(JValue::Number(n)) => n.trunc(),
+        Some(JValue::Undefined) | None => return Ok(JValue::String(text)),
+        Some(_) => {
+            return Err(EvaluatorError::TypeError(
+                "T0410: Argument 2 of function \"pad\" does not match function signature".into(),
+            ));
+        }
+    };
+    let chars: Vec<char> = match args.get(2) {
+        Some(JValue::String(s)) if !s.is_empty() => s.chars().collect(),
+        _ => vec![' '],
+    };
+    let have = text.chars().count();
+    let want = width.abs();
+    // The widest character is 4 bytes: a width that could pass the budget is refused whole.
+    if want * 4.0 > memory as f64 {
+        return Err(EvaluatorError::EvaluationError(format!(
+            "$pad would build a string of {want} characters, more than the expression's memory budget of {memory} bytes"
+        )));
+    }
+    let want = want as usize;
+    if have >= want {
+        return Ok(JValue::String(text));
+    }
+    let padding: String = chars.iter().cycle().take(want - have).collect();
+    Ok(JValue::from(if width < 0.0 {
+        format!("{padding}{text}")
+    } else {
+        format!("{text}{padding}")
+    }))
 }
 
 /// The error's message as jsonata-js words it (AWS runs jsonata-js): jsonata-core adds the

@@ -48,6 +48,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::time::Sleep;
 
+use crate::budget::Budget;
 use crate::error::Failure;
 use crate::history::Event;
 use crate::task::BoxFuture;
@@ -156,9 +157,16 @@ fn live_random(bytes: &mut [u8]) {
 }
 
 /// How an execution performs its effects: [`Live`] called directly (the default, at no cost
-/// beyond today's), or through an [`Effects`] implementation.
+/// beyond today's), or through an [`Effects`] implementation; and the budget its expressions
+/// are evaluated within.
 #[derive(Clone, Debug)]
-pub enum Seam {
+pub struct Seam {
+    way: Way,
+    budget: Budget,
+}
+
+#[derive(Clone, Debug)]
+enum Way {
     /// Tokio's time, the handlers, the system's randomness.
     Live(Live),
     /// Everything through this implementation.
@@ -166,20 +174,42 @@ pub enum Seam {
 }
 
 impl Seam {
-    /// The seam of an execution with `clock`, through `effects` when given.
+    /// The seam of an execution with `clock`, through `effects` when given, with the default
+    /// [`Budget`].
     pub fn new(clock: ExecutionClock, effects: Option<&Arc<dyn Effects>>) -> Self {
-        match effects {
-            Some(e) => Seam::Custom(e.clone()),
-            None => Seam::Live(Live { clock }),
+        let way = match effects {
+            Some(e) => Way::Custom(e.clone()),
+            None => Way::Live(Live { clock }),
+        };
+        Seam {
+            way,
+            budget: Budget::DEFAULT,
         }
+    }
+
+    /// This seam with `budget` for its expressions.
+    pub fn with_budget(mut self, budget: Budget) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// The budget of one evaluation of an expression.
+    pub fn budget(&self) -> &Budget {
+        &self.budget
+    }
+
+    /// Whether the effects are performed directly ([`Live`]), not through an implementation.
+    #[inline]
+    pub fn is_live(&self) -> bool {
+        matches!(self.way, Way::Live(_))
     }
 
     /// The current time.
     #[inline]
     pub fn now(&self) -> jiff::Timestamp {
-        match self {
-            Seam::Live(l) => l.clock.now(),
-            Seam::Custom(e) => e.now(),
+        match &self.way {
+            Way::Live(l) => l.clock.now(),
+            Way::Custom(e) => e.now(),
         }
     }
 
@@ -195,17 +225,17 @@ impl Seam {
 
     /// Completes at `deadline`.
     pub fn sleep_until(&self, deadline: jiff::Timestamp) -> Either<Sleep, BoxFuture<'_, ()>> {
-        match self {
-            Seam::Live(l) => Either::Left(tokio::time::sleep(l.clock.until(deadline))),
-            Seam::Custom(e) => Either::Right(e.sleep_until(deadline)),
+        match &self.way {
+            Way::Live(l) => Either::Left(tokio::time::sleep(l.clock.until(deadline))),
+            Way::Custom(e) => Either::Right(e.sleep_until(deadline)),
         }
     }
 
     /// Completes `duration` from now.
     pub fn sleep(&self, duration: std::time::Duration) -> Either<Sleep, BoxFuture<'_, ()>> {
-        match self {
-            Seam::Live(_) => Either::Left(tokio::time::sleep(duration)),
-            Seam::Custom(e) => Either::Right(e.sleep_until(after(e.now(), duration))),
+        match &self.way {
+            Way::Live(_) => Either::Left(tokio::time::sleep(duration)),
+            Way::Custom(e) => Either::Right(e.sleep_until(after(e.now(), duration))),
         }
     }
 
@@ -218,9 +248,9 @@ impl Seam {
         start: impl FnOnce() -> BoxFuture<'a, TaskResult>,
         guard: impl FnOnce(BoxFuture<'a, TaskResult>) -> BoxFuture<'a, TaskResult>,
     ) -> BoxFuture<'a, TaskResult> {
-        match self {
-            Seam::Live(_) => start(),
-            Seam::Custom(e) => {
+        match &self.way {
+            Way::Live(_) => start(),
+            Way::Custom(e) => {
                 let mut once = Some((start, guard));
                 e.task(&mut || match once.take() {
                     Some((start, guard)) => guard(start()),
@@ -238,9 +268,9 @@ impl Seam {
     where
         F: std::future::Future<Output = Option<Signal>> + Send + 'a,
     {
-        match self {
-            Seam::Live(_) => Either::Left(next),
-            Seam::Custom(e) => Either::Right(e.signal(Box::pin(next))),
+        match &self.way {
+            Way::Live(_) => Either::Left(next),
+            Way::Custom(e) => Either::Right(e.signal(Box::pin(next))),
         }
     }
 
@@ -249,17 +279,17 @@ impl Seam {
     where
         F: std::future::Future<Output = StopRequest> + Send + 'a,
     {
-        match self {
-            Seam::Live(_) => Either::Left(stop),
-            Seam::Custom(e) => Either::Right(e.stop(Box::pin(stop))),
+        match &self.way {
+            Way::Live(_) => Either::Left(stop),
+            Way::Custom(e) => Either::Right(e.stop(Box::pin(stop))),
         }
     }
 
     /// Fills `bytes` with random bytes.
     pub fn random(&self, bytes: &mut [u8]) {
-        match self {
-            Seam::Live(_) => live_random(bytes),
-            Seam::Custom(e) => e.random(bytes),
+        match &self.way {
+            Way::Live(_) => live_random(bytes),
+            Way::Custom(e) => e.random(bytes),
         }
     }
 
@@ -271,7 +301,7 @@ impl Seam {
     /// Tells the implementation of an event added to the history.
     #[inline]
     pub(crate) fn event(&self, event: &Event) {
-        if let Seam::Custom(e) = self {
+        if let Way::Custom(e) = &self.way {
             e.event(event);
         }
     }

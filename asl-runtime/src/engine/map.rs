@@ -464,6 +464,7 @@ impl Run<'_> {
             clock: self.config.clock,
             history: HistoryLevel::Off,
             effects: self.config.effects.clone(),
+            budget: Some(*self.env.seam.budget()),
         };
         // The child's record holds its input where its context object reports it.
         let record = Record::new(&input, &config, run.child_readers, self.env.seam);

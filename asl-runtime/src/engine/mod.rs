@@ -17,6 +17,7 @@ use serde_json::Value;
 
 pub use crate::limits::{MAX_PAYLOAD_BYTES, json_size};
 
+use crate::budget::Budget;
 use crate::data::vars::Vars;
 use crate::definition::StateType;
 use crate::effects::{Effects, Seam};
@@ -45,9 +46,12 @@ pub struct ExecutionConfig {
     pub clock: ExecutionClock,
     /// How much of the history to keep.
     pub history: HistoryLevel,
-    /// What performs the execution's effects; `None` (the default) is [`Seam::Live`]: tokio's
+    /// What performs the execution's effects; `None` (the default) is the live seam: tokio's
     /// timers and `clock`, the handlers called directly, the system's randomness.
     pub effects: Option<Arc<dyn Effects>>,
+    /// The budget of each JSONata evaluation; `None` (the default) is the machine's
+    /// ([`Machine::with_budget`](crate::Machine::with_budget)), [`Budget::DEFAULT`] unless set.
+    pub budget: Option<Budget>,
 }
 
 /// How much history an execution keeps. Event ids are counted the same way at every level, so
@@ -77,6 +81,7 @@ impl ExecutionConfig {
             clock: ExecutionClock::system(),
             history: HistoryLevel::Full,
             effects: None,
+            budget: None,
         }
     }
 }
@@ -326,6 +331,9 @@ macro_rules! container_loop {
             });
             let $span = tracing::debug_span!("state", name = %$state.name, r#type = names.ty, event = $entered);
             let step = $step.map_err(|f| f.leaving(&$state.name, $entered))?;
+            if $state.may_grow() && !crate::limits::fits(&$input, crate::limits::MAX_PAYLOAD_BYTES) {
+                return Err(crate::limits::output_too_large(&$state.name).leaving(&$state.name, $entered));
+            }
             // The variables a state assigns are in its exited event, each as JSON text, when
             // the history keeps payloads.
             let mut assigned_text = None;
@@ -383,7 +391,8 @@ pub async fn execute(
     } else {
         Readers::Nobody
     };
-    let seam = Seam::new(config.clock, config.effects.as_ref());
+    let seam = Seam::new(config.clock, config.effects.as_ref())
+        .with_budget(config.budget.unwrap_or_default());
     let record = Record::new(&input, config, readers, &seam);
     let start_time = record.description.start_date;
     let record = Mutex::new(record);
@@ -418,6 +427,18 @@ pub(crate) async fn run(
     run.event(|full| EventKind::ExecutionStarted {
         details: ExecutionStartedDetails::new(full.then(|| input.clone()), &config.role_arn),
     });
+    if !crate::limits::fits(&input, MAX_PAYLOAD_BYTES) {
+        return run.finish(Err((
+            Status::Failed,
+            Some(Failure::new(
+                crate::error::names::DATA_LIMIT_EXCEEDED,
+                format!(
+                    "The execution input is {} bytes, more than the maximum number of bytes service limit ({MAX_PAYLOAD_BYTES}).",
+                    json_size(&input)
+                ),
+            )),
+        )));
+    }
     let span = tracing::info_span!("execution", machine = %config.state_machine_name, execution = %config.execution_name);
     if crate::plan::finishes_at_once(&plan.states) {
         // Pass, Choice, Succeed and Fail states only: the execution never waits, so neither
@@ -508,9 +529,10 @@ impl Run<'_> {
             record.history.push(now, kind);
             // An implementation of the seam is told after the lock is released, so it may
             // read the execution (describe it, read its history) without waiting on itself.
-            match self.env.seam {
-                Seam::Live(_) => None,
-                Seam::Custom(_) => record.history.events().last().cloned(),
+            if self.env.seam.is_live() {
+                None
+            } else {
+                record.history.events().last().cloned()
             }
         };
         if let Some(event) = told {

@@ -314,7 +314,7 @@ impl<'r> Run<'r> {
         match self.env.seam {
             // Live, the handler is called right here, and the engine guards its future where
             // it awaits it.
-            Seam::Live(_) => start_handler(tasks, task.handler, args, &call, &state.name),
+            seam if seam.is_live() => start_handler(tasks, task.handler, args, &call, &state.name),
             // An implementation of the seam sees the guarded future, so a panic reaches it as
             // the task's failure.
             seam => seam.task(

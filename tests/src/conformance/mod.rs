@@ -64,6 +64,7 @@ fn config(case: &Value, effects: Option<Arc<dyn Effects>>) -> ExecutionConfig {
         clock: ExecutionClock::system(),
         history: asl_runtime::engine::HistoryLevel::Full,
         effects,
+        budget: None,
     }
 }
 
