@@ -115,10 +115,8 @@ fn state(names: Vec<String>, index: usize) -> impl Strategy<Value = Value> {
                     Some(next) => s.insert("Next".into(), json!(next)),
                     None => s.insert("End".into(), json!(true)),
                 };
-                if ty != "Fail" && ty != "Succeed" {
-                    if let Some(p) = input_path {
-                        s.insert("InputPath".into(), json!(p));
-                    }
+                if let Some(p) = input_path.filter(|_| ty != "Fail" && ty != "Succeed") {
+                    s.insert("InputPath".into(), json!(p));
                 }
                 if let Some(p) =
                     result_path.filter(|_| matches!(ty, "Pass" | "Task" | "Parallel" | "Map"))
