@@ -411,6 +411,19 @@ impl Lowerer<'_> {
         self.exclusive(obj, "TimeoutSeconds", "TimeoutSecondsPath");
         self.exclusive(obj, "HeartbeatSeconds", "HeartbeatSecondsPath");
         let credentials = self.object_node(obj, "Credentials", ql == QueryLanguage::Jsonata);
+        // Credentials name the role to assume: `RoleArn`, or in JSONPath its path form.
+        if let Some(c) = credentials.as_ref()
+            && let Some(members) = c.value.as_object()
+            && !members
+                .iter()
+                .any(|m| m.key == "RoleArn" || (ql == QueryLanguage::JsonPath && m.key == "RoleArn.$"))
+        {
+            self.error(
+                "These fields are required: [RoleArn]",
+                c.pointer.clone(),
+                &c.value,
+            );
+        }
         Task {
             resource: self.non_empty_string(obj, "Resource"),
             result: self.result_handling(obj, ql),
