@@ -8,6 +8,7 @@ use base64::Engine as _;
 use serde_json::Value;
 use smallvec::SmallVec;
 
+use crate::budget::Budget;
 use crate::data::scope::Scope;
 use crate::effects::{Seam, draw_u64, draw_uuid};
 use crate::error::{Failure, names};
@@ -145,6 +146,21 @@ fn apply_any(
             } else {
                 (template, args)
             };
+            // What the text would take, about, before it is built: over the memory budget
+            // (one argument written many times) is a failure, not gigabytes.
+            let holes = template.len().saturating_sub(1);
+            let size: usize = template.iter().map(|p| p.len()).sum::<usize>()
+                + values
+                    .iter()
+                    .take(holes)
+                    .map(|v| crate::limits::json_size(v))
+                    .sum::<usize>();
+            let memory = seam.map_or(Budget::DEFAULT.memory, |s| s.budget().memory);
+            if size > memory {
+                return Err(fail(format!(
+                    "Invalid arguments in {name}: the text would be about {size} bytes, more than the memory budget of {memory} bytes"
+                )));
+            }
             let mut out = String::with_capacity(template.iter().map(|p| p.len() + 4).sum());
             for (i, piece) in template.iter().enumerate() {
                 out.push_str(piece);
@@ -587,6 +603,25 @@ mod tests {
             err(call(Function::Hash, vec![json!("x"), json!("SHA-3")]))
                 .contains("'SHA-3' is not one of")
         );
+    }
+
+    #[test]
+    fn format_refuses_text_over_the_memory_budget_before_building_it() {
+        let budget = Budget {
+            memory: 1_000,
+            ..Budget::DEFAULT
+        };
+        let seam = Seam::new(crate::time::ExecutionClock::system(), None).with_budget(budget);
+        let word = json!("x".repeat(600));
+        let template: Vec<Box<str>> = vec!["".into(), "".into(), "".into()];
+        let twice = apply_function(Some(&seam), Function::Format, &template, &[&word, &word]);
+        assert!(
+            matches!(&twice, Err(f) if f.error == "States.IntrinsicFailure"
+                && f.cause.as_deref().is_some_and(|c| c.contains("memory budget"))),
+            "{twice:?}"
+        );
+        let once = apply_function(Some(&seam), Function::Format, &template[1..], &[&word]);
+        assert_eq!(once.ok().and_then(|v| v.as_str().map(str::len)), Some(600));
     }
 
     #[test]

@@ -414,9 +414,9 @@ impl Lowerer<'_> {
         // Credentials name the role to assume: `RoleArn`, or in JSONPath its path form.
         if let Some(c) = credentials.as_ref()
             && let Some(members) = c.value.as_object()
-            && !members
-                .iter()
-                .any(|m| m.key == "RoleArn" || (ql == QueryLanguage::JsonPath && m.key == "RoleArn.$"))
+            && !members.iter().any(|m| {
+                m.key == "RoleArn" || (ql == QueryLanguage::JsonPath && m.key == "RoleArn.$")
+            })
         {
             self.error(
                 "These fields are required: [RoleArn]",
