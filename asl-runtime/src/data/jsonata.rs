@@ -69,7 +69,7 @@ impl Expr {
         match self.eval_raw(scope, field)? {
             JValue::Undefined => Err(self.failure(field, "returned nothing (undefined).")),
             v => to_value(&v)
-                .ok_or_else(|| self.failure(field, "returned an unsupported result type.")),
+                .ok_or_else(|| self.unsupported(field, &v)),
         }
     }
 
@@ -79,7 +79,20 @@ impl Expr {
             JValue::Undefined => Ok(None),
             v => to_value(&v)
                 .map(Some)
-                .ok_or_else(|| self.failure(field, "returned an unsupported result type.")),
+                .ok_or_else(|| self.unsupported(field, &v)),
+        }
+    }
+
+    /// The failure for a result with no JSON form: a number out of range (infinite, not a
+    /// number), or a function.
+    fn unsupported(&self, field: &str, v: &JValue) -> Failure {
+        if has_non_finite(v) {
+            self.failure(
+                field,
+                "threw an error during evaluation. D1001: Number out of range",
+            )
+        } else {
+            self.failure(field, "returned an unsupported result type.")
         }
     }
 
@@ -291,7 +304,7 @@ pub fn to_value(v: &JValue) -> Option<Value> {
     Some(match v {
         JValue::Null | JValue::Undefined => Value::Null,
         JValue::Bool(b) => Value::Bool(*b),
-        JValue::Number(n) => number(*n),
+        JValue::Number(n) => number(*n)?,
         JValue::String(s) => Value::String(s.to_string()),
         JValue::Array(a) => Value::Array(
             a.iter()
@@ -321,11 +334,23 @@ pub fn kind(v: &Value) -> &'static str {
     }
 }
 
-fn number(n: f64) -> Value {
+/// A number as JSON: integral ones a double holds exactly as integers; `None` for an infinite
+/// number or not a number, which JSON cannot hold (jsonata-js: D1001).
+fn number(n: f64) -> Option<Value> {
     if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 {
-        Value::from(n as i64)
+        Some(Value::from(n as i64))
     } else {
-        serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
+        serde_json::Number::from_f64(n).map(Value::Number)
+    }
+}
+
+/// Whether `v` holds a number JSON cannot hold.
+fn has_non_finite(v: &JValue) -> bool {
+    match v {
+        JValue::Number(n) => !n.is_finite(),
+        JValue::Array(a) => a.iter().any(has_non_finite),
+        JValue::Object(o) => o.values().any(has_non_finite),
+        _ => false,
     }
 }
 
@@ -367,5 +392,17 @@ mod tests {
         let e = eval("$nothing", json!({})).err().map(|f| f.error);
         assert_eq!(e.as_deref(), Some(names::QUERY_EVALUATION_ERROR));
         assert!(eval("$eval('1')", json!({})).is_err());
+    }
+
+    #[test]
+    fn numbers_out_of_range_are_errors_not_null() {
+        for text in ["1/0", "$power(10, 400)", "-1/0", "[1, 1/0]", "{'a': $power(10, 400)}"] {
+            let r = eval(text, json!({}));
+            assert!(
+                matches!(&r, Err(f) if f.error == names::QUERY_EVALUATION_ERROR),
+                "{text}: {r:?}"
+            );
+        }
+        assert_eq!(eval("$power(2, 60)", json!({})).ok(), Some(json!(1.152_921_504_606_847e18)));
     }
 }
