@@ -68,8 +68,7 @@ impl Expr {
     pub fn eval(&self, scope: &Scope<'_>, field: &str) -> Result<Value, Failure> {
         match self.eval_raw(scope, field)? {
             JValue::Undefined => Err(self.failure(field, "returned nothing (undefined).")),
-            v => to_value(&v)
-                .ok_or_else(|| self.unsupported(field, &v)),
+            v => to_value(&v).ok_or_else(|| self.unsupported(field, &v)),
         }
     }
 
@@ -396,13 +395,22 @@ mod tests {
 
     #[test]
     fn numbers_out_of_range_are_errors_not_null() {
-        for text in ["1/0", "$power(10, 400)", "-1/0", "[1, 1/0]", "{'a': $power(10, 400)}"] {
+        for text in [
+            "1/0",
+            "$power(10, 400)",
+            "-1/0",
+            "[1, 1/0]",
+            "{'a': $power(10, 400)}",
+        ] {
             let r = eval(text, json!({}));
             assert!(
                 matches!(&r, Err(f) if f.error == names::QUERY_EVALUATION_ERROR),
                 "{text}: {r:?}"
             );
         }
-        assert_eq!(eval("$power(2, 60)", json!({})).ok(), Some(json!(1.152_921_504_606_847e18)));
+        assert_eq!(
+            eval("$power(2, 60)", json!({})).ok(),
+            Some(json!(1.152_921_504_606_847e18))
+        );
     }
 }

@@ -346,6 +346,17 @@ pub(super) fn batches(
         Value::Object(m)
     };
     for input in inputs {
+        // An item that would make a batch over AWS's payload limit on its own.
+        if overhead + json_size(&input) > crate::limits::MAX_PAYLOAD_BYTES {
+            return Err(Failure::new(
+                crate::error::names::DATA_LIMIT_EXCEEDED,
+                format!(
+                    "An item of {} bytes makes a batch larger than the maximum number of bytes service limit ({}).",
+                    json_size(&input),
+                    crate::limits::MAX_PAYLOAD_BYTES
+                ),
+            ));
+        }
         let size = json_size(&input) + usize::from(!current.is_empty());
         if !current.is_empty() && (current.len() >= max_items || bytes + size > max_bytes) {
             out.push(make(std::mem::take(&mut current)));
@@ -363,6 +374,20 @@ pub(super) fn batches(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_item_too_large_for_any_batch_is_a_data_limit_failure() {
+        let batcher = BatcherPlan {
+            max_items: Some(Amount::Fixed(10.0)),
+            max_bytes: None,
+            batch_input: None,
+        };
+        let small = vec![json!(1), json!("x".repeat(300_000))];
+        let e = batches(&batcher, small, &Scope::PLAIN)
+            .err()
+            .map(|f| f.error);
+        assert_eq!(e.as_deref(), Some("States.DataLimitExceeded"));
+    }
 
     #[test]
     fn tolerance_thresholds() {
