@@ -80,8 +80,12 @@ impl Parser<'_> {
         ]
         .into_iter()
         .find(|(t, _)| {
-            let r = &self.s[self.pos.saturating_sub(usize::from(t.starts_with(' ')))..];
-            r.starts_with(t)
+            // ` in ` and ` nin ` take the space before them, if it is one (not part of a
+            // character of more than one byte).
+            let back = usize::from(t.starts_with(' '));
+            self.s
+                .get(self.pos.saturating_sub(back)..)
+                .is_some_and(|r| r.starts_with(t))
         });
         match op {
             Some((t, op)) => {
@@ -192,6 +196,15 @@ fn path_len(r: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn characters_of_several_bytes_before_an_operator_are_not_split() {
+        // Found by the `languages` fuzz target: the test for ` in ` looked one byte back,
+        // into the middle of 'Ԍ'.
+        assert!(parse("-[nullԌ").is_err());
+        assert!(parse("@.aԌ in ['x']").is_ok());
+        assert!(parse("@.é in ['x']").is_ok());
+    }
 
     #[test]
     fn parses_jayway_filters() {
