@@ -84,11 +84,35 @@ impl Simulator {
             return Err(Failure::new(
                 "Lambda.ResourceNotFoundException",
                 format!(
-                    "Function not found: {function} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException)"
+                    "Function not found: {} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: {}; Proxy: null)",
+                    qualified_arn(&function, &ctx.execution_arn),
+                    uuid::Uuid::new_v4()
                 ),
             ));
         };
         behave(&f.spec, payload).await
+    }
+}
+
+/// The function's full ARN with its version, as Lambda names it in its errors: a bare name or a
+/// partial ARN in the account and region of the execution, `$LATEST` when no version or alias
+/// is given.
+fn qualified_arn(function: &str, execution_arn: &str) -> String {
+    let parts: Vec<&str> = execution_arn.split(':').collect();
+    let (region, account) = (
+        parts.get(3).copied().unwrap_or("us-east-1"),
+        parts.get(4).copied().unwrap_or("111111111111"),
+    );
+    let arn = if function.starts_with("arn:") {
+        function.to_owned()
+    } else {
+        format!("arn:aws:lambda:{region}:{account}:function:{function}")
+    };
+    // arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]
+    if arn.split(':').count() == 7 {
+        format!("{arn}:$LATEST")
+    } else {
+        arn
     }
 }
 
