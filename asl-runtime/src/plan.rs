@@ -91,23 +91,33 @@ impl StatePlan {
     /// Parameters or a ResultPath that merges, a Task whose result is reshaped or merged (a
     /// Task's own result is held to the limit when it comes), every Parallel and Map. The
     /// output of the others is their input or a part of it.
+    #[inline]
     pub fn may_grow(&self) -> bool {
-        self.output.is_some()
-            || match &self.kind {
-                Kind::Pass {
-                    parameters,
-                    result,
-                    result_path,
-                } => {
-                    parameters.is_some() || result.is_some() || matches!(result_path, Place::At(_))
-                }
-                Kind::Task(t) => {
-                    t.result_selector.is_some() || matches!(t.result_path, Place::At(_))
-                }
-                Kind::Parallel(_) | Kind::Map(_) => true,
-                Kind::Choice { choices, .. } => choices.iter().any(|c| c.output.is_some()),
-                Kind::Wait(_) | Kind::Succeed | Kind::Fail { .. } => false,
+        match &self.kind {
+            Kind::Pass {
+                parameters,
+                result,
+                result_path,
+            } => {
+                parameters.is_some()
+                    || result.is_some()
+                    || matches!(result_path, Place::At(_))
+                    || self.output.is_some()
             }
+            Kind::Task(t) => {
+                t.result_selector.is_some()
+                    || matches!(t.result_path, Place::At(_))
+                    || self.output.is_some()
+            }
+            Kind::Parallel(_) | Kind::Map(_) => true,
+            // Only JSONata gives these an Output.
+            Kind::Choice { choices, .. } => {
+                self.jsonata
+                    && (self.output.is_some() || choices.iter().any(|c| c.output.is_some()))
+            }
+            Kind::Wait(_) | Kind::Succeed => self.jsonata && self.output.is_some(),
+            Kind::Fail { .. } => false,
+        }
     }
 }
 
