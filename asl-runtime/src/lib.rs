@@ -44,6 +44,7 @@ pub mod items;
 pub mod limits;
 mod machine;
 pub mod plan;
+pub mod store;
 pub mod task;
 pub mod time;
 mod tokens;
@@ -58,6 +59,7 @@ pub use engine::{Description, ExecutionConfig, HistoryLevel, Outcome, Status, ex
 pub use error::Failure;
 pub use handler::{BoxHandler, Handler};
 pub use machine::{Execution, Machine};
+pub use store::{Store, StoreError};
 pub use task::{BoxFuture, Dispatch, Heartbeat, TaskCall, TaskContext};
 pub use tokens::TokenError;
 pub use typed::{EdgeError, OutputMismatch, TypedExecution, TypedMachine, TypedOutcome};

@@ -16,6 +16,7 @@ use crate::handler::BoxHandler;
 use crate::history::Event;
 use crate::items::{ItemReader, ResultWriter};
 use crate::plan::Plan;
+use crate::store::{Store, StoreError};
 use crate::task::{BoxFuture, Dispatch, TaskCall};
 use crate::tokens::{Signal, TokenError, TokenRegistry};
 
@@ -59,6 +60,8 @@ pub struct Machine {
     writer: Option<Arc<dyn ResultWriter>>,
     /// The budget of each JSONata evaluation, unless an execution's configuration sets one.
     budget: Budget,
+    /// Where executions are kept beyond the process, if anywhere.
+    store: Option<Arc<dyn Store>>,
     shared: Arc<Shared>,
 }
 
@@ -84,8 +87,23 @@ impl Machine {
             reader: None,
             writer: None,
             budget: Budget::DEFAULT,
+            store: None,
             shared: Arc::default(),
         }
+    }
+
+    /// The machine with `store` keeping its executions: each one's description is recorded
+    /// when it starts (an execution the store cannot record does not start: it fails with the
+    /// store's error), its outcome and history when it ends, and [`describe_execution`],
+    /// [`list_executions`] and [`execution_history`] read executions that ended before this
+    /// process started.
+    ///
+    /// [`describe_execution`]: Self::describe_execution
+    /// [`list_executions`]: Self::list_executions
+    /// [`execution_history`]: Self::execution_history
+    pub fn with_store(mut self, store: Arc<dyn Store>) -> Self {
+        self.store = Some(store);
+        self
     }
 
     /// The machine with `budget` for each evaluation of a JSONata expression (an execution's
@@ -148,6 +166,10 @@ impl Machine {
             .with_budget(config.budget.unwrap_or(self.budget));
         let record = Record::new(&input, config, readers, &seam);
         let start_time = record.description.start_date;
+        let started = match self.store_start(&record.description) {
+            Ok(started) => started,
+            Err(outcome) => return *outcome,
+        };
         let record = Mutex::new(record);
         let table = Table(&self.handlers);
         let env = Env {
@@ -160,7 +182,92 @@ impl Machine {
             reader: self.reader.as_deref(),
             writer: self.writer.as_deref(),
         };
-        run(self.plan, env, input, config, std::future::pending()).await
+        let outcome = run(self.plan, env, input, config, std::future::pending()).await;
+        if let Some(started) = started {
+            let stopped = config.clock.now();
+            self.store_finish(&ended(started, &outcome, stopped), outcome.history.events());
+        }
+        outcome
+    }
+
+    /// Records a starting execution in the store, if there is one: `Ok(Some(description))`
+    /// recorded, `Ok(None)` no store, `Err(outcome)` the failure of an execution the store
+    /// could not record.
+    fn store_start(&self, description: &Description) -> Result<Option<Description>, Box<Outcome>> {
+        let Some(store) = &self.store else {
+            return Ok(None);
+        };
+        match store.start(description) {
+            Ok(()) => Ok(Some(description.clone())),
+            Err(e) => Err(Box::new(Outcome {
+                status: Status::Failed,
+                output: None,
+                failure: Some(Failure::new(
+                    crate::error::names::RUNTIME,
+                    format!("The execution was not started: its store could not record it: {e}"),
+                )),
+                history: Default::default(),
+            })),
+        }
+    }
+
+    /// Records how an execution ended; a store that fails here is reported, the outcome
+    /// stands.
+    fn store_finish(&self, description: &Description, history: &[Event]) {
+        if let Some(store) = &self.store
+            && let Err(e) = store.finish(description, history)
+        {
+            tracing::error!(execution = %description.execution_arn, error = %e, "the store could not record how the execution ended");
+        }
+    }
+
+    /// The execution with this ARN: a running one as it is now, else as the store keeps it.
+    pub fn describe_execution(
+        &self,
+        execution_arn: &str,
+    ) -> Result<Option<Description>, StoreError> {
+        if let Some(r) = lock(&self.shared.running).get(execution_arn) {
+            return Ok(Some(lock(r).description.clone()));
+        }
+        match &self.store {
+            Some(store) => store.describe(execution_arn),
+            None => Ok(None),
+        }
+    }
+
+    /// The executions the store keeps of the state machine with this ARN (newest first), with
+    /// `status` only when it is given; the running ones (without a store, only those).
+    pub fn list_executions(
+        &self,
+        state_machine_arn: &str,
+        status: Option<Status>,
+    ) -> Result<Vec<Description>, StoreError> {
+        let mut all: Vec<Description> = self
+            .running()
+            .into_iter()
+            .filter(|d| d.state_machine_arn == state_machine_arn)
+            .collect();
+        if let Some(store) = &self.store {
+            for d in store.list(state_machine_arn, None)? {
+                if !all.iter().any(|r| r.execution_arn == d.execution_arn) {
+                    all.push(d);
+                }
+            }
+        }
+        all.retain(|d| status.is_none_or(|s| d.status == s));
+        all.sort_by_key(|d| std::cmp::Reverse(d.start_date));
+        Ok(all)
+    }
+
+    /// The history of the execution with this ARN: a running one's so far, else the store's.
+    pub fn execution_history(&self, execution_arn: &str) -> Result<Vec<Event>, StoreError> {
+        if let Some(r) = lock(&self.shared.running).get(execution_arn) {
+            return Ok(lock(r).history.events().to_vec());
+        }
+        match &self.store {
+            Some(store) => store.history(execution_arn),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// Starts an execution on the tokio runtime and returns its handle. `name` may be empty
@@ -208,7 +315,19 @@ impl Machine {
                 reader: machine.reader.as_deref(),
                 writer: machine.writer.as_deref(),
             };
-            let outcome = run(machine.plan, env, input, &config, stop).await;
+            let started = lock(&task_record).description.clone();
+            let outcome = match machine.store_start(&started) {
+                Ok(_) => {
+                    let outcome = run(machine.plan, env, input, &config, stop).await;
+                    if machine.store.is_some() {
+                        // The engine moved the history into the outcome.
+                        let description = lock(&task_record).description.clone();
+                        machine.store_finish(&description, outcome.history.events());
+                    }
+                    outcome
+                }
+                Err(outcome) => *outcome,
+            };
             lock(&machine.shared.running).remove(&config.execution_arn);
             outcome
         });
@@ -252,6 +371,16 @@ impl Machine {
     pub fn send_task_heartbeat(&self, token: &str) -> Result<(), TokenError> {
         self.shared.tokens.send(token, Signal::Heartbeat)
     }
+}
+
+/// `started` as the execution ended with `outcome`, stopped at `stopped`.
+fn ended(mut started: Description, outcome: &Outcome, stopped: jiff::Timestamp) -> Description {
+    started.status = outcome.status;
+    started.output = outcome.output.clone();
+    started.error = outcome.failure.as_ref().map(|f| f.error.clone());
+    started.cause = outcome.failure.as_ref().and_then(|f| f.cause.clone());
+    started.stop_date = Some(stopped);
+    started
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -1,0 +1,44 @@
+//! Where executions are kept so that they outlive the process that ran them: a machine given
+//! a [`Store`] ([`Machine::with_store`](crate::Machine::with_store)) writes each execution's
+//! description when it starts and its outcome and history when it ends, and reads executions
+//! back from it (`asl-store` has the SQLite one).
+
+use crate::engine::{Description, Status};
+use crate::history::Event;
+
+/// What a store could not do, in words for the person running the machine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreError(pub String);
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// Keeps executions: their descriptions (name, ARN, input, status, output or error and cause,
+/// dates) and their typed histories.
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Records an execution that starts. An execution of the same ARN already kept is
+    /// [`StoreError`].
+    fn start(&self, execution: &Description) -> Result<(), StoreError>;
+
+    /// Records how an execution ended (its description as it is now) and its whole history.
+    fn finish(&self, execution: &Description, history: &[Event]) -> Result<(), StoreError>;
+
+    /// The execution with this ARN, if the store keeps it.
+    fn describe(&self, execution_arn: &str) -> Result<Option<Description>, StoreError>;
+
+    /// The executions of the state machine with this ARN, newest first, those with `status`
+    /// only when it is given.
+    fn list(
+        &self,
+        state_machine_arn: &str,
+        status: Option<Status>,
+    ) -> Result<Vec<Description>, StoreError>;
+
+    /// The history of the execution with this ARN (empty if the store does not keep it).
+    fn history(&self, execution_arn: &str) -> Result<Vec<Event>, StoreError>;
+}

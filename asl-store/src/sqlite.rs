@@ -1,0 +1,219 @@
+//! [`SqliteStore`]: the [`Store`] in one SQLite file.
+
+use std::sync::Mutex;
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde_json::Value;
+
+use asl_runtime::engine::{Description, Status};
+use asl_runtime::history::Event;
+use asl_runtime::{Store, StoreError};
+
+use crate::schema;
+
+/// Executions in one SQLite file (WAL, `synchronous=FULL`: a recorded execution survives a
+/// crash of the process or of the machine).
+#[derive(Debug)]
+pub struct SqliteStore {
+    path: String,
+    conn: Mutex<Connection>,
+}
+
+impl SqliteStore {
+    /// Opens the store at `path`, making it if the file is absent or empty. A file that is not
+    /// SQLite, belongs to another application, is damaged or has a newer schema is an error
+    /// that says so; nothing in it is changed.
+    pub fn open(path: impl AsRef<std::path::Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref().display().to_string();
+        let conn = Connection::open(&path)
+            .map_err(|e| StoreError(format!("{path} could not be opened: {e}")))?;
+        schema::prepare(&conn, &path)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;",
+        )
+        .map_err(|e| StoreError(format!("{path}: {e}")))?;
+        Ok(SqliteStore {
+            path,
+            conn: Mutex::new(conn),
+        })
+    }
+
+    /// Opens the store at `path` for reading only (the `asl` command reads stores this way):
+    /// a machine given it cannot start executions, and says so.
+    pub fn open_read_only(path: impl AsRef<std::path::Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref().display().to_string();
+        let conn = Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| StoreError(format!("{path} could not be opened: {e}")))?;
+        schema::prepare(&conn, &path)?;
+        Ok(SqliteStore {
+            path,
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn fail(&self, what: &str, e: impl std::fmt::Display) -> StoreError {
+        StoreError(format!("{}: {what}: {e}", self.path))
+    }
+}
+
+const COLUMNS: &str =
+    "arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date";
+
+fn status_name(s: Status) -> &'static str {
+    s.as_str()
+}
+
+fn status_from(name: &str) -> Option<Status> {
+    [
+        Status::Running,
+        Status::Succeeded,
+        Status::Failed,
+        Status::TimedOut,
+        Status::Aborted,
+    ]
+    .into_iter()
+    .find(|s| s.as_str() == name)
+}
+
+/// A row as a description; a row this code cannot read is an error naming the column.
+fn description(row: &Row<'_>) -> rusqlite::Result<Result<Description, String>> {
+    let text = |i: usize| row.get::<_, String>(i);
+    let opt = |i: usize| row.get::<_, Option<String>>(i);
+    let json =
+        |s: &str| serde_json::from_str::<Value>(s).map_err(|e| format!("a JSON column: {e}"));
+    let time = |s: &str| {
+        s.parse::<jiff::Timestamp>()
+            .map_err(|e| format!("a date column: {e}"))
+    };
+    let (status, input, output) = (text(3)?, text(4)?, opt(5)?);
+    let (start, stop) = (text(8)?, opt(9)?);
+    Ok((|| {
+        Ok(Description {
+            execution_arn: text(0).map_err(|e| e.to_string())?,
+            state_machine_arn: text(1).map_err(|e| e.to_string())?,
+            name: text(2).map_err(|e| e.to_string())?,
+            status: status_from(&status).ok_or_else(|| format!("the status '{status}'"))?,
+            input: json(&input)?,
+            output: output.as_deref().map(json).transpose()?,
+            error: opt(6).map_err(|e| e.to_string())?,
+            cause: opt(7).map_err(|e| e.to_string())?,
+            start_date: time(&start)?,
+            stop_date: stop.as_deref().map(time).transpose()?,
+        })
+    })())
+}
+
+impl Store for SqliteStore {
+    fn start(&self, d: &Description) -> Result<(), StoreError> {
+        let conn = self.conn();
+        conn.execute(
+            &format!("INSERT INTO executions ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, NULL, NULL, NULL, ?6, NULL)"),
+            params![
+                d.execution_arn,
+                d.state_machine_arn,
+                d.name,
+                status_name(d.status),
+                d.input.to_string(),
+                d.start_date.to_string(),
+            ],
+        )
+        .map_err(|e| self.fail("the execution could not be recorded", e))?;
+        Ok(())
+    }
+
+    fn finish(&self, d: &Description, history: &[Event]) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction()
+            .map_err(|e| self.fail("no transaction", e))?;
+        tx.execute(
+            "UPDATE executions SET status = ?2, output = ?3, error = ?4, cause = ?5, stop_date = ?6 WHERE arn = ?1",
+            params![
+                d.execution_arn,
+                status_name(d.status),
+                d.output.as_ref().map(Value::to_string),
+                d.error,
+                d.cause,
+                d.stop_date.map(|t| t.to_string()),
+            ],
+        )
+        .map_err(|e| self.fail("the outcome could not be recorded", e))?;
+        {
+            let mut insert = tx
+                .prepare("INSERT OR REPLACE INTO events (arn, id, event) VALUES (?1, ?2, ?3)")
+                .map_err(|e| self.fail("the history could not be recorded", e))?;
+            for event in history {
+                let text = serde_json::to_string(event)
+                    .map_err(|e| self.fail("an event could not be written", e))?;
+                insert
+                    .execute(params![d.execution_arn, event.id as i64, text])
+                    .map_err(|e| self.fail("the history could not be recorded", e))?;
+            }
+        }
+        tx.commit()
+            .map_err(|e| self.fail("the outcome could not be recorded", e))
+    }
+
+    fn describe(&self, execution_arn: &str) -> Result<Option<Description>, StoreError> {
+        let conn = self.conn();
+        let found = conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM executions WHERE arn = ?1"),
+                [execution_arn],
+                description,
+            )
+            .optional()
+            .map_err(|e| self.fail("the execution could not be read", e))?;
+        found
+            .transpose()
+            .map_err(|e| self.fail("the execution could not be read", e))
+    }
+
+    fn list(
+        &self,
+        state_machine_arn: &str,
+        status: Option<Status>,
+    ) -> Result<Vec<Description>, StoreError> {
+        let conn = self.conn();
+        let mut query = conn
+            .prepare(&format!(
+                "SELECT {COLUMNS} FROM executions WHERE machine_arn = ?1 AND (?2 IS NULL OR status = ?2) ORDER BY start_date DESC"
+            ))
+            .map_err(|e| self.fail("the executions could not be listed", e))?;
+        let rows = query
+            .query_map(
+                params![state_machine_arn, status.map(status_name)],
+                description,
+            )
+            .map_err(|e| self.fail("the executions could not be listed", e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let row = row.map_err(|e| self.fail("the executions could not be listed", e))?;
+            out.push(row.map_err(|e| self.fail("an execution could not be read", e))?);
+        }
+        Ok(out)
+    }
+
+    fn history(&self, execution_arn: &str) -> Result<Vec<Event>, StoreError> {
+        let conn = self.conn();
+        let mut query = conn
+            .prepare("SELECT event FROM events WHERE arn = ?1 ORDER BY id")
+            .map_err(|e| self.fail("the history could not be read", e))?;
+        let rows = query
+            .query_map([execution_arn], |r| r.get::<_, String>(0))
+            .map_err(|e| self.fail("the history could not be read", e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let text = row.map_err(|e| self.fail("the history could not be read", e))?;
+            out.push(
+                serde_json::from_str(&text)
+                    .map_err(|e| self.fail("an event could not be read", e))?,
+            );
+        }
+        Ok(out)
+    }
+}

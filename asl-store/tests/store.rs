@@ -1,0 +1,154 @@
+//! A machine with a SQLite store: executions are kept in the file and read back by another
+//! store on the same file (as after a restart); files that are not stores this code reads are
+//! refused at open, untouched.
+
+use std::sync::Arc;
+
+use asl_runtime::engine::Status;
+use asl_runtime::{Failure, Machine, Store};
+use asl_store::SqliteStore;
+use serde_json::{Value, json};
+
+asl_runtime::asl!("fixtures/greet.asl.json");
+
+fn machine(store: Arc<dyn Store>) -> Machine {
+    Greet::builder()
+        .greet(|input: Value| async move {
+            Ok::<_, Failure>(json!(format!(
+                "hello {}",
+                input["name"].as_str().unwrap_or("")
+            )))
+        })
+        .build()
+        .with_store(store)
+}
+
+/// A fresh file path in the test's temporary folder.
+fn temp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("asl-store-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    dir.join("executions.db")
+}
+
+const MACHINE_ARN: &str = "arn:aws:states:us-east-1:111111111111:stateMachine:Greet";
+
+#[tokio::test]
+async fn executions_outlive_the_store_that_recorded_them() {
+    let path = temp("outlive");
+    let (ok_arn, failed_arn) = {
+        let store = Arc::new(SqliteStore::open(&path).expect("a new store"));
+        let m = machine(store);
+        let ok = m.start("ada", json!({"name": "Ada"}));
+        let ok_arn = ok.arn().to_owned();
+        assert_eq!(ok.result().await.status, Status::Succeeded);
+        let failed = m.start("nobody", json!({"name": ""}));
+        let failed_arn = failed.arn().to_owned();
+        assert_eq!(failed.result().await.status, Status::Failed);
+        (ok_arn, failed_arn)
+    };
+    // Another store on the same file, another machine: as after a restart.
+    let store = Arc::new(SqliteStore::open(&path).expect("the same store"));
+    let m = machine(store);
+    let ok = m
+        .describe_execution(&ok_arn)
+        .expect("readable")
+        .expect("kept");
+    assert_eq!(ok.status, Status::Succeeded);
+    assert_eq!(ok.name, "ada");
+    assert_eq!(ok.input, json!({"name": "Ada"}));
+    assert_eq!(ok.output, Some(json!("hello Ada")));
+    assert!(ok.stop_date.is_some_and(|stop| stop >= ok.start_date));
+    let failed = m
+        .describe_execution(&failed_arn)
+        .expect("readable")
+        .expect("kept");
+    assert_eq!(failed.status, Status::Failed);
+    assert_eq!(failed.error.as_deref(), Some("Nameless"));
+    assert_eq!(failed.cause.as_deref(), Some("no name to greet"));
+
+    let all = m.list_executions(MACHINE_ARN, None).expect("listable");
+    assert_eq!(all.len(), 2);
+    let only_failed = m
+        .list_executions(MACHINE_ARN, Some(Status::Failed))
+        .expect("listable");
+    assert_eq!(only_failed.len(), 1);
+    assert_eq!(only_failed[0].execution_arn, failed_arn);
+
+    let history = m.execution_history(&ok_arn).expect("readable");
+    let kinds: Vec<&str> = history.iter().map(|e| e.kind.name()).collect();
+    assert_eq!(kinds.first(), Some(&"ExecutionStarted"));
+    assert_eq!(kinds.last(), Some(&"ExecutionSucceeded"));
+    assert!(kinds.contains(&"TaskSucceeded"), "{kinds:?}");
+    let ids: Vec<u64> = history.iter().map(|e| e.id).collect();
+    assert_eq!(
+        ids,
+        (1..=ids.len() as u64).collect::<Vec<_>>(),
+        "contiguous ids"
+    );
+}
+
+#[tokio::test]
+async fn a_read_only_store_refuses_to_start_executions_and_says_so() {
+    let path = temp("read-only");
+    drop(SqliteStore::open(&path).expect("a new store"));
+    let store = Arc::new(SqliteStore::open_read_only(&path).expect("opens for reading"));
+    let outcome = machine(store.clone()).run(json!({"name": "Ada"})).await;
+    assert_eq!(outcome.status, Status::Failed);
+    let cause = outcome.failure.and_then(|f| f.cause).unwrap_or_default();
+    assert!(cause.contains("store could not record it"), "{cause}");
+    assert!(store.list(MACHINE_ARN, None).expect("readable").is_empty());
+}
+
+#[test]
+fn files_that_are_not_stores_of_this_schema_are_refused_untouched() {
+    // Not SQLite at all.
+    let garbage = temp("garbage");
+    let bytes =
+        b"this is not a database, just text that is long enough to look like a header".repeat(20);
+    std::fs::write(&garbage, &bytes).expect("written");
+    let e = SqliteStore::open(&garbage).expect_err("refused");
+    assert!(e.to_string().contains("not a readable SQLite file"), "{e}");
+    assert_eq!(std::fs::read(&garbage).ok(), Some(bytes));
+
+    // SQLite of another application.
+    let other = temp("other");
+    {
+        let conn = other_application_file(&other);
+        drop(conn);
+    }
+    let before = std::fs::read(&other).ok();
+    let e = SqliteStore::open(&other).expect_err("refused");
+    assert!(e.to_string().contains("another application"), "{e}");
+    assert_eq!(std::fs::read(&other).ok(), before);
+
+    // A store written by a newer schema.
+    let newer = temp("newer");
+    drop(SqliteStore::open(&newer).expect("a new store"));
+    set_user_version(&newer, 99);
+    let e = SqliteStore::open(&newer).expect_err("refused");
+    assert!(e.to_string().contains("newer asl-store (schema 99)"), "{e}");
+}
+
+/// A SQLite file with a table of someone else's.
+fn other_application_file(path: &std::path::Path) -> std::fs::File {
+    // Made through the store's own SQLite: a store file, then its application id cleared.
+    drop(SqliteStore::open(path).expect("a new store"));
+    set_application_id(path, 0);
+    std::fs::File::open(path).expect("readable")
+}
+
+/// Writes the 4-byte big-endian field at `offset` of the SQLite header.
+fn set_header_field(path: &std::path::Path, offset: usize, value: u32) {
+    let mut bytes = std::fs::read(path).expect("readable");
+    bytes[offset..offset + 4].copy_from_slice(&value.to_be_bytes());
+    std::fs::write(path, bytes).expect("writable");
+}
+
+fn set_user_version(path: &std::path::Path, v: u32) {
+    set_header_field(path, 60, v);
+}
+
+fn set_application_id(path: &std::path::Path, v: u32) {
+    set_header_field(path, 68, v);
+}
