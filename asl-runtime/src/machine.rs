@@ -9,7 +9,7 @@ use serde_json::Value;
 use tokio::sync::watch;
 
 use crate::budget::Budget;
-use crate::effects::Seam;
+use crate::effects::{Durable, Entry, Seam};
 use crate::engine::{Description, Env, ExecutionConfig, Outcome, Readers, Record, Status, run};
 use crate::error::Failure;
 use crate::handler::BoxHandler;
@@ -154,6 +154,13 @@ impl Machine {
 
     /// Like [`run`](Self::run), with the given names, ARNs and clock.
     pub async fn run_with(&self, input: Value, config: &ExecutionConfig) -> Outcome {
+        let durable;
+        let config = if self.store.is_some() {
+            durable = self.durable(config.clone(), Vec::new());
+            &durable
+        } else {
+            config
+        };
         // The engine boxes the states' future, so this one stays about a kilobyte (the record
         // and the stop machinery) and is not boxed again.
         // Nobody but the execution sees this record: it keeps the input only for `$$`.
@@ -283,6 +290,57 @@ impl Machine {
 
     /// Starts an execution with the given names, ARNs and clock.
     pub fn start_with(&self, input: Value, config: ExecutionConfig) -> Execution {
+        let config = self.durable(config, Vec::new());
+        self.spawn(input, config, true)
+    }
+
+    /// `config` with its effects written to the store, if the machine has one, after the
+    /// answers `recorded` are given back.
+    fn durable(&self, mut config: ExecutionConfig, recorded: Vec<Entry>) -> ExecutionConfig {
+        if let Some(store) = &self.store {
+            let live: Arc<dyn crate::effects::Effects> = match config.effects.take() {
+                Some(e) => e,
+                None => Arc::new(crate::effects::Live {
+                    clock: config.clock,
+                }),
+            };
+            config.effects = Some(Arc::new(Durable::resume(
+                live,
+                store.clone(),
+                &config.execution_arn,
+                recorded,
+            )));
+        }
+        config
+    }
+
+    /// Resumes every execution of this machine that the store keeps as RUNNING (after a
+    /// crash or a restart): each replays the answers recorded before (no handler whose result
+    /// was recorded is called again, no timer starts over) and goes on live. Returns the
+    /// resumed executions.
+    pub fn resume(&self) -> Result<Vec<Execution>, StoreError> {
+        let Some(store) = &self.store else {
+            return Ok(Vec::new());
+        };
+        let machine_arn = ExecutionConfig::new(self.name, "").state_machine_arn;
+        let mut resumed = Vec::new();
+        for d in store.list(&machine_arn, Some(Status::Running))? {
+            if lock(&self.shared.running).contains_key(&d.execution_arn) {
+                continue;
+            }
+            let journal = store.journal(&d.execution_arn)?;
+            let mut config = ExecutionConfig::new(self.name, &d.name);
+            config.state_machine_arn = d.state_machine_arn.clone();
+            config.execution_arn = d.execution_arn.clone();
+            let config = self.durable(config, journal);
+            resumed.push(self.spawn(d.input, config, false));
+        }
+        Ok(resumed)
+    }
+
+    /// Starts an execution on the tokio runtime, recording its start in the store when
+    /// `record_start` (not for one resumed from it).
+    fn spawn(&self, input: Value, config: ExecutionConfig, record_start: bool) -> Execution {
         let seam = Seam::new(config.clock, config.effects.as_ref())
             .with_budget(config.budget.unwrap_or(self.budget));
         let record = Record::new(&input, &config, Readers::Watchers, &seam);
@@ -316,7 +374,12 @@ impl Machine {
                 writer: machine.writer.as_deref(),
             };
             let started = lock(&task_record).description.clone();
-            let outcome = match machine.store_start(&started) {
+            let start = if record_start {
+                machine.store_start(&started)
+            } else {
+                Ok(None)
+            };
+            let outcome = match start {
                 Ok(_) => {
                     let outcome = run(machine.plan, env, input, &config, stop).await;
                     if machine.store.is_some() {

@@ -3,6 +3,7 @@
 //! description when it starts and its outcome and history when it ends, and reads executions
 //! back from it (`asl-store` has the SQLite one).
 
+use crate::effects::Entry;
 use crate::engine::{Description, Status};
 use crate::history::Event;
 
@@ -41,4 +42,11 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// The history of the execution with this ARN (empty if the store does not keep it).
     fn history(&self, execution_arn: &str) -> Result<Vec<Event>, StoreError>;
+
+    /// Adds answers an execution got from its effects to its journal, durably: once this
+    /// returns, a process that dies still finds them.
+    fn append(&self, execution_arn: &str, entries: &[Entry]) -> Result<(), StoreError>;
+
+    /// The answers recorded for the execution with this ARN, in order.
+    fn journal(&self, execution_arn: &str) -> Result<Vec<Entry>, StoreError>;
 }

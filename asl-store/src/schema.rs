@@ -25,6 +25,12 @@ CREATE TABLE executions (
     stop_date TEXT
 );
 CREATE INDEX executions_by_machine ON executions (machine_arn, start_date);
+CREATE TABLE journal (
+    arn TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    entry TEXT NOT NULL,
+    PRIMARY KEY (arn, seq)
+) WITHOUT ROWID;
 CREATE TABLE events (
     arn TEXT NOT NULL,
     id INTEGER NOT NULL,

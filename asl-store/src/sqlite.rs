@@ -5,6 +5,7 @@ use std::sync::Mutex;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::Value;
 
+use asl_runtime::effects::Entry;
 use asl_runtime::engine::{Description, Status};
 use asl_runtime::history::Event;
 use asl_runtime::{Store, StoreError};
@@ -194,6 +195,53 @@ impl Store for SqliteStore {
         for row in rows {
             let row = row.map_err(|e| self.fail("the executions could not be listed", e))?;
             out.push(row.map_err(|e| self.fail("an execution could not be read", e))?);
+        }
+        Ok(out)
+    }
+
+    fn append(&self, execution_arn: &str, entries: &[Entry]) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction()
+            .map_err(|e| self.fail("no transaction", e))?;
+        {
+            let next: i64 = tx
+                .query_row(
+                    "SELECT coalesce(max(seq) + 1, 0) FROM journal WHERE arn = ?1",
+                    [execution_arn],
+                    |r| r.get(0),
+                )
+                .map_err(|e| self.fail("the journal could not be read", e))?;
+            let mut insert = tx
+                .prepare("INSERT INTO journal (arn, seq, entry) VALUES (?1, ?2, ?3)")
+                .map_err(|e| self.fail("the journal could not be written", e))?;
+            for (i, entry) in entries.iter().enumerate() {
+                let text = serde_json::to_string(entry)
+                    .map_err(|e| self.fail("an answer could not be written", e))?;
+                insert
+                    .execute(params![execution_arn, next + i as i64, text])
+                    .map_err(|e| self.fail("the journal could not be written", e))?;
+            }
+        }
+        tx.commit()
+            .map_err(|e| self.fail("the journal could not be written", e))
+    }
+
+    fn journal(&self, execution_arn: &str) -> Result<Vec<Entry>, StoreError> {
+        let conn = self.conn();
+        let mut query = conn
+            .prepare("SELECT entry FROM journal WHERE arn = ?1 ORDER BY seq")
+            .map_err(|e| self.fail("the journal could not be read", e))?;
+        let rows = query
+            .query_map([execution_arn], |r| r.get::<_, String>(0))
+            .map_err(|e| self.fail("the journal could not be read", e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let text = row.map_err(|e| self.fail("the journal could not be read", e))?;
+            out.push(
+                serde_json::from_str(&text)
+                    .map_err(|e| self.fail("an answer could not be read", e))?,
+            );
         }
         Ok(out)
     }

@@ -38,6 +38,7 @@
 //! # });
 //! ```
 
+mod durable;
 mod record;
 mod replay;
 
@@ -54,6 +55,7 @@ use crate::history::Event;
 use crate::task::BoxFuture;
 use crate::time::ExecutionClock;
 
+pub use durable::Durable;
 pub use record::{Entry, Recorder, Recording};
 pub use replay::{Divergence, Replayer};
 

@@ -1,0 +1,347 @@
+//! Effects that outlive the process: every answer is written to a [`Store`] before the engine
+//! sees it, and an execution resumed after a crash gets its recorded answers back, in their
+//! order, before anything is performed live again.
+//!
+//! What this gives, per effect: a handler whose result was recorded is not called again; a
+//! handler that was running when the process died is called again (at least once); a timer
+//! sleeps until the deadline computed when it was first set (deadlines are absolute, and the
+//! time they were computed from is recorded); the time, random bytes and uuids come back as
+//! they were.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::task::{Poll, Waker};
+
+use super::{Effects, Entry, Signal, StopRequest, TaskResult, TaskStart};
+use crate::error::Failure;
+use crate::history::Event;
+use crate::store::Store;
+use crate::task::BoxFuture;
+
+#[derive(Debug, Default)]
+struct State {
+    /// The recorded answers still to give back, from `cursor` on.
+    replay: Vec<Entry>,
+    cursor: usize,
+    next_request: u64,
+    /// Requests whose recorded answer is not yet at the cursor.
+    waiting: HashMap<u64, Waker>,
+    /// Live answers that came while the replay was still going, waiting for it to end.
+    held: Vec<Waker>,
+    /// Why the replay could not go on (the definition or the engine changed since the
+    /// answers were recorded), or why an answer could not be written.
+    broken: Option<String>,
+}
+
+impl State {
+    fn replaying(&self) -> bool {
+        self.cursor < self.replay.len()
+    }
+
+    fn advance(&mut self) {
+        self.cursor += 1;
+        if let Some(r) = self.replay.get(self.cursor).and_then(Entry::request)
+            && let Some(w) = self.waiting.remove(&r)
+        {
+            w.wake();
+        }
+        if !self.replaying() {
+            for w in self.held.drain(..) {
+                w.wake();
+            }
+            for (_, w) in self.waiting.drain() {
+                w.wake();
+            }
+        }
+    }
+
+    fn break_off(&mut self, why: String) {
+        if self.broken.is_none() {
+            self.broken = Some(why);
+        }
+        for w in self.held.drain(..) {
+            w.wake();
+        }
+        for (_, w) in self.waiting.drain() {
+            w.wake();
+        }
+    }
+
+    /// Whether the recorded answers hold one for `request`.
+    fn recorded(&self, request: u64) -> bool {
+        self.replay[self.cursor..]
+            .iter()
+            .any(|e| e.request() == Some(request))
+    }
+}
+
+/// Performs an execution's effects through `live`, writing each answer to a store first; an
+/// execution resumed from the store replays the answers recorded before it goes live.
+#[derive(Debug)]
+pub struct Durable {
+    live: Arc<dyn Effects>,
+    store: Arc<dyn Store>,
+    execution_arn: String,
+    state: Mutex<State>,
+}
+
+impl Durable {
+    /// Effects for a new execution (nothing to replay).
+    pub fn new(live: Arc<dyn Effects>, store: Arc<dyn Store>, execution_arn: &str) -> Self {
+        Self::resume(live, store, execution_arn, Vec::new())
+    }
+
+    /// Effects for an execution resumed with the answers `recorded` before.
+    pub fn resume(
+        live: Arc<dyn Effects>,
+        store: Arc<dyn Store>,
+        execution_arn: &str,
+        recorded: Vec<Entry>,
+    ) -> Self {
+        Durable {
+            live,
+            store,
+            execution_arn: execution_arn.to_owned(),
+            state: Mutex::new(State {
+                replay: recorded,
+                ..State::default()
+            }),
+        }
+    }
+
+    /// Why the execution could not go on durably, if it could not: the replay left its
+    /// recording, or an answer could not be written.
+    pub fn broken(&self) -> Option<String> {
+        self.lock().broken.clone()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Writes a live answer before it is given to the engine.
+    fn write(&self, entry: Entry) {
+        if let Err(e) = self.store.append(&self.execution_arn, &[entry]) {
+            self.lock()
+                .break_off(format!("an answer could not be recorded: {e}"));
+        }
+    }
+
+    /// An answer that comes at once: the recorded one while the replay lasts, else `live`'s,
+    /// written.
+    fn at_once<T>(
+        &self,
+        asked: &str,
+        take: impl FnOnce(&Entry) -> Option<T>,
+        live: impl FnOnce() -> (T, Entry),
+    ) -> Option<T> {
+        {
+            let mut state = self.lock();
+            if state.replaying() {
+                let got = state.replay.get(state.cursor).and_then(take);
+                match got {
+                    Some(v) => {
+                        state.advance();
+                        return Some(v);
+                    }
+                    None => {
+                        let held = format!("{:?}", state.replay.get(state.cursor));
+                        state.break_off(format!(
+                            "the resumed execution asked for {asked} where its recording held {held}"
+                        ));
+                        return None;
+                    }
+                }
+            }
+        }
+        let (v, entry) = live();
+        self.write(entry);
+        Some(v)
+    }
+
+    fn request(&self) -> (u64, bool) {
+        let mut state = self.lock();
+        let n = state.next_request;
+        state.next_request += 1;
+        let recorded = state.recorded(n);
+        (n, recorded)
+    }
+
+    /// The recorded answer to `request`, when its turn comes.
+    fn replayed<'a, T: Send + 'a>(
+        &'a self,
+        request: u64,
+        asked: &'static str,
+        take: impl Fn(&Entry) -> Option<T> + Send + 'a,
+        broken: impl Fn() -> T + Send + 'a,
+    ) -> BoxFuture<'a, T> {
+        Box::pin(std::future::poll_fn(move |cx| {
+            let mut state = self.lock();
+            if state.broken.is_some() {
+                return Poll::Ready(broken());
+            }
+            match state.replay.get(state.cursor) {
+                Some(e) if e.request() == Some(request) => match take(e) {
+                    Some(v) => {
+                        state.advance();
+                        Poll::Ready(v)
+                    }
+                    None => {
+                        state.break_off(format!("the recording answers {asked} otherwise"));
+                        Poll::Ready(broken())
+                    }
+                },
+                _ => {
+                    state.waiting.insert(request, cx.waker().clone());
+                    Poll::Pending
+                }
+            }
+        }))
+    }
+
+    /// `live`'s answer, given to the engine once the replay is over and the answer is
+    /// written.
+    fn performed<'a, T: Send + 'a>(
+        &'a self,
+        live: BoxFuture<'a, T>,
+        entry: impl Fn(&T) -> Entry + Send + 'a,
+    ) -> BoxFuture<'a, T> {
+        Box::pin(async move {
+            let answer = live.await;
+            std::future::poll_fn(|cx| {
+                let mut state = self.lock();
+                if state.replaying() && state.broken.is_none() {
+                    state.held.push(cx.waker().clone());
+                    Poll::Pending
+                } else {
+                    Poll::Ready(())
+                }
+            })
+            .await;
+            self.write(entry(&answer));
+            answer
+        })
+    }
+}
+
+fn broken_task() -> TaskResult {
+    Err(Failure::new(
+        crate::error::names::RUNTIME,
+        "the resumed execution left its recording",
+    ))
+}
+
+impl Effects for Durable {
+    fn now(&self) -> jiff::Timestamp {
+        self.at_once(
+            "the time",
+            |e| match e {
+                Entry::Now { at } => Some(*at),
+                _ => None,
+            },
+            || {
+                let at = self.live.now();
+                (at, Entry::Now { at })
+            },
+        )
+        .unwrap_or_else(|| self.live.now())
+    }
+
+    fn sleep_until(&self, deadline: jiff::Timestamp) -> BoxFuture<'_, ()> {
+        let (request, recorded) = self.request();
+        if recorded {
+            return self.replayed(
+                request,
+                "a timer",
+                |e| matches!(e, Entry::Slept { .. }).then_some(()),
+                || (),
+            );
+        }
+        self.performed(self.live.sleep_until(deadline), move |()| Entry::Slept {
+            request,
+        })
+    }
+
+    fn task<'a>(&'a self, start: TaskStart<'_, 'a>) -> BoxFuture<'a, TaskResult> {
+        let (request, recorded) = self.request();
+        if recorded {
+            // The handler is not called again: its result is the recorded one.
+            return self.replayed(
+                request,
+                "a handler's result",
+                |e| match e {
+                    Entry::Task { result, .. } => Some(result.clone()),
+                    _ => None,
+                },
+                broken_task,
+            );
+        }
+        self.performed(self.live.task(start), move |result| Entry::Task {
+            request,
+            result: result.clone(),
+        })
+    }
+
+    fn signal<'a>(&'a self, next: BoxFuture<'a, Option<Signal>>) -> BoxFuture<'a, Option<Signal>> {
+        let (request, recorded) = self.request();
+        if recorded {
+            return self.replayed(
+                request,
+                "a signal",
+                |e| match e {
+                    Entry::Signal { signal, .. } => Some(signal.clone()),
+                    _ => None,
+                },
+                || None,
+            );
+        }
+        self.performed(self.live.signal(next), move |signal| Entry::Signal {
+            request,
+            signal: signal.clone(),
+        })
+    }
+
+    fn stop<'a>(&'a self, stop: BoxFuture<'a, StopRequest>) -> BoxFuture<'a, StopRequest> {
+        let (request, recorded) = self.request();
+        if recorded {
+            return self.replayed(
+                request,
+                "a stop",
+                |e| match e {
+                    Entry::Stopped { error, cause, .. } => Some((error.clone(), cause.clone())),
+                    _ => None,
+                },
+                || (None, None),
+            );
+        }
+        self.performed(self.live.stop(stop), move |(error, cause)| Entry::Stopped {
+            request,
+            error: error.clone(),
+            cause: cause.clone(),
+        })
+    }
+
+    fn random(&self, bytes: &mut [u8]) {
+        let len = bytes.len();
+        let got = self.at_once(
+            "random bytes",
+            |e| match e {
+                Entry::Random { bytes } if bytes.len() == len => Some(bytes.clone()),
+                _ => None,
+            },
+            || {
+                let mut fresh = vec![0u8; len];
+                self.live.random(&mut fresh);
+                (fresh.clone(), Entry::Random { bytes: fresh })
+            },
+        );
+        match got {
+            Some(b) => bytes.copy_from_slice(&b),
+            None => self.live.random(bytes),
+        }
+    }
+
+    fn event(&self, event: &Event) {
+        self.live.event(event);
+    }
+}

@@ -1,0 +1,125 @@
+//! A process that dies mid-execution: its execution, kept RUNNING in the store, resumes in the
+//! next process where it stopped. The handler whose result was recorded is not called again;
+//! the one that was running is called again (at least once); the uuid drawn before the crash
+//! comes back; the history is the one an uninterrupted run writes.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use asl_runtime::engine::Status;
+use asl_runtime::{Failure, Machine, Store};
+use asl_store::SqliteStore;
+use serde_json::{Value, json};
+
+asl_runtime::asl!("fixtures/two_steps.asl.json");
+
+#[derive(Clone, Default)]
+struct Calls {
+    first: Arc<AtomicUsize>,
+    second: Arc<AtomicUsize>,
+}
+
+/// The machine; its second handler never answers when `hang` (the process dies meanwhile).
+fn machine(store: Arc<dyn Store>, calls: &Calls, hang: bool) -> Machine {
+    let (first, second) = (calls.first.clone(), calls.second.clone());
+    TwoSteps::builder()
+        .first(move |_: Value| {
+            first.fetch_add(1, Ordering::SeqCst);
+            async move { Ok::<_, Failure>(json!(1)) }
+        })
+        .second(move |input: Value| {
+            second.fetch_add(1, Ordering::SeqCst);
+            async move {
+                if hang {
+                    std::future::pending::<()>().await;
+                }
+                Ok::<_, Failure>(json!({"done": input["id"]}))
+            }
+        })
+        .build()
+        .with_store(store)
+}
+
+fn temp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("asl-resume-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    dir.join("executions.db")
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+}
+
+#[test]
+fn an_execution_cut_off_mid_task_resumes_without_repeating_what_was_recorded() {
+    let path = temp("mid-task");
+    let calls = Calls::default();
+
+    // The first process: the execution gets as far as the second handler, then the process
+    // "dies" (its runtime is dropped with the execution in flight).
+    let arn = {
+        let rt = runtime();
+        let store = Arc::new(SqliteStore::open(&path).expect("a store"));
+        let m = machine(store, &calls, true);
+        rt.block_on(async {
+            let e = m.start("cut", json!({"order": 7}));
+            while calls.second.load(Ordering::SeqCst) == 0 {
+                tokio::task::yield_now().await;
+            }
+            e.arn().to_owned()
+        })
+    };
+    assert_eq!(calls.first.load(Ordering::SeqCst), 1);
+
+    // The next process.
+    let rt = runtime();
+    let store = Arc::new(SqliteStore::open(&path).expect("the same store"));
+    let kept = store.describe(&arn).expect("readable").expect("kept");
+    assert_eq!(kept.status, Status::Running, "left RUNNING by the crash");
+    let m = machine(store.clone(), &calls, false);
+    let outcome = rt.block_on(async {
+        let mut resumed = m.resume().expect("resumable");
+        assert_eq!(resumed.len(), 1);
+        resumed.remove(0).result().await
+    });
+    assert_eq!(outcome.status, Status::Succeeded, "{:?}", outcome.failure);
+    assert_eq!(
+        calls.first.load(Ordering::SeqCst),
+        1,
+        "the recorded result is not asked again"
+    );
+    assert_eq!(
+        calls.second.load(Ordering::SeqCst),
+        2,
+        "the cut-off call is made again"
+    );
+
+    // The uuid drawn before the crash is the one the output carries.
+    let history = m.execution_history(&arn).expect("readable");
+    let mark = history
+        .iter()
+        .find(|e| e.kind.name() == "PassStateExited")
+        .and_then(|e| e.kind.output().cloned())
+        .expect("Mark's output");
+    assert_eq!(outcome.output, Some(json!({"done": mark["id"]})));
+
+    // The same history an uninterrupted run writes, event for event (but the times).
+    let fresh = temp("fresh");
+    let other = Calls::default();
+    let m2 = machine(
+        Arc::new(SqliteStore::open(&fresh).expect("a store")),
+        &other,
+        false,
+    );
+    let straight = rt.block_on(m2.run(json!({"order": 7})));
+    let kinds = |h: &[asl_runtime::history::Event]| -> Vec<(u64, String)> {
+        h.iter().map(|e| (e.id, e.kind.name().to_owned())).collect()
+    };
+    assert_eq!(kinds(&history), kinds(straight.history.events()));
+    let ended = store.describe(&arn).expect("readable").expect("kept");
+    assert_eq!(ended.status, Status::Succeeded);
+}
