@@ -43,12 +43,24 @@ pub struct TaskContext {
     pub resource: std::sync::Arc<str>,
     /// How many times this state has been retried so far (0 on the first attempt).
     pub retry_count: u64,
+    /// The id of this call's TaskScheduled event in the execution's history.
+    pub scheduled_event_id: u64,
     /// The task token, for `.waitForTaskToken` resources.
     pub task_token: Option<String>,
     /// The evaluated `Credentials`, if the state has them.
     pub credentials: Option<Value>,
     /// Sends heartbeats, for tasks with `HeartbeatSeconds`.
     pub heartbeat: Heartbeat,
+}
+
+impl TaskContext {
+    /// A key that is the same every time this call is made, and different for every other
+    /// call: the execution's ARN and the id of the call's TaskScheduled event. A handler that
+    /// was running when its process died is called again once the execution resumes (at least
+    /// once), with the same key: a handler with effects of its own can use it to do them once.
+    pub fn idempotency_key(&self) -> String {
+        format!("{}#{}", self.execution_arn, self.scheduled_event_id)
+    }
 }
 
 /// What the engine tells a handler table about one call, borrowed from the running execution:
@@ -63,6 +75,8 @@ pub struct TaskCall<'a> {
     pub(crate) state_name: &'a Arc<str>,
     pub(crate) resource: &'a Arc<str>,
     pub(crate) retry_count: u64,
+    /// The id of the call's TaskScheduled event.
+    pub(crate) scheduled_event: u64,
     pub(crate) task_token: Option<&'a str>,
     pub(crate) credentials: Option<&'a Value>,
     pub(crate) heartbeat: &'a Heartbeat,
@@ -94,6 +108,11 @@ impl TaskCall<'_> {
         self.retry_count
     }
 
+    /// The id of this call's TaskScheduled event in the execution's history.
+    pub fn scheduled_event_id(&self) -> u64 {
+        self.scheduled_event
+    }
+
     /// The task token, for `.waitForTaskToken` resources.
     pub fn task_token(&self) -> Option<&str> {
         self.task_token
@@ -115,6 +134,7 @@ impl TaskCall<'_> {
             state_name: self.state_name.clone(),
             resource: self.resource.clone(),
             retry_count: self.retry_count,
+            scheduled_event_id: self.scheduled_event,
             task_token: self.task_token.map(str::to_owned),
             credentials: self.credentials.cloned(),
             heartbeat: self.heartbeat.clone(),

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use asl_runtime::engine::Status;
-use asl_runtime::{Failure, Machine, Store};
+use asl_runtime::{Failure, Machine, Store, TaskContext};
 use asl_store::SqliteStore;
 use serde_json::{Value, json};
 
@@ -17,18 +17,27 @@ asl_runtime::asl!("fixtures/two_steps.asl.json");
 struct Calls {
     first: Arc<AtomicUsize>,
     second: Arc<AtomicUsize>,
+    /// The idempotency keys the second handler was called with.
+    keys: Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 /// The machine; its second handler never answers when `hang` (the process dies meanwhile).
 fn machine(store: Arc<dyn Store>, calls: &Calls, hang: bool) -> Machine {
-    let (first, second) = (calls.first.clone(), calls.second.clone());
+    let (first, second, keys) = (
+        calls.first.clone(),
+        calls.second.clone(),
+        calls.keys.clone(),
+    );
     TwoSteps::builder()
         .first(move |_: Value| {
             first.fetch_add(1, Ordering::SeqCst);
             async move { Ok::<_, Failure>(json!(1)) }
         })
-        .second(move |input: Value| {
+        .second(move |input: Value, ctx: TaskContext| {
             second.fetch_add(1, Ordering::SeqCst);
+            keys.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(ctx.idempotency_key());
             async move {
                 if hang {
                     std::future::pending::<()>().await;
@@ -97,6 +106,13 @@ fn an_execution_cut_off_mid_task_resumes_without_repeating_what_was_recorded() {
         2,
         "the cut-off call is made again"
     );
+    let keys = calls.keys.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(
+        keys[0], keys[1],
+        "both calls carry the same idempotency key"
+    );
+    assert!(keys[0].starts_with(&arn), "{}", keys[0]);
 
     // The uuid drawn before the crash is the one the output carries.
     let history = m.execution_history(&arn).expect("readable");

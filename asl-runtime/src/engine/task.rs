@@ -85,13 +85,14 @@ impl<'r> Run<'r> {
     ) -> Result<Started<'r>, Failure> {
         let context = self.context(state, retry_count);
         let p = self.prepare(state, task, raw, &context, vars)?;
-        self.scheduled(task, &p.args, (p.timeout, p.heartbeat));
+        let scheduled = self.scheduled(task, &p.args, (p.timeout, p.heartbeat));
         let no_heartbeat = Heartbeat::default();
         let call = self.call(
             state,
             task,
             p.args,
             Described {
+                scheduled,
                 retry_count,
                 credentials: p.credentials.as_ref(),
                 token: None,
@@ -216,12 +217,13 @@ impl<'r> Run<'r> {
         let heartbeat = Heartbeat::new(Some(signals_tx));
         let result = match self.prepare(state, task, raw, &context, vars) {
             Ok(p) => {
-                self.scheduled(task, &p.args, (p.timeout, p.heartbeat));
+                let scheduled = self.scheduled(task, &p.args, (p.timeout, p.heartbeat));
                 let mut call = self.call(
                     state,
                     task,
                     p.args,
                     Described {
+                        scheduled,
                         retry_count,
                         credentials: p.credentials.as_ref(),
                         token: token.as_deref(),
@@ -306,6 +308,7 @@ impl<'r> Run<'r> {
             state_name: &state.name,
             resource: task.resource.arn(),
             retry_count: described.retry_count,
+            scheduled_event: described.scheduled,
             task_token: described.token,
             credentials: described.credentials,
             heartbeat: described.heartbeat,
@@ -326,8 +329,9 @@ impl<'r> Run<'r> {
 
     /// The TaskScheduled and TaskStarted events, with the task's timeouts when it has them.
     #[inline]
-    fn scheduled(&self, task: &TaskPlan, args: &Value, limits: (Option<u64>, Option<u64>)) {
-        self.event(|full| {
+    /// Returns the TaskScheduled event's id.
+    fn scheduled(&self, task: &TaskPlan, args: &Value, limits: (Option<u64>, Option<u64>)) -> u64 {
+        let scheduled = self.event(|full| {
             let resource = task.resource.event_details();
             EventKind::TaskScheduled {
                 details: TaskScheduledDetails {
@@ -344,6 +348,7 @@ impl<'r> Run<'r> {
         self.event(|_| EventKind::TaskStarted {
             details: task.resource.event_details().clone(),
         });
+        scheduled
     }
 
     /// The handler's answer and the result pipeline after it.
@@ -380,10 +385,11 @@ impl Run<'_> {
         task: &TaskPlan,
         input: Value,
     ) -> Result<Value, Failure> {
-        self.scheduled(task, &input, (None, None));
+        let scheduled = self.scheduled(task, &input, (None, None));
         let mut call = {
             let no_heartbeat = Heartbeat::default();
             let described = Described {
+                scheduled,
                 retry_count: 0,
                 credentials: None,
                 token: None,
@@ -448,6 +454,8 @@ impl Run<'_> {
 
 /// What a handler call is told besides its input and the state.
 struct Described<'a> {
+    /// The id of the call's TaskScheduled event.
+    scheduled: u64,
     retry_count: u64,
     credentials: Option<&'a Value>,
     token: Option<&'a str>,
