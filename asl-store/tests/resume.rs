@@ -139,3 +139,103 @@ fn an_execution_cut_off_mid_task_resumes_without_repeating_what_was_recorded() {
     let ended = store.describe(&arn).expect("readable").expect("kept");
     assert_eq!(ended.status, Status::Succeeded);
 }
+
+asl_runtime::asl!("fixtures/each_then_wait.asl.json");
+
+/// The Map's handler; it never answers for `hang_at` (the process dies meanwhile).
+fn each_machine(
+    store: Arc<dyn Store>,
+    seen: &Arc<std::sync::Mutex<Vec<i64>>>,
+    hang_at: Option<i64>,
+) -> Machine {
+    let seen = seen.clone();
+    EachThenWait::builder()
+        .work(move |item: Value| {
+            let n = item.as_i64().unwrap_or(-1);
+            seen.lock().unwrap_or_else(|e| e.into_inner()).push(n);
+            async move {
+                if Some(n) == hang_at {
+                    std::future::pending::<()>().await;
+                }
+                Ok::<_, Failure>(json!(n * 10))
+            }
+        })
+        .build()
+        .with_store(store)
+}
+
+/// Starts an execution and drops the process once `until` holds.
+fn crash_when(m: &Machine, input: Value, until: impl Fn() -> bool) -> String {
+    let rt = runtime();
+    rt.block_on(async {
+        let e = m.start("cut", input);
+        while !until() {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        e.arn().to_owned()
+    })
+}
+
+#[test]
+fn finished_map_iterations_are_not_run_again_and_a_wait_keeps_its_deadline() {
+    // Cut off inside the Map, at its second item.
+    let path = temp("map");
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).expect("a store"));
+    let m = each_machine(store, &seen, Some(2));
+    let input = json!({"items": [1, 2, 3]});
+    let watch = seen.clone();
+    crash_when(&m, input.clone(), || {
+        watch.lock().unwrap_or_else(|e| e.into_inner()).contains(&2)
+    });
+    assert_eq!(*seen.lock().unwrap_or_else(|e| e.into_inner()), vec![1, 2]);
+
+    // Resumed: item 1 is not worked again; item 2 is (it was cut off), then item 3. Cut off
+    // again during the Wait.
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).expect("the same store"));
+    let m = each_machine(store, &seen, None);
+    let rt = runtime();
+    rt.block_on(async {
+        let resumed = m.resume().expect("resumable");
+        assert_eq!(resumed.len(), 1);
+        // Long enough to reach the Wait, shorter than it.
+        while !m
+            .execution_history(resumed[0].arn())
+            .expect("readable")
+            .iter()
+            .any(|e| e.kind.name() == "WaitStateEntered")
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    });
+    drop(rt);
+    assert_eq!(
+        *seen.lock().unwrap_or_else(|e| e.into_inner()),
+        vec![1, 2, 2, 3]
+    );
+
+    // Resumed again, in the Wait: nothing is worked again, and it ends.
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).expect("the same store"));
+    let m = each_machine(store, &seen, None);
+    let rt = runtime();
+    let outcome = rt.block_on(async {
+        let mut resumed = m.resume().expect("resumable");
+        resumed.remove(0).result().await
+    });
+    assert_eq!(outcome.status, Status::Succeeded, "{:?}", outcome.failure);
+    assert_eq!(
+        outcome.output,
+        Some(json!({"items": [1, 2, 3], "done": [10, 20, 30]}))
+    );
+    assert_eq!(
+        *seen.lock().unwrap_or_else(|e| e.into_inner()),
+        vec![1, 2, 2, 3]
+    );
+    let entered = outcome
+        .history
+        .events()
+        .iter()
+        .filter(|e| e.kind.name() == "WaitStateEntered")
+        .count();
+    assert_eq!(entered, 1, "the Wait is entered once in the history");
+}
