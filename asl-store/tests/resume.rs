@@ -239,3 +239,66 @@ fn finished_map_iterations_are_not_run_again_and_a_wait_keeps_its_deadline() {
         .count();
     assert_eq!(entered, 1, "the Wait is entered once in the history");
 }
+
+asl_runtime::asl!("fixtures/approval.asl.json");
+
+fn approval_machine(store: Arc<dyn Store>, tokens: &Arc<std::sync::Mutex<Vec<String>>>) -> Machine {
+    let tokens = tokens.clone();
+    Approval::builder()
+        .ask(move |message: Value| {
+            if let Some(t) = message["MessageBody"]["token"].as_str() {
+                tokens
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(t.to_owned());
+            }
+            async move { Ok::<_, Failure>(json!({"MessageId": "m-1"})) }
+        })
+        .build()
+        .with_store(store)
+}
+
+#[test]
+fn a_task_token_handed_out_before_a_restart_is_answered_after_it() {
+    let path = temp("token");
+    let tokens = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).expect("a store"));
+    let m = approval_machine(store, &tokens);
+    let watch = tokens.clone();
+    crash_when(&m, json!({}), || {
+        !watch.lock().unwrap_or_else(|e| e.into_inner()).is_empty()
+    });
+    let token = tokens.lock().unwrap_or_else(|e| e.into_inner())[0].clone();
+
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).expect("the same store"));
+    let m = approval_machine(store, &tokens);
+    assert!(
+        m.send_task_success(&token, json!({})).is_err(),
+        "no execution waits for the token before it is resumed"
+    );
+    let rt = runtime();
+    let outcome = rt.block_on(async {
+        let mut resumed = m.resume().expect("resumable");
+        // The resumed execution waits for the same token again; answer it once it does.
+        let mut tries = 0;
+        while m
+            .send_task_success(&token, json!({"approved": true}))
+            .is_err()
+        {
+            tries += 1;
+            assert!(
+                tries < 2_000,
+                "the resumed execution never waited for the token"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        resumed.remove(0).result().await
+    });
+    assert_eq!(outcome.status, Status::Succeeded, "{:?}", outcome.failure);
+    assert_eq!(outcome.output, Some(json!({"approved": true})));
+    assert_eq!(
+        tokens.lock().unwrap_or_else(|e| e.into_inner()).len(),
+        1,
+        "the message with the token is not sent again"
+    );
+}
