@@ -13,10 +13,23 @@ use serde_json::Value;
 
 use crate::{Common, GraphFormat, Unreadable, options, read, read_or_exit, render};
 
+/// Where the history to colour comes from.
+pub enum History {
+    /// A GetExecutionHistory JSON file.
+    File(PathBuf),
+    /// An execution kept in a store.
+    Store {
+        /// The store's file.
+        db: PathBuf,
+        /// The execution's ARN.
+        arn: String,
+    },
+}
+
 pub fn run(
     path: &PathBuf,
     format: GraphFormat,
-    history: Option<&PathBuf>,
+    history: Option<&History>,
     common: &Common,
 ) -> ExitCode {
     let text = match read_or_exit(path) {
@@ -39,12 +52,25 @@ pub fn run(
             return ExitCode::from(1);
         }
     };
-    let visits = match history.map(visits).transpose() {
-        Ok(v) => v,
-        Err(m) => {
-            eprintln!("error: {m}");
-            return ExitCode::from(2);
-        }
+    let visits = match history {
+        None => None,
+        Some(History::File(path)) => match read_history(path) {
+            Ok(events) => Some(visits(&events)),
+            Err(m) => {
+                eprintln!("error: {m}");
+                return ExitCode::from(2);
+            }
+        },
+        Some(History::Store { db, arn }) => match crate::executions::events(db, arn) {
+            Ok(events) => {
+                let events: Vec<Value> = events
+                    .iter()
+                    .filter_map(|e| serde_json::to_value(e).ok())
+                    .collect();
+                Some(visits(&events))
+            }
+            Err(code) => return code,
+        },
     };
     match format {
         GraphFormat::Mermaid => print!("{}", graph::mermaid(machine, visits)),
@@ -78,17 +104,21 @@ fn svg(dot: &str) -> ExitCode {
     }
 }
 
-/// Reads a history: GetExecutionHistory's `{"events": […]}` or a bare array of events with
-/// `type` (or `kind`) and the state name in `*EventDetails.name` (or `details.name`).
-fn visits(path: &PathBuf) -> Result<HashMap<String, Visit>, String> {
+/// Reads a history: GetExecutionHistory's `{"events": […]}` or a bare array of events.
+fn read_history(path: &PathBuf) -> Result<Vec<Value>, String> {
     let text = read(path).map_err(|Unreadable(m)| m)?;
     let doc: Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
-    let events = doc
-        .get("events")
+    doc.get("events")
         .unwrap_or(&doc)
         .as_array()
-        .ok_or_else(|| format!("{}: no array of events", path.display()))?;
+        .cloned()
+        .ok_or_else(|| format!("{}: no array of events", path.display()))
+}
+
+/// The states a history entered, and whether it left them: events with `type` (or `kind`)
+/// and the state name in `*EventDetails.name` (or `details.name`).
+fn visits(events: &[Value]) -> HashMap<String, Visit> {
     let mut entered = HashSet::new();
     let mut exited = HashSet::new();
     for e in events {
@@ -110,7 +140,7 @@ fn visits(path: &PathBuf) -> Result<HashMap<String, Visit>, String> {
             exited.insert(name.to_owned());
         }
     }
-    Ok(entered
+    entered
         .into_iter()
         .map(|n| {
             let v = if exited.contains(&n) {
@@ -120,5 +150,5 @@ fn visits(path: &PathBuf) -> Result<HashMap<String, Visit>, String> {
             };
             (n, v)
         })
-        .collect())
+        .collect()
 }

@@ -5,6 +5,7 @@
 //! Exit status: 0 when every definition is accepted, 1 when one has errors, 2 when a file can
 //! not be read (missing, a directory, not UTF-8, empty) or the command line is wrong.
 
+mod executions;
 mod graph;
 mod render;
 
@@ -61,10 +62,63 @@ enum Command {
         format: GraphFormat,
         /// An execution history (GetExecutionHistory JSON, or an array of events) to colour
         /// the path it took: succeeded, failed, not visited.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "db")]
         history: Option<PathBuf>,
+        /// A store (asl-store's SQLite file) to read the history of `--execution` from.
+        #[arg(long, requires = "execution")]
+        db: Option<PathBuf>,
+        /// The ARN of the execution whose path to colour, read from `--db`.
+        #[arg(long, requires = "db")]
+        execution: Option<String>,
         #[command(flatten)]
         common: Common,
+    },
+    /// Read the executions a store keeps (asl-store's SQLite file): as AWS's ListExecutions,
+    /// DescribeExecution and GetExecutionHistory answer (`--format json`), or as a table.
+    Executions {
+        #[command(subcommand)]
+        command: ExecutionsCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ExecutionsCommand {
+    /// The executions of a state machine, newest first.
+    List {
+        /// The store.
+        #[arg(long)]
+        db: PathBuf,
+        /// The state machine's ARN.
+        #[arg(long)]
+        state_machine_arn: String,
+        /// Only executions with this status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED).
+        #[arg(long)]
+        status: Option<String>,
+        /// `human` (a table) or `json`.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// One execution.
+    Describe {
+        /// The store.
+        #[arg(long)]
+        db: PathBuf,
+        /// The execution's ARN.
+        execution_arn: String,
+        /// `human` or `json`.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// One execution's history.
+    History {
+        /// The store.
+        #[arg(long)]
+        db: PathBuf,
+        /// The execution's ARN.
+        execution_arn: String,
+        /// `human` (a table) or `json`.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
 }
 
@@ -153,8 +207,35 @@ fn main() -> ExitCode {
             file,
             format,
             history,
+            db,
+            execution,
             common,
-        } => graph::run(&file, format, history.as_ref(), &common),
+        } => {
+            let source = match (history, db, execution) {
+                (Some(path), _, _) => Some(graph::History::File(path)),
+                (None, Some(db), Some(arn)) => Some(graph::History::Store { db, arn }),
+                _ => None,
+            };
+            graph::run(&file, format, source.as_ref(), &common)
+        }
+        Command::Executions { command } => match command {
+            ExecutionsCommand::List {
+                db,
+                state_machine_arn,
+                status,
+                format,
+            } => executions::list(&db, &state_machine_arn, status.as_deref(), format),
+            ExecutionsCommand::Describe {
+                db,
+                execution_arn,
+                format,
+            } => executions::describe(&db, &execution_arn, format),
+            ExecutionsCommand::History {
+                db,
+                execution_arn,
+                format,
+            } => executions::history(&db, &execution_arn, format),
+        },
     }
 }
 
@@ -221,7 +302,7 @@ fn generate(path: &PathBuf, type_name: Option<String>, common: &Common) -> ExitC
             ExitCode::SUCCESS
         }
         Err(diags) => {
-            for d in diags.iter().filter(|d| d.is_error()) {
+            for d in diags.iter().filter(|d| d.blocks_generation()) {
                 eprintln!("{}", render::human(d, &file, &text, false));
             }
             ExitCode::from(1)

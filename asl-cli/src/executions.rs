@@ -1,0 +1,193 @@
+//! `asl executions list|describe|history --db FILE`: the executions a store keeps, as AWS's
+//! ListExecutions, DescribeExecution and GetExecutionHistory answer (JSON), or as a table.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use asl_runtime::engine::{Description, Status};
+use asl_runtime::history::Event;
+use asl_runtime::{Store, StoreError};
+use asl_store::SqliteStore;
+use serde_json::{Map, Value, json};
+
+use crate::Format;
+
+/// Opens the store for reading; a file that is absent or not a store is exit status 2.
+pub fn open(db: &Path) -> Result<SqliteStore, ExitCode> {
+    if !db.is_file() {
+        eprintln!("error: {}: no such store", db.display());
+        return Err(ExitCode::from(2));
+    }
+    SqliteStore::open_read_only(db).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })
+}
+
+fn epoch(t: jiff::Timestamp) -> Value {
+    json!(t.as_millisecond() as f64 / 1000.0)
+}
+
+fn status_named(name: &str) -> Option<Status> {
+    [
+        Status::Running,
+        Status::Succeeded,
+        Status::Failed,
+        Status::TimedOut,
+        Status::Aborted,
+    ]
+    .into_iter()
+    .find(|s| s.as_str().eq_ignore_ascii_case(name))
+}
+
+/// An execution as ListExecutions lists it.
+fn item(d: &Description) -> Value {
+    let mut m = Map::new();
+    m.insert("executionArn".into(), json!(d.execution_arn));
+    m.insert("stateMachineArn".into(), json!(d.state_machine_arn));
+    m.insert("name".into(), json!(d.name));
+    m.insert("status".into(), json!(d.status.as_str()));
+    m.insert("startDate".into(), epoch(d.start_date));
+    if let Some(stop) = d.stop_date {
+        m.insert("stopDate".into(), epoch(stop));
+    }
+    Value::Object(m)
+}
+
+/// An execution as DescribeExecution describes it: input and output as JSON text.
+fn described(d: &Description) -> Value {
+    let mut v = item(d);
+    if let Value::Object(m) = &mut v {
+        m.insert("input".into(), json!(d.input.to_string()));
+        m.insert("inputDetails".into(), json!({"included": true}));
+        if let Some(output) = &d.output {
+            m.insert("output".into(), json!(output.to_string()));
+            m.insert("outputDetails".into(), json!({"included": true}));
+        }
+        if let Some(error) = &d.error {
+            m.insert("error".into(), json!(error));
+        }
+        if let Some(cause) = &d.cause {
+            m.insert("cause".into(), json!(cause));
+        }
+    }
+    v
+}
+
+fn failed(e: &StoreError) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(2)
+}
+
+/// `asl executions list`.
+pub fn list(db: &Path, machine_arn: &str, status: Option<&str>, format: Format) -> ExitCode {
+    let status = match status.map(|s| status_named(s).ok_or(s)).transpose() {
+        Ok(s) => s,
+        Err(s) => {
+            eprintln!(
+                "error: '{s}' is not a status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED)"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let store = match open(db) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let all = match store.list(machine_arn, status) {
+        Ok(all) => all,
+        Err(e) => return failed(&e),
+    };
+    match format {
+        Format::Json => println!(
+            "{:#}",
+            json!({"executions": all.iter().map(item).collect::<Vec<_>>()})
+        ),
+        Format::Human => {
+            println!("{:<40} {:<10} {:<27} STOPPED", "NAME", "STATUS", "STARTED");
+            for d in &all {
+                let stop = d.stop_date.map(|t| t.to_string()).unwrap_or_default();
+                println!(
+                    "{:<40} {:<10} {:<27} {stop}",
+                    d.name,
+                    d.status.as_str(),
+                    d.start_date.to_string()
+                );
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// `asl executions describe`.
+pub fn describe(db: &Path, arn: &str, format: Format) -> ExitCode {
+    let store = match open(db) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let d = match store.describe(arn) {
+        Ok(Some(d)) => d,
+        Ok(None) => {
+            eprintln!(
+                "error: ExecutionDoesNotExist: {arn} is not in {}",
+                db.display()
+            );
+            return ExitCode::from(1);
+        }
+        Err(e) => return failed(&e),
+    };
+    match format {
+        Format::Json => println!("{:#}", described(&d)),
+        Format::Human => {
+            if let Value::Object(m) = described(&d) {
+                for (k, v) in m {
+                    match v {
+                        Value::String(s) => println!("{k}: {s}"),
+                        other => println!("{k}: {other}"),
+                    }
+                }
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// The history the store keeps of `arn`.
+pub fn events(db: &Path, arn: &str) -> Result<Vec<Event>, ExitCode> {
+    let store = open(db)?;
+    match store.describe(arn) {
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            eprintln!(
+                "error: ExecutionDoesNotExist: {arn} is not in {}",
+                db.display()
+            );
+            return Err(ExitCode::from(1));
+        }
+        Err(e) => return Err(failed(&e)),
+    }
+    store.history(arn).map_err(|e| failed(&e))
+}
+
+/// `asl executions history`.
+pub fn history(db: &Path, arn: &str, format: Format) -> ExitCode {
+    let events = match events(db, arn) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    match format {
+        Format::Json => println!("{:#}", json!({ "events": events })),
+        Format::Human => {
+            println!("{:>5}  {:<30} STATE", "ID", "TYPE");
+            for e in &events {
+                println!(
+                    "{:>5}  {:<30} {}",
+                    e.id,
+                    e.kind.name(),
+                    e.kind.state_name().unwrap_or("")
+                );
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
