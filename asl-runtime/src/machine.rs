@@ -154,13 +154,13 @@ impl Machine {
 
     /// Like [`run`](Self::run), with the given names, ARNs and clock.
     pub async fn run_with(&self, input: Value, config: &ExecutionConfig) -> Outcome {
-        let durable;
-        let config = if self.store.is_some() {
-            durable = self.durable(config.clone(), Vec::new());
-            &durable
+        let (durable_config, durable) = if self.store.is_some() {
+            let (c, d) = self.durable(config.clone(), None);
+            (Some(c), d)
         } else {
-            config
+            (None, None)
         };
+        let config = durable_config.as_ref().unwrap_or(config);
         // The engine boxes the states' future, so this one stays about a kilobyte (the record
         // and the stop machinery) and is not boxed again.
         // Nobody but the execution sees this record: it keeps the input only for `$$`.
@@ -177,6 +177,9 @@ impl Machine {
             Ok(started) => started,
             Err(outcome) => return *outcome,
         };
+        if let Some(durable) = &durable {
+            durable.started();
+        }
         let record = Mutex::new(record);
         let table = Table(&self.handlers);
         let env = Env {
@@ -290,28 +293,44 @@ impl Machine {
 
     /// Starts an execution with the given names, ARNs and clock.
     pub fn start_with(&self, input: Value, config: ExecutionConfig) -> Execution {
-        let config = self.durable(config, Vec::new());
-        self.spawn(input, config, true)
+        let (config, durable) = self.durable(config, None);
+        self.spawn(input, config, durable)
     }
 
-    /// `config` with its effects written to the store, if the machine has one, after the
-    /// answers `recorded` are given back.
-    fn durable(&self, mut config: ExecutionConfig, recorded: Vec<Entry>) -> ExecutionConfig {
-        if let Some(store) = &self.store {
-            let live: Arc<dyn crate::effects::Effects> = match config.effects.take() {
-                Some(e) => e,
-                None => Arc::new(crate::effects::Live {
-                    clock: config.clock,
-                }),
-            };
-            config.effects = Some(Arc::new(Durable::resume(
-                live,
-                store.clone(),
-                &config.execution_arn,
-                recorded,
-            )));
+    /// `config` with its effects written to the store, if the machine has one: a new
+    /// execution's (`recorded` is `None`) or one resumed with the answers `recorded` before;
+    /// and those effects, for a new execution (told when the store keeps it).
+    fn durable(
+        &self,
+        mut config: ExecutionConfig,
+        recorded: Option<Vec<Entry>>,
+    ) -> (ExecutionConfig, Option<Arc<Durable>>) {
+        let Some(store) = &self.store else {
+            return (config, None);
+        };
+        let live: Arc<dyn crate::effects::Effects> = match config.effects.take() {
+            Some(e) => e,
+            None => Arc::new(crate::effects::Live {
+                clock: config.clock,
+            }),
+        };
+        let arn = config.execution_arn.clone();
+        match recorded {
+            Some(recorded) => {
+                config.effects = Some(Arc::new(Durable::resume(
+                    live,
+                    store.clone(),
+                    &arn,
+                    recorded,
+                )));
+                (config, None)
+            }
+            None => {
+                let durable = Arc::new(Durable::new(live, store.clone(), &arn));
+                config.effects = Some(durable.clone());
+                (config, Some(durable))
+            }
         }
-        config
     }
 
     /// Resumes every execution of this machine that the store keeps as RUNNING (after a
@@ -332,15 +351,35 @@ impl Machine {
             let mut config = ExecutionConfig::new(self.name, &d.name);
             config.state_machine_arn = d.state_machine_arn.clone();
             config.execution_arn = d.execution_arn.clone();
-            let config = self.durable(config, journal);
-            resumed.push(self.spawn(d.input, config, false));
+            let (config, _) = self.durable(config, Some(journal));
+            resumed.push(self.spawn_resumed(d.input, config));
         }
         Ok(resumed)
     }
 
-    /// Starts an execution on the tokio runtime, recording its start in the store when
-    /// `record_start` (not for one resumed from it).
-    fn spawn(&self, input: Value, config: ExecutionConfig, record_start: bool) -> Execution {
+    /// Starts an execution the store keeps already.
+    fn spawn_resumed(&self, input: Value, config: ExecutionConfig) -> Execution {
+        self.spawn_as(input, config, None, false)
+    }
+
+    /// Starts a new execution on the tokio runtime, recording its start in the store first
+    /// (then telling `durable`).
+    fn spawn(
+        &self,
+        input: Value,
+        config: ExecutionConfig,
+        durable: Option<Arc<Durable>>,
+    ) -> Execution {
+        self.spawn_as(input, config, durable, true)
+    }
+
+    fn spawn_as(
+        &self,
+        input: Value,
+        config: ExecutionConfig,
+        durable: Option<Arc<Durable>>,
+        record_start: bool,
+    ) -> Execution {
         let seam = Seam::new(config.clock, config.effects.as_ref())
             .with_budget(config.budget.unwrap_or(self.budget));
         let record = Record::new(&input, &config, Readers::Watchers, &seam);
@@ -379,6 +418,11 @@ impl Machine {
             } else {
                 Ok(None)
             };
+            if start.is_ok()
+                && let Some(durable) = &durable
+            {
+                durable.started();
+            }
             let outcome = match start {
                 Ok(_) => {
                     let outcome = run(machine.plan, env, input, &config, stop).await;

@@ -31,6 +31,10 @@ struct State {
     /// Why the replay could not go on (the definition or the engine changed since the
     /// answers were recorded), or why an answer could not be written.
     broken: Option<String>,
+    /// Whether the store keeps the execution yet; until it does, answers wait here (a
+    /// process that dies before the execution is recorded leaves nothing of it behind).
+    recorded_start: bool,
+    unwritten: Vec<Entry>,
 }
 
 impl State {
@@ -86,9 +90,28 @@ pub struct Durable {
 }
 
 impl Durable {
-    /// Effects for a new execution (nothing to replay).
+    /// Effects for a new execution (nothing to replay). Its answers are kept back until
+    /// [`started`](Self::started) says the store keeps the execution.
     pub fn new(live: Arc<dyn Effects>, store: Arc<dyn Store>, execution_arn: &str) -> Self {
-        Self::resume(live, store, execution_arn, Vec::new())
+        let d = Self::resume(live, store, execution_arn, Vec::new());
+        d.lock().recorded_start = false;
+        d
+    }
+
+    /// The store keeps the execution now: the answers kept back are written, and from here
+    /// on each one is written before the engine sees it.
+    pub fn started(&self) {
+        let unwritten = {
+            let mut state = self.lock();
+            state.recorded_start = true;
+            std::mem::take(&mut state.unwritten)
+        };
+        if !unwritten.is_empty()
+            && let Err(e) = self.store.append(&self.execution_arn, &unwritten)
+        {
+            self.lock()
+                .break_off(format!("an answer could not be recorded: {e}"));
+        }
     }
 
     /// Effects for an execution resumed with the answers `recorded` before.
@@ -104,6 +127,7 @@ impl Durable {
             execution_arn: execution_arn.to_owned(),
             state: Mutex::new(State {
                 replay: recorded,
+                recorded_start: true,
                 ..State::default()
             }),
         }
@@ -119,8 +143,16 @@ impl Durable {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Writes a live answer before it is given to the engine.
+    /// Writes a live answer before it is given to the engine (keeps it back while the store
+    /// does not keep the execution yet).
     fn write(&self, entry: Entry) {
+        {
+            let mut state = self.lock();
+            if !state.recorded_start {
+                state.unwritten.push(entry);
+                return;
+            }
+        }
         if let Err(e) = self.store.append(&self.execution_arn, &[entry]) {
             self.lock()
                 .break_off(format!("an answer could not be recorded: {e}"));
