@@ -122,7 +122,17 @@ impl Store for SqliteStore {
                 d.start_date.to_string(),
             ],
         )
-        .map_err(|e| self.fail("the execution could not be recorded", e))?;
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _)
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                StoreError(format!(
+                    "ExecutionAlreadyExists: the store keeps an execution {} already",
+                    d.execution_arn
+                ))
+            }
+            e => self.fail("the execution could not be recorded", e),
+        })?;
         Ok(())
     }
 

@@ -89,6 +89,18 @@ async fn executions_outlive_the_store_that_recorded_them() {
 }
 
 #[tokio::test]
+async fn a_name_the_store_keeps_already_is_execution_already_exists() {
+    let path = temp("twice");
+    let m = machine(Arc::new(SqliteStore::open(&path).expect("a store")));
+    let first = m.start("same", json!({"name": "Ada"}));
+    assert_eq!(first.result().await.status, Status::Succeeded);
+    let again = m.start("same", json!({"name": "Ada"})).result().await;
+    assert_eq!(again.status, Status::Failed);
+    let cause = again.failure.and_then(|f| f.cause).unwrap_or_default();
+    assert!(cause.contains("ExecutionAlreadyExists"), "{cause}");
+}
+
+#[tokio::test]
 async fn a_read_only_store_refuses_to_start_executions_and_says_so() {
     let path = temp("read-only");
     drop(SqliteStore::open(&path).expect("a new store"));
