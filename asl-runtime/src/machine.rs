@@ -164,7 +164,10 @@ impl Machine {
         // The engine boxes the states' future, so this one stays about a kilobyte (the record
         // and the stop machinery) and is not boxed again.
         // Nobody but the execution sees this record: it keeps the input only for `$$`.
-        let readers = if self.reads_context {
+        // A store keeps the whole description.
+        let readers = if self.store.is_some() {
+            Readers::Watchers
+        } else if self.reads_context {
             Readers::ContextObject
         } else {
             Readers::Nobody

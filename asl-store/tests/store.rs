@@ -101,6 +101,25 @@ async fn a_name_the_store_keeps_already_is_execution_already_exists() {
 }
 
 #[tokio::test]
+async fn run_records_the_execution_under_its_names() {
+    let path = temp("run");
+    let store = Arc::new(SqliteStore::open(&path).expect("a store"));
+    let m = machine(store.clone());
+    for name in ["one", "two"] {
+        let config = asl_runtime::ExecutionConfig::new("Greet", name);
+        let outcome = m.run_with(json!({"name": name}), &config).await;
+        assert_eq!(outcome.status, Status::Succeeded, "{:?}", outcome.failure);
+        let kept = store
+            .describe(&config.execution_arn)
+            .expect("readable")
+            .expect("kept");
+        assert_eq!(kept.name, name);
+        assert_eq!(kept.input, json!({"name": name}));
+        assert_eq!(kept.status, Status::Succeeded);
+    }
+}
+
+#[tokio::test]
 async fn a_read_only_store_refuses_to_start_executions_and_says_so() {
     let path = temp("read-only");
     drop(SqliteStore::open(&path).expect("a new store"));

@@ -1,0 +1,78 @@
+//! `cargo bench -p asl-bench --bench durable`: each workflow of `shared/bench/` in memory and
+//! with a SQLite store (every effect's answer journaled before the engine sees it, the
+//! execution and its outcome recorded), in the same run, history off in both. Prints the
+//! medians and the ratio durable / in-memory; nothing runs when the folder is absent.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use asl_runtime::{ExecutionConfig, HistoryLevel, Machine, Status};
+
+fn median(mut xs: Vec<Duration>) -> Duration {
+    xs.sort_unstable();
+    xs.get(xs.len() / 2).copied().unwrap_or_default()
+}
+
+fn main() {
+    if asl_bench::machine("noop").is_none() {
+        println!("SKIPPED: no benchmark workflows (is shared/bench beside the checkout?)");
+        return;
+    }
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("asl-durable-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::create_dir_all(&dir);
+    println!(
+        "\n{:<14} {:>16} {:>16} {:>8}",
+        "workflow", "in-memory µs", "durable µs", "ratio"
+    );
+    let mut n = 0u64;
+    for (name, _) in asl_bench::WORKFLOWS {
+        let Some((machine, input)) = asl_bench::machine(name) else {
+            continue;
+        };
+        let Ok(store) = asl_store::SqliteStore::open(dir.join(format!("{name}.db"))) else {
+            println!("{name:<14} the store could not be opened");
+            continue;
+        };
+        let durable: Machine = machine.clone().with_store(Arc::new(store));
+        let runs = if name == "tasks" || name.starts_with("loop") || name == "map" {
+            5
+        } else {
+            50
+        };
+        let mut time = |m: &Machine| -> Duration {
+            n += 1;
+            let mut config = ExecutionConfig::new(m.name(), &format!("run-{n}"));
+            config.history = HistoryLevel::Off;
+            let start = Instant::now();
+            let outcome = rt.block_on(m.run_with(input.clone(), &config));
+            let took = start.elapsed();
+            assert_eq!(
+                outcome.status,
+                Status::Succeeded,
+                "{name}: {:?}",
+                outcome.failure
+            );
+            took
+        };
+        let (mut memory, mut disk) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            memory.push(time(&machine));
+            disk.push(time(&durable));
+        }
+        let (m, d) = (median(memory), median(disk));
+        println!(
+            "{name:<14} {:>16.1} {:>16.1} {:>7.1}x",
+            m.as_secs_f64() * 1e6,
+            d.as_secs_f64() * 1e6,
+            d.as_secs_f64() / m.as_secs_f64().max(1e-9)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
