@@ -6,6 +6,7 @@
 use crate::effects::Entry;
 use crate::engine::{Description, Status};
 use crate::history::Event;
+use crate::task::BoxFuture;
 
 /// What a store could not do, in words for the person running the machine.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,6 +47,18 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Adds answers an execution got from its effects to its journal, durably: once this
     /// returns, a process that dies still finds them.
     fn append(&self, execution_arn: &str, entries: &[Entry]) -> Result<(), StoreError>;
+
+    /// [`append`](Self::append), answering once the entries are durable; a store may commit
+    /// the entries of many executions together (group commit). The entries are queued in the
+    /// order of the calls.
+    fn append_later(
+        &self,
+        execution_arn: &str,
+        entries: Vec<Entry>,
+    ) -> BoxFuture<'static, Result<(), StoreError>> {
+        let done = self.append(execution_arn, &entries);
+        Box::pin(std::future::ready(done))
+    }
 
     /// The answers recorded for the execution with this ARN, in order.
     fn journal(&self, execution_arn: &str) -> Result<Vec<Entry>, StoreError>;

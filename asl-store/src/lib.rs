@@ -14,5 +14,6 @@
 
 mod schema;
 mod sqlite;
+mod writer;
 
 pub use sqlite::SqliteStore;

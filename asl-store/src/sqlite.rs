@@ -18,6 +18,8 @@ use crate::schema;
 pub struct SqliteStore {
     path: String,
     conn: Mutex<Connection>,
+    /// The journal's group-committing writer (none for a read-only store).
+    writer: Option<Mutex<std::sync::mpsc::Sender<crate::writer::Job>>>,
 }
 
 impl SqliteStore {
@@ -33,9 +35,16 @@ impl SqliteStore {
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;",
         )
         .map_err(|e| StoreError(format!("{path}: {e}")))?;
+        let writer_conn = Connection::open(&path)
+            .map_err(|e| StoreError(format!("{path} could not be opened: {e}")))?;
+        writer_conn
+            .execute_batch("PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;")
+            .map_err(|e| StoreError(format!("{path}: {e}")))?;
+        let writer = crate::writer::spawn(writer_conn, path.clone())?;
         Ok(SqliteStore {
             path,
             conn: Mutex::new(conn),
+            writer: Some(Mutex::new(writer)),
         })
     }
 
@@ -49,6 +58,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             path,
             conn: Mutex::new(conn),
+            writer: None,
         })
     }
 
@@ -139,7 +149,9 @@ impl Store for SqliteStore {
     fn finish(&self, d: &Description, history: &[Event]) -> Result<(), StoreError> {
         let mut conn = self.conn();
         let tx = conn
-            .transaction()
+            // Immediate: a transaction that reads first and then writes could not wait for
+            // the journal's writer and would fail as "locked".
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| self.fail("no transaction", e))?;
         tx.execute(
             "UPDATE executions SET status = ?2, output = ?3, error = ?4, cause = ?5, stop_date = ?6 WHERE arn = ?1",
@@ -212,7 +224,9 @@ impl Store for SqliteStore {
     fn append(&self, execution_arn: &str, entries: &[Entry]) -> Result<(), StoreError> {
         let mut conn = self.conn();
         let tx = conn
-            .transaction()
+            // Immediate: a transaction that reads first and then writes could not wait for
+            // the journal's writer and would fail as "locked".
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| self.fail("no transaction", e))?;
         {
             let next: i64 = tx
@@ -235,6 +249,41 @@ impl Store for SqliteStore {
         }
         tx.commit()
             .map_err(|e| self.fail("the journal could not be written", e))
+    }
+
+    fn append_later(
+        &self,
+        execution_arn: &str,
+        entries: Vec<Entry>,
+    ) -> asl_runtime::BoxFuture<'static, Result<(), StoreError>> {
+        let Some(writer) = &self.writer else {
+            let e = self.fail("the journal could not be written", "the store is read-only");
+            return Box::pin(std::future::ready(Err(e)));
+        };
+        let (done, answer) = tokio::sync::oneshot::channel();
+        let job = crate::writer::Job {
+            arn: execution_arn.to_owned(),
+            entries,
+            done,
+        };
+        let sent = writer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .send(job)
+            .is_ok();
+        let path = self.path.clone();
+        Box::pin(async move {
+            if !sent {
+                return Err(StoreError(format!(
+                    "{path}: the journal's writer has stopped"
+                )));
+            }
+            answer.await.unwrap_or_else(|_| {
+                Err(StoreError(format!(
+                    "{path}: the journal's writer has stopped"
+                )))
+            })
+        })
     }
 
     fn journal(&self, execution_arn: &str) -> Result<Vec<Entry>, StoreError> {

@@ -74,5 +74,44 @@ fn main() {
             d.as_secs_f64() / m.as_secs_f64().max(1e-9)
         );
     }
+    throughput(&rt, &dir);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// 100 concurrent executions of `tasks` (1,000 Task states each) on one durable store: durable
+/// Task transitions a second, the store committing the executions' answers together.
+fn throughput(rt: &tokio::runtime::Runtime, dir: &std::path::Path) {
+    const CONCURRENT: usize = 100;
+    let Some((machine, input)) = asl_bench::machine("tasks") else {
+        return;
+    };
+    let Ok(store) = asl_store::SqliteStore::open(dir.join("throughput.db")) else {
+        return;
+    };
+    let durable = machine.with_store(Arc::new(store));
+    let start = Instant::now();
+    let ok = rt.block_on(async {
+        let runs: Vec<_> = (0..CONCURRENT)
+            .map(|i| {
+                let mut config = ExecutionConfig::new(durable.name(), &format!("many-{i}"));
+                config.history = HistoryLevel::Off;
+                let m = durable.clone();
+                let input = input.clone();
+                tokio::spawn(async move { m.run_with(input, &config).await.status })
+            })
+            .collect();
+        let mut ok = 0;
+        for r in runs {
+            if matches!(r.await, Ok(Status::Succeeded)) {
+                ok += 1;
+            }
+        }
+        ok
+    });
+    let took = start.elapsed().as_secs_f64();
+    let transitions = (ok * 1_000) as f64;
+    println!(
+        "\n{CONCURRENT} concurrent durable `tasks` executions ({ok} succeeded): {:.0} durable Task transitions a second ({took:.2} s)",
+        transitions / took.max(1e-9)
+    );
 }

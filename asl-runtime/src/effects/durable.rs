@@ -1,12 +1,17 @@
-//! Effects that outlive the process: every answer is written to a [`Store`] before the engine
-//! sees it, and an execution resumed after a crash gets its recorded answers back, in their
-//! order, before anything is performed live again.
+//! Effects that outlive the process: every answer the engine gets is journaled in a [`Store`],
+//! in the order the engine got them, and an execution resumed after a crash gets its recorded
+//! answers back, in their order, before anything is performed live again.
+//!
+//! Only what must be durable before an effect waits for the disk: answers are kept in memory as
+//! they come, and written (with the other executions' answers, when the store commits them
+//! together) before a handler is called, a timer is set or a task token is waited for. Pure
+//! transitions (Pass, Choice, Succeed, Fail) never wait for the disk.
 //!
 //! What this gives, per effect: a handler whose result was recorded is not called again; a
-//! handler that was running when the process died is called again (at least once); a timer
-//! sleeps until the deadline computed when it was first set (deadlines are absolute, and the
-//! time they were computed from is recorded); the time, random bytes and uuids come back as
-//! they were.
+//! handler that was running when the process died, or whose result was not yet written, is
+//! called again (at least once); a timer sleeps until the deadline computed when it was first
+//! set (deadlines are absolute, and the time they were computed from is recorded); the time,
+//! random bytes and uuids come back as they were.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -87,6 +92,8 @@ pub struct Durable {
     store: Arc<dyn Store>,
     execution_arn: String,
     state: Mutex<State>,
+    /// Why a write failed, set by futures that outlive a borrow of `self`.
+    broken_flag: Arc<Mutex<Option<String>>>,
 }
 
 impl Durable {
@@ -98,20 +105,10 @@ impl Durable {
         d
     }
 
-    /// The store keeps the execution now: the answers kept back are written, and from here
-    /// on each one is written before the engine sees it.
+    /// The store keeps the execution now: from here on its answers are written (before each
+    /// effect that leaves the process).
     pub fn started(&self) {
-        let unwritten = {
-            let mut state = self.lock();
-            state.recorded_start = true;
-            std::mem::take(&mut state.unwritten)
-        };
-        if !unwritten.is_empty()
-            && let Err(e) = self.store.append(&self.execution_arn, &unwritten)
-        {
-            self.lock()
-                .break_off(format!("an answer could not be recorded: {e}"));
-        }
+        self.lock().recorded_start = true;
     }
 
     /// Effects for an execution resumed with the answers `recorded` before.
@@ -130,32 +127,65 @@ impl Durable {
                 recorded_start: true,
                 ..State::default()
             }),
+            broken_flag: Arc::default(),
         }
     }
 
     /// Why the execution could not go on durably, if it could not: the replay left its
     /// recording, or an answer could not be written.
     pub fn broken(&self) -> Option<String> {
-        self.lock().broken.clone()
+        self.lock().broken.clone().or_else(|| {
+            self.broken_flag
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone()
+        })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Writes a live answer before it is given to the engine (keeps it back while the store
-    /// does not keep the execution yet).
+    /// Journals a live answer the engine is given: in memory now, on disk before the next
+    /// effect that leaves the process.
     fn write(&self, entry: Entry) {
-        {
+        self.lock().unwritten.push(entry);
+    }
+
+    /// Writes the answers kept in memory, answering once they are durable. Called before a
+    /// handler is called, a timer is set or a token is waited for.
+    fn flush(&self) -> BoxFuture<'static, ()> {
+        let queued = {
             let mut state = self.lock();
-            if !state.recorded_start {
-                state.unwritten.push(entry);
-                return;
+            if !state.recorded_start || state.unwritten.is_empty() {
+                None
+            } else {
+                let entries = std::mem::take(&mut state.unwritten);
+                // Queued while the lock is held: the journal keeps the order they came in.
+                Some(self.store.append_later(&self.execution_arn, entries))
+            }
+        };
+        match queued {
+            None => Box::pin(std::future::ready(())),
+            Some(done) => {
+                let state = self.state_handle();
+                Box::pin(async move {
+                    if let Err(e) = done.await {
+                        state(format!("an answer could not be recorded: {e}"));
+                    }
+                })
             }
         }
-        if let Err(e) = self.store.append(&self.execution_arn, &[entry]) {
-            self.lock()
-                .break_off(format!("an answer could not be recorded: {e}"));
+    }
+
+    /// Something that breaks the durable run off from a future that outlives `&self`.
+    fn state_handle(&self) -> impl FnOnce(String) + Send + 'static {
+        let broken = self.broken_flag.clone();
+        move |why| {
+            let mut b = broken.lock().unwrap_or_else(|e| e.into_inner());
+            if b.is_none() {
+                *b = Some(why);
+            }
         }
     }
 
@@ -231,14 +261,37 @@ impl Durable {
         }))
     }
 
-    /// `live`'s answer, given to the engine once the replay is over and the answer is
-    /// written.
+    /// `live`'s answer, given to the engine once the replay is over (and journaled). The
+    /// answers before it are durable before `live` is first polled, so before a handler runs,
+    /// a timer is set or a token is waited for.
     fn performed<'a, T: Send + 'a>(
         &'a self,
         live: BoxFuture<'a, T>,
         entry: impl Fn(&T) -> Entry + Send + 'a,
+        unwritable: impl Fn(String) -> Option<T> + Send + 'a,
+    ) -> BoxFuture<'a, T> {
+        self.performed_after(self.flush(), live, entry, unwritable)
+    }
+
+    /// [`performed`](Self::performed) once `flushed` completes.
+    fn performed_after<'a, T: Send + 'a>(
+        &'a self,
+        flushed: BoxFuture<'static, ()>,
+        live: BoxFuture<'a, T>,
+        entry: impl Fn(&T) -> Entry + Send + 'a,
+        unwritable: impl Fn(String) -> Option<T> + Send + 'a,
     ) -> BoxFuture<'a, T> {
         Box::pin(async move {
+            flushed.await;
+            // What came before could not be written: the effect is not performed.
+            let failed = self
+                .broken_flag
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
+            if let Some(answer) = failed.and_then(&unwritable) {
+                return answer;
+            }
             let answer = live.await;
             std::future::poll_fn(|cx| {
                 let mut state = self.lock();
@@ -289,9 +342,11 @@ impl Effects for Durable {
                 || (),
             );
         }
-        self.performed(self.live.sleep_until(deadline), move |()| Entry::Slept {
-            request,
-        })
+        self.performed(
+            self.live.sleep_until(deadline),
+            move |()| Entry::Slept { request },
+            |_| None,
+        )
     }
 
     fn task<'a>(&'a self, start: TaskStart<'_, 'a>) -> BoxFuture<'a, TaskResult> {
@@ -308,10 +363,19 @@ impl Effects for Durable {
                 broken_task,
             );
         }
-        self.performed(self.live.task(start), move |result| Entry::Task {
-            request,
-            result: result.clone(),
-        })
+        self.performed(
+            self.live.task(start),
+            move |result| Entry::Task {
+                request,
+                result: result.clone(),
+            },
+            |why| {
+                Some(Err(Failure::new(
+                    crate::error::names::RUNTIME,
+                    format!("The execution cannot go on durably: {why}"),
+                )))
+            },
+        )
     }
 
     fn signal<'a>(&'a self, next: BoxFuture<'a, Option<Signal>>) -> BoxFuture<'a, Option<Signal>> {
@@ -327,10 +391,14 @@ impl Effects for Durable {
                 || None,
             );
         }
-        self.performed(self.live.signal(next), move |signal| Entry::Signal {
-            request,
-            signal: signal.clone(),
-        })
+        self.performed(
+            self.live.signal(next),
+            move |signal| Entry::Signal {
+                request,
+                signal: signal.clone(),
+            },
+            |_| None,
+        )
     }
 
     fn stop<'a>(&'a self, stop: BoxFuture<'a, StopRequest>) -> BoxFuture<'a, StopRequest> {
@@ -346,11 +414,17 @@ impl Effects for Durable {
                 || (None, None),
             );
         }
-        self.performed(self.live.stop(stop), move |(error, cause)| Entry::Stopped {
-            request,
-            error: error.clone(),
-            cause: cause.clone(),
-        })
+        // Waiting for a stop leaves nothing outside the process: nothing to write first.
+        self.performed_after(
+            Box::pin(std::future::ready(())),
+            self.live.stop(stop),
+            move |(error, cause)| Entry::Stopped {
+                request,
+                error: error.clone(),
+                cause: cause.clone(),
+            },
+            |_| None,
+        )
     }
 
     fn random(&self, bytes: &mut [u8]) {
