@@ -16,4 +16,4 @@ mod schema;
 mod sqlite;
 mod writer;
 
-pub use sqlite::SqliteStore;
+pub use sqlite::{DEFAULT_RETENTION, SqliteStore};

@@ -12,6 +12,9 @@ use asl_runtime::{Store, StoreError};
 
 use crate::schema;
 
+/// How long [`SqliteStore::open`] keeps closed executions: 90 days, as AWS.
+pub const DEFAULT_RETENTION: std::time::Duration = std::time::Duration::from_secs(90 * 24 * 3600);
+
 /// Executions in one SQLite file (WAL, `synchronous=FULL`: a recorded execution survives a
 /// crash of the process or of the machine).
 #[derive(Debug)]
@@ -23,10 +26,28 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens the store at `path`, making it if the file is absent or empty. A file that is not
-    /// SQLite, belongs to another application, is damaged or has a newer schema is an error
+    /// Opens the store at `path`, making it if the file is absent or empty, and deletes the
+    /// executions closed more than [`DEFAULT_RETENTION`] (90 days, as AWS) ago. A file that is
+    /// not SQLite, belongs to another application, is damaged or has a newer schema is an error
     /// that says so; nothing in it is changed.
     pub fn open(path: impl AsRef<std::path::Path>) -> Result<Self, StoreError> {
+        Self::open_with_retention(path, Some(DEFAULT_RETENTION))
+    }
+
+    /// [`open`](Self::open), keeping closed executions for `retention` (`None`: for ever).
+    /// Call [`purge`](Self::purge) to apply it again while the store stays open.
+    pub fn open_with_retention(
+        path: impl AsRef<std::path::Path>,
+        retention: Option<std::time::Duration>,
+    ) -> Result<Self, StoreError> {
+        let store = Self::open_unpurged(path)?;
+        if let Some(retention) = retention {
+            store.purge(retention)?;
+        }
+        Ok(store)
+    }
+
+    fn open_unpurged(path: impl AsRef<std::path::Path>) -> Result<Self, StoreError> {
         let path = path.as_ref().display().to_string();
         let conn = Connection::open(&path)
             .map_err(|e| StoreError(format!("{path} could not be opened: {e}")))?;
@@ -60,6 +81,47 @@ impl SqliteStore {
             conn: Mutex::new(conn),
             writer: None,
         })
+    }
+
+    /// Deletes the executions that closed more than `retention` ago (AWS keeps closed
+    /// executions 90 days), with their histories and journals; returns how many. Running
+    /// executions are kept whatever their age.
+    pub fn purge(&self, retention: std::time::Duration) -> Result<usize, StoreError> {
+        let cutoff = jiff::SignedDuration::try_from(retention)
+            .ok()
+            .and_then(|d| jiff::Timestamp::now().checked_sub(d).ok())
+            .unwrap_or(jiff::Timestamp::MIN);
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| self.fail("no transaction", e))?;
+        let old: Vec<String> = {
+            let mut query = tx
+                .prepare("SELECT arn, stop_date FROM executions WHERE stop_date IS NOT NULL")
+                .map_err(|e| self.fail("the executions could not be read", e))?;
+            let rows = query
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+                .map_err(|e| self.fail("the executions could not be read", e))?;
+            let mut old = Vec::new();
+            for row in rows {
+                let (arn, stop) =
+                    row.map_err(|e| self.fail("the executions could not be read", e))?;
+                // Dates are compared as dates: their text does not sort by time.
+                if stop.parse::<jiff::Timestamp>().is_ok_and(|t| t < cutoff) {
+                    old.push(arn);
+                }
+            }
+            old
+        };
+        for arn in &old {
+            for table in ["events", "journal", "executions"] {
+                tx.execute(&format!("DELETE FROM {table} WHERE arn = ?1"), [arn])
+                    .map_err(|e| self.fail("old executions could not be deleted", e))?;
+            }
+        }
+        tx.commit()
+            .map_err(|e| self.fail("old executions could not be deleted", e))?;
+        Ok(old.len())
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {

@@ -29,16 +29,23 @@ fn machine(store: Arc<dyn Store>, calls: &Calls, hang: bool) -> Machine {
         calls.keys.clone(),
     );
     TwoSteps::builder()
+        // The handlers do their work once they run (when their future is first polled): by then
+        // every answer before the call is durable. Code before a handler's future is made runs
+        // earlier.
         .first(move |_: Value| {
-            first.fetch_add(1, Ordering::SeqCst);
-            async move { Ok::<_, Failure>(json!(1)) }
+            let first = first.clone();
+            async move {
+                first.fetch_add(1, Ordering::SeqCst);
+                Ok::<_, Failure>(json!(1))
+            }
         })
         .second(move |input: Value, ctx: TaskContext| {
-            second.fetch_add(1, Ordering::SeqCst);
-            keys.lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(ctx.idempotency_key());
+            let (second, keys) = (second.clone(), keys.clone());
             async move {
+                second.fetch_add(1, Ordering::SeqCst);
+                keys.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(ctx.idempotency_key());
                 if hang {
                     std::future::pending::<()>().await;
                 }
@@ -152,8 +159,9 @@ fn each_machine(
     EachThenWait::builder()
         .work(move |item: Value| {
             let n = item.as_i64().unwrap_or(-1);
-            seen.lock().unwrap_or_else(|e| e.into_inner()).push(n);
+            let seen = seen.clone();
             async move {
+                seen.lock().unwrap_or_else(|e| e.into_inner()).push(n);
                 if Some(n) == hang_at {
                     std::future::pending::<()>().await;
                 }
@@ -162,6 +170,18 @@ fn each_machine(
         })
         .build()
         .with_store(store)
+}
+
+/// How many handler results the store's journal holds for `arn` (durable ones only).
+fn journaled_tasks(path: &std::path::Path, arn: &str) -> usize {
+    SqliteStore::open_read_only(path)
+        .and_then(|s| s.journal(arn))
+        .map(|j| {
+            j.iter()
+                .filter(|e| matches!(e, asl_runtime::effects::Entry::Task { .. }))
+                .count()
+        })
+        .unwrap_or(0)
 }
 
 /// Starts an execution and drops the process once `until` holds.
@@ -198,12 +218,13 @@ fn finished_map_iterations_are_not_run_again_and_a_wait_keeps_its_deadline() {
     rt.block_on(async {
         let resumed = m.resume().expect("resumable");
         assert_eq!(resumed.len(), 1);
-        // Long enough to reach the Wait, shorter than it.
-        while !m
-            .execution_history(resumed[0].arn())
-            .expect("readable")
-            .iter()
-            .any(|e| e.kind.name() == "WaitStateEntered")
+        // Long enough to reach the Wait (the last item's result durable), shorter than it.
+        let arn = resumed[0].arn().to_owned();
+        while !(journaled_tasks(&path, &arn) >= 3
+            && m.execution_history(&arn)
+                .expect("readable")
+                .iter()
+                .any(|e| e.kind.name() == "WaitStateEntered"))
         {
             tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         }
@@ -246,13 +267,16 @@ fn approval_machine(store: Arc<dyn Store>, tokens: &Arc<std::sync::Mutex<Vec<Str
     let tokens = tokens.clone();
     Approval::builder()
         .ask(move |message: Value| {
-            if let Some(t) = message["MessageBody"]["token"].as_str() {
-                tokens
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(t.to_owned());
+            let tokens = tokens.clone();
+            async move {
+                if let Some(t) = message["MessageBody"]["token"].as_str() {
+                    tokens
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(t.to_owned());
+                }
+                Ok::<_, Failure>(json!({"MessageId": "m-1"}))
             }
-            async move { Ok::<_, Failure>(json!({"MessageId": "m-1"})) }
         })
         .build()
         .with_store(store)
@@ -264,10 +288,9 @@ fn a_task_token_handed_out_before_a_restart_is_answered_after_it() {
     let tokens = Arc::new(std::sync::Mutex::new(Vec::new()));
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).expect("a store"));
     let m = approval_machine(store, &tokens);
-    let watch = tokens.clone();
-    crash_when(&m, json!({}), || {
-        !watch.lock().unwrap_or_else(|e| e.into_inner()).is_empty()
-    });
+    // Cut off once the message's sending is durable and the execution waits for the token.
+    let arn = "arn:aws:states:us-east-1:111111111111:execution:Approval:cut";
+    crash_when(&m, json!({}), || journaled_tasks(&path, arn) == 1);
     let token = tokens.lock().unwrap_or_else(|e| e.into_inner())[0].clone();
 
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).expect("the same store"));

@@ -120,6 +120,68 @@ async fn run_records_the_execution_under_its_names() {
 }
 
 #[tokio::test]
+async fn closed_executions_older_than_the_retention_are_purged() {
+    let path = temp("purge");
+    let store = Arc::new(SqliteStore::open(&path).expect("a store"));
+    let m = machine(store.clone());
+    // One execution that ended 100 days ago (by its clock), one now, one still running.
+    let long_ago = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * 100);
+    let mut old = asl_runtime::ExecutionConfig::new("Greet", "old");
+    old.clock = asl_runtime::time::ExecutionClock::starting_at(long_ago);
+    assert_eq!(
+        m.run_with(json!({"name": "Old"}), &old).await.status,
+        Status::Succeeded
+    );
+    let recent = asl_runtime::ExecutionConfig::new("Greet", "recent");
+    assert_eq!(
+        m.run_with(json!({"name": "New"}), &recent).await.status,
+        Status::Succeeded
+    );
+    let purged = store
+        .purge(std::time::Duration::from_secs(90 * 24 * 3600))
+        .expect("purged");
+    assert_eq!(purged, 1);
+    assert!(
+        store
+            .describe(&old.execution_arn)
+            .expect("readable")
+            .is_none()
+    );
+    assert!(
+        store
+            .history(&old.execution_arn)
+            .expect("readable")
+            .is_empty()
+    );
+    assert!(
+        store
+            .describe(&recent.execution_arn)
+            .expect("readable")
+            .is_some()
+    );
+
+    // Opening applies the default 90 days: another old one is gone at the next open.
+    let mut older = asl_runtime::ExecutionConfig::new("Greet", "older");
+    older.clock = asl_runtime::time::ExecutionClock::starting_at(long_ago);
+    m.run_with(json!({"name": "Older"}), &older).await;
+    drop(m);
+    drop(store);
+    let reopened = SqliteStore::open(&path).expect("the same store");
+    assert!(
+        reopened
+            .describe(&older.execution_arn)
+            .expect("readable")
+            .is_none()
+    );
+    assert!(
+        reopened
+            .describe(&recent.execution_arn)
+            .expect("readable")
+            .is_some()
+    );
+}
+
+#[tokio::test]
 async fn a_read_only_store_refuses_to_start_executions_and_says_so() {
     let path = temp("read-only");
     drop(SqliteStore::open(&path).expect("a new store"));
