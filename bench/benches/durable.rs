@@ -75,9 +75,78 @@ fn main() {
         );
     }
     throughput(&rt, &dir);
+    recovery(&dir);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// 10,000 `tasks` executions (1,000 Task states each) cut off by dropping their process's
+/// runtime once the store keeps them all, then resumed by a new machine on the same store: how
+/// long `resume()` takes to bring them back (journals read, executions started again), and how
+/// many durable Task transitions a second the resumed executions then make for two seconds.
+fn recovery(dir: &std::path::Path) {
+    const EXECUTIONS: usize = 10_000;
+    const MACHINE_ARN: &str = "arn:aws:states:us-east-1:111111111111:stateMachine:Tasks";
+    let Some((machine, input)) = asl_bench::machine("tasks") else {
+        return;
+    };
+    let path = dir.join("recovery.db");
+    let Ok(store) = asl_store::SqliteStore::open(&path) else {
+        return;
+    };
+    let store = Arc::new(store);
+    let durable = machine.with_store(store.clone());
+    {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        rt.block_on(async {
+            for i in 0..EXECUTIONS {
+                durable.start(&format!("cut-{i}"), input.clone());
+            }
+            // Until the store keeps them all; then the process "dies".
+            while asl_runtime::Store::list(store.as_ref(), MACHINE_ARN, None)
+                .map(|l| l.len())
+                .unwrap_or(0)
+                < EXECUTIONS
+            {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        });
+    }
+    drop(durable);
+    drop(store);
+    let Ok(store) = asl_store::SqliteStore::open(&path) else {
+        return;
+    };
+    let store = Arc::new(store);
+    let running = asl_runtime::Store::list(store.as_ref(), MACHINE_ARN, Some(Status::Running))
+        .map(|l| l.len())
+        .unwrap_or(0);
+    // A machine of its own, as in a new process (clones share their running executions).
+    let Some((fresh, _)) = asl_bench::machine("tasks") else {
+        return;
+    };
+    let fresh = fresh.with_store(store);
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return;
+    };
+    rt.block_on(async {
+        let start = Instant::now();
+        let resumed = fresh.resume().unwrap_or_default();
+        let took = start.elapsed();
+        println!(
+            "recovery: {running} RUNNING executions kept; resume() brought back {} in {:.2} s",
+            resumed.len(),
+            took.as_secs_f64()
+        );
+    });
+}
 /// 100 concurrent executions of `tasks` (1,000 Task states each) on one durable store: durable
 /// Task transitions a second, the store committing the executions' answers together.
 fn throughput(rt: &tokio::runtime::Runtime, dir: &std::path::Path) {
