@@ -245,3 +245,84 @@ fn set_user_version(path: &std::path::Path, v: u32) {
 fn set_application_id(path: &std::path::Path, v: u32) {
     set_header_field(path, 68, v);
 }
+
+/// A store whose journal stops taking answers after `left` writes, as a full disk would.
+#[derive(Debug)]
+struct FillsUp {
+    inner: SqliteStore,
+    left: std::sync::atomic::AtomicUsize,
+}
+
+impl Store for FillsUp {
+    fn start(&self, d: &asl_runtime::engine::Description) -> Result<(), asl_runtime::StoreError> {
+        self.inner.start(d)
+    }
+    fn finish(
+        &self,
+        d: &asl_runtime::engine::Description,
+        h: &[asl_runtime::history::Event],
+    ) -> Result<(), asl_runtime::StoreError> {
+        self.inner.finish(d, h)
+    }
+    fn describe(
+        &self,
+        arn: &str,
+    ) -> Result<Option<asl_runtime::engine::Description>, asl_runtime::StoreError> {
+        self.inner.describe(arn)
+    }
+    fn list(
+        &self,
+        machine: &str,
+        status: Option<Status>,
+    ) -> Result<Vec<asl_runtime::engine::Description>, asl_runtime::StoreError> {
+        self.inner.list(machine, status)
+    }
+    fn history(
+        &self,
+        arn: &str,
+    ) -> Result<Vec<asl_runtime::history::Event>, asl_runtime::StoreError> {
+        self.inner.history(arn)
+    }
+    fn append(
+        &self,
+        arn: &str,
+        entries: &[asl_runtime::effects::Entry],
+    ) -> Result<(), asl_runtime::StoreError> {
+        use std::sync::atomic::Ordering;
+        if self
+            .left
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_err()
+        {
+            return Err(asl_runtime::StoreError(
+                "database or disk is full".to_owned(),
+            ));
+        }
+        self.inner.append(arn, entries)
+    }
+    fn journal(
+        &self,
+        arn: &str,
+    ) -> Result<Vec<asl_runtime::effects::Entry>, asl_runtime::StoreError> {
+        self.inner.journal(arn)
+    }
+}
+
+#[tokio::test]
+async fn a_journal_that_cannot_be_written_stops_the_execution_with_the_reason() {
+    let path = temp("full");
+    let store = Arc::new(FillsUp {
+        inner: SqliteStore::open(&path).expect("a store"),
+        left: std::sync::atomic::AtomicUsize::new(0),
+    });
+    let outcome = machine(store.clone()).run(json!({"name": "Ada"})).await;
+    assert_eq!(outcome.status, Status::Failed);
+    let failure = outcome.failure.expect("a failure");
+    assert_eq!(failure.error, "States.Runtime");
+    let cause = failure.cause.unwrap_or_default();
+    assert!(cause.contains("disk is full"), "{cause}");
+    // What was recorded before is intact: the execution and how it ended.
+    let kept = store.inner.list(MACHINE_ARN, None).expect("readable");
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].status, Status::Failed);
+}
