@@ -28,18 +28,6 @@ fn epoch(t: jiff::Timestamp) -> Value {
     json!(t.as_millisecond() as f64 / 1000.0)
 }
 
-fn status_named(name: &str) -> Option<Status> {
-    [
-        Status::Running,
-        Status::Succeeded,
-        Status::Failed,
-        Status::TimedOut,
-        Status::Aborted,
-    ]
-    .into_iter()
-    .find(|s| s.as_str().eq_ignore_ascii_case(name))
-}
-
 /// An execution as ListExecutions lists it.
 fn item(d: &Description) -> Value {
     let mut m = Map::new();
@@ -81,7 +69,7 @@ fn failed(e: &StoreError) -> ExitCode {
 
 /// `asl executions list`.
 pub fn list(db: &Path, machine_arn: &str, status: Option<&str>, format: Format) -> ExitCode {
-    let status = match status.map(|s| status_named(s).ok_or(s)).transpose() {
+    let status = match status.map(|s| Status::from_name(s).ok_or(s)).transpose() {
         Ok(s) => s,
         Err(s) => {
             eprintln!(

@@ -124,6 +124,28 @@ impl SqliteStore {
         Ok(old.len())
     }
 
+    /// The JSON texts `query` selects for `arn`, read as `T`s; `what` names them in errors.
+    fn json_rows<T: serde::de::DeserializeOwned>(
+        &self,
+        query: &str,
+        arn: &str,
+        what: &str,
+    ) -> Result<Vec<T>, StoreError> {
+        let unreadable =
+            |e: &dyn std::fmt::Display| self.fail(&format!("{what} could not be read"), e);
+        let conn = self.conn();
+        let mut query = conn.prepare(query).map_err(|e| unreadable(&e))?;
+        let rows = query
+            .query_map([arn], |r| r.get::<_, String>(0))
+            .map_err(|e| unreadable(&e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let text = row.map_err(|e| unreadable(&e))?;
+            out.push(serde_json::from_str(&text).map_err(|e| unreadable(&e))?);
+        }
+        Ok(out)
+    }
+
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -135,22 +157,6 @@ impl SqliteStore {
 
 const COLUMNS: &str =
     "arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date";
-
-fn status_name(s: Status) -> &'static str {
-    s.as_str()
-}
-
-fn status_from(name: &str) -> Option<Status> {
-    [
-        Status::Running,
-        Status::Succeeded,
-        Status::Failed,
-        Status::TimedOut,
-        Status::Aborted,
-    ]
-    .into_iter()
-    .find(|s| s.as_str() == name)
-}
 
 /// A row as a description; a row this code cannot read is an error naming the column.
 fn description(row: &Row<'_>) -> rusqlite::Result<Result<Description, String>> {
@@ -169,7 +175,7 @@ fn description(row: &Row<'_>) -> rusqlite::Result<Result<Description, String>> {
             execution_arn: text(0).map_err(|e| e.to_string())?,
             state_machine_arn: text(1).map_err(|e| e.to_string())?,
             name: text(2).map_err(|e| e.to_string())?,
-            status: status_from(&status).ok_or_else(|| format!("the status '{status}'"))?,
+            status: Status::from_name(&status).ok_or_else(|| format!("the status '{status}'"))?,
             input: json(&input)?,
             output: output.as_deref().map(json).transpose()?,
             error: opt(6).map_err(|e| e.to_string())?,
@@ -189,7 +195,7 @@ impl Store for SqliteStore {
                 d.execution_arn,
                 d.state_machine_arn,
                 d.name,
-                status_name(d.status),
+                d.status.as_str(),
                 d.input.to_string(),
                 d.start_date.to_string(),
             ],
@@ -219,7 +225,7 @@ impl Store for SqliteStore {
             "UPDATE executions SET status = ?2, output = ?3, error = ?4, cause = ?5, stop_date = ?6 WHERE arn = ?1",
             params![
                 d.execution_arn,
-                status_name(d.status),
+                d.status.as_str(),
                 d.output.as_ref().map(Value::to_string),
                 d.error,
                 d.cause,
@@ -271,7 +277,7 @@ impl Store for SqliteStore {
             .map_err(|e| self.fail("the executions could not be listed", e))?;
         let rows = query
             .query_map(
-                params![state_machine_arn, status.map(status_name)],
+                params![state_machine_arn, status.map(Status::as_str)],
                 description,
             )
             .map_err(|e| self.fail("the executions could not be listed", e))?;
@@ -349,40 +355,18 @@ impl Store for SqliteStore {
     }
 
     fn journal(&self, execution_arn: &str) -> Result<Vec<Entry>, StoreError> {
-        let conn = self.conn();
-        let mut query = conn
-            .prepare("SELECT entry FROM journal WHERE arn = ?1 ORDER BY seq")
-            .map_err(|e| self.fail("the journal could not be read", e))?;
-        let rows = query
-            .query_map([execution_arn], |r| r.get::<_, String>(0))
-            .map_err(|e| self.fail("the journal could not be read", e))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let text = row.map_err(|e| self.fail("the journal could not be read", e))?;
-            out.push(
-                serde_json::from_str(&text)
-                    .map_err(|e| self.fail("an answer could not be read", e))?,
-            );
-        }
-        Ok(out)
+        self.json_rows(
+            "SELECT entry FROM journal WHERE arn = ?1 ORDER BY seq",
+            execution_arn,
+            "the journal",
+        )
     }
 
     fn history(&self, execution_arn: &str) -> Result<Vec<Event>, StoreError> {
-        let conn = self.conn();
-        let mut query = conn
-            .prepare("SELECT event FROM events WHERE arn = ?1 ORDER BY id")
-            .map_err(|e| self.fail("the history could not be read", e))?;
-        let rows = query
-            .query_map([execution_arn], |r| r.get::<_, String>(0))
-            .map_err(|e| self.fail("the history could not be read", e))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let text = row.map_err(|e| self.fail("the history could not be read", e))?;
-            out.push(
-                serde_json::from_str(&text)
-                    .map_err(|e| self.fail("an event could not be read", e))?,
-            );
-        }
-        Ok(out)
+        self.json_rows(
+            "SELECT event FROM events WHERE arn = ?1 ORDER BY id",
+            execution_arn,
+            "the history",
+        )
     }
 }

@@ -8,6 +8,14 @@ use std::time::{Duration, Instant};
 
 use asl_runtime::{ExecutionConfig, HistoryLevel, Machine, Status};
 
+/// A runtime like a service's: one thread, timers on (a process of its own each time).
+fn runtime() -> Option<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .ok()
+}
+
 fn median(mut xs: Vec<Duration>) -> Duration {
     xs.sort_unstable();
     xs.get(xs.len() / 2).copied().unwrap_or_default()
@@ -18,10 +26,7 @@ fn main() {
         println!("SKIPPED: no benchmark workflows (is shared/bench beside the checkout?)");
         return;
     }
-    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    else {
+    let Some(rt) = runtime() else {
         return;
     };
     let dir = std::env::temp_dir().join(format!("asl-durable-bench-{}", std::process::id()));
@@ -96,10 +101,7 @@ fn recovery(dir: &std::path::Path) {
     let store = Arc::new(store);
     let durable = machine.with_store(store.clone());
     {
-        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        else {
+        let Some(rt) = runtime() else {
             return;
         };
         rt.block_on(async {
@@ -130,10 +132,7 @@ fn recovery(dir: &std::path::Path) {
         return;
     };
     let fresh = fresh.with_store(store);
-    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    else {
+    let Some(rt) = runtime() else {
         return;
     };
     rt.block_on(async {

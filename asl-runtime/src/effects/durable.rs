@@ -92,8 +92,6 @@ pub struct Durable {
     store: Arc<dyn Store>,
     execution_arn: String,
     state: Mutex<State>,
-    /// Why a write failed, set by futures that outlive a borrow of `self`.
-    broken_flag: Arc<Mutex<Option<String>>>,
 }
 
 impl Durable {
@@ -127,19 +125,13 @@ impl Durable {
                 recorded_start: true,
                 ..State::default()
             }),
-            broken_flag: Arc::default(),
         }
     }
 
     /// Why the execution could not go on durably, if it could not: the replay left its
     /// recording, or an answer could not be written.
     pub fn broken(&self) -> Option<String> {
-        self.lock().broken.clone().or_else(|| {
-            self.broken_flag
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .clone()
-        })
+        self.lock().broken.clone()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -154,7 +146,7 @@ impl Durable {
 
     /// Writes the answers kept in memory, answering once they are durable. Called before a
     /// handler is called, a timer is set or a token is waited for.
-    fn flush(&self) -> BoxFuture<'static, ()> {
+    fn flush(&self) -> BoxFuture<'_, ()> {
         let queued = {
             let mut state = self.lock();
             if !state.recorded_start || state.unwritten.is_empty() {
@@ -167,25 +159,12 @@ impl Durable {
         };
         match queued {
             None => Box::pin(std::future::ready(())),
-            Some(done) => {
-                let state = self.state_handle();
-                Box::pin(async move {
-                    if let Err(e) = done.await {
-                        state(format!("an answer could not be recorded: {e}"));
-                    }
-                })
-            }
-        }
-    }
-
-    /// Something that breaks the durable run off from a future that outlives `&self`.
-    fn state_handle(&self) -> impl FnOnce(String) + Send + 'static {
-        let broken = self.broken_flag.clone();
-        move |why| {
-            let mut b = broken.lock().unwrap_or_else(|e| e.into_inner());
-            if b.is_none() {
-                *b = Some(why);
-            }
+            Some(done) => Box::pin(async move {
+                if let Err(e) = done.await {
+                    self.lock()
+                        .break_off(format!("an answer could not be recorded: {e}"));
+                }
+            }),
         }
     }
 
@@ -276,19 +255,16 @@ impl Durable {
     /// [`performed`](Self::performed) once `flushed` completes.
     fn performed_after<'a, T: Send + 'a>(
         &'a self,
-        flushed: BoxFuture<'static, ()>,
+        flushed: BoxFuture<'a, ()>,
         live: BoxFuture<'a, T>,
         entry: impl Fn(&T) -> Entry + Send + 'a,
         unwritable: impl Fn(String) -> Option<T> + Send + 'a,
     ) -> BoxFuture<'a, T> {
         Box::pin(async move {
             flushed.await;
-            // What came before could not be written: the effect is not performed.
-            let failed = self
-                .broken_flag
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .clone();
+            // What came before could not be written, or the replay left its recording: the
+            // effect is not performed.
+            let failed = self.lock().broken.clone();
             if let Some(answer) = failed.and_then(&unwritable) {
                 return answer;
             }

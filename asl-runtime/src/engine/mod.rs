@@ -102,6 +102,22 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status.
+    pub const ALL: [Status; 5] = [
+        Status::Running,
+        Status::Succeeded,
+        Status::Failed,
+        Status::TimedOut,
+        Status::Aborted,
+    ];
+
+    /// The status AWS names `name` (`SUCCEEDED`, …), in any case.
+    pub fn from_name(name: &str) -> Option<Status> {
+        Status::ALL
+            .into_iter()
+            .find(|s| s.as_str().eq_ignore_ascii_case(name))
+    }
+
     /// The status as AWS names it.
     pub fn as_str(self) -> &'static str {
         match self {
