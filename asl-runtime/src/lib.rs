@@ -55,10 +55,12 @@ pub mod typed;
 pub use asl_lang as lang;
 pub use budget::Budget;
 pub use definition::{Definition, QueryLanguage, StateInfo, StateType};
-pub use engine::{Description, ExecutionConfig, HistoryLevel, Outcome, Status, execute};
+pub use engine::{
+    Description, ExecutionConfig, HistoryLevel, MAX_HISTORY_EVENTS, Outcome, Status, execute,
+};
 pub use error::Failure;
 pub use handler::{BoxHandler, Handler};
-pub use machine::{Execution, Machine};
+pub use machine::{Execution, Machine, StartError, Started};
 pub use store::{Store, StoreError};
 pub use task::{BoxFuture, Dispatch, Heartbeat, TaskCall, TaskContext};
 pub use tokens::TokenError;

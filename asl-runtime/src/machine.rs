@@ -40,10 +40,19 @@ impl Dispatch for Table<'_> {
     }
 }
 
+/// A running execution as the machine sees it: its record, and how to stop it.
+struct Running {
+    record: Arc<Mutex<Record>>,
+    stop: Arc<StopSender>,
+}
+
+/// Tells an execution to stop, with an error and a cause.
+type StopSender = watch::Sender<Option<(Option<String>, Option<String>)>>;
+
 #[derive(Default)]
 struct Shared {
     tokens: TokenRegistry,
-    running: Mutex<HashMap<String, Arc<Mutex<Record>>>>,
+    running: Mutex<HashMap<String, Running>>,
     started: AtomicU64,
 }
 
@@ -212,15 +221,7 @@ impl Machine {
         };
         match store.start(description) {
             Ok(()) => Ok(Some(description.clone())),
-            Err(e) => Err(Box::new(Outcome {
-                status: Status::Failed,
-                output: None,
-                failure: Some(Failure::new(
-                    crate::error::names::RUNTIME,
-                    format!("The execution was not started: its store could not record it: {e}"),
-                )),
-                history: Default::default(),
-            })),
+            Err(e) => Err(Box::new(not_started(&e))),
         }
     }
 
@@ -240,7 +241,7 @@ impl Machine {
         execution_arn: &str,
     ) -> Result<Option<Description>, StoreError> {
         if let Some(r) = lock(&self.shared.running).get(execution_arn) {
-            return Ok(Some(lock(r).description.clone()));
+            return Ok(Some(lock(&r.record).description.clone()));
         }
         match &self.store {
             Some(store) => store.describe(execution_arn),
@@ -275,7 +276,7 @@ impl Machine {
     /// The history of the execution with this ARN: a running one's so far, else the store's.
     pub fn execution_history(&self, execution_arn: &str) -> Result<Vec<Event>, StoreError> {
         if let Some(r) = lock(&self.shared.running).get(execution_arn) {
-            return Ok(lock(r).history.events().to_vec());
+            return Ok(lock(&r.record).history.events().to_vec());
         }
         match &self.store {
             Some(store) => store.history(execution_arn),
@@ -294,10 +295,58 @@ impl Machine {
         self.start_with(input, ExecutionConfig::new(self.name, &name))
     }
 
-    /// Starts an execution with the given names, ARNs and clock.
+    /// Starts an execution with the given names, ARNs and clock. An execution the store cannot
+    /// record (its name is taken, the disk is full) ends at once, failed with the store's
+    /// reason; [`start_execution`](Self::start_execution) reports that as an error instead.
     pub fn start_with(&self, input: Value, config: ExecutionConfig) -> Execution {
+        let arn = config.execution_arn.clone();
         let (config, durable) = self.durable(config, None);
-        self.spawn(input, config, durable)
+        match self.launch(input, config, durable, true) {
+            Ok(execution) => execution,
+            Err(e) => Execution::not_started(arn, not_started(&e)),
+        }
+    }
+
+    /// Starts an execution as AWS's StartExecution does for a Standard workflow: an execution
+    /// of the same ARN (the same name) that is still running with the same input is returned
+    /// as it is (`execution` is `None`: this call started nothing); one that ended, or runs
+    /// with another input, is [`StartError::AlreadyExists`]. Closed executions are remembered
+    /// as long as the store keeps them (90 days by default, as AWS); without a store, only
+    /// running ones are.
+    pub fn start_execution(
+        &self,
+        input: Value,
+        config: ExecutionConfig,
+    ) -> Result<Started, StartError> {
+        let arn = config.execution_arn.clone();
+        let existing = |input: &Value| -> Result<Option<Started>, StartError> {
+            match self.describe_execution(&arn).map_err(StartError::Store)? {
+                Some(d) if d.status == Status::Running && d.input == *input => Ok(Some(Started {
+                    description: d,
+                    execution: None,
+                })),
+                Some(d) => Err(StartError::AlreadyExists(d.execution_arn)),
+                None => Ok(None),
+            }
+        };
+        if let Some(started) = existing(&input)? {
+            return Ok(started);
+        }
+        let (config, durable) = self.durable(config, None);
+        match self.launch(input.clone(), config, durable, true) {
+            Ok(execution) => Ok(Started {
+                description: execution.describe(),
+                execution: Some(execution),
+            }),
+            // Started by someone else between the look and the start: as if looked after.
+            Err(e) => match existing(&input)? {
+                Some(started) => Ok(started),
+                None => {
+                    tracing::warn!(execution = %arn, error = %e, "the store could not record a starting execution");
+                    Err(StartError::Store(e))
+                }
+            },
+        }
     }
 
     /// `config` with its effects written to the store, if the machine has one: a new
@@ -362,35 +411,43 @@ impl Machine {
 
     /// Starts an execution the store keeps already.
     fn spawn_resumed(&self, input: Value, config: ExecutionConfig) -> Execution {
-        self.spawn_as(input, config, None, false)
+        let arn = config.execution_arn.clone();
+        match self.launch(input, config, None, false) {
+            Ok(execution) => execution,
+            Err(e) => Execution::not_started(arn, not_started(&e)),
+        }
     }
 
-    /// Starts a new execution on the tokio runtime, recording its start in the store first
-    /// (then telling `durable`).
-    fn spawn(
-        &self,
-        input: Value,
-        config: ExecutionConfig,
-        durable: Option<Arc<Durable>>,
-    ) -> Execution {
-        self.spawn_as(input, config, durable, true)
-    }
-
-    fn spawn_as(
+    /// Starts an execution on the tokio runtime, recording its start in the store first when
+    /// `record_start` (then telling `durable`): the store's error if it could not.
+    fn launch(
         &self,
         input: Value,
         config: ExecutionConfig,
         durable: Option<Arc<Durable>>,
         record_start: bool,
-    ) -> Execution {
+    ) -> Result<Execution, StoreError> {
         let seam = Seam::new(config.clock, config.effects.as_ref())
             .with_budget(config.budget.unwrap_or(self.budget));
         let record = Record::new(&input, &config, Readers::Watchers, &seam);
+        if record_start && let Some(store) = &self.store {
+            store.start(&record.description)?;
+        }
+        if let Some(durable) = &durable {
+            durable.started();
+        }
         let start_time = record.description.start_date;
         let record = Arc::new(Mutex::new(record));
         let (stop_tx, mut stop_rx) = watch::channel(None::<(Option<String>, Option<String>)>);
+        let stop_tx = Arc::new(stop_tx);
         let arn = config.execution_arn.clone();
-        lock(&self.shared.running).insert(arn.clone(), record.clone());
+        lock(&self.shared.running).insert(
+            arn.clone(),
+            Running {
+                record: record.clone(),
+                stop: stop_tx.clone(),
+            },
+        );
         let machine = self.clone();
         let task_record = record.clone();
         let handle = tokio::spawn(async move {
@@ -415,46 +472,46 @@ impl Machine {
                 reader: machine.reader.as_deref(),
                 writer: machine.writer.as_deref(),
             };
-            let started = lock(&task_record).description.clone();
-            let start = if record_start {
-                machine.store_start(&started)
-            } else {
-                Ok(None)
-            };
-            if start.is_ok()
-                && let Some(durable) = &durable
-            {
-                durable.started();
+            let outcome = run(machine.plan, env, input, &config, stop).await;
+            if machine.store.is_some() {
+                // The engine moved the history into the outcome.
+                let description = lock(&task_record).description.clone();
+                machine.store_finish(&description, outcome.history.events());
             }
-            let outcome = match start {
-                Ok(_) => {
-                    let outcome = run(machine.plan, env, input, &config, stop).await;
-                    if machine.store.is_some() {
-                        // The engine moved the history into the outcome.
-                        let description = lock(&task_record).description.clone();
-                        machine.store_finish(&description, outcome.history.events());
-                    }
-                    outcome
-                }
-                Err(outcome) => *outcome,
-            };
             lock(&machine.shared.running).remove(&config.execution_arn);
             outcome
         });
-        Execution {
+        Ok(Execution {
             arn,
             record,
             stop: stop_tx,
             handle,
-        }
+        })
     }
 
     /// The executions still running.
     pub fn running(&self) -> Vec<Description> {
         lock(&self.shared.running)
             .values()
-            .map(|r| lock(r).description.clone())
+            .map(|r| lock(&r.record).description.clone())
             .collect()
+    }
+
+    /// Stops the running execution with this ARN (StopExecution), as [`Execution::stop`]
+    /// does; false when no execution of this ARN runs here.
+    pub fn stop_execution(
+        &self,
+        execution_arn: &str,
+        error: Option<&str>,
+        cause: Option<&str>,
+    ) -> bool {
+        match lock(&self.shared.running).get(execution_arn) {
+            Some(r) => {
+                send_stop(&r.stop, error, cause);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Completes the `.waitForTaskToken` task waiting for `token` with `output`.
@@ -493,6 +550,55 @@ fn ended(mut started: Description, outcome: &Outcome, stopped: jiff::Timestamp) 
     started
 }
 
+fn send_stop(stop: &StopSender, error: Option<&str>, cause: Option<&str>) {
+    // Nobody listening: the execution has ended already.
+    let _ = stop.send(Some((error.map(str::to_owned), cause.map(str::to_owned))));
+}
+
+/// The outcome of an execution the store could not record.
+fn not_started(e: &StoreError) -> Outcome {
+    Outcome {
+        status: Status::Failed,
+        output: None,
+        failure: Some(Failure::new(
+            crate::error::names::RUNTIME,
+            format!("The execution was not started: its store could not record it: {e}"),
+        )),
+        history: Default::default(),
+    }
+}
+
+/// What [`Machine::start_execution`] returns: the execution, as it is when the call returns.
+#[derive(Debug)]
+pub struct Started {
+    /// Its ARN, start date, status, input.
+    pub description: Description,
+    /// Its handle; `None` when the same execution (same name and input) was running already
+    /// and this call started nothing.
+    pub execution: Option<Execution>,
+}
+
+/// Why [`Machine::start_execution`] did not start an execution.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StartError {
+    /// An execution of this ARN exists: it has ended, or it runs with another input
+    /// (AWS's `ExecutionAlreadyExists`).
+    AlreadyExists(String),
+    /// The store could not record it.
+    Store(StoreError),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::AlreadyExists(arn) => write!(f, "Execution Already Exists: '{arn}'"),
+            StartError::Store(e) => write!(f, "the store could not record the execution: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -502,7 +608,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 pub struct Execution {
     arn: String,
     record: Arc<Mutex<Record>>,
-    stop: watch::Sender<Option<(Option<String>, Option<String>)>>,
+    stop: Arc<StopSender>,
     handle: tokio::task::JoinHandle<Outcome>,
 }
 
@@ -525,9 +631,24 @@ impl Execution {
     /// Stops it (StopExecution): it ends as ABORTED with the given error and cause, and the
     /// state it was in is abandoned.
     pub fn stop(&self, error: Option<&str>, cause: Option<&str>) {
-        let _ = self
-            .stop
-            .send(Some((error.map(str::to_owned), cause.map(str::to_owned))));
+        send_stop(&self.stop, error, cause);
+    }
+
+    /// An execution that never ran: it ended at once with `outcome`.
+    fn not_started(arn: String, outcome: Outcome) -> Self {
+        let config = ExecutionConfig::new("", "");
+        let seam = Seam::new(config.clock, None);
+        let mut record = Record::new(&Value::Null, &config, Readers::Watchers, &seam);
+        record.description.execution_arn = arn.clone();
+        record.description.status = outcome.status;
+        record.description.error = outcome.failure.as_ref().map(|f| f.error.clone());
+        record.description.cause = outcome.failure.as_ref().and_then(|f| f.cause.clone());
+        Execution {
+            arn,
+            record: Arc::new(Mutex::new(record)),
+            stop: Arc::new(watch::channel(None).0),
+            handle: tokio::spawn(std::future::ready(outcome)),
+        }
     }
 
     /// Waits for it to end.

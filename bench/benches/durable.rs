@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use asl_runtime::{ExecutionConfig, HistoryLevel, Machine, Status};
+use asl_runtime::{HistoryLevel, Machine, Status};
 
 /// A runtime like a service's: one thread, timers on (a process of its own each time).
 fn runtime() -> Option<tokio::runtime::Runtime> {
@@ -53,8 +53,7 @@ fn main() {
         };
         let mut time = |m: &Machine| -> Duration {
             n += 1;
-            let mut config = ExecutionConfig::new(m.name(), &format!("run-{n}"));
-            config.history = HistoryLevel::Off;
+            let config = asl_bench::config(m, &format!("run-{n}"), HistoryLevel::Off);
             let start = Instant::now();
             let outcome = rt.block_on(m.run_with(input.clone(), &config));
             let took = start.elapsed();
@@ -161,8 +160,7 @@ fn throughput(rt: &tokio::runtime::Runtime, dir: &std::path::Path) {
     let ok = rt.block_on(async {
         let runs: Vec<_> = (0..CONCURRENT)
             .map(|i| {
-                let mut config = ExecutionConfig::new(durable.name(), &format!("many-{i}"));
-                config.history = HistoryLevel::Off;
+                let config = asl_bench::config(&durable, &format!("many-{i}"), HistoryLevel::Off);
                 let m = durable.clone();
                 let input = input.clone();
                 tokio::spawn(async move { m.run_with(input, &config).await.status })

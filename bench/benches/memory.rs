@@ -3,7 +3,7 @@
 //! allocator. Each measurement runs in a child process of its own, so one peak does not hide
 //! another.
 
-use asl_runtime::{ExecutionConfig, HistoryLevel};
+use asl_runtime::HistoryLevel;
 
 #[global_allocator]
 static ALLOC: dhat::Alloc = dhat::Alloc;
@@ -13,12 +13,12 @@ fn measure(workflow: &str, variant: &str) -> Option<(u64, u64, usize)> {
     let _profiler = dhat::Profiler::builder().testing().build();
     let rt = tokio::runtime::Builder::new_current_thread().build().ok()?;
     let (machine, input) = asl_bench::machine(workflow)?;
-    let mut config = ExecutionConfig::new(machine.name(), "memory");
-    config.history = if variant == "full" {
+    let history = if variant == "full" {
         HistoryLevel::Full
     } else {
         HistoryLevel::Off
     };
+    let config = asl_bench::config(&machine, "memory", history);
     let before = dhat::HeapStats::get();
     let out = match variant {
         "hand" => rt.block_on(asl_bench::baseline(workflow, input)),

@@ -20,9 +20,7 @@ fn runtime() -> tokio::runtime::Runtime {
 
 /// An execution configuration that keeps no history.
 fn quiet(machine: &Machine) -> ExecutionConfig {
-    let mut config = ExecutionConfig::new(machine.name(), "bench");
-    config.history = HistoryLevel::Off;
-    config
+    asl_bench::config(machine, "bench", HistoryLevel::Off)
 }
 
 /// One workflow: its name, transitions, machine and input.
@@ -142,9 +140,14 @@ fn workflows(c: &mut Criterion) {
         }
         // Criterion's iterations run inside one `block_on` (`iter_custom`), as the summary's do.
         let quiet = &quiet(&case.machine);
+        let full = &asl_bench::config(&case.machine, "bench", HistoryLevel::Full);
         g.bench_function("generated, full history", |b| {
             b.iter_custom(timed(&rt, move || async move {
-                black_box(case.machine.run(black_box(case.input.clone())).await);
+                black_box(
+                    case.machine
+                        .run_with(black_box(case.input.clone()), full)
+                        .await,
+                );
             }))
         });
         g.bench_function("generated, history off", |b| {

@@ -465,6 +465,7 @@ impl Run<'_> {
             history: HistoryLevel::Off,
             effects: self.config.effects.clone(),
             budget: Some(*self.env.seam.budget()),
+            history_limit: self.config.history_limit,
         };
         // The child's record holds its input where its context object reports it.
         let record = Record::new(&input, &config, run.child_readers, self.env.seam);
@@ -474,6 +475,7 @@ impl Run<'_> {
         let child = Run {
             // Event 1 is the child's ExecutionStarted.
             next_event: AtomicU64::new(2),
+            history_limit: config.history_limit.unwrap_or(u64::MAX),
             shared_names: std::sync::OnceLock::new(),
             plan: self.plan,
             env: Env {

@@ -52,7 +52,16 @@ pub struct ExecutionConfig {
     /// The budget of each JSONata evaluation; `None` (the default) is the machine's
     /// ([`Machine::with_budget`](crate::Machine::with_budget)), [`Budget::DEFAULT`] unless set.
     pub budget: Option<Budget>,
+    /// The most events the execution's history may count: AWS's hard quota for Standard
+    /// workflows, [`MAX_HISTORY_EVENTS`] (25,000), by default. As AWS does, when the event at
+    /// the limit would be anything but `ExecutionSucceeded`, the execution fails there
+    /// (`States.Runtime`) instead. `None` counts without a limit (as an Express workflow, whose
+    /// history AWS does not keep). Events are counted even when the history is not kept.
+    pub history_limit: Option<u64>,
 }
+
+/// AWS's hard quota on the events of a Standard execution's history.
+pub const MAX_HISTORY_EVENTS: u64 = 25_000;
 
 /// How much history an execution keeps. Event ids are counted the same way at every level, so
 /// error causes that cite them do not change.
@@ -82,6 +91,7 @@ impl ExecutionConfig {
             history: HistoryLevel::Full,
             effects: None,
             budget: None,
+            history_limit: Some(MAX_HISTORY_EVENTS),
         }
     }
 }
@@ -345,6 +355,9 @@ macro_rules! container_loop {
             let $entered = $run.event(|full| {
                 EventKind::state_entered(names.state_type, $state.name.clone(), full.then(|| $input.clone()))
             });
+            if let Some(full) = $run.history_full() {
+                return Err(full);
+            }
             let $span = tracing::debug_span!("state", name = %$state.name, r#type = names.ty, event = $entered);
             let step = $step.map_err(|f| f.leaving(&$state.name, $entered))?;
             if $state.may_grow() && !crate::limits::fits(&$input, crate::limits::MAX_PAYLOAD_BYTES) {
@@ -387,6 +400,8 @@ macro_rules! container_loop {
 
 struct Run<'a> {
     next_event: std::sync::atomic::AtomicU64,
+    /// The id no event but the execution's last may take ([`ExecutionConfig::history_limit`]).
+    history_limit: u64,
     /// The execution's name and ARN as shared strings, made for the first handler that takes a
     /// context.
     shared_names: std::sync::OnceLock<(std::sync::Arc<str>, std::sync::Arc<str>)>,
@@ -435,6 +450,7 @@ pub(crate) async fn run(
 ) -> Outcome {
     let run = Run {
         next_event: std::sync::atomic::AtomicU64::new(1),
+        history_limit: config.history_limit.unwrap_or(u64::MAX),
         shared_names: std::sync::OnceLock::new(),
         plan,
         env,
@@ -510,10 +526,38 @@ impl Run<'_> {
     #[inline]
     fn event(&self, kind: impl FnOnce(bool) -> EventKind) -> u64 {
         let id = self.next_event_id();
-        if let Some(full) = self.kept() {
+        // Past the history's limit nothing is recorded: the execution is failing
+        // (`history_full`), and its last event takes the limit's id.
+        if id < self.history_limit
+            && let Some(full) = self.kept()
+        {
             self.record_event(kind(full));
         }
         id
+    }
+
+    /// The failure of an execution whose history reached its limit with an event other than
+    /// its last, once it has (the states stop at their next step).
+    #[inline]
+    fn history_full(&self) -> Option<Failure> {
+        let next = self.next_event.load(std::sync::atomic::Ordering::Relaxed);
+        (next > self.history_limit).then(|| self.history_full_failure())
+    }
+
+    #[cold]
+    fn history_full_failure(&self) -> Failure {
+        Failure::runtime(format!(
+            "The execution reached the maximum number of events in its history ({}) before it ended.",
+            self.history_limit
+        ))
+    }
+
+    /// The execution's last event, which may take the history limit's id.
+    fn last_event(&self, kind: impl FnOnce(bool) -> EventKind) {
+        self.next_event_id();
+        if let Some(full) = self.kept() {
+            self.record_event(kind(full));
+        }
     }
 
     /// Takes the next event's id.
@@ -579,11 +623,12 @@ impl Run<'_> {
                 "ended"
             ),
         }
-        let (status, output, failure) = match result {
-            Ok(output) => (Status::Succeeded, Some(output), None),
-            Err((status, f)) => (status, None, f),
+        let (status, output, failure) = match (result, self.history_full()) {
+            (_, Some(full)) => (Status::Failed, None, Some(full)),
+            (Ok(output), None) => (Status::Succeeded, Some(output), None),
+            (Err((status, f)), None) => (status, None, f),
         };
-        self.event(|full| {
+        self.last_event(|full| {
             let error = || ErrorDetails {
                 error: failure.as_ref().map(|f| f.error.clone()),
                 cause: failure.as_ref().and_then(|f| f.cause.clone()),

@@ -314,6 +314,10 @@ impl<'r> Run<'r> {
             heartbeat: described.heartbeat,
         };
         let tasks = self.env.tasks;
+        if let Some(full) = self.history_full() {
+            // The history cannot take the task's events: the handler is not called.
+            return Box::pin(std::future::ready(Err(full)));
+        }
         match self.env.seam {
             // Live, the handler is called right here, and the engine guards its future where
             // it awaits it.

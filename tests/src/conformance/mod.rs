@@ -65,6 +65,7 @@ fn config(case: &Value, effects: Option<Arc<dyn Effects>>) -> ExecutionConfig {
         history: asl_runtime::engine::HistoryLevel::Full,
         effects,
         budget: None,
+        history_limit: Some(asl_runtime::MAX_HISTORY_EVENTS),
     }
 }
 
