@@ -185,13 +185,24 @@ impl Machine {
             .with_budget(config.budget.unwrap_or(self.budget));
         let record = Record::new(&input, config, readers, &seam);
         let start_time = record.description.start_date;
-        let started = match self.store_start(&record.description) {
-            Ok(started) => started,
-            Err(outcome) => return *outcome,
+        // The caller awaits the outcome, so the execution is recorded only when it first
+        // needs to be (before its first effect that leaves the process), or when it ends.
+        let started = match (&self.store, &durable) {
+            (Some(store), Some(durable)) => match store.describe(&config.execution_arn) {
+                Ok(None) => {
+                    durable.defer_start(record.description.clone());
+                    Some(record.description.clone())
+                }
+                Ok(Some(_)) => {
+                    return not_started(&StoreError(format!(
+                        "ExecutionAlreadyExists: the store keeps an execution {} already",
+                        config.execution_arn
+                    )));
+                }
+                Err(e) => return not_started(&e),
+            },
+            _ => None,
         };
-        if let Some(durable) = &durable {
-            durable.started();
-        }
         let record = Mutex::new(record);
         let table = Table(&self.handlers);
         let env = Env {
@@ -205,24 +216,18 @@ impl Machine {
             writer: self.writer.as_deref(),
         };
         let outcome = run(self.plan, env, input, config, std::future::pending()).await;
-        if let Some(started) = started {
-            let stopped = config.clock.now();
-            self.store_finish(&ended(started, &outcome, stopped), outcome.history.events());
+        if let (Some(started), Some(store), Some(durable)) = (started, &self.store, &durable) {
+            let ended = ended(started, &outcome, config.clock.now());
+            let history = outcome.history.events();
+            let written = match durable.take_deferred_start() {
+                Some(_) => store.record(&ended, history),
+                None => store.finish(&ended, history),
+            };
+            if let Err(e) = written {
+                tracing::error!(execution = %ended.execution_arn, error = %e, "the store could not record how the execution ended");
+            }
         }
         outcome
-    }
-
-    /// Records a starting execution in the store, if there is one: `Ok(Some(description))`
-    /// recorded, `Ok(None)` no store, `Err(outcome)` the failure of an execution the store
-    /// could not record.
-    fn store_start(&self, description: &Description) -> Result<Option<Description>, Box<Outcome>> {
-        let Some(store) = &self.store else {
-            return Ok(None);
-        };
-        match store.start(description) {
-            Ok(()) => Ok(Some(description.clone())),
-            Err(e) => Err(Box::new(not_started(&e))),
-        }
     }
 
     /// Records how an execution ended; a store that fails here is reported, the outcome

@@ -30,6 +30,15 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Records how an execution ended (its description as it is now) and its whole history.
     fn finish(&self, execution: &Description, history: &[Event]) -> Result<(), StoreError>;
 
+    /// Records an execution that was not recorded when it started (it needed nothing durable
+    /// before it ended: [`Machine::run_with`](crate::Machine::run_with) of Pass and Choice
+    /// states, say) and has ended: `execution` as it ended and its whole history, together.
+    /// An execution of the same ARN already kept is [`StoreError`].
+    fn record(&self, execution: &Description, history: &[Event]) -> Result<(), StoreError> {
+        self.start(execution)?;
+        self.finish(execution, history)
+    }
+
     /// The execution with this ARN, if the store keeps it.
     fn describe(&self, execution_arn: &str) -> Result<Option<Description>, StoreError>;
 

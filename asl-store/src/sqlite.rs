@@ -124,6 +124,66 @@ impl SqliteStore {
         Ok(old.len())
     }
 
+    /// Records how an execution ended and its history, in one transaction; `new` when the
+    /// execution was not recorded at its start (its row is made here).
+    fn write_outcome(
+        &self,
+        d: &Description,
+        history: &[Event],
+        new: bool,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn
+            // Immediate: a transaction that reads first and then writes could not wait for
+            // the journal's writer and would fail as "locked".
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| self.fail("no transaction", e))?;
+        if new {
+            insert_execution(&tx, d).map_err(|e| self.refused(d, e))?;
+        }
+        tx.execute(
+            "UPDATE executions SET status = ?2, output = ?3, error = ?4, cause = ?5, stop_date = ?6 WHERE arn = ?1",
+            params![
+                d.execution_arn,
+                d.status.as_str(),
+                d.output.as_ref().map(Value::to_string),
+                d.error,
+                d.cause,
+                d.stop_date.map(|t| t.to_string()),
+            ],
+        )
+        .map_err(|e| self.fail("the outcome could not be recorded", e))?;
+        {
+            let mut insert = tx
+                .prepare("INSERT OR REPLACE INTO events (arn, id, event) VALUES (?1, ?2, ?3)")
+                .map_err(|e| self.fail("the history could not be recorded", e))?;
+            for event in history {
+                let text = serde_json::to_string(event)
+                    .map_err(|e| self.fail("an event could not be written", e))?;
+                insert
+                    .execute(params![d.execution_arn, event.id as i64, text])
+                    .map_err(|e| self.fail("the history could not be recorded", e))?;
+            }
+        }
+        tx.commit()
+            .map_err(|e| self.fail("the outcome could not be recorded", e))
+    }
+
+    /// Why an execution's row could not be made: its ARN is taken, or the file's reason.
+    fn refused(&self, d: &Description, e: rusqlite::Error) -> StoreError {
+        match e {
+            rusqlite::Error::SqliteFailure(f, _)
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                StoreError(format!(
+                    "ExecutionAlreadyExists: the store keeps an execution {} already",
+                    d.execution_arn
+                ))
+            }
+            e => self.fail("the execution could not be recorded", e),
+        }
+    }
+
     /// The JSON texts `query` selects for `arn`, read as `T`s; `what` names them in errors.
     fn json_rows<T: serde::de::DeserializeOwned>(
         &self,
@@ -158,6 +218,22 @@ impl SqliteStore {
 const COLUMNS: &str =
     "arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date";
 
+/// Makes the row of a starting execution.
+fn insert_execution(conn: &Connection, d: &Description) -> rusqlite::Result<()> {
+    conn.execute(
+        &format!("INSERT INTO executions ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, NULL, NULL, NULL, ?6, NULL)"),
+        params![
+            d.execution_arn,
+            d.state_machine_arn,
+            d.name,
+            d.status.as_str(),
+            d.input.to_string(),
+            d.start_date.to_string(),
+        ],
+    )?;
+    Ok(())
+}
+
 /// A row as a description; a row this code cannot read is an error naming the column.
 fn description(row: &Row<'_>) -> rusqlite::Result<Result<Description, String>> {
     let text = |i: usize| row.get::<_, String>(i);
@@ -188,65 +264,15 @@ fn description(row: &Row<'_>) -> rusqlite::Result<Result<Description, String>> {
 
 impl Store for SqliteStore {
     fn start(&self, d: &Description) -> Result<(), StoreError> {
-        let conn = self.conn();
-        conn.execute(
-            &format!("INSERT INTO executions ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, NULL, NULL, NULL, ?6, NULL)"),
-            params![
-                d.execution_arn,
-                d.state_machine_arn,
-                d.name,
-                d.status.as_str(),
-                d.input.to_string(),
-                d.start_date.to_string(),
-            ],
-        )
-        .map_err(|e| match e {
-            rusqlite::Error::SqliteFailure(f, _)
-                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
-                StoreError(format!(
-                    "ExecutionAlreadyExists: the store keeps an execution {} already",
-                    d.execution_arn
-                ))
-            }
-            e => self.fail("the execution could not be recorded", e),
-        })?;
-        Ok(())
+        insert_execution(&self.conn(), d).map_err(|e| self.refused(d, e))
     }
 
     fn finish(&self, d: &Description, history: &[Event]) -> Result<(), StoreError> {
-        let mut conn = self.conn();
-        let tx = conn
-            // Immediate: a transaction that reads first and then writes could not wait for
-            // the journal's writer and would fail as "locked".
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(|e| self.fail("no transaction", e))?;
-        tx.execute(
-            "UPDATE executions SET status = ?2, output = ?3, error = ?4, cause = ?5, stop_date = ?6 WHERE arn = ?1",
-            params![
-                d.execution_arn,
-                d.status.as_str(),
-                d.output.as_ref().map(Value::to_string),
-                d.error,
-                d.cause,
-                d.stop_date.map(|t| t.to_string()),
-            ],
-        )
-        .map_err(|e| self.fail("the outcome could not be recorded", e))?;
-        {
-            let mut insert = tx
-                .prepare("INSERT OR REPLACE INTO events (arn, id, event) VALUES (?1, ?2, ?3)")
-                .map_err(|e| self.fail("the history could not be recorded", e))?;
-            for event in history {
-                let text = serde_json::to_string(event)
-                    .map_err(|e| self.fail("an event could not be written", e))?;
-                insert
-                    .execute(params![d.execution_arn, event.id as i64, text])
-                    .map_err(|e| self.fail("the history could not be recorded", e))?;
-            }
-        }
-        tx.commit()
-            .map_err(|e| self.fail("the outcome could not be recorded", e))
+        self.write_outcome(d, history, false)
+    }
+
+    fn record(&self, d: &Description, history: &[Event]) -> Result<(), StoreError> {
+        self.write_outcome(d, history, true)
     }
 
     fn describe(&self, execution_arn: &str) -> Result<Option<Description>, StoreError> {

@@ -53,14 +53,19 @@ async fn starting_a_running_name_again_with_the_same_input_returns_it() {
         .start_execution(json!({"order": 1}), config("order-1"))
         .expect("the same execution");
     assert!(again.execution.is_none(), "nothing new was started");
-    assert_eq!(again.description.execution_arn, first.description.execution_arn);
+    assert_eq!(
+        again.description.execution_arn,
+        first.description.execution_arn
+    );
     assert_eq!(again.description.start_date, first.description.start_date);
     assert_eq!(again.description.status, Status::Running);
 
     let other = m.start_execution(json!({"order": 2}), config("order-1"));
     assert_eq!(
         other.err(),
-        Some(StartError::AlreadyExists(first.description.execution_arn.clone()))
+        Some(StartError::AlreadyExists(
+            first.description.execution_arn.clone()
+        ))
     );
 
     m.send_task_success(&token, json!({"ok": true}))
@@ -68,7 +73,10 @@ async fn starting_a_running_name_again_with_the_same_input_returns_it() {
     assert_eq!(execution.result().await.status, Status::Succeeded);
     // Ended: the name is taken, whatever the input.
     let after = m.start_execution(json!({"order": 1}), config("order-1"));
-    assert!(matches!(after, Err(StartError::AlreadyExists(_))), "{after:?}");
+    assert!(
+        matches!(after, Err(StartError::AlreadyExists(_))),
+        "{after:?}"
+    );
     // Only one execution was ever recorded under the name.
     let all = m
         .list_executions(&first.description.state_machine_arn, None)
@@ -92,9 +100,15 @@ async fn a_name_that_ended_in_an_earlier_process_is_taken() {
         assert_eq!(outcome.status, Status::Failed);
     }
     let (tx, _tokens) = tokio::sync::mpsc::unbounded_channel();
-    let m = machine(Arc::new(SqliteStore::open(&path).expect("the same store")), tx);
+    let m = machine(
+        Arc::new(SqliteStore::open(&path).expect("the same store")),
+        tx,
+    );
     let again = m.start_execution(json!({}), config("once"));
-    assert!(matches!(again, Err(StartError::AlreadyExists(_))), "{again:?}");
+    assert!(
+        matches!(again, Err(StartError::AlreadyExists(_))),
+        "{again:?}"
+    );
 }
 
 #[tokio::test]
@@ -110,10 +124,7 @@ async fn a_running_execution_is_stopped_by_its_arn() {
     assert!(m.stop_execution(&arn, Some("Cancelled"), Some("by the operator")));
     let outcome = started.execution.expect("new").result().await;
     assert_eq!(outcome.status, Status::Aborted);
-    let kept = m
-        .describe_execution(&arn)
-        .expect("readable")
-        .expect("kept");
+    let kept = m.describe_execution(&arn).expect("readable").expect("kept");
     assert_eq!(kept.status, Status::Aborted);
     assert_eq!(kept.error.as_deref(), Some("Cancelled"));
     assert!(!m.stop_execution(&arn, None, None), "it runs no more");

@@ -186,10 +186,34 @@ async fn a_read_only_store_refuses_to_start_executions_and_says_so() {
     let path = temp("read-only");
     drop(SqliteStore::open(&path).expect("a new store"));
     let store = Arc::new(SqliteStore::open_read_only(&path).expect("opens for reading"));
-    let outcome = machine(store.clone()).run(json!({"name": "Ada"})).await;
+    let m = machine(store.clone());
+    let outcome = m.start("ada", json!({"name": "Ada"})).result().await;
     assert_eq!(outcome.status, Status::Failed);
     let cause = outcome.failure.and_then(|f| f.cause).unwrap_or_default();
     assert!(cause.contains("store could not record it"), "{cause}");
+    assert!(cause.contains("readonly"), "{cause}");
+    // `run` records the execution before its first Task: the Task is not called, and the
+    // execution fails with the store's reason.
+    let called = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen = called.clone();
+    let m = Greet::builder()
+        .greet(move |_: Value| {
+            let seen = seen.clone();
+            // The handler's work is in its async part, as the README asks.
+            async move {
+                seen.store(true, std::sync::atomic::Ordering::SeqCst);
+                Ok::<_, Failure>(json!("hello"))
+            }
+        })
+        .build()
+        .with_store(store.clone());
+    let outcome = m.run(json!({"name": "Ada"})).await;
+    assert!(!called.load(std::sync::atomic::Ordering::SeqCst), "the handler ran");
+    assert_eq!(outcome.status, Status::Failed);
+    let failure = outcome.failure.expect("a failure");
+    assert_eq!(failure.error, "States.Runtime");
+    let cause = failure.cause.unwrap_or_default();
+    assert!(cause.contains("could not be recorded") && cause.contains("readonly"), "{cause}");
     assert!(store.list(MACHINE_ARN, None).expect("readable").is_empty());
 }
 

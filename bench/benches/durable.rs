@@ -1,12 +1,15 @@
 //! `cargo bench -p asl-bench --bench durable`: each workflow of `shared/bench/` in memory and
 //! with a SQLite store (every effect's answer journaled before the engine sees it, the
 //! execution and its outcome recorded), in the same run, history off in both. Prints the
-//! medians and the ratio durable / in-memory; nothing runs when the folder is absent.
+//! medians of interleaved runs and the ratio durable / in-memory, then criterion's groups
+//! (`durable/<workflow>`), then the throughput of 100 concurrent durable executions and the
+//! recovery time of 10,000; nothing runs when the folder is absent.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use asl_runtime::{HistoryLevel, Machine, Status};
+use criterion::{Criterion, SamplingMode};
 
 /// A runtime like a service's: one thread, timers on (a process of its own each time).
 fn runtime() -> Option<tokio::runtime::Runtime> {
@@ -78,9 +81,50 @@ fn main() {
             d.as_secs_f64() / m.as_secs_f64().max(1e-9)
         );
     }
+    let mut c = Criterion::default().configure_from_args();
+    groups(&mut c, &rt, &dir);
+    c.final_summary();
     throughput(&rt, &dir);
     recovery(&dir);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Criterion's `durable/<workflow>` groups: the workflow in memory and on a store.
+fn groups(c: &mut Criterion, rt: &tokio::runtime::Runtime, dir: &std::path::Path) {
+    let mut n = 0u64;
+    for (name, _) in asl_bench::WORKFLOWS {
+        let Some((machine, input)) = asl_bench::machine(name) else {
+            continue;
+        };
+        let Ok(store) = asl_store::SqliteStore::open(dir.join(format!("criterion-{name}.db")))
+        else {
+            continue;
+        };
+        let durable: Machine = machine.clone().with_store(Arc::new(store));
+        let mut g = c.benchmark_group(format!("durable/{name}"));
+        g.sampling_mode(SamplingMode::Flat)
+            .sample_size(10)
+            .warm_up_time(Duration::from_millis(500))
+            .measurement_time(Duration::from_secs(3));
+        for (variant, m) in [("in-memory", &machine), ("durable", &durable)] {
+            g.bench_function(variant, |b| {
+                b.iter_custom(|iters| {
+                    let mut total = Duration::ZERO;
+                    for _ in 0..iters {
+                        // Each execution a name of its own: the store keeps them all.
+                        n += 1;
+                        let config = asl_bench::config(m, &format!("c-{n}"), HistoryLevel::Off);
+                        let start = Instant::now();
+                        let outcome = rt.block_on(m.run_with(input.clone(), &config));
+                        total += start.elapsed();
+                        assert_eq!(outcome.status, Status::Succeeded, "{name}");
+                    }
+                    total
+                })
+            });
+        }
+        g.finish();
+    }
 }
 
 /// 10,000 `tasks` executions (1,000 Task states each) cut off by dropping their process's

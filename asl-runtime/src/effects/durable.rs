@@ -39,6 +39,9 @@ struct State {
     /// Whether the store keeps the execution yet; until it does, answers wait here (a
     /// process that dies before the execution is recorded leaves nothing of it behind).
     recorded_start: bool,
+    /// The start to record before the first effect that leaves the process, for an
+    /// execution whose start was not recorded when it began ([`Durable::defer_start`]).
+    deferred_start: Option<crate::engine::Description>,
     unwritten: Vec<Entry>,
 }
 
@@ -109,6 +112,21 @@ impl Durable {
         self.lock().recorded_start = true;
     }
 
+    /// The store does not keep the execution yet, and need not until its first effect that
+    /// leaves the process: `started` is recorded then, before that effect (an execution that
+    /// ends before any, Pass and Choice states only, is recorded whole when it ends:
+    /// [`take_deferred_start`](Self::take_deferred_start) tells).
+    pub fn defer_start(&self, started: crate::engine::Description) {
+        let mut state = self.lock();
+        state.recorded_start = false;
+        state.deferred_start = Some(started);
+    }
+
+    /// The deferred start, if it was never recorded: the store does not keep the execution.
+    pub fn take_deferred_start(&self) -> Option<crate::engine::Description> {
+        self.lock().deferred_start.take()
+    }
+
     /// Effects for an execution resumed with the answers `recorded` before.
     pub fn resume(
         live: Arc<dyn Effects>,
@@ -149,6 +167,16 @@ impl Durable {
     fn flush(&self) -> BoxFuture<'_, ()> {
         let queued = {
             let mut state = self.lock();
+            if let Some(started) = state.deferred_start.take() {
+                // The execution is recorded before its first effect that leaves the process.
+                match self.store.start(&started) {
+                    Ok(()) => state.recorded_start = true,
+                    Err(e) => {
+                        state.break_off(format!("the execution could not be recorded: {e}"));
+                        return Box::pin(std::future::ready(()));
+                    }
+                }
+            }
             if !state.recorded_start || state.unwritten.is_empty() {
                 None
             } else {
