@@ -208,12 +208,18 @@ async fn a_read_only_store_refuses_to_start_executions_and_says_so() {
         .build()
         .with_store(store.clone());
     let outcome = m.run(json!({"name": "Ada"})).await;
-    assert!(!called.load(std::sync::atomic::Ordering::SeqCst), "the handler ran");
+    assert!(
+        !called.load(std::sync::atomic::Ordering::SeqCst),
+        "the handler ran"
+    );
     assert_eq!(outcome.status, Status::Failed);
     let failure = outcome.failure.expect("a failure");
     assert_eq!(failure.error, "States.Runtime");
     let cause = failure.cause.unwrap_or_default();
-    assert!(cause.contains("could not be recorded") && cause.contains("readonly"), "{cause}");
+    assert!(
+        cause.contains("could not be recorded") && cause.contains("readonly"),
+        "{cause}"
+    );
     assert!(store.list(MACHINE_ARN, None).expect("readable").is_empty());
 }
 
