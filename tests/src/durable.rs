@@ -48,12 +48,18 @@ pub fn machine() -> Machine {
             pause(1 + n % 3).await;
             Ok::<_, Failure>(json!(n * 10))
         })
+        .child(|item: Value| async move {
+            let n = item.as_u64().unwrap_or(0);
+            pause(1 + n % 2).await;
+            Ok::<_, Failure>(json!(n + 100))
+        })
         .finish(|input: Value| async move {
             pause(2).await;
             Ok::<_, Failure>(json!({
                 "n": input["n"],
                 "both": input["both"],
                 "done": input["done"],
+                "spread": input["spread"],
                 "sum": input["mark"]["sum"],
                 "id": input["mark"]["id"],
             }))
