@@ -15,6 +15,9 @@ pub struct Definition {
     pub timeout_seconds: Option<u64>,
     /// Every state, nested ones included, in source order.
     pub states: &'static [StateInfo],
+    /// The definition as JSON text, as AWS's DescribeStateMachine returns it: the file's own
+    /// text when it is JSON, else (YAML) the same document written as JSON.
+    pub source: &'static str,
 }
 
 impl Definition {

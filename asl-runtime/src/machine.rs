@@ -9,6 +9,7 @@ use serde_json::Value;
 use tokio::sync::watch;
 
 use crate::budget::Budget;
+use crate::definition::Definition;
 use crate::effects::{Durable, Entry, Seam};
 use crate::engine::{Description, Env, ExecutionConfig, Outcome, Readers, Record, Status, run};
 use crate::error::Failure;
@@ -61,6 +62,7 @@ struct Shared {
 #[derive(Clone)]
 pub struct Machine {
     name: &'static str,
+    definition: &'static Definition,
     plan: &'static Plan,
     /// Whether the plan reads the context object, whose `Execution.Input` needs the input kept.
     reads_context: bool,
@@ -87,9 +89,15 @@ impl Machine {
     /// Used by generated code: a machine from its plan and handler table (one per Task state,
     /// in the order the generator numbered them).
     #[doc(hidden)]
-    pub fn from_parts(name: &'static str, plan: &'static Plan, handlers: Vec<BoxHandler>) -> Self {
+    pub fn from_parts(
+        name: &'static str,
+        definition: &'static Definition,
+        plan: &'static Plan,
+        handlers: Vec<BoxHandler>,
+    ) -> Self {
         Machine {
             name,
+            definition,
             plan,
             reads_context: plan.reads_context(),
             handlers: handlers.into(),
@@ -140,6 +148,11 @@ impl Machine {
     /// The machine's name (its type's name).
     pub fn name(&self) -> &'static str {
         self.name
+    }
+
+    /// The definition it was generated from (its states, and its JSON text).
+    pub fn definition(&self) -> &'static Definition {
+        self.definition
     }
 
     /// The plan it runs.

@@ -55,7 +55,7 @@ fn build_body(options: &EmitOptions) -> TokenStream {
     quote! {
         let fallback = self.fallback;
         let handlers = self.slots.into_iter().map(|slot| slot.or_else(|| fallback.clone()).unwrap_or_else(#rt::__private::unreachable_handler)).collect();
-        let machine = #rt::Machine::from_parts(#type_name, #ty::plan(), handlers);
+        let machine = #rt::Machine::from_parts(#type_name, &#ty::DEFINITION, #ty::plan(), handlers);
         #wrap
     }
 }

@@ -151,6 +151,7 @@ pub fn summary(machine: &StateMachine, text: &str, options: &EmitOptions) -> Tok
         }
         None => quote!(::core::option::Option::None),
     };
+    let source = json_text(text);
     let mut doc = format!(" The workflow defined in `{file}`.");
     if let Some(c) = &machine.comment {
         doc = format!(" {}\n\n{doc}", c.value);
@@ -180,11 +181,26 @@ pub fn summary(machine: &StateMachine, text: &str, options: &EmitOptions) -> Tok
                 query_language: #query_language,
                 timeout_seconds: #timeout,
                 states: &[#(#states),*],
+                source: #source,
             };
         }
 
         #include
     }
+}
+
+/// The definition as JSON text: `text` itself when it is JSON, else the YAML document written
+/// as JSON.
+fn json_text(text: &str) -> String {
+    if serde_json::from_str::<serde_json::Value>(text).is_ok() {
+        return text.to_owned();
+    }
+    // JSON with comments, or YAML.
+    [crate::source::Syntax::Json, crate::source::Syntax::Yaml]
+        .into_iter()
+        .find_map(|syntax| crate::source::parse(text, syntax).ok())
+        .map(|node| node.to_json().to_string())
+        .unwrap_or_default()
 }
 
 /// What to emit when the definition has errors: the same type, empty, so code naming it does
@@ -210,6 +226,7 @@ pub fn stub(options: &EmitOptions) -> TokenStream {
                 query_language: #runtime::QueryLanguage::JsonPath,
                 timeout_seconds: ::core::option::Option::None,
                 states: &[],
+                source: "",
             };
         }
     }
