@@ -408,20 +408,33 @@ impl Machine {
     /// was recorded is called again, no timer starts over) and goes on live. Returns the
     /// resumed executions.
     pub fn resume(&self) -> Result<Vec<Execution>, StoreError> {
+        let machine_arn = ExecutionConfig::new(self.name, "").state_machine_arn;
+        self.resume_with(&machine_arn, |d| {
+            let mut config = ExecutionConfig::new(self.name, &d.name);
+            config.state_machine_arn = d.state_machine_arn.clone();
+            config.execution_arn = d.execution_arn.clone();
+            config
+        })
+    }
+
+    /// [`resume`](Self::resume) for the executions of the state machine with this ARN (a
+    /// machine served under other names, as a server does), each with the configuration
+    /// `config` makes of its description (its names and ARNs as they started).
+    pub fn resume_with(
+        &self,
+        state_machine_arn: &str,
+        config: impl Fn(&Description) -> ExecutionConfig,
+    ) -> Result<Vec<Execution>, StoreError> {
         let Some(store) = &self.store else {
             return Ok(Vec::new());
         };
-        let machine_arn = ExecutionConfig::new(self.name, "").state_machine_arn;
         let mut resumed = Vec::new();
-        for d in store.list(&machine_arn, Some(Status::Running))? {
+        for d in store.list(state_machine_arn, Some(Status::Running))? {
             if lock(&self.shared.running).contains_key(&d.execution_arn) {
                 continue;
             }
             let journal = store.journal(&d.execution_arn)?;
-            let mut config = ExecutionConfig::new(self.name, &d.name);
-            config.state_machine_arn = d.state_machine_arn.clone();
-            config.execution_arn = d.execution_arn.clone();
-            let (config, _) = self.durable(config, Some(journal));
+            let (config, _) = self.durable(config(&d), Some(journal));
             resumed.push(self.spawn_resumed(d.input, config));
         }
         Ok(resumed)

@@ -45,6 +45,17 @@ pub(crate) fn new_token(seam: &Seam) -> String {
     token
 }
 
+/// Whether `token` has the form of a token [`new_token`] draws (`AQ` and 256 bits in URL-safe
+/// base64): one that does not is AWS's `InvalidToken`, one that does but that no task waits
+/// for is `TaskDoesNotExist`.
+pub fn is_well_formed(token: &str) -> bool {
+    token.strip_prefix("AQ").is_some_and(|rest| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(rest)
+            .is_ok_and(|b| b.len() == TOKEN_BYTES)
+    })
+}
+
 /// The tokens of one machine's running tasks.
 #[derive(Debug, Default)]
 pub(crate) struct TokenRegistry {

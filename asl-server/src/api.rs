@@ -1,0 +1,76 @@
+//! The state a server's operations share: the registry, the store, where it says it runs.
+
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use asl_runtime::{ExecutionConfig, MAX_HISTORY_EVENTS, Store};
+
+use crate::error::ApiError;
+use crate::registry::{MachineType, Registered, Registry};
+
+/// What every operation reads.
+#[derive(Debug)]
+pub(crate) struct Api {
+    pub registry: RwLock<Registry>,
+    pub store: Option<Arc<dyn Store>>,
+    pub region: String,
+    pub account: String,
+}
+
+impl Api {
+    pub fn read(&self) -> RwLockReadGuard<'_, Registry> {
+        self.registry.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn write(&self) -> RwLockWriteGuard<'_, Registry> {
+        self.registry.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The ARN of the state machine named `name`.
+    pub fn machine_arn(&self, name: &str) -> String {
+        format!(
+            "arn:aws:states:{}:{}:stateMachine:{name}",
+            self.region, self.account
+        )
+    }
+
+    /// The ARN of execution `execution` of state machine `machine`, of its type.
+    pub fn execution_arn(&self, machine: &Registered, execution: &str) -> String {
+        match machine.kind {
+            MachineType::Standard => format!(
+                "arn:aws:states:{}:{}:execution:{}:{execution}",
+                self.region, self.account, machine.name
+            ),
+            MachineType::Express => format!(
+                "arn:aws:states:{}:{}:express:{}:{execution}:{}",
+                self.region,
+                self.account,
+                machine.name,
+                uuid::Uuid::new_v4()
+            ),
+        }
+    }
+
+    /// The active state machine an ARN names (`StateMachineDoesNotExist` otherwise).
+    pub fn machine(&self, arn: &str) -> Result<Registered, ApiError> {
+        let name = crate::validate::state_machine_arn(arn)?;
+        self.read()
+            .active(name)
+            .filter(|r| r.arn == arn)
+            .cloned()
+            .ok_or_else(|| ApiError::no_state_machine(arn))
+    }
+
+    /// The configuration of execution `name` (ARN `execution_arn`) of `machine`: its names and
+    /// ARNs, its role, and AWS's history limit for its type.
+    pub fn config(machine: &Registered, name: &str, execution_arn: &str) -> ExecutionConfig {
+        let mut config = ExecutionConfig::new(&machine.name, name);
+        config.state_machine_arn = machine.arn.clone();
+        config.execution_arn = execution_arn.to_owned();
+        config.role_arn = machine.role_arn.clone();
+        config.history_limit = match machine.kind {
+            MachineType::Standard => Some(MAX_HISTORY_EVENTS),
+            MachineType::Express => None,
+        };
+        config
+    }
+}

@@ -1,0 +1,67 @@
+//! The operations, one module per group, and the table from `X-Amz-Target` to them.
+
+mod executions;
+mod machines;
+pub(crate) mod tags;
+mod tasks;
+
+use serde_json::Value;
+
+use crate::api::Api;
+use crate::error::ApiError;
+
+/// Every operation the server answers, as `X-Amz-Target` names them after
+/// `AWSStepFunctions.`.
+pub const OPERATIONS: &[&str] = &[
+    "CreateStateMachine",
+    "DeleteStateMachine",
+    "DescribeExecution",
+    "DescribeStateMachine",
+    "DescribeStateMachineForExecution",
+    "GetExecutionHistory",
+    "ListExecutions",
+    "ListStateMachines",
+    "ListTagsForResource",
+    "SendTaskFailure",
+    "SendTaskHeartbeat",
+    "SendTaskSuccess",
+    "StartExecution",
+    "StartSyncExecution",
+    "StopExecution",
+    "TagResource",
+    "UntagResource",
+    "UpdateStateMachine",
+    "ValidateStateMachineDefinition",
+];
+
+/// Runs operation `op` on `body`.
+pub(crate) async fn dispatch(api: &Api, op: &str, body: &Value) -> Result<Value, ApiError> {
+    match op {
+        "StartExecution" => executions::start(api, body),
+        "StartSyncExecution" => executions::start_sync(api, body).await,
+        "DescribeExecution" => executions::describe(api, body),
+        "DescribeStateMachineForExecution" => executions::machine_for(api, body),
+        "StopExecution" => executions::stop(api, body),
+        "ListExecutions" => executions::list(api, body),
+        "GetExecutionHistory" => executions::history(api, body),
+        "DescribeStateMachine" => machines::describe(api, body),
+        "ListStateMachines" => machines::list(api, body),
+        "CreateStateMachine" => machines::create(api, body),
+        "UpdateStateMachine" => machines::update(api, body),
+        "DeleteStateMachine" => machines::delete(api, body),
+        "ValidateStateMachineDefinition" => machines::validate_definition(body),
+        "SendTaskSuccess" => tasks::success(api, body),
+        "SendTaskFailure" => tasks::failure(api, body),
+        "SendTaskHeartbeat" => tasks::heartbeat(api, body),
+        "TagResource" => tags::tag(api, body),
+        "UntagResource" => tags::untag(api, body),
+        "ListTagsForResource" => tags::list(api, body),
+        other => Err(ApiError::new(
+            "UnknownOperationException",
+            format!(
+                "The operation {other} is not served here; this server answers {}",
+                OPERATIONS.join(", ")
+            ),
+        )),
+    }
+}

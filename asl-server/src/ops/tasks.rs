@@ -1,0 +1,72 @@
+//! SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat: a task token answered, whichever
+//! machine's execution waits for it.
+
+use asl_runtime::TokenError;
+use serde_json::{Value, json};
+
+use crate::api::Api;
+use crate::error::ApiError;
+use crate::validate::{self, required, string};
+
+/// The token of a request: 1 to 2048 characters, of the form tokens are issued in
+/// (`InvalidToken` otherwise).
+fn token(body: &Value) -> Result<&str, ApiError> {
+    let token = required(body, "taskToken")?;
+    validate::length(token, "taskToken", 1, 2048)?;
+    if !asl_runtime::is_well_formed_token(token) {
+        return Err(ApiError::new(
+            "InvalidToken",
+            "Invalid Token: 'Invalid token'",
+        ));
+    }
+    Ok(token)
+}
+
+/// Offers `send` to each served machine until one has a task waiting for the token.
+fn answer(
+    api: &Api,
+    send: impl Fn(&asl_runtime::Machine) -> Result<(), TokenError>,
+) -> Result<Value, ApiError> {
+    // Machines served under several names share their tasks: each is asked once.
+    let machines: Vec<asl_runtime::Machine> = {
+        let registry = api.read();
+        registry
+            .compiled
+            .iter()
+            .map(|c| c.machine.clone())
+            .collect()
+    };
+    for machine in &machines {
+        match send(machine) {
+            Ok(()) => return Ok(json!({})),
+            Err(TokenError::TaskDoesNotExist) => continue,
+        }
+    }
+    Err(ApiError::new(
+        "TaskDoesNotExist",
+        "Task Does Not Exist: 'no task waits for this token: it was answered, timed out, or its execution ended'",
+    ))
+}
+
+/// SendTaskSuccess.
+pub(crate) fn success(api: &Api, body: &Value) -> Result<Value, ApiError> {
+    let token = token(body)?;
+    let output = validate::task_output(required(body, "output")?)?;
+    answer(api, |m| m.send_task_success(token, output.clone()))
+}
+
+/// SendTaskFailure.
+pub(crate) fn failure(api: &Api, body: &Value) -> Result<Value, ApiError> {
+    let token = token(body)?;
+    let error = string(body, "error")?.unwrap_or_default();
+    let cause = string(body, "cause")?.unwrap_or_default();
+    validate::length(error, "error", 0, 256)?;
+    validate::length(cause, "cause", 0, 32_768)?;
+    answer(api, |m| m.send_task_failure(token, error, cause))
+}
+
+/// SendTaskHeartbeat.
+pub(crate) fn heartbeat(api: &Api, body: &Value) -> Result<Value, ApiError> {
+    let token = token(body)?;
+    answer(api, |m| m.send_task_heartbeat(token))
+}

@@ -1,0 +1,116 @@
+//! AWS's JSON 1.0 protocol: `POST /` with `Content-Type: application/x-amz-json-1.0` and
+//! `X-Amz-Target: AWSStepFunctions.<Operation>`, a JSON object in, a JSON object out, errors as
+//! [`ApiError`]s.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+use tracing::Instrument as _;
+
+use crate::api::Api;
+use crate::error::ApiError;
+
+/// The content type of requests and answers.
+pub const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
+
+/// What `X-Amz-Target` starts with.
+const TARGET_PREFIX: &str = "AWSStepFunctions.";
+
+/// The most bytes a request body may have: an execution's input (256 KiB) and a definition
+/// (1 MiB) with room for the rest of the request.
+pub const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// The operation a request names, and its body as a JSON object.
+fn read(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(String, Value), ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let media = content_type.split(';').next().unwrap_or("").trim();
+    if !media.eq_ignore_ascii_case(CONTENT_TYPE)
+        && !media.eq_ignore_ascii_case("application/x-amz-json-1.1")
+    {
+        return Err(ApiError::new(
+            "UnsupportedMediaTypeException",
+            format!("Requests are {CONTENT_TYPE}, not '{content_type}'"),
+        )
+        .with_status(StatusCode::UNSUPPORTED_MEDIA_TYPE));
+    }
+    let target = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let Some(op) = target
+        .strip_prefix(TARGET_PREFIX)
+        .filter(|op| !op.is_empty())
+    else {
+        return Err(ApiError::new(
+            "UnknownOperationException",
+            format!("X-Amz-Target '{target}' names no operation: it is {TARGET_PREFIX}<Operation>"),
+        ));
+    };
+    let body = body.map_err(|e| {
+        let status = e.status();
+        ApiError::new(
+            if status == StatusCode::PAYLOAD_TOO_LARGE {
+                "RequestEntityTooLargeException"
+            } else {
+                "SerializationException"
+            },
+            if status == StatusCode::PAYLOAD_TOO_LARGE {
+                format!("The request body is larger than {MAX_BODY} bytes")
+            } else {
+                e.body_text()
+            },
+        )
+        .with_status(status)
+    })?;
+    let value = if body.iter().all(u8::is_ascii_whitespace) {
+        Value::Object(Default::default())
+    } else {
+        serde_json::from_slice::<Value>(&body)
+            .map_err(|e| ApiError::serialization(format!("The request body is not JSON: {e}")))?
+    };
+    if !value.is_object() {
+        return Err(ApiError::serialization(
+            "The request body is a JSON object of the operation's members",
+        ));
+    }
+    Ok((op.to_owned(), value))
+}
+
+/// `POST /`: one API call.
+pub(crate) async fn call(
+    State(api): State<Arc<Api>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let (op, body) = match read(&headers, body) {
+        Ok(read) => read,
+        Err(e) => return e.into_response(),
+    };
+    let span = tracing::info_span!("request", operation = %op);
+    let answer = crate::ops::dispatch(&api, &op, &body)
+        .instrument(span.clone())
+        .await;
+    match answer {
+        Ok(value) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, CONTENT_TYPE)],
+            value.to_string(),
+        )
+            .into_response(),
+        Err(e) => {
+            span.in_scope(|| tracing::debug!(code = e.code, message = %e.message, "refused"));
+            e.into_response()
+        }
+    }
+}

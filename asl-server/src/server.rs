@@ -1,0 +1,296 @@
+//! [`Server`] and its builder: which machines, which store, which address.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+
+use asl_runtime::{Machine, Store, StoreError};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+use crate::api::Api;
+use crate::protocol;
+use crate::registry::{Compiled, MachineType, Registered, Registry};
+
+/// Why a server could not start.
+#[derive(Debug)]
+pub enum ServerError {
+    /// The store could not be opened, or the executions it keeps could not be resumed.
+    Store(StoreError),
+    /// The address could not be bound (or resolved).
+    Bind(std::io::Error),
+    /// The address is not loopback and the server was not told it may serve beyond this
+    /// machine ([`ServerBuilder::allow_public_bind`]).
+    NotLoopback(String),
+    /// Two machines have the same name.
+    DuplicateName(String),
+}
+
+impl std::fmt::Display for ServerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServerError::Store(e) => write!(f, "the store: {e}"),
+            ServerError::Bind(e) => write!(f, "the address could not be bound: {e}"),
+            ServerError::NotLoopback(addr) => write!(
+                f,
+                "{addr} is reachable from other machines, and this server checks no credentials: bind 127.0.0.1, or call allow_public_bind() to serve beyond this machine on purpose"
+            ),
+            ServerError::DuplicateName(name) => {
+                write!(f, "two machines are named {name}: each needs its own name")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ServerError {}
+
+/// Where executions are kept.
+enum StoreChoice {
+    Path(std::path::PathBuf),
+    Given(Arc<dyn Store>),
+}
+
+/// Builds a [`Server`]: `Server::builder().machine(Order::builder()...build())
+/// .store("executions.db").bind("127.0.0.1:8083").build().await?.serve().await`.
+pub struct ServerBuilder {
+    machines: Vec<(Machine, MachineType)>,
+    store: Option<StoreChoice>,
+    bind: String,
+    allow_public: bool,
+    region: String,
+    account: String,
+}
+
+impl std::fmt::Debug for ServerBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerBuilder")
+            .field("machines", &self.machines.len())
+            .field("bind", &self.bind)
+            .finish()
+    }
+}
+
+impl ServerBuilder {
+    /// Serves `machine` as a Standard state machine named as its type
+    /// (`arn:aws:states:<region>:<account>:stateMachine:<Name>`).
+    pub fn machine(mut self, machine: Machine) -> Self {
+        self.machines.push((machine, MachineType::Standard));
+        self
+    }
+
+    /// Serves `machine` as an Express state machine (StartSyncExecution runs it; no history
+    /// is kept, as AWS keeps none).
+    pub fn express(mut self, machine: Machine) -> Self {
+        self.machines.push((machine, MachineType::Express));
+        self
+    }
+
+    /// Keeps executions in the SQLite store at `path` (made if absent): they survive restarts,
+    /// and the ones running when the server stopped are resumed when it starts. Without a
+    /// store, executions live in memory only.
+    pub fn store(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.store = Some(StoreChoice::Path(path.into()));
+        self
+    }
+
+    /// Keeps executions in `store`.
+    pub fn with_store(mut self, store: Arc<dyn Store>) -> Self {
+        self.store = Some(StoreChoice::Given(store));
+        self
+    }
+
+    /// The address to listen on (`127.0.0.1:8083` by default; port 0 picks a free one).
+    pub fn bind(mut self, address: impl Into<String>) -> Self {
+        self.bind = address.into();
+        self
+    }
+
+    /// Lets the server listen on an address other machines can reach. Without it, such an
+    /// address is refused: this server does not check credentials.
+    pub fn allow_public_bind(mut self) -> Self {
+        self.allow_public = true;
+        self
+    }
+
+    /// The region ARNs name (`us-east-1` by default).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = region.into();
+        self
+    }
+
+    /// The account ARNs name (`111111111111` by default).
+    pub fn account(mut self, account: impl Into<String>) -> Self {
+        self.account = account.into();
+        self
+    }
+
+    /// Opens the store, resumes the executions it keeps as running, and binds the address.
+    pub async fn build(self) -> Result<Server, ServerError> {
+        let addresses: Vec<SocketAddr> = tokio::net::lookup_host(&self.bind)
+            .await
+            .map_err(ServerError::Bind)?
+            .collect();
+        if !self.allow_public && addresses.iter().any(|a| !a.ip().is_loopback()) {
+            return Err(ServerError::NotLoopback(self.bind));
+        }
+        let store: Option<Arc<dyn Store>> = match self.store {
+            None => None,
+            Some(StoreChoice::Given(s)) => Some(s),
+            Some(StoreChoice::Path(p)) => Some(Arc::new(
+                asl_store::SqliteStore::open(&p).map_err(ServerError::Store)?,
+            )),
+        };
+        let mut registry = Registry::default();
+        let now = jiff::Timestamp::now();
+        let role = format!("arn:aws:iam::{}:role/StepFunctionsRole", self.account);
+        let api_for_arns = Api {
+            registry: RwLock::default(),
+            store: None,
+            region: self.region.clone(),
+            account: self.account.clone(),
+        };
+        for (machine, kind) in self.machines {
+            let name = machine.name().to_owned();
+            if registry.machines.contains_key(&name) {
+                return Err(ServerError::DuplicateName(name));
+            }
+            let definition = machine.definition().source;
+            let durable = match &store {
+                Some(s) => machine.clone().with_store(s.clone()),
+                None => machine.clone(),
+            };
+            registry.compiled.push(Compiled {
+                machine: durable.clone(),
+                in_memory: machine.clone(),
+                definition: serde_json::from_str(definition).unwrap_or(Value::Null),
+            });
+            registry.machines.insert(
+                name.clone(),
+                Registered {
+                    arn: api_for_arns.machine_arn(&name),
+                    name,
+                    machine: match kind {
+                        MachineType::Standard => durable,
+                        MachineType::Express => machine,
+                    },
+                    kind,
+                    role_arn: role.clone(),
+                    definition: definition.to_owned(),
+                    creation_date: now,
+                    update_date: now,
+                    tags: Default::default(),
+                    deleted: false,
+                    revision_id: uuid::Uuid::new_v4().to_string(),
+                },
+            );
+        }
+        let listener = tokio::net::TcpListener::bind(addresses.as_slice())
+            .await
+            .map_err(ServerError::Bind)?;
+        let api = Arc::new(Api {
+            registry: RwLock::new(registry),
+            store,
+            region: self.region,
+            account: self.account,
+        });
+        let resumed = resume(&api).map_err(ServerError::Store)?;
+        match &api.store {
+            Some(_) => tracing::info!(resumed, "executions are kept in the store"),
+            None => tracing::warn!(
+                "no store: executions are kept in memory only and are lost when the server stops"
+            ),
+        }
+        Ok(Server { listener, api })
+    }
+}
+
+/// Resumes the running executions the store keeps, of every Standard machine served; returns
+/// how many.
+fn resume(api: &Api) -> Result<usize, StoreError> {
+    if api.store.is_none() {
+        return Ok(0);
+    }
+    let machines: Vec<Registered> = api.read().machines.values().cloned().collect();
+    let mut resumed = 0;
+    for r in machines.iter().filter(|r| r.kind == MachineType::Standard) {
+        resumed += r
+            .machine
+            .resume_with(&r.arn, |d| Api::config(r, &d.name, &d.execution_arn))?
+            .len();
+    }
+    Ok(resumed)
+}
+
+/// The AWS Step Functions API over compiled machines.
+pub struct Server {
+    listener: tokio::net::TcpListener,
+    api: Arc<Api>,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("address", &self.listener.local_addr().ok())
+            .finish()
+    }
+}
+
+impl Server {
+    /// A builder, listening on 127.0.0.1:8083 unless told otherwise.
+    pub fn builder() -> ServerBuilder {
+        ServerBuilder {
+            machines: Vec::new(),
+            store: None,
+            bind: "127.0.0.1:8083".to_owned(),
+            allow_public: false,
+            region: "us-east-1".to_owned(),
+            account: "111111111111".to_owned(),
+        }
+    }
+
+    /// The address it listens on (with the port chosen, when 0 was asked for).
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The server's routes, to serve them some other way: `POST /` (the API) and
+    /// `GET /health`.
+    pub fn router(&self) -> Router {
+        router(self.api.clone())
+    }
+
+    /// Serves until the process ends.
+    pub async fn serve(self) -> std::io::Result<()> {
+        self.serve_until(std::future::pending()).await
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests under way.
+    pub async fn serve_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let router = router(self.api.clone());
+        axum::serve(self.listener, router)
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+fn router(api: Arc<Api>) -> Router {
+    Router::new()
+        .route("/", post(protocol::call))
+        .route("/health", get(health))
+        .layer(DefaultBodyLimit::max(protocol::MAX_BODY))
+        .with_state(api)
+}
+
+/// `GET /health`: the server answers, with what it serves.
+async fn health(axum::extract::State(api): axum::extract::State<Arc<Api>>) -> axum::Json<Value> {
+    let machines = api.read().machines.values().filter(|r| !r.deleted).count();
+    axum::Json(json!({
+        "status": "ok",
+        "machines": machines,
+        "store": if api.store.is_some() { "durable" } else { "memory" },
+    }))
+}
