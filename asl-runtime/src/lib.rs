@@ -61,7 +61,7 @@ pub use engine::{
 pub use error::Failure;
 pub use handler::{BoxHandler, Handler};
 pub use machine::{Execution, Machine, StartError, Started};
-pub use store::{Store, StoreError};
+pub use store::{MemoryStore, Store, StoreError};
 pub use task::{BoxFuture, Dispatch, Heartbeat, TaskCall, TaskContext};
 pub use tokens::{TokenError, is_well_formed as is_well_formed_token};
 pub use typed::{EdgeError, OutputMismatch, TypedExecution, TypedMachine, TypedOutcome};

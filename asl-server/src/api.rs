@@ -12,6 +12,8 @@ use crate::registry::{MachineType, Registered, Registry};
 pub(crate) struct Api {
     pub registry: RwLock<Registry>,
     pub store: Option<Arc<dyn Store>>,
+    /// Whether the store outlives the process.
+    pub durable: bool,
     pub region: String,
     pub account: String,
 }

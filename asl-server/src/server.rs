@@ -134,12 +134,15 @@ impl ServerBuilder {
         if !self.allow_public && addresses.iter().any(|a| !a.ip().is_loopback()) {
             return Err(ServerError::NotLoopback(self.bind));
         }
-        let store: Option<Arc<dyn Store>> = match self.store {
-            None => None,
-            Some(StoreChoice::Given(s)) => Some(s),
-            Some(StoreChoice::Path(p)) => Some(Arc::new(
+        // Without a store of its own, executions are kept in memory (a bounded number of
+        // closed ones), so that they can be described and listed once they end.
+        let durable = self.store.is_some();
+        let store: Arc<dyn Store> = match self.store {
+            None => Arc::new(asl_runtime::MemoryStore::new()),
+            Some(StoreChoice::Given(s)) => s,
+            Some(StoreChoice::Path(p)) => Arc::new(
                 asl_store::SqliteStore::open(&p).map_err(ServerError::Store)?,
-            )),
+            ),
         };
         let mut registry = Registry::default();
         let now = jiff::Timestamp::now();
@@ -147,6 +150,7 @@ impl ServerBuilder {
         let api_for_arns = Api {
             registry: RwLock::default(),
             store: None,
+            durable: false,
             region: self.region.clone(),
             account: self.account.clone(),
         };
@@ -156,12 +160,9 @@ impl ServerBuilder {
                 return Err(ServerError::DuplicateName(name));
             }
             let definition = machine.definition().source;
-            let durable = match &store {
-                Some(s) => machine.clone().with_store(s.clone()),
-                None => machine.clone(),
-            };
+            let kept = machine.clone().with_store(store.clone());
             registry.compiled.push(Compiled {
-                machine: durable.clone(),
+                machine: kept.clone(),
                 in_memory: machine.clone(),
                 definition: serde_json::from_str(definition).unwrap_or(Value::Null),
             });
@@ -171,7 +172,7 @@ impl ServerBuilder {
                     arn: api_for_arns.machine_arn(&name),
                     name,
                     machine: match kind {
-                        MachineType::Standard => durable,
+                        MachineType::Standard => kept,
                         MachineType::Express => machine,
                     },
                     kind,
@@ -190,16 +191,18 @@ impl ServerBuilder {
             .map_err(ServerError::Bind)?;
         let api = Arc::new(Api {
             registry: RwLock::new(registry),
-            store,
+            store: Some(store),
+            durable,
             region: self.region,
             account: self.account,
         });
-        let resumed = resume(&api).map_err(ServerError::Store)?;
-        match &api.store {
-            Some(_) => tracing::info!(resumed, "executions are kept in the store"),
-            None => tracing::warn!(
+        if durable {
+            let resumed = resume(&api).map_err(ServerError::Store)?;
+            tracing::info!(resumed, "executions are kept in the store");
+        } else {
+            tracing::warn!(
                 "no store: executions are kept in memory only and are lost when the server stops"
-            ),
+            );
         }
         Ok(Server { listener, api })
     }
@@ -208,9 +211,6 @@ impl ServerBuilder {
 /// Resumes the running executions the store keeps, of every Standard machine served; returns
 /// how many.
 fn resume(api: &Api) -> Result<usize, StoreError> {
-    if api.store.is_none() {
-        return Ok(0);
-    }
     let machines: Vec<Registered> = api.read().machines.values().cloned().collect();
     let mut resumed = 0;
     for r in machines.iter().filter(|r| r.kind == MachineType::Standard) {
@@ -291,6 +291,6 @@ async fn health(axum::extract::State(api): axum::extract::State<Arc<Api>>) -> ax
     axum::Json(json!({
         "status": "ok",
         "machines": machines,
-        "store": if api.store.is_some() { "durable" } else { "memory" },
+        "store": if api.durable { "durable" } else { "memory" },
     }))
 }

@@ -2,11 +2,13 @@
 //! `workflows/`), the Rust handlers of its Task states, and a `demo()` the binaries run; the
 //! tests in `tests/` run the same machines.
 
+pub mod approval;
 pub mod crawler;
 pub mod football;
 pub mod message;
 pub mod order;
 pub mod photo;
+pub mod server;
 
 /// Prints an execution's outcome and the states it went through.
 pub fn report(outcome: &asl_runtime::Outcome) {

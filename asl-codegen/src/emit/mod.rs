@@ -151,7 +151,7 @@ pub fn summary(machine: &StateMachine, text: &str, options: &EmitOptions) -> Tok
         }
         None => quote!(::core::option::Option::None),
     };
-    let source = json_text(text);
+    let source = json_text(text, &machine.document);
     let mut doc = format!(" The workflow defined in `{file}`.");
     if let Some(c) = &machine.comment {
         doc = format!(" {}\n\n{doc}", c.value);
@@ -189,18 +189,13 @@ pub fn summary(machine: &StateMachine, text: &str, options: &EmitOptions) -> Tok
     }
 }
 
-/// The definition as JSON text: `text` itself when it is JSON, else the YAML document written
-/// as JSON.
-fn json_text(text: &str) -> String {
-    if serde_json::from_str::<serde_json::Value>(text).is_ok() {
+/// The definition as JSON text: `text` itself when it is the JSON of `document` (no
+/// placeholder substituted), else `document` written as JSON.
+fn json_text(text: &str, document: &serde_json::Value) -> String {
+    if serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v == *document) {
         return text.to_owned();
     }
-    // JSON with comments, or YAML.
-    [crate::source::Syntax::Json, crate::source::Syntax::Yaml]
-        .into_iter()
-        .find_map(|syntax| crate::source::parse(text, syntax).ok())
-        .map(|node| node.to_json().to_string())
-        .unwrap_or_default()
+    serde_json::to_string_pretty(document).unwrap_or_default()
 }
 
 /// What to emit when the definition has errors: the same type, empty, so code naming it does

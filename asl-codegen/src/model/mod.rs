@@ -109,6 +109,8 @@ pub struct StateMachine {
     pub body: Container,
     /// The whole document's span.
     pub span: Span,
+    /// The whole document as JSON (placeholders substituted).
+    pub document: serde_json::Value,
 }
 
 /// A `StartAt` + `States` pair: the machine itself, a Parallel branch or a Map processor.

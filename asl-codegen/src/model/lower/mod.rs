@@ -88,6 +88,7 @@ pub(crate) fn lower(root: &Node, diags: &mut Vec<Diagnostic>) -> Option<StateMac
         timeout_seconds,
         body: l.container(&obj),
         span: root.span,
+        document: root.to_json(),
     })
 }
 

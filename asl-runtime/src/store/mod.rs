@@ -72,3 +72,6 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// The answers recorded for the execution with this ARN, in order.
     fn journal(&self, execution_arn: &str) -> Result<Vec<Entry>, StoreError>;
 }
+
+mod memory;
+pub use memory::MemoryStore;
