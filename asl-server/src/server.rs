@@ -140,9 +140,9 @@ impl ServerBuilder {
         let store: Arc<dyn Store> = match self.store {
             None => Arc::new(asl_runtime::MemoryStore::new()),
             Some(StoreChoice::Given(s)) => s,
-            Some(StoreChoice::Path(p)) => Arc::new(
-                asl_store::SqliteStore::open(&p).map_err(ServerError::Store)?,
-            ),
+            Some(StoreChoice::Path(p)) => {
+                Arc::new(asl_store::SqliteStore::open(&p).map_err(ServerError::Store)?)
+            }
         };
         let mut registry = Registry::default();
         let now = jiff::Timestamp::now();

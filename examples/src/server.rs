@@ -4,13 +4,14 @@
 
 use asl_server::{Server, ServerBuilder};
 
-/// A server builder with the example machines: `Order`, `Approval`, `Football`, `Message`,
-/// `Crawler` and `Photo` as Standard state machines.
+/// A server builder with the example machines: `Order`, `Approval`, `MessageProcessor`,
+/// `Crawler` and `Photo` as Standard state machines, `Football` as an Express one (run it with
+/// StartSyncExecution).
 pub fn builder() -> ServerBuilder {
     Server::builder()
         .machine(crate::order::machine(0))
         .machine(crate::approval::machine())
-        .machine(crate::football::machine())
+        .express(crate::football::machine())
         .machine(crate::message::machine())
         .machine(crate::crawler::machine())
         .machine(crate::photo::machine())

@@ -172,15 +172,20 @@ pub(crate) fn list(api: &Api, body: &Value) -> Result<Value, ApiError> {
             "Member must not be null",
         ));
     };
-    let status = match string(body, "statusFilter")? {
-        None => None,
-        Some(s) => Some(Status::from_name(s).ok_or_else(|| {
-            ApiError::validation(
-                s,
-                "statusFilter",
-                "Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]",
-            )
-        })?),
+    // AWS's enum, exactly as spelled; no execution here is ever PENDING_REDRIVE.
+    let (status, none) = match string(body, "statusFilter")? {
+        None => (None, false),
+        Some("PENDING_REDRIVE") => (None, true),
+        Some(s) => match Status::ALL.into_iter().find(|st| st.as_str() == s) {
+            Some(st) => (Some(st), false),
+            None => {
+                return Err(ApiError::validation(
+                    s,
+                    "statusFilter",
+                    "Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]",
+                ));
+            }
+        },
     };
     let max = validate::max_results(body)?;
     let token = string(body, "nextToken")?;
@@ -191,10 +196,14 @@ pub(crate) fn list(api: &Api, body: &Value) -> Result<Value, ApiError> {
     if machine.kind == MachineType::Express {
         return Err(ApiError::type_not_supported());
     }
-    let all = machine
-        .machine
-        .list_executions(arn, status)
-        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let all = if none {
+        Vec::new()
+    } else {
+        machine
+            .machine
+            .list_executions(arn, status)
+            .map_err(|e| ApiError::internal(e.to_string()))?
+    };
     let (page, next) = page(&all, arn, token, max)?;
     let mut answer =
         json!({"executions": page.iter().map(wire::execution_item).collect::<Vec<_>>()});
