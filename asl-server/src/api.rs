@@ -16,6 +16,9 @@ pub(crate) struct Api {
     pub durable: bool,
     pub region: String,
     pub account: String,
+    /// The access keys requests must be signed with (none: requests are not checked).
+    pub credentials: Vec<crate::sigv4::Credentials>,
+    pub limiters: crate::throttle::Limiters,
 }
 
 impl Api {

@@ -16,8 +16,9 @@
 //!
 //! It speaks AWS's JSON 1.0 protocol (`POST /`, `X-Amz-Target: AWSStepFunctions.<Operation>`),
 //! answers errors with AWS's codes and texts, keeps executions in an `asl-store` store when it
-//! has one (and resumes the running ones when it starts), and listens on loopback unless told
-//! otherwise.
+//! has one (and resumes the running ones when it starts), verifies AWS Signature Version 4
+//! when given credentials, throttles each operation with AWS's default token buckets, and
+//! listens on loopback unless it checks credentials or is told otherwise.
 
 mod api;
 pub mod error;
@@ -25,6 +26,8 @@ mod ops;
 pub mod protocol;
 mod registry;
 mod server;
+pub mod sigv4;
+pub mod throttle;
 pub mod validate;
 mod wire;
 
@@ -32,3 +35,5 @@ pub use error::ApiError;
 pub use ops::OPERATIONS;
 pub use registry::MachineType;
 pub use server::{Server, ServerBuilder, ServerError};
+pub use sigv4::Credentials;
+pub use throttle::{Bucket, Throttle};

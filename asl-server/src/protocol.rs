@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use tracing::Instrument as _;
@@ -90,13 +90,38 @@ fn read(
 /// `POST /`: one API call.
 pub(crate) async fn call(
     State(api): State<Arc<Api>>,
+    method: Method,
+    uri: Uri,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    // Who is asking first (a body too large to read cannot be signed for), then how often,
+    // then what.
+    if !api.credentials.is_empty() {
+        let bytes = body.as_ref().map(|b| b.as_ref()).unwrap_or_default();
+        let request = crate::sigv4::Request {
+            method: &method,
+            uri: &uri,
+            headers: &headers,
+            body: bytes,
+        };
+        if let Err(e) = crate::sigv4::verify(
+            &request,
+            &api.credentials,
+            &api.region,
+            jiff::Timestamp::now(),
+        ) {
+            tracing::info!(code = e.code, "refused an unauthenticated request");
+            return e.into_response();
+        }
+    }
     let (op, body) = match read(&headers, body) {
         Ok(read) => read,
         Err(e) => return e.into_response(),
     };
+    if let Err(e) = api.limiters.take(&op) {
+        return e.into_response();
+    }
     let span = tracing::info_span!("request", operation = %op);
     let answer = crate::ops::dispatch(&api, &op, &body)
         .instrument(span.clone())

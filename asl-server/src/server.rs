@@ -12,6 +12,8 @@ use serde_json::{Value, json};
 use crate::api::Api;
 use crate::protocol;
 use crate::registry::{Compiled, MachineType, Registered, Registry};
+use crate::sigv4::Credentials;
+use crate::throttle::{Limiters, Throttle};
 
 /// Why a server could not start.
 #[derive(Debug)]
@@ -20,8 +22,8 @@ pub enum ServerError {
     Store(StoreError),
     /// The address could not be bound (or resolved).
     Bind(std::io::Error),
-    /// The address is not loopback and the server was not told it may serve beyond this
-    /// machine ([`ServerBuilder::allow_public_bind`]).
+    /// The address is not loopback, the server checks no credentials, and it was not told it
+    /// may serve beyond this machine anyway ([`ServerBuilder::allow_public_bind`]).
     NotLoopback(String),
     /// Two machines have the same name.
     DuplicateName(String),
@@ -55,6 +57,8 @@ enum StoreChoice {
 /// .store("executions.db").bind("127.0.0.1:8083").build().await?.serve().await`.
 pub struct ServerBuilder {
     machines: Vec<(Machine, MachineType)>,
+    credentials: Vec<Credentials>,
+    throttle: Throttle,
     store: Option<StoreChoice>,
     bind: String,
     allow_public: bool,
@@ -106,8 +110,28 @@ impl ServerBuilder {
         self
     }
 
-    /// Lets the server listen on an address other machines can reach. Without it, such an
-    /// address is refused: this server does not check credentials.
+    /// Requests must be signed (AWS Signature Version 4) with this access key, or another
+    /// given the same way: an unsigned request is `MissingAuthenticationTokenException`, an
+    /// unknown key `UnrecognizedClientException`, a wrong or stale signature
+    /// `InvalidSignatureException`. The secret is never logged.
+    pub fn credentials(
+        mut self,
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+    ) -> Self {
+        self.credentials
+            .push(Credentials::new(access_key_id, secret_access_key));
+        self
+    }
+
+    /// Throttles the operations so ([`Throttle::aws`], AWS's defaults, unless set).
+    pub fn throttle(mut self, throttle: Throttle) -> Self {
+        self.throttle = throttle;
+        self
+    }
+
+    /// Lets the server listen on an address other machines can reach without credentials
+    /// ([`credentials`](Self::credentials)). Without either, such an address is refused.
     pub fn allow_public_bind(mut self) -> Self {
         self.allow_public = true;
         self
@@ -131,7 +155,8 @@ impl ServerBuilder {
             .await
             .map_err(ServerError::Bind)?
             .collect();
-        if !self.allow_public && addresses.iter().any(|a| !a.ip().is_loopback()) {
+        let checked = !self.credentials.is_empty();
+        if !self.allow_public && !checked && addresses.iter().any(|a| !a.ip().is_loopback()) {
             return Err(ServerError::NotLoopback(self.bind));
         }
         // Without a store of its own, executions are kept in memory (a bounded number of
@@ -153,6 +178,8 @@ impl ServerBuilder {
             durable: false,
             region: self.region.clone(),
             account: self.account.clone(),
+            credentials: Vec::new(),
+            limiters: Limiters::new(&Throttle::unlimited()),
         };
         for (machine, kind) in self.machines {
             let name = machine.name().to_owned();
@@ -195,6 +222,8 @@ impl ServerBuilder {
             durable,
             region: self.region,
             account: self.account,
+            limiters: Limiters::new(&self.throttle),
+            credentials: self.credentials,
         });
         if durable {
             let resumed = resume(&api).map_err(ServerError::Store)?;
@@ -241,6 +270,8 @@ impl Server {
     pub fn builder() -> ServerBuilder {
         ServerBuilder {
             machines: Vec::new(),
+            credentials: Vec::new(),
+            throttle: Throttle::aws(),
             store: None,
             bind: "127.0.0.1:8083".to_owned(),
             allow_public: false,

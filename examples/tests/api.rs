@@ -33,15 +33,21 @@ fn missing(what: &str) {
 
 /// Serves the example machines on a free loopback port for as long as `body` runs.
 fn with_server(store: Option<PathBuf>, body: impl FnOnce(&str)) {
+    let mut builder = asl_examples::server::builder();
+    if let Some(path) = store {
+        builder = builder.store(path);
+    }
+    serve(builder, body);
+}
+
+/// Serves what `builder` makes on a free loopback port for as long as `body` runs.
+fn serve(builder: asl_server::ServerBuilder, body: impl FnOnce(&str)) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("a runtime");
-    let mut builder = asl_examples::server::builder().bind("127.0.0.1:0");
-    if let Some(path) = store {
-        builder = builder.store(path);
-    }
+    let builder = builder.bind("127.0.0.1:0");
     let server = rt.block_on(builder.build()).expect("the server starts");
     let endpoint = format!("http://{}", server.local_addr().expect("an address"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -55,22 +61,44 @@ fn with_server(store: Option<PathBuf>, body: impl FnOnce(&str)) {
         .expect("the server ends cleanly");
 }
 
+/// Runs `tests/api/<script>` with `python` against `endpoint`; it must pass.
+fn run_script(python: &PathBuf, script: &str, endpoint: &str) {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/api")
+        .join(script);
+    let out = Command::new(python)
+        .arg(&script)
+        .arg(endpoint)
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    println!("{}", stdout.trim());
+    assert!(stdout.contains("checks passed"), "{stdout}");
+}
+
 fn boto3_flow(store: Option<PathBuf>) {
     let Some(python) = python_with("boto3") else {
         return missing("boto3");
     };
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/api/boto3_flow.py");
     with_server(store, |endpoint| {
-        let out = Command::new(&python)
-            .arg(&script)
-            .arg(endpoint)
-            .output()
-            .expect("python runs");
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "{stdout}\n{stderr}");
-        println!("{}", stdout.trim());
-        assert!(stdout.contains("checks passed"), "{stdout}");
+        run_script(&python, "boto3_flow.py", endpoint)
+    });
+}
+
+#[test]
+fn boto3_requests_are_signed_and_throttled() {
+    let Some(python) = python_with("boto3") else {
+        return missing("boto3");
+    };
+    let builder = asl_examples::server::builder()
+        .credentials("AKIDASLTEST", "asl-test-secret")
+        .throttle(
+            asl_server::Throttle::aws().with("StartExecution", asl_server::Bucket::new(5, 1)),
+        );
+    serve(builder, |endpoint| {
+        run_script(&python, "boto3_auth.py", endpoint)
     });
 }
 
