@@ -21,6 +21,7 @@
 //! listens on loopback unless it checks credentials or is told otherwise.
 
 mod api;
+pub mod client;
 pub mod error;
 mod ops;
 pub mod protocol;

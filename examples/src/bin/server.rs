@@ -1,5 +1,6 @@
 //! The example workflows behind the AWS Step Functions API:
-//! `cargo run -p asl-examples --bin server -- --port 8083 [--store executions.db]`, then any
+//! `cargo run -p asl-examples --bin server -- --port 8083 [--store executions.db]
+//! [--no-throttle]`, then any
 //! client with its endpoint set to `http://127.0.0.1:8083`, for example
 //! `aws stepfunctions start-execution --endpoint-url http://127.0.0.1:8083 --state-machine-arn
 //! arn:aws:states:us-east-1:111111111111:stateMachine:Order --input '{"orderId": "A-1", ...}'`.
@@ -11,8 +12,13 @@ async fn main() -> ExitCode {
     tracing_subscriber_init();
     let mut port = 8083u16;
     let mut store = None;
+    let mut throttle = asl_server::Throttle::aws();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
+        if arg == "--no-throttle" {
+            throttle = asl_server::Throttle::unlimited();
+            continue;
+        }
         match (arg.as_str(), args.next()) {
             ("--port", Some(p)) => match p.parse() {
                 Ok(p) => port = p,
@@ -22,7 +28,9 @@ async fn main() -> ExitCode {
             _ => return usage(&format!("unknown argument '{arg}'")),
         }
     }
-    let mut builder = asl_examples::server::builder().bind(format!("127.0.0.1:{port}"));
+    let mut builder = asl_examples::server::builder()
+        .bind(format!("127.0.0.1:{port}"))
+        .throttle(throttle);
     match &store {
         Some(path) => builder = builder.store(path),
         None => println!("no --store: executions are kept in memory only"),
@@ -51,7 +59,7 @@ async fn main() -> ExitCode {
 }
 
 fn usage(problem: &str) -> ExitCode {
-    eprintln!("error: {problem}\nusage: server [--port PORT] [--store FILE]");
+    eprintln!("error: {problem}\nusage: server [--port PORT] [--store FILE] [--no-throttle]");
     ExitCode::from(2)
 }
 
