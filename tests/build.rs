@@ -2,11 +2,71 @@
 //! `../shared/conformance/cases.jsonl` beside the workspace), through the same generator as
 //! `asl!`. Cases the generator refuses (features not executable yet) are listed with the
 //! reason, so the runner can say why. No corpus: an empty registry.
+//!
+//! Also one machine per state machine definition (and type) the API call sequences of
+//! `api.jsonl` create, for the API server the replay test runs them against.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 fn main() {
+    conformance_cases();
+    api_machines();
+}
+
+/// The machines `api.jsonl`'s sequences create: each distinct definition text and type once.
+fn api_machines() {
+    println!("cargo:rerun-if-env-changed=ASL_API_CASES");
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let cases = std::env::var_os("ASL_API_CASES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest.join("../../shared/conformance/api.jsonl"));
+    println!("cargo:rerun-if-changed={}", cases.display());
+    let text = std::fs::read_to_string(&cases).unwrap_or_default();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut modules = String::new();
+    let mut entries = String::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let Ok(case) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        for m in case["state_machines"].as_array().into_iter().flatten() {
+            let definition = m["definition"].as_str().unwrap_or_default().to_owned();
+            let express = m["type"] == "EXPRESS";
+            if !seen.insert((definition.clone(), express)) {
+                continue;
+            }
+            let n = seen.len();
+            let mut options = asl_codegen::GenerateOptions::new("Machine", &format!("api-{n}"));
+            if express {
+                options.machine_type = asl_codegen::MachineType::Express;
+            }
+            // Definitions AWS refuses are refused here too: nothing to serve.
+            if let Ok(source) =
+                asl_codegen::generate_source(&definition, asl_codegen::Syntax::Json, &options)
+            {
+                let _ = writeln!(
+                    modules,
+                    "#[allow(clippy::all, missing_docs, unused)]\npub mod api_{n} {{\n{source}\n}}"
+                );
+                let _ = writeln!(
+                    entries,
+                    "        (api_{n}::Machine::builder().fallback(tasks.clone()).build(), {express}),"
+                );
+            }
+        }
+    }
+    let out = format!(
+        "{modules}\n/// The machines of the API sequences' definitions, each with whether it is an Express one; their Task states all served by `tasks`.\n\
+         pub fn machines(tasks: asl_runtime::BoxHandler) -> Vec<(asl_runtime::Machine, bool)> {{\n    vec![\n{entries}    ]\n}}\n"
+    );
+    let dest = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("api_machines.rs");
+    if std::fs::read_to_string(&dest).ok().as_deref() != Some(out.as_str()) {
+        let _ = std::fs::write(&dest, out);
+    }
+}
+
+fn conformance_cases() {
     println!("cargo:rerun-if-env-changed=ASL_CONFORMANCE_CASES");
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
     let cases = std::env::var_os("ASL_CONFORMANCE_CASES")

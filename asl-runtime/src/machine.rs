@@ -274,20 +274,39 @@ impl Machine {
         state_machine_arn: &str,
         status: Option<Status>,
     ) -> Result<Vec<Description>, StoreError> {
-        let mut all: Vec<Description> = self
+        let running: HashMap<String, Description> = self
             .running()
             .into_iter()
             .filter(|d| d.state_machine_arn == state_machine_arn)
+            .map(|d| (d.execution_arn.clone(), d))
             .collect();
-        if let Some(store) = &self.store {
-            for d in store.list(state_machine_arn, None)? {
-                if !all.iter().any(|r| r.execution_arn == d.execution_arn) {
-                    all.push(d);
+        let mut all = match &self.store {
+            // The store's order (newest first, ties in the order recorded), each running
+            // execution as it is now.
+            Some(store) => {
+                let mut kept = store.list(state_machine_arn, None)?;
+                for d in &mut kept {
+                    if let Some(now) = running.get(&d.execution_arn) {
+                        *d = now.clone();
+                    }
                 }
+                let listed: std::collections::HashSet<String> =
+                    kept.iter().map(|d| d.execution_arn.clone()).collect();
+                let mut missing: Vec<Description> = running
+                    .into_values()
+                    .filter(|d| !listed.contains(&d.execution_arn))
+                    .collect();
+                missing.sort_by_key(|d| std::cmp::Reverse(d.start_date));
+                missing.extend(kept);
+                missing
             }
-        }
+            None => {
+                let mut all: Vec<Description> = running.into_values().collect();
+                all.sort_by_key(|d| std::cmp::Reverse(d.start_date));
+                all
+            }
+        };
         all.retain(|d| status.is_none_or(|s| d.status == s));
-        all.sort_by_key(|d| std::cmp::Reverse(d.start_date));
         Ok(all)
     }
 

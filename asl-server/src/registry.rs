@@ -61,7 +61,8 @@ pub(crate) struct Registered {
     /// Deleted: the API answers as AWS does for a machine that does not exist, until it is
     /// created again. Its executions stay readable.
     pub deleted: bool,
-    pub revision_id: String,
+    /// The revision made by the last update (none before the first, as AWS reports it).
+    pub revision_id: Option<String>,
 }
 
 /// Every state machine the server knows.

@@ -56,7 +56,9 @@ enum StoreChoice {
 /// Builds a [`Server`]: `Server::builder().machine(Order::builder()...build())
 /// .store("executions.db").bind("127.0.0.1:8083").build().await?.serve().await`.
 pub struct ServerBuilder {
-    machines: Vec<(Machine, MachineType)>,
+    /// The machines compiled in, with the type each is served as under its own name (`None`:
+    /// served only once CreateStateMachine creates it).
+    machines: Vec<(Machine, Option<MachineType>)>,
     credentials: Vec<Credentials>,
     throttle: Throttle,
     store: Option<StoreChoice>,
@@ -79,14 +81,22 @@ impl ServerBuilder {
     /// Serves `machine` as a Standard state machine named as its type
     /// (`arn:aws:states:<region>:<account>:stateMachine:<Name>`).
     pub fn machine(mut self, machine: Machine) -> Self {
-        self.machines.push((machine, MachineType::Standard));
+        self.machines.push((machine, Some(MachineType::Standard)));
         self
     }
 
     /// Serves `machine` as an Express state machine (StartSyncExecution runs it; no history
     /// is kept, as AWS keeps none).
     pub fn express(mut self, machine: Machine) -> Self {
-        self.machines.push((machine, MachineType::Express));
+        self.machines.push((machine, Some(MachineType::Express)));
+        self
+    }
+
+    /// Compiles `machine` in without serving it: CreateStateMachine with its definition (under
+    /// any name, of either type) serves it from then on. For servers that deployment scripts
+    /// set up, as they set up AWS.
+    pub fn deployable(mut self, machine: Machine) -> Self {
+        self.machines.push((machine, None));
         self
     }
 
@@ -183,9 +193,6 @@ impl ServerBuilder {
         };
         for (machine, kind) in self.machines {
             let name = machine.name().to_owned();
-            if registry.machines.contains_key(&name) {
-                return Err(ServerError::DuplicateName(name));
-            }
             let definition = machine.definition().source;
             let kept = machine.clone().with_store(store.clone());
             registry.compiled.push(Compiled {
@@ -193,6 +200,12 @@ impl ServerBuilder {
                 in_memory: machine.clone(),
                 definition: serde_json::from_str(definition).unwrap_or(Value::Null),
             });
+            let Some(kind) = kind else {
+                continue;
+            };
+            if registry.machines.contains_key(&name) {
+                return Err(ServerError::DuplicateName(name));
+            }
             registry.machines.insert(
                 name.clone(),
                 Registered {
@@ -209,7 +222,7 @@ impl ServerBuilder {
                     update_date: now,
                     tags: Default::default(),
                     deleted: false,
-                    revision_id: uuid::Uuid::new_v4().to_string(),
+                    revision_id: None,
                 },
             );
         }

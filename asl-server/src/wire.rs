@@ -20,6 +20,7 @@ pub fn execution_item(d: &Description) -> Value {
     if let Some(stop) = d.stop_date {
         m.insert("stopDate".into(), epoch(stop));
     }
+    m.insert("redriveCount".into(), json!(0));
     Value::Object(m)
 }
 
@@ -40,7 +41,15 @@ pub fn execution(d: &Description) -> Value {
             m.insert("cause".into(), json!(cause));
         }
         m.insert("redriveCount".into(), json!(0));
+        // Redrive is not served: no execution here can be redriven.
         m.insert("redriveStatus".into(), json!("NOT_REDRIVABLE"));
+        m.insert(
+            "redriveStatusReason".into(),
+            json!(format!(
+                "Execution is {} and cannot be redriven",
+                d.status.as_str()
+            )),
+        );
     }
     v
 }

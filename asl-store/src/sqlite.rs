@@ -298,7 +298,7 @@ impl Store for SqliteStore {
         let conn = self.conn();
         let mut query = conn
             .prepare(&format!(
-                "SELECT {COLUMNS} FROM executions WHERE machine_arn = ?1 AND (?2 IS NULL OR status = ?2) ORDER BY start_date DESC"
+                "SELECT {COLUMNS} FROM executions WHERE machine_arn = ?1 AND (?2 IS NULL OR status = ?2) ORDER BY rowid DESC"
             ))
             .map_err(|e| self.fail("the executions could not be listed", e))?;
         let rows = query
@@ -312,6 +312,9 @@ impl Store for SqliteStore {
             let row = row.map_err(|e| self.fail("the executions could not be listed", e))?;
             out.push(row.map_err(|e| self.fail("an execution could not be read", e))?);
         }
+        // Newest first: by start date (compared as dates; their text does not sort by time),
+        // then, for the same date, the one recorded last first.
+        out.sort_by_key(|d| std::cmp::Reverse(d.start_date));
         Ok(out)
     }
 

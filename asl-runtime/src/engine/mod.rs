@@ -629,8 +629,12 @@ impl Run<'_> {
             (Err((status, f)), None) => (status, None, f),
         };
         self.last_event(|full| {
+            // A stop without an error records none (not an empty one).
             let error = || ErrorDetails {
-                error: failure.as_ref().map(|f| f.error.clone()),
+                error: failure
+                    .as_ref()
+                    .map(|f| f.error.clone())
+                    .filter(|e| !e.is_empty()),
                 cause: failure.as_ref().and_then(|f| f.cause.clone()),
             };
             match status {

@@ -70,9 +70,16 @@ impl History {
     /// Appends an event and returns its id.
     pub fn push(&mut self, timestamp: jiff::Timestamp, kind: EventKind) -> u64 {
         let id = self.events.len() as u64 + 1;
+        // As AWS records them: each event follows the one before, but the first state's
+        // entered event and a stop (ExecutionAborted) follow none.
+        let previous_event_id = match &kind {
+            EventKind::ExecutionAborted { .. } => 0,
+            k if id == 2 && k.entered().is_some() => 0,
+            _ => id - 1,
+        };
         self.events.push(Event {
             id,
-            previous_event_id: id - 1,
+            previous_event_id,
             timestamp,
             kind,
         });

@@ -14,7 +14,9 @@ pub const DEFAULT_CLOSED: usize = 10_000;
 
 #[derive(Debug, Default)]
 struct Kept {
-    executions: HashMap<String, (Description, Vec<Event>)>,
+    /// Each execution with the number of its start (the order executions were recorded in).
+    executions: HashMap<String, (Description, Vec<Event>, u64)>,
+    started: u64,
     /// Closed executions, oldest first: the ones forgotten first.
     closed: VecDeque<String>,
 }
@@ -63,9 +65,11 @@ impl Store for MemoryStore {
                 execution.execution_arn
             )));
         }
+        kept.started += 1;
+        let n = kept.started;
         kept.executions.insert(
             execution.execution_arn.clone(),
-            (execution.clone(), Vec::new()),
+            (execution.clone(), Vec::new(), n),
         );
         Ok(())
     }
@@ -73,12 +77,15 @@ impl Store for MemoryStore {
     fn finish(&self, execution: &Description, history: &[Event]) -> Result<(), StoreError> {
         let mut kept = self.lock();
         let arn = execution.execution_arn.clone();
-        let was_open = kept
-            .executions
-            .get(&arn)
-            .is_none_or(|(d, _)| d.status == Status::Running);
+        let (was_open, n) = match kept.executions.get(&arn) {
+            Some((d, _, n)) => (d.status == Status::Running, *n),
+            None => {
+                kept.started += 1;
+                (true, kept.started)
+            }
+        };
         kept.executions
-            .insert(arn.clone(), (execution.clone(), history.to_vec()));
+            .insert(arn.clone(), (execution.clone(), history.to_vec(), n));
         if was_open && execution.status != Status::Running {
             kept.closed.push_back(arn);
             while kept.closed.len() > self.max_closed {
@@ -95,7 +102,7 @@ impl Store for MemoryStore {
             .lock()
             .executions
             .get(execution_arn)
-            .map(|(d, _)| d.clone()))
+            .map(|(d, _, _)| d.clone()))
     }
 
     fn list(
@@ -103,17 +110,17 @@ impl Store for MemoryStore {
         state_machine_arn: &str,
         status: Option<Status>,
     ) -> Result<Vec<Description>, StoreError> {
-        let mut all: Vec<Description> = self
+        let mut all: Vec<(Description, u64)> = self
             .lock()
             .executions
             .values()
-            .map(|(d, _)| d)
-            .filter(|d| d.state_machine_arn == state_machine_arn)
-            .filter(|d| status.is_none_or(|s| d.status == s))
-            .cloned()
+            .filter(|(d, _, _)| d.state_machine_arn == state_machine_arn)
+            .filter(|(d, _, _)| status.is_none_or(|s| d.status == s))
+            .map(|(d, _, n)| (d.clone(), *n))
             .collect();
-        all.sort_by_key(|d| std::cmp::Reverse(d.start_date));
-        Ok(all)
+        // Newest first; for the same start date, the one recorded last first.
+        all.sort_by_key(|(d, n)| std::cmp::Reverse((d.start_date, *n)));
+        Ok(all.into_iter().map(|(d, _)| d).collect())
     }
 
     fn history(&self, execution_arn: &str) -> Result<Vec<Event>, StoreError> {
@@ -121,7 +128,7 @@ impl Store for MemoryStore {
             .lock()
             .executions
             .get(execution_arn)
-            .map(|(_, h)| h.clone())
+            .map(|(_, h, _)| h.clone())
             .unwrap_or_default())
     }
 

@@ -130,7 +130,7 @@ pub(crate) fn machine_for(api: &Api, body: &Value) -> Result<Value, ApiError> {
     let arn = required(body, "executionArn")?;
     let (d, registered) = find(api, arn)?;
     let r = registered.ok_or_else(|| ApiError::no_state_machine(&d.state_machine_arn))?;
-    Ok(json!({
+    let mut answer = json!({
         "stateMachineArn": r.arn,
         "name": r.name,
         "definition": r.definition,
@@ -138,8 +138,11 @@ pub(crate) fn machine_for(api: &Api, body: &Value) -> Result<Value, ApiError> {
         "updateDate": wire::epoch(r.update_date),
         "loggingConfiguration": {"level": "OFF", "includeExecutionData": false},
         "tracingConfiguration": {"enabled": false},
-        "revisionId": r.revision_id,
-    }))
+    });
+    if let (Some(revision), Value::Object(m)) = (&r.revision_id, &mut answer) {
+        m.insert("revisionId".into(), json!(revision));
+    }
+    Ok(answer)
 }
 
 /// StopExecution: a running execution ends ABORTED with the given error and cause.

@@ -15,7 +15,7 @@ use crate::validate::{self, required, string};
 use crate::wire;
 
 fn describe_json(r: &Registered) -> Value {
-    json!({
+    let mut answer = json!({
         "stateMachineArn": r.arn,
         "name": r.name,
         "status": "ACTIVE",
@@ -25,8 +25,11 @@ fn describe_json(r: &Registered) -> Value {
         "creationDate": wire::epoch(r.creation_date),
         "loggingConfiguration": {"level": "OFF", "includeExecutionData": false},
         "tracingConfiguration": {"enabled": false},
-        "revisionId": r.revision_id,
-    })
+    });
+    if let (Some(revision), Value::Object(m)) = (&r.revision_id, &mut answer) {
+        m.insert("revisionId".into(), json!(revision));
+    }
+    answer
 }
 
 /// DescribeStateMachine.
@@ -104,8 +107,22 @@ fn checked_definition(definition: &str, kind: MachineType) -> Result<Value, ApiE
         },
     };
     let checked = asl_codegen::check_source(definition, Syntax::Json, &options);
-    let errors: Vec<String> = checked.errors().map(ToString::to_string).collect();
-    if !errors.is_empty() || checked.machine.is_none() {
+    // AWS checks the schema first and reports only its failures when there are any.
+    let schema = |d: &asl_codegen::Diagnostic| {
+        d.code.as_str() == asl_codegen::Code::SchemaValidationFailed.as_str()
+    };
+    let errors: Vec<&asl_codegen::Diagnostic> = checked.errors().collect();
+    let reported: Vec<String> = if errors.iter().any(|d| schema(d)) {
+        errors
+            .iter()
+            .filter(|d| schema(d))
+            .map(ToString::to_string)
+            .collect()
+    } else {
+        errors.iter().map(ToString::to_string).collect()
+    };
+    if !reported.is_empty() || checked.machine.is_none() {
+        let errors = reported;
         return Err(ApiError::new(
             "InvalidDefinition",
             format!("Invalid State Machine Definition: '{}'", errors.join(", ")),
@@ -140,9 +157,9 @@ pub(crate) fn create(api: &Api, body: &Value) -> Result<Value, ApiError> {
     let arn = api.machine_arn(name);
     let mut registry = api.write();
     if let Some(existing) = registry.active(name) {
-        let same = serde_json::from_str::<Value>(&existing.definition).ok() == Some(parsed)
-            && existing.role_arn == role
-            && existing.kind == kind;
+        // As AWS: the same request again (the definition's very text, the role, the type).
+        let same =
+            existing.definition == definition && existing.role_arn == role && existing.kind == kind;
         return if same {
             Ok(
                 json!({"stateMachineArn": existing.arn, "creationDate": wire::epoch(existing.creation_date)}),
@@ -173,7 +190,7 @@ pub(crate) fn create(api: &Api, body: &Value) -> Result<Value, ApiError> {
         update_date: now,
         tags,
         deleted: false,
-        revision_id: uuid::Uuid::new_v4().to_string(),
+        revision_id: None,
     };
     registry.machines.insert(name.to_owned(), registered);
     tracing::info!(state_machine = %arn, "CreateStateMachine");
@@ -228,8 +245,9 @@ pub(crate) fn update(api: &Api, body: &Value) -> Result<Value, ApiError> {
         r.role_arn = role.to_owned();
     }
     r.update_date = now;
-    r.revision_id = uuid::Uuid::new_v4().to_string();
-    Ok(json!({"updateDate": wire::epoch(now), "revisionId": r.revision_id}))
+    let revision = uuid::Uuid::new_v4().to_string();
+    r.revision_id = Some(revision.clone());
+    Ok(json!({"updateDate": wire::epoch(now), "revisionId": revision}))
 }
 
 /// DeleteStateMachine: from now on the machine answers as one that does not exist (its
