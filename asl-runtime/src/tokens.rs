@@ -19,13 +19,27 @@ pub enum TokenError {
     /// No task waits for this token (it was never issued, or its task already ended): AWS's
     /// `TaskDoesNotExist`.
     TaskDoesNotExist,
+    /// The task this token was issued to timed out (its TimeoutSeconds or HeartbeatSeconds
+    /// ran out): AWS's `TaskTimedOut`.
+    TaskTimedOut,
 }
 
 impl std::fmt::Display for TokenError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("TaskDoesNotExist: no task waits for this token")
+        match self {
+            TokenError::TaskDoesNotExist => {
+                f.write_str("TaskDoesNotExist: no task waits for this token")
+            }
+            TokenError::TaskTimedOut => {
+                f.write_str("TaskTimedOut: the task this token was issued to timed out")
+            }
+        }
     }
 }
+
+/// How many tokens of timed-out tasks a registry remembers, to answer them `TaskTimedOut`
+/// rather than `TaskDoesNotExist` (the oldest forgotten first).
+const REMEMBERED_TIMEOUTS: usize = 10_000;
 
 impl std::error::Error for TokenError {}
 
@@ -60,6 +74,11 @@ pub fn is_well_formed(token: &str) -> bool {
 #[derive(Debug, Default)]
 pub(crate) struct TokenRegistry {
     waiting: Mutex<HashMap<String, UnboundedSender<Signal>>>,
+    /// Tokens whose tasks timed out, oldest first (at most [`REMEMBERED_TIMEOUTS`]).
+    timed_out: Mutex<(
+        std::collections::VecDeque<String>,
+        std::collections::HashSet<String>,
+    )>,
 }
 
 impl TokenRegistry {
@@ -73,18 +92,38 @@ impl TokenRegistry {
         token
     }
 
-    /// Forgets a token once its task ended.
-    pub(crate) fn revoke(&self, token: &str) {
+    /// Forgets a token once its task ended; one whose task timed out is answered
+    /// `TaskTimedOut` from then on (as long as it is remembered).
+    pub(crate) fn revoke(&self, token: &str, timed_out: bool) {
         self.waiting
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(token);
+        if timed_out {
+            let mut remembered = self.timed_out.lock().unwrap_or_else(|e| e.into_inner());
+            let (order, set) = &mut *remembered;
+            if set.insert(token.to_owned()) {
+                order.push_back(token.to_owned());
+            }
+            while order.len() > REMEMBERED_TIMEOUTS {
+                if let Some(old) = order.pop_front() {
+                    set.remove(&old);
+                }
+            }
+        }
     }
 
     /// Delivers a signal to the task waiting for `token`.
     pub(crate) fn send(&self, token: &str, signal: Signal) -> Result<(), TokenError> {
         let waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
-        let to = waiting.get(token).ok_or(TokenError::TaskDoesNotExist)?;
+        let Some(to) = waiting.get(token) else {
+            let remembered = self.timed_out.lock().unwrap_or_else(|e| e.into_inner());
+            return Err(if remembered.1.contains(token) {
+                TokenError::TaskTimedOut
+            } else {
+                TokenError::TaskDoesNotExist
+            });
+        };
         to.send(signal).map_err(|_| TokenError::TaskDoesNotExist)
     }
 }

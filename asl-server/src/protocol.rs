@@ -122,7 +122,8 @@ pub(crate) async fn call(
     if let Err(e) = api.limiters.take(&op) {
         return e.into_response();
     }
-    let span = tracing::info_span!("request", operation = %op);
+    // The execution's ARN is recorded on the span by the operations that name one.
+    let span = tracing::info_span!("request", operation = %op, execution = tracing::field::Empty);
     let answer = crate::ops::dispatch(&api, &op, &body)
         .instrument(span.clone())
         .await;

@@ -135,6 +135,36 @@ async fn a_silent_worker_misses_its_heartbeat() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_token_answered_after_its_task_timed_out_is_task_timed_out() {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Value>();
+    let machine = Approval::builder()
+        .ask_for_approval(move |message: Value| {
+            let tx = tx.clone();
+            async move {
+                tx.send(message).map_err(|e| e.to_string())?;
+                Ok::<_, Failure>(json!({}))
+            }
+        })
+        .build();
+    let execution = machine.start("late", json!({}));
+    let message = rx.recv().await.expect("the handler ran");
+    let token = message["MessageBody"]["token"]
+        .as_str()
+        .expect("a token")
+        .to_owned();
+    // The worker stays silent past HeartbeatSeconds.
+    assert_eq!(execution.result().await.status, Status::Failed);
+    assert_eq!(
+        machine.send_task_success(&token, json!({})),
+        Err(asl_runtime::TokenError::TaskTimedOut)
+    );
+    assert_eq!(
+        machine.send_task_success("AQnever-issued", json!({})),
+        Err(asl_runtime::TokenError::TaskDoesNotExist)
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn stop_aborts_a_running_execution() {
     let machine = Robust::builder()
         .work(|v: Value| async move { Ok::<_, Failure>(v) })

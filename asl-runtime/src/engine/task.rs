@@ -244,7 +244,10 @@ impl<'r> Run<'r> {
             Err(f) => Err(f),
         };
         if let (Some(t), Some(registry)) = (&token, self.env.tokens) {
-            registry.revoke(t);
+            let timed_out = result
+                .as_ref()
+                .is_err_and(|f| f.error == names::TIMEOUT || f.error == names::HEARTBEAT_TIMEOUT);
+            registry.revoke(t, timed_out);
         }
         result
     }

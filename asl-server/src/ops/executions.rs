@@ -28,7 +28,7 @@ pub(crate) fn start(api: &Api, body: &Value) -> Result<Value, ApiError> {
     let input = validate::execution_input(string(body, "input")?)?;
     let arn = api.execution_arn(&machine, &name);
     let config = Api::config(&machine, &name, &arn);
-    tracing::info!(execution = %arn, "StartExecution");
+    super::traced(&arn);
     match machine.kind {
         MachineType::Standard => match machine.machine.start_execution(input, config) {
             Ok(started) => Ok(json!({
@@ -104,6 +104,7 @@ pub(crate) async fn start_sync(api: &Api, body: &Value) -> Result<Value, ApiErro
 /// or kept by the store.
 fn find(api: &Api, arn: &str) -> Result<(Description, Option<Registered>), ApiError> {
     let (machine_name, _) = validate::execution_arn(arn)?;
+    super::traced(arn);
     let registered = api.read().machines.get(machine_name).cloned();
     let found = match &registered {
         Some(r) => r.machine.describe_execution(arn),

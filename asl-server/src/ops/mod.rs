@@ -34,6 +34,11 @@ pub const OPERATIONS: &[&str] = &[
     "ValidateStateMachineDefinition",
 ];
 
+/// Names the execution a request is about on its tracing span.
+pub(crate) fn traced(execution_arn: &str) {
+    tracing::Span::current().record("execution", execution_arn);
+}
+
 /// Runs operation `op` on `body`.
 pub(crate) async fn dispatch(api: &Api, op: &str, body: &Value) -> Result<Value, ApiError> {
     match op {

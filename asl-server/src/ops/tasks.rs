@@ -39,6 +39,12 @@ fn answer(
     for machine in &machines {
         match send(machine) {
             Ok(()) => return Ok(json!({})),
+            Err(TokenError::TaskTimedOut) => {
+                return Err(ApiError::new(
+                    "TaskTimedOut",
+                    "Task Timed Out: 'the task this token was issued to timed out'",
+                ));
+            }
             Err(TokenError::TaskDoesNotExist) => continue,
         }
     }
