@@ -41,6 +41,14 @@ impl Dispatch for Table<'_> {
     }
 }
 
+/// An execution about to start: its input, configuration, seam and record.
+struct Prepared {
+    input: Value,
+    config: ExecutionConfig,
+    seam: Seam,
+    record: Record,
+}
+
 /// A running execution as the machine sees it: its record, and how to stop it.
 struct Running {
     record: Arc<Mutex<Record>>,
@@ -234,7 +242,7 @@ impl Machine {
             let history = outcome.history.events();
             let written = match durable.take_deferred_start() {
                 Some(_) => store.record(&ended, history),
-                None => store.finish(&ended, history),
+                None => store.finish_later(&ended, history).await,
             };
             if let Err(e) = written {
                 tracing::error!(execution = %ended.execution_arn, error = %e, "the store could not record how the execution ended");
@@ -245,10 +253,12 @@ impl Machine {
 
     /// Records how an execution ended; a store that fails here is reported, the outcome
     /// stands.
-    fn store_finish(&self, description: &Description, history: &[Event]) {
-        if let Some(store) = &self.store
-            && let Err(e) = store.finish(description, history)
-        {
+    /// The store may commit it with other executions' (group commit).
+    async fn store_finish(&self, description: &Description, history: &[Event]) {
+        let Some(store) = &self.store else {
+            return;
+        };
+        if let Err(e) = store.finish_later(description, history).await {
             tracing::error!(execution = %description.execution_arn, error = %e, "the store could not record how the execution ended");
         }
     }
@@ -356,17 +366,7 @@ impl Machine {
         config: ExecutionConfig,
     ) -> Result<Started, StartError> {
         let arn = config.execution_arn.clone();
-        let existing = |input: &Value| -> Result<Option<Started>, StartError> {
-            match self.describe_execution(&arn).map_err(StartError::Store)? {
-                Some(d) if d.status == Status::Running && d.input == *input => Ok(Some(Started {
-                    description: d,
-                    execution: None,
-                })),
-                Some(d) => Err(StartError::AlreadyExists(d.execution_arn)),
-                None => Ok(None),
-            }
-        };
-        if let Some(started) = existing(&input)? {
+        if let Some(started) = self.existing(&arn, &input)? {
             return Ok(started);
         }
         let (config, durable) = self.durable(config, None);
@@ -376,13 +376,58 @@ impl Machine {
                 execution: Some(execution),
             }),
             // Started by someone else between the look and the start: as if looked after.
-            Err(e) => match existing(&input)? {
+            Err(e) => match self.existing(&arn, &input)? {
                 Some(started) => Ok(started),
                 None => {
                     tracing::warn!(execution = %arn, error = %e, "the store could not record a starting execution");
                     Err(StartError::Store(e))
                 }
             },
+        }
+    }
+
+    /// [`start_execution`](Self::start_execution), recording the start through
+    /// [`Store::start_later`]: a store may commit the starts of many callers together (group
+    /// commit), so a server answering many StartExecution calls at once does not wait for the
+    /// disk once per call. Returns once the start is durable.
+    pub async fn start_execution_async(
+        &self,
+        input: Value,
+        config: ExecutionConfig,
+    ) -> Result<Started, StartError> {
+        let arn = config.execution_arn.clone();
+        if let Some(started) = self.existing(&arn, &input)? {
+            return Ok(started);
+        }
+        let (config, durable) = self.durable(config, None);
+        let prepared = self.prepare(input.clone(), config);
+        if let Some(store) = &self.store {
+            let recorded = store.start_later(&prepared.record.description).await;
+            if let Err(e) = recorded {
+                // Started by someone else meanwhile: as if looked after.
+                return match self.existing(&arn, &input)? {
+                    Some(started) => Ok(started),
+                    None => Err(StartError::Store(e)),
+                };
+            }
+        }
+        let execution = self.spawn_prepared(prepared, durable);
+        Ok(Started {
+            description: execution.describe(),
+            execution: Some(execution),
+        })
+    }
+
+    /// The execution of this ARN as a start of it with `input` finds it: running with the same
+    /// input (`Ok(Some)`: that execution), absent (`Ok(None)`), or else taken.
+    fn existing(&self, arn: &str, input: &Value) -> Result<Option<Started>, StartError> {
+        match self.describe_execution(arn).map_err(StartError::Store)? {
+            Some(d) if d.status == Status::Running && d.input == *input => Ok(Some(Started {
+                description: d,
+                execution: None,
+            })),
+            Some(d) => Err(StartError::AlreadyExists(d.execution_arn)),
+            None => Ok(None),
         }
     }
 
@@ -477,12 +522,35 @@ impl Machine {
         durable: Option<Arc<Durable>>,
         record_start: bool,
     ) -> Result<Execution, StoreError> {
+        let prepared = self.prepare(input, config);
+        if record_start && let Some(store) = &self.store {
+            store.start(&prepared.record.description)?;
+        }
+        Ok(self.spawn_prepared(prepared, durable))
+    }
+
+    /// An execution's seam and record, before it starts.
+    fn prepare(&self, input: Value, config: ExecutionConfig) -> Prepared {
         let seam = Seam::new(config.clock, config.effects.as_ref())
             .with_budget(config.budget.unwrap_or(self.budget));
         let record = Record::new(&input, &config, Readers::Watchers, &seam);
-        if record_start && let Some(store) = &self.store {
-            store.start(&record.description)?;
+        Prepared {
+            input,
+            config,
+            seam,
+            record,
         }
+    }
+
+    /// Starts a prepared execution (the store keeps it already, if there is one) on the tokio
+    /// runtime, telling `durable` it is recorded.
+    fn spawn_prepared(&self, prepared: Prepared, durable: Option<Arc<Durable>>) -> Execution {
+        let Prepared {
+            input,
+            config,
+            seam,
+            record,
+        } = prepared;
         if let Some(durable) = &durable {
             durable.started();
         }
@@ -526,17 +594,19 @@ impl Machine {
             if machine.store.is_some() {
                 // The engine moved the history into the outcome.
                 let description = lock(&task_record).description.clone();
-                machine.store_finish(&description, outcome.history.events());
+                machine
+                    .store_finish(&description, outcome.history.events())
+                    .await;
             }
             lock(&machine.shared.running).remove(&config.execution_arn);
             outcome
         });
-        Ok(Execution {
+        Execution {
             arn,
             record,
             stop: stop_tx,
             handle,
-        })
+        }
     }
 
     /// The executions still running.

@@ -141,30 +141,8 @@ impl SqliteStore {
         if new {
             insert_execution(&tx, d).map_err(|e| self.refused(d, e))?;
         }
-        tx.execute(
-            "UPDATE executions SET status = ?2, output = ?3, error = ?4, cause = ?5, stop_date = ?6 WHERE arn = ?1",
-            params![
-                d.execution_arn,
-                d.status.as_str(),
-                d.output.as_ref().map(Value::to_string),
-                d.error,
-                d.cause,
-                d.stop_date.map(|t| t.to_string()),
-            ],
-        )
-        .map_err(|e| self.fail("the outcome could not be recorded", e))?;
-        {
-            let mut insert = tx
-                .prepare("INSERT OR REPLACE INTO events (arn, id, event) VALUES (?1, ?2, ?3)")
-                .map_err(|e| self.fail("the history could not be recorded", e))?;
-            for event in history {
-                let text = serde_json::to_string(event)
-                    .map_err(|e| self.fail("an event could not be written", e))?;
-                insert
-                    .execute(params![d.execution_arn, event.id as i64, text])
-                    .map_err(|e| self.fail("the history could not be recorded", e))?;
-            }
-        }
+        update_outcome(&tx, d, history)
+            .map_err(|e| self.fail("the outcome could not be recorded", e))?;
         tx.commit()
             .map_err(|e| self.fail("the outcome could not be recorded", e))
     }
@@ -182,6 +160,37 @@ impl SqliteStore {
             }
             e => self.fail("the execution could not be recorded", e),
         }
+    }
+
+    /// Hands `work` for the execution `arn` to the writer; answers once it is durable.
+    fn queue(
+        &self,
+        arn: &str,
+        work: crate::writer::Work,
+    ) -> asl_runtime::BoxFuture<'static, Result<(), StoreError>> {
+        let Some(writer) = &self.writer else {
+            let e = self.fail("the store could not be written", "the store is read-only");
+            return Box::pin(std::future::ready(Err(e)));
+        };
+        let (done, answer) = tokio::sync::oneshot::channel();
+        let job = crate::writer::Job {
+            arn: arn.to_owned(),
+            work,
+            done,
+        };
+        let sent = writer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .send(job)
+            .is_ok();
+        let path = self.path.clone();
+        Box::pin(async move {
+            let stopped = || StoreError(format!("{path}: the store's writer has stopped"));
+            if !sent {
+                return Err(stopped());
+            }
+            answer.await.unwrap_or_else(|_| Err(stopped()))
+        })
     }
 
     /// The JSON texts `query` selects for `arn`, read as `T`s; `what` names them in errors.
@@ -215,8 +224,35 @@ impl SqliteStore {
     }
 }
 
-const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "arn, machine_arn, name, status, input, output, error, cause, start_date, stop_date";
+
+/// Writes how an execution ended, and its history, in `conn`'s transaction.
+pub(crate) fn update_outcome(
+    conn: &Connection,
+    d: &Description,
+    history: &[Event],
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE executions SET status = ?2, output = ?3, error = ?4, cause = ?5, stop_date = ?6 WHERE arn = ?1",
+        params![
+            d.execution_arn,
+            d.status.as_str(),
+            d.output.as_ref().map(Value::to_string),
+            d.error,
+            d.cause,
+            d.stop_date.map(|t| t.to_string()),
+        ],
+    )?;
+    let mut insert =
+        conn.prepare_cached("INSERT OR REPLACE INTO events (arn, id, event) VALUES (?1, ?2, ?3)")?;
+    for event in history {
+        let text = serde_json::to_string(event)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        insert.execute(params![d.execution_arn, event.id as i64, text])?;
+    }
+    Ok(())
+}
 
 /// Makes the row of a starting execution.
 fn insert_execution(conn: &Connection, d: &Description) -> rusqlite::Result<()> {
@@ -353,34 +389,28 @@ impl Store for SqliteStore {
         execution_arn: &str,
         entries: Vec<Entry>,
     ) -> asl_runtime::BoxFuture<'static, Result<(), StoreError>> {
-        let Some(writer) = &self.writer else {
-            let e = self.fail("the journal could not be written", "the store is read-only");
-            return Box::pin(std::future::ready(Err(e)));
-        };
-        let (done, answer) = tokio::sync::oneshot::channel();
-        let job = crate::writer::Job {
-            arn: execution_arn.to_owned(),
-            entries,
-            done,
-        };
-        let sent = writer
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .send(job)
-            .is_ok();
-        let path = self.path.clone();
-        Box::pin(async move {
-            if !sent {
-                return Err(StoreError(format!(
-                    "{path}: the journal's writer has stopped"
-                )));
-            }
-            answer.await.unwrap_or_else(|_| {
-                Err(StoreError(format!(
-                    "{path}: the journal's writer has stopped"
-                )))
-            })
-        })
+        self.queue(execution_arn, crate::writer::Work::Append(entries))
+    }
+
+    fn start_later(
+        &self,
+        execution: &Description,
+    ) -> asl_runtime::BoxFuture<'static, Result<(), StoreError>> {
+        self.queue(
+            &execution.execution_arn,
+            crate::writer::Work::Start(Box::new(execution.clone())),
+        )
+    }
+
+    fn finish_later(
+        &self,
+        execution: &Description,
+        history: &[Event],
+    ) -> asl_runtime::BoxFuture<'static, Result<(), StoreError>> {
+        self.queue(
+            &execution.execution_arn,
+            crate::writer::Work::Finish(Box::new(execution.clone()), history.to_vec()),
+        )
     }
 
     fn journal(&self, execution_arn: &str) -> Result<Vec<Entry>, StoreError> {

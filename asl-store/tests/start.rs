@@ -129,3 +129,58 @@ async fn a_running_execution_is_stopped_by_its_arn() {
     assert_eq!(kept.error.as_deref(), Some("Cancelled"));
     assert!(!m.stop_execution(&arn, None, None), "it runs no more");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_starts_are_committed_together_and_a_name_starts_once() {
+    let path = temp("concurrent");
+    let (tx, _tokens) = tokio::sync::mpsc::unbounded_channel();
+    let m = machine(Arc::new(SqliteStore::open(&path).expect("a store")), tx);
+    let starts: Vec<_> = (0..200)
+        .map(|i| {
+            let m = m.clone();
+            tokio::spawn(async move {
+                m.start_execution_async(json!({"n": i}), config(&format!("many-{i}")))
+                    .await
+            })
+        })
+        .collect();
+    for s in starts {
+        let started = s.await.expect("joined").expect("started");
+        assert!(started.execution.is_some());
+    }
+    let same: Vec<_> = (0..20)
+        .map(|_| {
+            let m = m.clone();
+            tokio::spawn(async move {
+                m.start_execution_async(json!({"same": true}), config("once"))
+                    .await
+            })
+        })
+        .collect();
+    let mut new = 0;
+    for s in same {
+        let started = s.await.expect("joined").expect("the same execution");
+        assert!(
+            started
+                .description
+                .execution_arn
+                .ends_with(":Approval:once")
+        );
+        new += usize::from(started.execution.is_some());
+    }
+    assert_eq!(new, 1, "the name started one execution");
+    let kept = m
+        .list_executions(
+            "arn:aws:states:us-east-1:111111111111:stateMachine:Approval",
+            None,
+        )
+        .expect("readable");
+    assert_eq!(kept.len(), 201);
+    let other = m
+        .start_execution_async(json!({"same": false}), config("once"))
+        .await;
+    assert!(
+        matches!(other, Err(StartError::AlreadyExists(_))),
+        "{other:?}"
+    );
+}

@@ -2,7 +2,9 @@
 //! second through the API server, with p50 and p99 latency, in memory and on a SQLite store,
 //! throttling off. The server (two worker threads) and the load generator (50 keep-alive
 //! connections on a runtime of its own) share this machine. The machine started is the `noop`
-//! benchmark workflow (one Pass state), so the figures are the API's, not a workflow's.
+//! benchmark workflow (one Pass state), so the figures are the API's, not a workflow's. With
+//! `ASL_BENCH_MOTO=127.0.0.1:5000` it also drives moto's server (`moto_server -p 5000`) with the
+//! same clients, 2,000 calls of each.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,6 +15,8 @@ use serde_json::json;
 
 const CLIENTS: usize = 50;
 const CALLS: usize = 20_000;
+/// Calls against moto's server, much slower.
+const MOTO_CALLS: usize = 2_000;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
@@ -21,12 +25,13 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
 }
 
-/// `CALLS` calls of `operation` with the bodies `body(i)` spread over `CLIENTS` connections:
+/// `calls` calls of `operation` with the bodies `body(i)` spread over `CLIENTS` connections:
 /// calls a second, p50, p99, failures.
 fn drive(
     rt: &tokio::runtime::Runtime,
     addr: std::net::SocketAddr,
     operation: &'static str,
+    calls: usize,
     body: Arc<dyn Fn(usize) -> serde_json::Value + Send + Sync>,
 ) -> (f64, Duration, Duration, usize) {
     let start = Instant::now();
@@ -38,9 +43,9 @@ fn drive(
                 let mut latencies = Vec::new();
                 let mut failed = 0;
                 let Ok(mut client) = Client::connect(addr).await else {
-                    return (latencies, CALLS / CLIENTS);
+                    return (latencies, calls / CLIENTS);
                 };
-                for i in (c..CALLS).step_by(CLIENTS) {
+                for i in (c..calls).step_by(CLIENTS) {
                     let t = Instant::now();
                     match client.call(operation, &body(i)).await {
                         Ok((200, _)) => latencies.push(t.elapsed()),
@@ -119,16 +124,21 @@ fn main() {
         let start: Arc<dyn Fn(usize) -> serde_json::Value + Send + Sync> = Arc::new(
             move |i| json!({"stateMachineArn": start_arn, "name": format!("run-{i}"), "input": "{\"n\": 1}"}),
         );
-        let (rate, p50, p99, failed) = drive(&client_rt, addr, "StartExecution", start);
+        let (rate, p50, p99, failed) = drive(&client_rt, addr, "StartExecution", CALLS, start);
         println!(
             "{kind:<12} {:<18} {rate:>10.0} {:>10} {:>10} {failed:>7}",
             "StartExecution",
             p50.as_micros(),
             p99.as_micros()
         );
-        let describe: Arc<dyn Fn(usize) -> serde_json::Value + Send + Sync> =
-            Arc::new(move |i| json!({"executionArn": format!("{execution}run-{i}")}));
-        let (rate, p50, p99, failed) = drive(&client_rt, addr, "DescribeExecution", describe);
+        // The newest 5,000, over and over: a server without a store keeps the 10,000 most
+        // recently closed executions (in the order they closed, not started).
+        let describe: Arc<dyn Fn(usize) -> serde_json::Value + Send + Sync> = Arc::new(move |i| {
+            let n = CALLS - 5_000 + i % 5_000;
+            json!({"executionArn": format!("{execution}run-{n}")})
+        });
+        let (rate, p50, p99, failed) =
+            drive(&client_rt, addr, "DescribeExecution", CALLS, describe);
         println!(
             "{kind:<12} {:<18} {rate:>10.0} {:>10} {:>10} {failed:>7}",
             "DescribeExecution",
@@ -139,4 +149,55 @@ fn main() {
         server_rt.shutdown_timeout(Duration::from_secs(1));
     }
     let _ = std::fs::remove_dir_all(&dir);
+    if let Some(moto) = std::env::var("ASL_BENCH_MOTO")
+        .ok()
+        .and_then(|a| a.parse().ok())
+    {
+        self::moto(moto);
+    }
+}
+
+/// The same load on moto's server at `addr` (`ASL_BENCH_MOTO=127.0.0.1:5000`, started with
+/// `moto_server -p 5000`), on a one-Pass machine created there, with `MOTO_CALLS` calls.
+fn moto(addr: std::net::SocketAddr) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let definition = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}});
+    let created = rt.block_on(async {
+        let mut client = Client::connect(addr).await.ok()?;
+        let body = json!({"name": "noop", "definition": definition.to_string(),
+            "roleArn": "arn:aws:iam::123456789012:role/bench"});
+        let (_, answer) = client.call("CreateStateMachine", &body).await.ok()?;
+        answer["stateMachineArn"].as_str().map(str::to_owned)
+    });
+    let Some(arn) = created else {
+        println!("moto at {addr}: the state machine could not be created");
+        return;
+    };
+    let start_arn = arn.clone();
+    let start: Arc<dyn Fn(usize) -> serde_json::Value + Send + Sync> = Arc::new(
+        move |i| json!({"stateMachineArn": start_arn, "name": format!("run-{i}"), "input": "{\"n\": 1}"}),
+    );
+    let (rate, p50, p99, failed) = drive(&rt, addr, "StartExecution", MOTO_CALLS, start);
+    println!(
+        "{:<12} {:<18} {rate:>10.0} {:>10} {:>10} {failed:>7}",
+        "moto",
+        "StartExecution",
+        p50.as_micros(),
+        p99.as_micros()
+    );
+    let execution = arn.replace(":stateMachine:", ":execution:");
+    let describe: Arc<dyn Fn(usize) -> serde_json::Value + Send + Sync> =
+        Arc::new(move |i| json!({"executionArn": format!("{execution}:run-{}", i % MOTO_CALLS)}));
+    let (rate, p50, p99, failed) = drive(&rt, addr, "DescribeExecution", MOTO_CALLS, describe);
+    println!(
+        "{:<12} {:<18} {rate:>10.0} {:>10} {:>10} {failed:>7}",
+        "moto",
+        "DescribeExecution",
+        p50.as_micros(),
+        p99.as_micros()
+    );
 }

@@ -27,6 +27,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// [`StoreError`].
     fn start(&self, execution: &Description) -> Result<(), StoreError>;
 
+    /// [`start`](Self::start), answering once the start is durable; a store may commit the
+    /// starts (and journal entries) of many executions together (group commit).
+    fn start_later(&self, execution: &Description) -> BoxFuture<'static, Result<(), StoreError>> {
+        let done = self.start(execution);
+        Box::pin(std::future::ready(done))
+    }
+
     /// Records how an execution ended (its description as it is now) and its whole history.
     fn finish(&self, execution: &Description, history: &[Event]) -> Result<(), StoreError>;
 
@@ -37,6 +44,17 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn record(&self, execution: &Description, history: &[Event]) -> Result<(), StoreError> {
         self.start(execution)?;
         self.finish(execution, history)
+    }
+
+    /// [`finish`](Self::finish), answering once the outcome is durable; a store may commit
+    /// the outcomes (and starts and journal entries) of many executions together.
+    fn finish_later(
+        &self,
+        execution: &Description,
+        history: &[Event],
+    ) -> BoxFuture<'static, Result<(), StoreError>> {
+        let done = self.finish(execution, history);
+        Box::pin(std::future::ready(done))
     }
 
     /// The execution with this ARN, if the store keeps it.

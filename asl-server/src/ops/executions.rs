@@ -21,8 +21,9 @@ fn execution_name(body: &Value) -> Result<String, ApiError> {
     }
 }
 
-/// StartExecution: Standard executions are idempotent on name and input.
-pub(crate) fn start(api: &Api, body: &Value) -> Result<Value, ApiError> {
+/// StartExecution: Standard executions are idempotent on name and input; their starts are
+/// recorded together with other callers' (group commit) before the answer.
+pub(crate) async fn start(api: &Api, body: &Value) -> Result<Value, ApiError> {
     let machine = api.machine(required(body, "stateMachineArn")?)?;
     let name = execution_name(body)?;
     let input = validate::execution_input(string(body, "input")?)?;
@@ -30,7 +31,7 @@ pub(crate) fn start(api: &Api, body: &Value) -> Result<Value, ApiError> {
     let config = Api::config(&machine, &name, &arn);
     super::traced(&arn);
     match machine.kind {
-        MachineType::Standard => match machine.machine.start_execution(input, config) {
+        MachineType::Standard => match machine.machine.start_execution_async(input, config).await {
             Ok(started) => Ok(json!({
                 "executionArn": started.description.execution_arn,
                 "startDate": wire::epoch(started.description.start_date),

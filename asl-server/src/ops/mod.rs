@@ -42,7 +42,7 @@ pub(crate) fn traced(execution_arn: &str) {
 /// Runs operation `op` on `body`.
 pub(crate) async fn dispatch(api: &Api, op: &str, body: &Value) -> Result<Value, ApiError> {
     match op {
-        "StartExecution" => executions::start(api, body),
+        "StartExecution" => executions::start(api, body).await,
         "StartSyncExecution" => executions::start_sync(api, body).await,
         "DescribeExecution" => executions::describe(api, body),
         "DescribeStateMachineForExecution" => executions::machine_for(api, body),
