@@ -17,6 +17,9 @@ const CLIENTS: usize = 50;
 const CALLS: usize = 20_000;
 /// Calls against moto's server, much slower.
 const MOTO_CALLS: usize = 2_000;
+/// moto routes a request to a service by the credential scope of its `Authorization` header
+/// (it checks no signature).
+const MOTO_AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKID/20261130/us-east-1/states/aws4_request, SignedHeaders=host, Signature=0";
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
@@ -25,13 +28,15 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
 }
 
-/// `calls` calls of `operation` with the bodies `body(i)` spread over `CLIENTS` connections:
+/// `calls` calls of `operation` with the bodies `body(i)` spread over `CLIENTS` connections
+/// (with an `Authorization` header when given):
 /// calls a second, p50, p99, failures.
 fn drive(
     rt: &tokio::runtime::Runtime,
     addr: std::net::SocketAddr,
     operation: &'static str,
     calls: usize,
+    authorization: Option<&'static str>,
     body: Arc<dyn Fn(usize) -> serde_json::Value + Send + Sync>,
 ) -> (f64, Duration, Duration, usize) {
     let start = Instant::now();
@@ -45,6 +50,9 @@ fn drive(
                 let Ok(mut client) = Client::connect(addr).await else {
                     return (latencies, calls / CLIENTS);
                 };
+                if let Some(value) = authorization {
+                    client = client.with_header("Authorization", value);
+                }
                 for i in (c..calls).step_by(CLIENTS) {
                     let t = Instant::now();
                     match client.call(operation, &body(i)).await {
@@ -124,7 +132,8 @@ fn main() {
         let start: Arc<dyn Fn(usize) -> serde_json::Value + Send + Sync> = Arc::new(
             move |i| json!({"stateMachineArn": start_arn, "name": format!("run-{i}"), "input": "{\"n\": 1}"}),
         );
-        let (rate, p50, p99, failed) = drive(&client_rt, addr, "StartExecution", CALLS, start);
+        let (rate, p50, p99, failed) =
+            drive(&client_rt, addr, "StartExecution", CALLS, None, start);
         println!(
             "{kind:<12} {:<18} {rate:>10.0} {:>10} {:>10} {failed:>7}",
             "StartExecution",
@@ -138,7 +147,7 @@ fn main() {
             json!({"executionArn": format!("{execution}run-{n}")})
         });
         let (rate, p50, p99, failed) =
-            drive(&client_rt, addr, "DescribeExecution", CALLS, describe);
+            drive(&client_rt, addr, "DescribeExecution", CALLS, None, describe);
         println!(
             "{kind:<12} {:<18} {rate:>10.0} {:>10} {:>10} {failed:>7}",
             "DescribeExecution",
@@ -167,7 +176,10 @@ fn moto(addr: std::net::SocketAddr) {
         .expect("a runtime");
     let definition = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}});
     let created = rt.block_on(async {
-        let mut client = Client::connect(addr).await.ok()?;
+        let mut client = Client::connect(addr)
+            .await
+            .ok()?
+            .with_header("Authorization", MOTO_AUTH);
         let body = json!({"name": "noop", "definition": definition.to_string(),
             "roleArn": "arn:aws:iam::123456789012:role/bench"});
         let (_, answer) = client.call("CreateStateMachine", &body).await.ok()?;
@@ -181,7 +193,14 @@ fn moto(addr: std::net::SocketAddr) {
     let start: Arc<dyn Fn(usize) -> serde_json::Value + Send + Sync> = Arc::new(
         move |i| json!({"stateMachineArn": start_arn, "name": format!("run-{i}"), "input": "{\"n\": 1}"}),
     );
-    let (rate, p50, p99, failed) = drive(&rt, addr, "StartExecution", MOTO_CALLS, start);
+    let (rate, p50, p99, failed) = drive(
+        &rt,
+        addr,
+        "StartExecution",
+        MOTO_CALLS,
+        Some(MOTO_AUTH),
+        start,
+    );
     println!(
         "{:<12} {:<18} {rate:>10.0} {:>10} {:>10} {failed:>7}",
         "moto",
@@ -192,7 +211,14 @@ fn moto(addr: std::net::SocketAddr) {
     let execution = arn.replace(":stateMachine:", ":execution:");
     let describe: Arc<dyn Fn(usize) -> serde_json::Value + Send + Sync> =
         Arc::new(move |i| json!({"executionArn": format!("{execution}:run-{}", i % MOTO_CALLS)}));
-    let (rate, p50, p99, failed) = drive(&rt, addr, "DescribeExecution", MOTO_CALLS, describe);
+    let (rate, p50, p99, failed) = drive(
+        &rt,
+        addr,
+        "DescribeExecution",
+        MOTO_CALLS,
+        Some(MOTO_AUTH),
+        describe,
+    );
     println!(
         "{:<12} {:<18} {rate:>10.0} {:>10} {:>10} {failed:>7}",
         "moto",
