@@ -30,6 +30,18 @@ impl Api {
         self.registry.write().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Records the state machine named `name` as it is now in the store (a store that outlives
+    /// the process serves it again after a restart).
+    pub fn persist(&self, name: &str) -> Result<(), ApiError> {
+        let record = self.read().machines.get(name).map(Registered::to_record);
+        match (&self.store, record) {
+            (Some(store), Some(record)) => store.put_machine(name, &record).map_err(|e| {
+                ApiError::internal(format!("The state machine could not be recorded: {e}"))
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// The ARN of the state machine named `name`.
     pub fn machine_arn(&self, name: &str) -> String {
         format!(

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use asl_runtime::Machine;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// A state machine's type, as AWS's API names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,6 +63,50 @@ pub(crate) struct Registered {
     pub deleted: bool,
     /// The revision made by the last update (none before the first, as AWS reports it).
     pub revision_id: Option<String>,
+}
+
+impl Registered {
+    /// What a store keeps of it (everything but the machine, which the program compiles in).
+    pub fn to_record(&self) -> Value {
+        json!({
+            "name": self.name,
+            "arn": self.arn,
+            "type": self.kind.as_str(),
+            "roleArn": self.role_arn,
+            "definition": self.definition,
+            "creationDate": self.creation_date.to_string(),
+            "updateDate": self.update_date.to_string(),
+            "tags": self.tags,
+            "deleted": self.deleted,
+            "revisionId": self.revision_id,
+        })
+    }
+
+    /// A state machine a store kept, served by the compiled machine of its definition in
+    /// `registry`; `None` when the record is unreadable or no compiled machine has its
+    /// definition any more.
+    pub fn from_record(record: &Value, registry: &Registry) -> Option<Registered> {
+        let text = |k: &str| record[k].as_str().map(str::to_owned);
+        let definition = text("definition")?;
+        let kind = MachineType::from_name(record["type"].as_str()?)?;
+        let compiled = registry.compiled_for(&serde_json::from_str(&definition).ok()?)?;
+        Some(Registered {
+            name: text("name")?,
+            arn: text("arn")?,
+            machine: match kind {
+                MachineType::Standard => compiled.machine.clone(),
+                MachineType::Express => compiled.in_memory.clone(),
+            },
+            kind,
+            role_arn: text("roleArn")?,
+            definition,
+            creation_date: text("creationDate")?.parse().ok()?,
+            update_date: text("updateDate")?.parse().ok()?,
+            tags: serde_json::from_value(record["tags"].clone()).unwrap_or_default(),
+            deleted: record["deleted"].as_bool().unwrap_or(false),
+            revision_id: text("revisionId"),
+        })
+    }
 }
 
 /// Every state machine the server knows.

@@ -226,6 +226,19 @@ impl ServerBuilder {
                 },
             );
         }
+        // What the API created (or changed) before a restart, served again by the compiled
+        // machine of its definition.
+        for (name, record) in store.machines().map_err(ServerError::Store)? {
+            match Registered::from_record(&record, &registry) {
+                Some(r) => {
+                    registry.machines.insert(name, r);
+                }
+                None => tracing::warn!(
+                    state_machine = %name,
+                    "a state machine the store keeps is not served: no machine compiled in has its definition"
+                ),
+            }
+        }
         let listener = tokio::net::TcpListener::bind(addresses.as_slice())
             .await
             .map_err(ServerError::Bind)?;

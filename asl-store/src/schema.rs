@@ -8,8 +8,9 @@ use asl_runtime::StoreError;
 /// `ASL1` in the file header's application id: the file is an asl store.
 const APPLICATION_ID: i64 = 0x4153_4C31;
 
-/// The schema this code writes and reads.
-pub(crate) const VERSION: i64 = 1;
+/// The schema this code writes and reads. Version 1 (no `machines` table) is read too, and
+/// brought to version 2 when the store is opened for writing.
+pub(crate) const VERSION: i64 = 2;
 
 const TABLES: &str = "
 CREATE TABLE executions (
@@ -37,10 +38,23 @@ CREATE TABLE events (
     event TEXT NOT NULL,
     PRIMARY KEY (arn, id)
 ) WITHOUT ROWID;
+CREATE TABLE machines (
+    name TEXT PRIMARY KEY,
+    record TEXT NOT NULL
+);
 ";
 
-/// Makes an empty file a store, or checks that a file is one this code reads.
-pub(crate) fn prepare(conn: &Connection, path: &str) -> Result<(), StoreError> {
+/// What version 2 adds to version 1.
+const TO_VERSION_2: &str = "
+CREATE TABLE IF NOT EXISTS machines (
+    name TEXT PRIMARY KEY,
+    record TEXT NOT NULL
+);
+";
+
+/// Makes an empty file a store, or checks that a file is one this code reads; brings an
+/// older schema up to date when `writable`.
+pub(crate) fn prepare(conn: &Connection, path: &str, writable: bool) -> Result<(), StoreError> {
     let read = |pragma: &str| -> Result<i64, StoreError> {
         conn.query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))
             .map_err(|e| StoreError(format!("{path} is not a readable SQLite file: {e}")))
@@ -52,6 +66,16 @@ pub(crate) fn prepare(conn: &Connection, path: &str) -> Result<(), StoreError> {
     match (app, version) {
         (0, 0) if tables == 0 => create(conn, path),
         (APPLICATION_ID, VERSION) => Ok(()),
+        (APPLICATION_ID, 1) if !writable => Ok(()),
+        (APPLICATION_ID, 1) => conn
+            .execute_batch(&format!(
+                "BEGIN IMMEDIATE; {TO_VERSION_2} PRAGMA user_version = 2; COMMIT;"
+            ))
+            .map_err(|e| {
+                StoreError(format!(
+                    "{path}: schema 1 could not be brought to schema 2: {e}"
+                ))
+            }),
         (APPLICATION_ID, v) if v > VERSION => Err(StoreError(format!(
             "{path} was written by a newer asl-store (schema {v}); this one reads schema {VERSION}"
         ))),

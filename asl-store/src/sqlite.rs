@@ -51,7 +51,7 @@ impl SqliteStore {
         let path = path.as_ref().display().to_string();
         let conn = Connection::open(&path)
             .map_err(|e| StoreError(format!("{path} could not be opened: {e}")))?;
-        schema::prepare(&conn, &path)?;
+        schema::prepare(&conn, &path, true)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;",
         )
@@ -75,7 +75,7 @@ impl SqliteStore {
         let path = path.as_ref().display().to_string();
         let conn = Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
             .map_err(|e| StoreError(format!("{path} could not be opened: {e}")))?;
-        schema::prepare(&conn, &path)?;
+        schema::prepare(&conn, &path, false)?;
         Ok(SqliteStore {
             path,
             conn: Mutex::new(conn),
@@ -411,6 +411,40 @@ impl Store for SqliteStore {
             &execution.execution_arn,
             crate::writer::Work::Finish(Box::new(execution.clone()), history.to_vec()),
         )
+    }
+
+    fn put_machine(&self, name: &str, record: &Value) -> Result<(), StoreError> {
+        self.conn()
+            .execute(
+                "INSERT OR REPLACE INTO machines (name, record) VALUES (?1, ?2)",
+                params![name, record.to_string()],
+            )
+            .map_err(|e| self.fail("the state machine could not be recorded", e))?;
+        Ok(())
+    }
+
+    fn machines(&self) -> Result<Vec<(String, Value)>, StoreError> {
+        let conn = self.conn();
+        let unreadable =
+            |e: &dyn std::fmt::Display| self.fail("the state machines could not be read", e);
+        let mut query = match conn.prepare("SELECT name, record FROM machines ORDER BY name") {
+            Ok(q) => q,
+            // A schema-1 store opened read-only has no such table: it keeps none.
+            Err(e) if e.to_string().contains("no such table") => return Ok(Vec::new()),
+            Err(e) => return Err(unreadable(&e)),
+        };
+        let rows = query
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| unreadable(&e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (name, text) = row.map_err(|e| unreadable(&e))?;
+            out.push((
+                name,
+                serde_json::from_str(&text).map_err(|e| unreadable(&e))?,
+            ));
+        }
+        Ok(out)
     }
 
     fn journal(&self, execution_arn: &str) -> Result<Vec<Entry>, StoreError> {

@@ -356,3 +356,37 @@ async fn a_journal_that_cannot_be_written_stops_the_execution_with_the_reason() 
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0].status, Status::Failed);
 }
+
+#[test]
+fn a_schema_1_store_is_read_and_brought_to_schema_2_when_written() {
+    let path = temp("schema-1");
+    {
+        let store = SqliteStore::open(&path).expect("a new store");
+        store
+            .put_machine("Kept", &json!({"name": "Kept"}))
+            .expect("recorded");
+    }
+    // As asl-store 0.1 wrote it: no table of state machines, schema 1.
+    {
+        let conn = rusqlite::Connection::open(&path).expect("opens");
+        conn.execute_batch("DROP TABLE machines; PRAGMA user_version = 1;")
+            .expect("made schema 1");
+    }
+    let read_only = SqliteStore::open_read_only(&path).expect("schema 1 is read");
+    assert!(read_only.machines().expect("readable").is_empty());
+    drop(read_only);
+    let store = SqliteStore::open(&path).expect("schema 1 is brought up to date");
+    store
+        .put_machine("New", &json!({"name": "New"}))
+        .expect("recorded");
+    assert_eq!(
+        store.machines().expect("readable"),
+        vec![("New".to_owned(), json!({"name": "New"}))]
+    );
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).expect("opens");
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("a version");
+    assert_eq!(version, 2);
+}

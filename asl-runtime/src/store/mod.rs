@@ -89,6 +89,19 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// The answers recorded for the execution with this ARN, in order.
     fn journal(&self, execution_arn: &str) -> Result<Vec<Entry>, StoreError>;
+
+    /// Records the state machine a server serves under `name` (a JSON description of the
+    /// server's own), replacing the one of that name: a store that outlives the process keeps
+    /// it, so a server started again serves what its API created. By default nothing is kept.
+    fn put_machine(&self, name: &str, record: &serde_json::Value) -> Result<(), StoreError> {
+        let _ = (name, record);
+        Ok(())
+    }
+
+    /// The state machines recorded with [`put_machine`](Self::put_machine), by name.
+    fn machines(&self) -> Result<Vec<(String, serde_json::Value)>, StoreError> {
+        Ok(Vec::new())
+    }
 }
 
 mod memory;

@@ -193,6 +193,8 @@ pub(crate) fn create(api: &Api, body: &Value) -> Result<Value, ApiError> {
         revision_id: None,
     };
     registry.machines.insert(name.to_owned(), registered);
+    drop(registry);
+    api.persist(name)?;
     tracing::info!(state_machine = %arn, "CreateStateMachine");
     Ok(json!({"stateMachineArn": arn, "creationDate": wire::epoch(now)}))
 }
@@ -247,6 +249,8 @@ pub(crate) fn update(api: &Api, body: &Value) -> Result<Value, ApiError> {
     r.update_date = now;
     let revision = uuid::Uuid::new_v4().to_string();
     r.revision_id = Some(revision.clone());
+    drop(registry);
+    api.persist(&current.name)?;
     Ok(json!({"updateDate": wire::epoch(now), "revisionId": revision}))
 }
 
@@ -255,8 +259,15 @@ pub(crate) fn update(api: &Api, body: &Value) -> Result<Value, ApiError> {
 pub(crate) fn delete(api: &Api, body: &Value) -> Result<Value, ApiError> {
     let arn = required(body, "stateMachineArn")?;
     let name = validate::state_machine_arn(arn)?;
-    if let Some(r) = api.write().machines.get_mut(name) {
-        r.deleted = true;
+    let deleted = match api.write().machines.get_mut(name) {
+        Some(r) => {
+            r.deleted = true;
+            true
+        }
+        None => false,
+    };
+    if deleted {
+        api.persist(name)?;
         tracing::info!(state_machine = %arn, "DeleteStateMachine");
     }
     Ok(json!({}))

@@ -52,12 +52,15 @@ fn machine_name(api: &Api, arn: &str) -> Result<String, ApiError> {
 pub(crate) fn tag(api: &Api, body: &Value) -> Result<Value, ApiError> {
     let arn = required(body, "resourceArn")?;
     let name = machine_name(api, arn)?;
-    let mut registry = api.write();
-    if let Some(r) = registry.machines.get_mut(&name) {
-        let mut tags = r.tags.clone();
-        read_tags(body, &mut tags)?;
-        r.tags = tags;
+    {
+        let mut registry = api.write();
+        if let Some(r) = registry.machines.get_mut(&name) {
+            let mut tags = r.tags.clone();
+            read_tags(body, &mut tags)?;
+            r.tags = tags;
+        }
     }
+    api.persist(&name)?;
     Ok(json!({}))
 }
 
@@ -78,6 +81,7 @@ pub(crate) fn untag(api: &Api, body: &Value) -> Result<Value, ApiError> {
             r.tags.remove(&k);
         }
     }
+    api.persist(&name)?;
     Ok(json!({}))
 }
 
