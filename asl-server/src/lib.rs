@@ -23,6 +23,7 @@
 mod api;
 pub mod client;
 pub mod error;
+pub mod events;
 mod ops;
 pub mod protocol;
 mod registry;

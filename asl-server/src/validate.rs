@@ -148,10 +148,11 @@ fn json_text(text: &str) -> Result<Value, String> {
     if text.trim().is_empty() {
         return Err("Invalid execution input.".to_owned());
     }
-    serde_json::from_str(text).map_err(|e| jackson_message(text, &e))
+    serde_json::from_str(text).map_err(|e| json_error(text, &e))
 }
 
-fn jackson_message(text: &str, e: &serde_json::Error) -> String {
+/// Why `text` is not JSON, in the words of the JSON parser AWS runs (Jackson).
+pub(crate) fn json_error(text: &str, e: &serde_json::Error) -> String {
     const VALUES: &str = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')";
     // serde_json counts lines and columns from 1; find the byte it stopped at.
     let offset = text

@@ -1,0 +1,3 @@
+//! EventBridge: the event pattern language, compiled once per rule and matched per event.
+
+pub mod pattern;
