@@ -1,5 +1,7 @@
 //! Matching: an event flattened once into its leaf values by path, then each compiled field
-//! tested against the values at its path.
+//! tested against the values at its path. Matches are array-consistent, as AWS's are: the
+//! values a pattern matches must not come from different elements of one array in the event
+//! (`{"a": {"b": [1], "c": [2]}}` does not match `{"a": [{"b": 1}, {"c": 2}]}`).
 
 use std::collections::HashMap;
 
@@ -7,67 +9,153 @@ use serde_json::Value;
 
 use super::compile::{Conjunction, Literal, Matcher, Negated};
 
+/// Which element of which array of the event a leaf value is in, outermost first.
+type Membership = Vec<(u32, u32)>;
+
+/// A leaf value and the array elements it is in.
+#[derive(Debug)]
+struct Leaf<'a> {
+    value: &'a Value,
+    membership: Membership,
+}
+
 /// An event flattened for matching: every leaf value (string, number, boolean, null) under
 /// the `.`-joined path of the fields leading to it, array elements under their array's path.
 #[derive(Debug, Default)]
 pub struct Event<'a> {
-    leaves: HashMap<String, Vec<&'a Value>>,
+    leaves: HashMap<String, Vec<Leaf<'a>>>,
 }
 
 impl<'a> Event<'a> {
     /// Flattens `event`.
     pub fn new(event: &'a Value) -> Self {
-        let mut leaves = HashMap::new();
+        let mut flat = Flattening {
+            leaves: HashMap::new(),
+            arrays: 0,
+        };
         if let Value::Object(fields) = event {
             for (k, v) in fields {
-                flatten(k.clone(), v, &mut leaves);
+                flat.visit(k.clone(), v, &mut Vec::new());
             }
         }
-        Event { leaves }
+        Event {
+            leaves: flat.leaves,
+        }
     }
 
-    fn values(&self, path: &str) -> &[&'a Value] {
+    fn values(&self, path: &str) -> &[Leaf<'a>] {
         self.leaves.get(path).map_or(&[], Vec::as_slice)
     }
 }
 
-fn flatten<'a>(path: String, value: &'a Value, into: &mut HashMap<String, Vec<&'a Value>>) {
-    match value {
-        Value::Object(fields) => {
-            for (k, v) in fields {
-                flatten(format!("{path}.{k}"), v, into);
+struct Flattening<'a> {
+    leaves: HashMap<String, Vec<Leaf<'a>>>,
+    /// Arrays numbered so far.
+    arrays: u32,
+}
+
+impl<'a> Flattening<'a> {
+    fn visit(&mut self, path: String, value: &'a Value, membership: &mut Membership) {
+        match value {
+            Value::Object(fields) => {
+                for (k, v) in fields {
+                    self.visit(format!("{path}.{k}"), v, membership);
+                }
             }
-        }
-        Value::Array(items) => {
-            for item in items {
-                flatten(path.clone(), item, into);
+            Value::Array(items) => {
+                let array = self.arrays;
+                self.arrays += 1;
+                for (i, item) in items.iter().enumerate() {
+                    membership.push((array, i as u32));
+                    self.visit(path.clone(), item, membership);
+                    membership.pop();
+                }
             }
+            leaf => self.leaves.entry(path).or_default().push(Leaf {
+                value: leaf,
+                membership: membership.clone(),
+            }),
         }
-        leaf => into.entry(path).or_default().push(leaf),
     }
+}
+
+/// Whether two leaves' array elements agree wherever they are in the same array.
+fn consistent(a: &Membership, b: &Membership) -> bool {
+    a.iter()
+        .all(|(array, i)| b.iter().all(|(other, j)| other != array || i == j))
+}
+
+fn merged(a: &Membership, b: &Membership) -> Membership {
+    let mut m = a.clone();
+    m.extend(b.iter().filter(|x| !a.contains(x)).copied());
+    m
 }
 
 impl Conjunction {
     pub(super) fn matches(&self, event: &Event<'_>) -> bool {
-        self.fields.iter().all(|field| {
-            let values = event.values(&field.path);
-            field.matchers.iter().any(|m| m.matches(values))
-        }) && self
-            .alternatives
-            .iter()
-            .all(|group| group.iter().any(|c| c.matches(event)))
+        self.satisfy(event, &Vec::new(), &mut |_| true)
+    }
+
+    /// Whether the fields and the alternatives can all be matched by values consistent with
+    /// `membership` and with each other, `then` accepting the values chosen.
+    fn satisfy(
+        &self,
+        event: &Event<'_>,
+        membership: &Membership,
+        then: &mut dyn FnMut(&Membership) -> bool,
+    ) -> bool {
+        self.fields_from(0, event, membership, then)
+    }
+
+    fn fields_from(
+        &self,
+        i: usize,
+        event: &Event<'_>,
+        membership: &Membership,
+        then: &mut dyn FnMut(&Membership) -> bool,
+    ) -> bool {
+        let Some(field) = self.fields.get(i) else {
+            return self.alternatives_from(0, event, membership, then);
+        };
+        let leaves = event.values(&field.path);
+        for matcher in &field.matchers {
+            if let Matcher::Exists(false) = matcher {
+                if leaves.is_empty() && self.fields_from(i + 1, event, membership, then) {
+                    return true;
+                }
+                continue;
+            }
+            for leaf in leaves {
+                if consistent(membership, &leaf.membership)
+                    && matcher.matches_value(leaf.value)
+                    && self.fields_from(i + 1, event, &merged(membership, &leaf.membership), then)
+                {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    fn alternatives_from(
+        &self,
+        g: usize,
+        event: &Event<'_>,
+        membership: &Membership,
+        then: &mut dyn FnMut(&Membership) -> bool,
+    ) -> bool {
+        let Some(group) = self.alternatives.get(g) else {
+            return then(membership);
+        };
+        group.iter().any(|alternative| {
+            alternative.satisfy(event, membership, &mut |chosen| {
+                self.alternatives_from(g + 1, event, chosen, then)
+            })
+        })
     }
 }
 
 impl Matcher {
-    /// Whether the field, with these leaf values (none: absent), matches.
-    fn matches(&self, values: &[&Value]) -> bool {
-        match self {
-            Matcher::Exists(wanted) => values.is_empty() != *wanted,
-            other => values.iter().any(|v| other.matches_value(v)),
-        }
-    }
-
     fn matches_value(&self, value: &Value) -> bool {
         match self {
             Matcher::Exact(literal) => literal.equals(value),
@@ -85,8 +173,8 @@ impl Matcher {
             }),
             Matcher::Cidr(cidr) => value.as_str().is_some_and(|t| cidr.contains(t)),
             Matcher::AnythingBut(negated) => !negated.excludes(value),
-            // Answered on the whole field above.
-            Matcher::Exists(_) => true,
+            // Any leaf value exists; `exists: false` is answered on the whole field.
+            Matcher::Exists(wanted) => *wanted,
         }
     }
 }

@@ -84,3 +84,26 @@ fn awss_reasons_for_invalid_patterns() {
     assert!(refused("[1]").ends_with("Filter is not an object"));
     assert!(refused("nope").contains("Unrecognized token 'nope'"));
 }
+
+#[test]
+fn matches_are_array_consistent() {
+    let event = json!({"a": [{"b": 1, "c": 1}, {"b": 2, "c": 2}]});
+    assert!(matches(json!({"a": {"b": [1], "c": [1]}}), event.clone()));
+    assert!(
+        !matches(json!({"a": {"b": [1], "c": [2]}}), event.clone()),
+        "peer elements"
+    );
+    assert!(matches(
+        json!({"a": {"b": [2], "$or": [{"c": [1]}, {"c": [2]}]}}),
+        event.clone()
+    ));
+    assert!(!matches(
+        json!({"a": {"b": [2], "$or": [{"c": [1]}, {"c": [3]}]}}),
+        event
+    ));
+    // Different arrays may each contribute.
+    assert!(matches(
+        json!({"x": [1], "y": [2]}),
+        json!({"x": [0, 1], "y": [2, 3]})
+    ));
+}
