@@ -1,3 +1,5 @@
-//! EventBridge: the event pattern language, compiled once per rule and matched per event.
+//! EventBridge: the event pattern language, compiled once per rule and matched per event, and
+//! what a rule's target is given.
 
 pub mod pattern;
+pub mod transform;
