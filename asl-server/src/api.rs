@@ -19,9 +19,19 @@ pub(crate) struct Api {
     /// The access keys requests must be signed with (none: requests are not checked).
     pub credentials: Vec<crate::sigv4::Credentials>,
     pub limiters: crate::throttle::Limiters,
+    /// EventBridge's buses, rules and targets.
+    pub events: RwLock<crate::events::bus::Buses>,
 }
 
 impl Api {
+    pub fn events(&self) -> RwLockReadGuard<'_, crate::events::bus::Buses> {
+        self.events.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn events_mut(&self) -> RwLockWriteGuard<'_, crate::events::bus::Buses> {
+        self.events.write().unwrap_or_else(|e| e.into_inner())
+    }
+
     pub fn read(&self) -> RwLockReadGuard<'_, Registry> {
         self.registry.read().unwrap_or_else(|e| e.into_inner())
     }

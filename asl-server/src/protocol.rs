@@ -18,8 +18,21 @@ use crate::error::ApiError;
 /// The content type of requests and answers.
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
 
-/// What `X-Amz-Target` starts with.
+/// What `X-Amz-Target` starts with for the Step Functions API.
 const TARGET_PREFIX: &str = "AWSStepFunctions.";
+
+/// What `X-Amz-Target` starts with for the EventBridge API.
+const EVENTS_PREFIX: &str = "AWSEvents.";
+
+/// The content type of EventBridge's answers.
+const EVENTS_CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+
+/// The API a request is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Service {
+    StepFunctions,
+    Events,
+}
 
 /// The most bytes a request body may have: an execution's input (256 KiB) and a definition
 /// (1 MiB) with room for the rest of the request.
@@ -29,7 +42,7 @@ pub const MAX_BODY: usize = 2 * 1024 * 1024;
 fn read(
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<(String, Value), ApiError> {
+) -> Result<(Service, String, Value), ApiError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -48,14 +61,18 @@ fn read(
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let Some(op) = target
-        .strip_prefix(TARGET_PREFIX)
-        .filter(|op| !op.is_empty())
-    else {
-        return Err(ApiError::new(
-            "UnknownOperationException",
-            format!("X-Amz-Target '{target}' names no operation: it is {TARGET_PREFIX}<Operation>"),
-        ));
+    let named = |prefix: &str| target.strip_prefix(prefix).filter(|op| !op.is_empty());
+    let (service, op) = match (named(TARGET_PREFIX), named(EVENTS_PREFIX)) {
+        (Some(op), _) => (Service::StepFunctions, op),
+        (None, Some(op)) => (Service::Events, op),
+        (None, None) => {
+            return Err(ApiError::new(
+                "UnknownOperationException",
+                format!(
+                    "X-Amz-Target '{target}' names no operation: it is {TARGET_PREFIX}<Operation> or {EVENTS_PREFIX}<Operation>"
+                ),
+            ));
+        }
     };
     let body = body.map_err(|e| {
         let status = e.status();
@@ -84,7 +101,7 @@ fn read(
             "The request body is a JSON object of the operation's members",
         ));
     }
-    Ok((op.to_owned(), value))
+    Ok((service, op.to_owned(), value))
 }
 
 /// `POST /`: one API call.
@@ -105,17 +122,24 @@ pub(crate) async fn call(
             headers: &headers,
             body: bytes,
         };
+        // Signed for the service the request is for.
+        let events = headers
+            .get("x-amz-target")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with(EVENTS_PREFIX));
+        let service = if events { "events" } else { "states" };
         if let Err(e) = crate::sigv4::verify(
             &request,
             &api.credentials,
             &api.region,
+            service,
             jiff::Timestamp::now(),
         ) {
             tracing::info!(code = e.code, "refused an unauthenticated request");
             return e.into_response();
         }
     }
-    let (op, body) = match read(&headers, body) {
+    let (service, op, body) = match read(&headers, body) {
         Ok(read) => read,
         Err(e) => return e.into_response(),
     };
@@ -124,13 +148,26 @@ pub(crate) async fn call(
     }
     // The execution's ARN is recorded on the span by the operations that name one.
     let span = tracing::info_span!("request", operation = %op, execution = tracing::field::Empty);
-    let answer = crate::ops::dispatch(&api, &op, &body)
-        .instrument(span.clone())
-        .await;
+    let answer = match service {
+        Service::StepFunctions => {
+            crate::ops::dispatch(&api, &op, &body)
+                .instrument(span.clone())
+                .await
+        }
+        Service::Events => {
+            crate::ops::events::dispatch(&api, &op, &body)
+                .instrument(span.clone())
+                .await
+        }
+    };
+    let content_type = match service {
+        Service::StepFunctions => CONTENT_TYPE,
+        Service::Events => EVENTS_CONTENT_TYPE,
+    };
     match answer {
         Ok(value) => (
             StatusCode::OK,
-            [(header::CONTENT_TYPE, CONTENT_TYPE)],
+            [(header::CONTENT_TYPE, content_type)],
             value.to_string(),
         )
             .into_response(),

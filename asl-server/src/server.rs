@@ -190,6 +190,7 @@ impl ServerBuilder {
             account: self.account.clone(),
             credentials: Vec::new(),
             limiters: Limiters::new(&Throttle::unlimited()),
+            events: RwLock::new(crate::events::bus::Buses::new(&self.region, &self.account)),
         };
         for (machine, kind) in self.machines {
             let name = machine.name().to_owned();
@@ -242,6 +243,7 @@ impl ServerBuilder {
         let listener = tokio::net::TcpListener::bind(addresses.as_slice())
             .await
             .map_err(ServerError::Bind)?;
+        let buses = crate::events::bus::Buses::new(&self.region, &self.account);
         let api = Arc::new(Api {
             registry: RwLock::new(registry),
             store: Some(store),
@@ -249,6 +251,7 @@ impl ServerBuilder {
             region: self.region,
             account: self.account,
             limiters: Limiters::new(&self.throttle),
+            events: RwLock::new(buses),
             credentials: self.credentials,
         });
         if durable {

@@ -94,11 +94,13 @@ fn authorization(header: &str) -> Option<Authorization<'_>> {
     })
 }
 
-/// Checks the request's signature against `keys`, for `region` and the `states` service.
+/// Checks the request's signature against `keys`, for `region` and `service` (`states`, or
+/// `events` for EventBridge).
 pub(crate) fn verify(
     request: &Request<'_>,
     keys: &[Credentials],
     region: &str,
+    service: &str,
     now: jiff::Timestamp,
 ) -> Result<(), ApiError> {
     let header = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok());
@@ -112,7 +114,7 @@ pub(crate) fn verify(
         return Err(unrecognized());
     };
     let scope: Vec<&str> = auth.scope.split('/').collect();
-    let [date, scope_region, service, "aws4_request"] = scope.as_slice() else {
+    let [date, scope_region, scope_service, "aws4_request"] = scope.as_slice() else {
         return Err(ApiError::new(
             "IncompleteSignatureException",
             format!(
@@ -121,7 +123,7 @@ pub(crate) fn verify(
             ),
         ));
     };
-    if *scope_region != region || *service != "states" {
+    if *scope_region != region || *scope_service != service {
         return Err(mismatch());
     }
     let Some(amz_date) = header("x-amz-date") else {
@@ -158,7 +160,7 @@ pub(crate) fn verify(
         auth.scope,
         hex::encode(Sha256::digest(canonical.as_bytes()))
     );
-    let signing_key = [*date, region, "states", "aws4_request"]
+    let signing_key = [*date, region, service, "aws4_request"]
         .iter()
         .try_fold(
             format!("AWS4{}", key.secret_access_key).into_bytes(),
@@ -308,6 +310,7 @@ mod tests {
                 },
                 std::slice::from_ref(&key),
                 "us-east-1",
+                "states",
                 now,
             )
         };
@@ -334,6 +337,7 @@ mod tests {
             },
             &other_key,
             "us-east-1",
+            "states",
             now,
         );
         assert_eq!(

@@ -1,6 +1,7 @@
 //! The example server behind the AWS Step Functions API, driven by real clients over HTTP on
 //! 127.0.0.1: boto3 runs the seed flow (`tests/api/boto3_flow.py`), in memory and with a
-//! SQLite store; the AWS CLI starts and describes an execution. A client that is not installed skips its test, saying so, except under CI
+//! SQLite store; EventBridge rules start executions from PutEvents (`boto3_events.py`); the
+//! AWS CLI starts and describes an execution. A client that is not installed skips its test, saying so, except under CI
 //! (`CI=true`), where `.ci/run` installs it and a missing one fails.
 
 use std::path::PathBuf;
@@ -84,6 +85,16 @@ fn boto3_flow(store: Option<PathBuf>) {
     };
     with_server(store, |endpoint| {
         run_script(&python, "boto3_flow.py", endpoint)
+    });
+}
+
+#[test]
+fn boto3_events_start_executions_through_rules() {
+    let Some(python) = python_with("boto3") else {
+        return missing("boto3");
+    };
+    with_server(None, |endpoint| {
+        run_script(&python, "boto3_events.py", endpoint)
     });
 }
 

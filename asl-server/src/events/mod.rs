@@ -1,5 +1,6 @@
 //! EventBridge: the event pattern language, compiled once per rule and matched per event, and
 //! what a rule's target is given.
 
+pub mod bus;
 pub mod pattern;
 pub mod transform;

@@ -1,5 +1,6 @@
 //! The operations, one module per group, and the table from `X-Amz-Target` to them.
 
+pub(crate) mod events;
 mod executions;
 mod machines;
 pub(crate) mod tags;

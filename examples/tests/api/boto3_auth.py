@@ -53,6 +53,13 @@ check("stateMachines" in good.list_state_machines(), "a signed request is answer
 code, message = code_of(lambda: client(secret="wrong").list_state_machines())
 check(code == "InvalidSignatureException" and "signature we calculated does not match" in message,
       (code, message))
+# EventBridge requests are signed for the "events" service.
+events = boto3.client("events", endpoint_url=ENDPOINT, region_name="us-east-1",
+                      aws_access_key_id="AKIDASLTEST", aws_secret_access_key="asl-test-secret")
+check("Rules" in events.list_rules(), "a signed EventBridge request is answered")
+bad_events = boto3.client("events", endpoint_url=ENDPOINT, region_name="us-east-1",
+                          aws_access_key_id="AKIDASLTEST", aws_secret_access_key="wrong")
+check(code_of(lambda: bad_events.list_rules())[0] == "InvalidSignatureException", "a bad EventBridge signature")
 code, _ = code_of(lambda: client(key="AKIDUNKNOWN").list_state_machines())
 check(code == "UnrecognizedClientException", code)
 code, _ = code_of(lambda: client(signature_version=UNSIGNED).list_state_machines())

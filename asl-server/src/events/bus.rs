@@ -1,0 +1,133 @@
+//! Event buses, their rules and the rules' targets, and which targets an event goes to.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::pattern::{Event, Pattern};
+use super::transform::TargetInput;
+
+/// A rule's target: a state machine, and how its input is made.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    /// The target's id within its rule.
+    pub id: String,
+    /// The state machine's ARN.
+    pub arn: String,
+    /// Its input.
+    pub input: TargetInput,
+    /// The role EventBridge would assume.
+    pub role_arn: Option<String>,
+}
+
+/// A rule: an event pattern or a schedule, and its targets.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    /// Its name.
+    pub name: String,
+    /// Its ARN.
+    pub arn: String,
+    /// The pattern's text as given, and the pattern compiled.
+    pub pattern: Option<(String, Pattern)>,
+    /// `rate(...)` or `cron(...)`.
+    pub schedule: Option<String>,
+    /// Whether it is enabled.
+    pub enabled: bool,
+    /// Its description.
+    pub description: Option<String>,
+    /// Its role.
+    pub role_arn: Option<String>,
+    /// Its targets, by id.
+    pub targets: BTreeMap<String, Target>,
+}
+
+/// An event bus and its rules.
+#[derive(Clone, Debug)]
+pub struct Bus {
+    /// Its name (`default`, or a name CreateEventBus gave).
+    pub name: String,
+    /// Its ARN.
+    pub arn: String,
+    /// Its rules, by name.
+    pub rules: BTreeMap<String, Rule>,
+}
+
+/// Every bus of a server; `default` always exists.
+#[derive(Clone, Debug)]
+pub struct Buses {
+    /// By name.
+    pub buses: BTreeMap<String, Bus>,
+    region: String,
+    account: String,
+}
+
+impl Buses {
+    /// The buses of a server in `region` and `account`: only `default`.
+    pub fn new(region: &str, account: &str) -> Self {
+        let mut buses = Buses {
+            buses: BTreeMap::new(),
+            region: region.to_owned(),
+            account: account.to_owned(),
+        };
+        buses.create("default");
+        buses
+    }
+
+    /// Makes the bus `name` (if absent) and returns it.
+    pub fn create(&mut self, name: &str) -> &Bus {
+        let arn = format!(
+            "arn:aws:events:{}:{}:event-bus/{name}",
+            self.region, self.account
+        );
+        self.buses.entry(name.to_owned()).or_insert_with(|| Bus {
+            name: name.to_owned(),
+            arn,
+            rules: BTreeMap::new(),
+        })
+    }
+
+    /// The ARN a rule `name` of bus `bus` has.
+    pub fn rule_arn(&self, bus: &str, name: &str) -> String {
+        let prefix = format!("arn:aws:events:{}:{}:rule", self.region, self.account);
+        if bus == "default" {
+            format!("{prefix}/{name}")
+        } else {
+            format!("{prefix}/{bus}/{name}")
+        }
+    }
+
+    /// The targets of the enabled pattern rules of `bus` that `event` matches, with the input
+    /// each gets.
+    pub fn deliveries(&self, bus: &str, event: &Value) -> Vec<Delivery> {
+        let Some(bus) = self.buses.get(bus) else {
+            return Vec::new();
+        };
+        let flat = Event::new(event);
+        bus.rules
+            .values()
+            .filter(|r| r.enabled)
+            .filter(|r| r.pattern.as_ref().is_some_and(|(_, p)| p.matches(&flat)))
+            .flat_map(|r| {
+                r.targets.values().map(|t| Delivery {
+                    rule: r.name.clone(),
+                    target: t.id.clone(),
+                    state_machine_arn: t.arn.clone(),
+                    input: t.input.apply(event),
+                })
+            })
+            .collect()
+    }
+}
+
+/// An event's way to one target.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Delivery {
+    /// The rule that matched.
+    pub rule: String,
+    /// The target's id.
+    pub target: String,
+    /// The state machine to start.
+    pub state_machine_arn: String,
+    /// Its input.
+    pub input: Value,
+}
