@@ -45,9 +45,11 @@ impl Api {
     pub fn persist(&self, name: &str) -> Result<(), ApiError> {
         let record = self.read().machines.get(name).map(Registered::to_record);
         match (&self.store, record) {
-            (Some(store), Some(record)) => store.put_machine(name, &record).map_err(|e| {
-                ApiError::internal(format!("The state machine could not be recorded: {e}"))
-            }),
+            (Some(store), Some(record)) => store
+                .put_resources(&[("machine", name, Some(&record))])
+                .map_err(|e| {
+                    ApiError::internal(format!("The state machine could not be recorded: {e}"))
+                }),
             _ => Ok(()),
         }
     }

@@ -229,7 +229,7 @@ impl ServerBuilder {
         }
         // What the API created (or changed) before a restart, served again by the compiled
         // machine of its definition.
-        for (name, record) in store.machines().map_err(ServerError::Store)? {
+        for (name, record) in store.resources("machine").map_err(ServerError::Store)? {
             match Registered::from_record(&record, &registry) {
                 Some(r) => {
                     registry.machines.insert(name, r);

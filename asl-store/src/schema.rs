@@ -8,7 +8,7 @@ use asl_runtime::StoreError;
 /// `ASL1` in the file header's application id: the file is an asl store.
 const APPLICATION_ID: i64 = 0x4153_4C31;
 
-/// The schema this code writes and reads. Version 1 (no `machines` table) is read too, and
+/// The schema this code writes and reads. Version 1 (no `resources` table) is read too, and
 /// brought to version 2 when the store is opened for writing.
 pub(crate) const VERSION: i64 = 2;
 
@@ -38,18 +38,22 @@ CREATE TABLE events (
     event TEXT NOT NULL,
     PRIMARY KEY (arn, id)
 ) WITHOUT ROWID;
-CREATE TABLE machines (
-    name TEXT PRIMARY KEY,
-    record TEXT NOT NULL
-);
+CREATE TABLE resources (
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (kind, name)
+) WITHOUT ROWID;
 ";
 
 /// What version 2 adds to version 1.
 const TO_VERSION_2: &str = "
-CREATE TABLE IF NOT EXISTS machines (
-    name TEXT PRIMARY KEY,
-    record TEXT NOT NULL
-);
+CREATE TABLE IF NOT EXISTS resources (
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (kind, name)
+) WITHOUT ROWID;
 ";
 
 /// Makes an empty file a store, or checks that a file is one this code reads; brings an

@@ -413,28 +413,44 @@ impl Store for SqliteStore {
         )
     }
 
-    fn put_machine(&self, name: &str, record: &Value) -> Result<(), StoreError> {
-        self.conn()
-            .execute(
-                "INSERT OR REPLACE INTO machines (name, record) VALUES (?1, ?2)",
-                params![name, record.to_string()],
-            )
-            .map_err(|e| self.fail("the state machine could not be recorded", e))?;
-        Ok(())
+    fn put_resources(&self, resources: &[(&str, &str, Option<&Value>)]) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let fail = |e: rusqlite::Error| self.fail("the resources could not be recorded", e);
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        for (kind, name, record) in resources {
+            match record {
+                Some(r) => tx.execute(
+                    "INSERT OR REPLACE INTO resources (kind, name, record) VALUES (?1, ?2, ?3)",
+                    params![kind, name, r.to_string()],
+                ),
+                None => tx.execute(
+                    "DELETE FROM resources WHERE kind = ?1 AND name = ?2",
+                    params![kind, name],
+                ),
+            }
+            .map_err(fail)?;
+        }
+        tx.commit().map_err(fail)
     }
 
-    fn machines(&self) -> Result<Vec<(String, Value)>, StoreError> {
+    fn resources(&self, kind: &str) -> Result<Vec<(String, Value)>, StoreError> {
         let conn = self.conn();
         let unreadable =
-            |e: &dyn std::fmt::Display| self.fail("the state machines could not be read", e);
-        let mut query = match conn.prepare("SELECT name, record FROM machines ORDER BY name") {
+            |e: &dyn std::fmt::Display| self.fail("the resources could not be read", e);
+        let mut query = match conn
+            .prepare("SELECT name, record FROM resources WHERE kind = ?1 ORDER BY name")
+        {
             Ok(q) => q,
             // A schema-1 store opened read-only has no such table: it keeps none.
             Err(e) if e.to_string().contains("no such table") => return Ok(Vec::new()),
             Err(e) => return Err(unreadable(&e)),
         };
         let rows = query
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .query_map([kind], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
             .map_err(|e| unreadable(&e))?;
         let mut out = Vec::new();
         for row in rows {

@@ -363,24 +363,31 @@ fn a_schema_1_store_is_read_and_brought_to_schema_2_when_written() {
     {
         let store = SqliteStore::open(&path).expect("a new store");
         store
-            .put_machine("Kept", &json!({"name": "Kept"}))
+            .put_resources(&[("machine", "Kept", Some(&json!({"name": "Kept"})))])
             .expect("recorded");
     }
-    // As asl-store 0.1 wrote it: no table of state machines, schema 1.
+    // As asl-store 0.1 wrote it: no table of resources, schema 1.
     {
         let conn = rusqlite::Connection::open(&path).expect("opens");
-        conn.execute_batch("DROP TABLE machines; PRAGMA user_version = 1;")
+        conn.execute_batch("DROP TABLE resources; PRAGMA user_version = 1;")
             .expect("made schema 1");
     }
     let read_only = SqliteStore::open_read_only(&path).expect("schema 1 is read");
-    assert!(read_only.machines().expect("readable").is_empty());
+    assert!(read_only.resources("machine").expect("readable").is_empty());
     drop(read_only);
     let store = SqliteStore::open(&path).expect("schema 1 is brought up to date");
     store
-        .put_machine("New", &json!({"name": "New"}))
+        .put_resources(&[
+            ("machine", "New", Some(&json!({"name": "New"}))),
+            ("machine", "Gone", Some(&json!({}))),
+            ("rule", "New", Some(&json!({"rule": true}))),
+        ])
         .expect("recorded");
+    store
+        .put_resources(&[("machine", "Gone", None)])
+        .expect("deleted");
     assert_eq!(
-        store.machines().expect("readable"),
+        store.resources("machine").expect("readable"),
         vec![("New".to_owned(), json!({"name": "New"}))]
     );
     drop(store);

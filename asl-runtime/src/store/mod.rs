@@ -90,16 +90,21 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// The answers recorded for the execution with this ARN, in order.
     fn journal(&self, execution_arn: &str) -> Result<Vec<Entry>, StoreError>;
 
-    /// Records the state machine a server serves under `name` (a JSON description of the
-    /// server's own), replacing the one of that name: a store that outlives the process keeps
-    /// it, so a server started again serves what its API created. By default nothing is kept.
-    fn put_machine(&self, name: &str, record: &serde_json::Value) -> Result<(), StoreError> {
-        let _ = (name, record);
+    /// Records resources of a server that must outlive the process (state machines created
+    /// through its API, event rules, events accepted but not yet delivered): each
+    /// `(kind, name, record)` replaces the one of that kind and name, `None` deletes it, all
+    /// together (one commit). A store that does not outlive the process keeps nothing.
+    fn put_resources(
+        &self,
+        resources: &[(&str, &str, Option<&serde_json::Value>)],
+    ) -> Result<(), StoreError> {
+        let _ = resources;
         Ok(())
     }
 
-    /// The state machines recorded with [`put_machine`](Self::put_machine), by name.
-    fn machines(&self) -> Result<Vec<(String, serde_json::Value)>, StoreError> {
+    /// The resources of `kind` recorded with [`put_resources`](Self::put_resources), by name.
+    fn resources(&self, kind: &str) -> Result<Vec<(String, serde_json::Value)>, StoreError> {
+        let _ = kind;
         Ok(Vec::new())
     }
 }
