@@ -54,6 +54,19 @@ impl Api {
         }
     }
 
+    /// Records the event bus `name` as it is now (or its deletion) in the store.
+    pub fn persist_bus(&self, name: &str) -> Result<(), ApiError> {
+        let record = self.events().buses.get(name).map(|b| b.to_record());
+        match &self.store {
+            Some(store) => store
+                .put_resources(&[("event-bus", name, record.as_ref())])
+                .map_err(|e| {
+                    ApiError::internal(format!("The event bus could not be recorded: {e}"))
+                }),
+            None => Ok(()),
+        }
+    }
+
     /// The ARN of the state machine named `name`.
     pub fn machine_arn(&self, name: &str) -> String {
         format!(

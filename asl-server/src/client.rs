@@ -45,11 +45,32 @@ impl Client {
         Ok(BufReader::new(stream))
     }
 
-    /// Calls `operation` with `body`; the HTTP status and the answer's JSON.
+    /// Calls the Step Functions operation `operation` with `body`; the HTTP status and the
+    /// answer's JSON.
     pub async fn call(&mut self, operation: &str, body: &Value) -> std::io::Result<(u16, Value)> {
+        self.call_target(&format!("AWSStepFunctions.{operation}"), body)
+            .await
+    }
+
+    /// Calls the EventBridge operation `operation` with `body`.
+    pub async fn call_events(
+        &mut self,
+        operation: &str,
+        body: &Value,
+    ) -> std::io::Result<(u16, Value)> {
+        self.call_target(&format!("AWSEvents.{operation}"), body)
+            .await
+    }
+
+    /// Calls the operation `target` names (`X-Amz-Target`) with `body`.
+    pub async fn call_target(
+        &mut self,
+        target: &str,
+        body: &Value,
+    ) -> std::io::Result<(u16, Value)> {
         let body = body.to_string();
         let request = format!(
-            "POST / HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: AWSStepFunctions.{operation}\r\n{}Content-Length: {}\r\n\r\n{body}",
+            "POST / HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: {target}\r\n{}Content-Length: {}\r\n\r\n{body}",
             self.host,
             self.extra,
             body.len()

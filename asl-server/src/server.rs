@@ -243,7 +243,18 @@ impl ServerBuilder {
         let listener = tokio::net::TcpListener::bind(addresses.as_slice())
             .await
             .map_err(ServerError::Bind)?;
-        let buses = crate::events::bus::Buses::new(&self.region, &self.account);
+        let mut buses = crate::events::bus::Buses::new(&self.region, &self.account);
+        // The buses, rules and targets the API made before a restart.
+        for (name, record) in store.resources("event-bus").map_err(ServerError::Store)? {
+            match crate::events::bus::Bus::from_record(&record) {
+                Some(bus) => {
+                    buses.buses.insert(name, bus);
+                }
+                None => {
+                    tracing::warn!(bus = %name, "an event bus the store keeps could not be read")
+                }
+            }
+        }
         let api = Arc::new(Api {
             registry: RwLock::new(registry),
             store: Some(store),
@@ -257,6 +268,15 @@ impl ServerBuilder {
         if durable {
             let resumed = resume(&api).map_err(ServerError::Store)?;
             tracing::info!(resumed, "executions are kept in the store");
+            // Starts accepted events owed before the server stopped.
+            if let Some(store) = &api.store {
+                let pending = store
+                    .resources(crate::events::delivery::PENDING)
+                    .map_err(ServerError::Store)?;
+                for (name, record) in pending {
+                    crate::events::delivery::spawn(api.clone(), name, record);
+                }
+            }
         } else {
             tracing::warn!(
                 "no store: executions are kept in memory only and are lost when the server stops"

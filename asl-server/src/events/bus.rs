@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use serde_json::{Map, Value, json};
 
 use super::pattern::{Event, Pattern};
 use super::transform::TargetInput;
@@ -50,6 +50,78 @@ pub struct Bus {
     pub arn: String,
     /// Its rules, by name.
     pub rules: BTreeMap<String, Rule>,
+}
+
+impl Bus {
+    /// What a store keeps of it: its name, ARN, rules and their targets.
+    pub fn to_record(&self) -> Value {
+        let rules: Vec<Value> = self
+            .rules
+            .values()
+            .map(|r| {
+                let targets: Vec<Value> = r
+                    .targets
+                    .values()
+                    .map(|t| {
+                        let mut m = Map::new();
+                        m.insert("Id".into(), json!(t.id));
+                        m.insert("Arn".into(), json!(t.arn));
+                        if let Some(role) = &t.role_arn {
+                            m.insert("RoleArn".into(), json!(role));
+                        }
+                        t.input.members(&mut m);
+                        Value::Object(m)
+                    })
+                    .collect();
+                json!({
+                    "name": r.name, "arn": r.arn,
+                    "pattern": r.pattern.as_ref().map(|(text, _)| text),
+                    "schedule": r.schedule, "enabled": r.enabled,
+                    "description": r.description, "roleArn": r.role_arn,
+                    "targets": targets,
+                })
+            })
+            .collect();
+        json!({"name": self.name, "arn": self.arn, "rules": rules})
+    }
+
+    /// A bus a store kept; `None` when the record is unreadable.
+    pub fn from_record(record: &Value) -> Option<Bus> {
+        let text = |v: &Value, k: &str| v[k].as_str().map(str::to_owned);
+        let mut rules = BTreeMap::new();
+        for r in record["rules"].as_array()? {
+            let pattern = match text(r, "pattern") {
+                Some(t) => Some((t.clone(), Pattern::parse(&t).ok()?)),
+                None => None,
+            };
+            let mut targets = BTreeMap::new();
+            for t in r["targets"].as_array()? {
+                let target = Target {
+                    id: text(t, "Id")?,
+                    arn: text(t, "Arn")?,
+                    input: TargetInput::from_target(t).ok()?,
+                    role_arn: text(t, "RoleArn"),
+                };
+                targets.insert(target.id.clone(), target);
+            }
+            let rule = Rule {
+                name: text(r, "name")?,
+                arn: text(r, "arn")?,
+                pattern,
+                schedule: text(r, "schedule"),
+                enabled: r["enabled"].as_bool().unwrap_or(true),
+                description: text(r, "description"),
+                role_arn: text(r, "roleArn"),
+                targets,
+            };
+            rules.insert(rule.name.clone(), rule);
+        }
+        Some(Bus {
+            name: text(record, "name")?,
+            arn: text(record, "arn")?,
+            rules,
+        })
+    }
 }
 
 /// Every bus of a server; `default` always exists.

@@ -2,5 +2,6 @@
 //! what a rule's target is given.
 
 pub mod bus;
+pub(crate) mod delivery;
 pub mod pattern;
 pub mod transform;

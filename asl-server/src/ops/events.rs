@@ -30,23 +30,35 @@ pub const OPERATIONS: &[&str] = &[
 ];
 
 /// Runs EventBridge operation `op` on `body`.
-pub(crate) async fn dispatch(api: &Api, op: &str, body: &Value) -> Result<Value, ApiError> {
+pub(crate) async fn dispatch(
+    api: &std::sync::Arc<Api>,
+    op: &str,
+    body: &Value,
+) -> Result<Value, ApiError> {
     match op {
-        "PutEvents" => put_events(api, body).await,
-        "PutRule" => put_rule(api, body),
+        "PutEvents" => put_events(api, body),
+        "PutRule" => changing(api, body, put_rule),
         "DescribeRule" => describe_rule(api, body),
         "ListRules" => list_rules(api, body),
-        "DeleteRule" => delete_rule(api, body),
-        "EnableRule" => set_state(api, body, true),
-        "DisableRule" => set_state(api, body, false),
-        "PutTargets" => put_targets(api, body),
-        "RemoveTargets" => remove_targets(api, body),
+        "DeleteRule" => changing(api, body, delete_rule),
+        "EnableRule" => changing(api, body, |api, body| set_state(api, body, true)),
+        "DisableRule" => changing(api, body, |api, body| set_state(api, body, false)),
+        "PutTargets" => changing(api, body, put_targets),
+        "RemoveTargets" => changing(api, body, remove_targets),
         "ListTargetsByRule" => list_targets(api, body),
         "TestEventPattern" => test_event_pattern(body),
-        "CreateEventBus" => create_bus(api, body),
+        "CreateEventBus" => {
+            let answer = create_bus(api, body)?;
+            api.persist_bus(required(body, "Name")?)?;
+            Ok(answer)
+        }
         "DescribeEventBus" => describe_bus(api, body),
         "ListEventBuses" => list_buses(api),
-        "DeleteEventBus" => delete_bus(api, body),
+        "DeleteEventBus" => {
+            let answer = delete_bus(api, body)?;
+            api.persist_bus(required(body, "Name")?)?;
+            Ok(answer)
+        }
         other => Err(ApiError::new(
             "UnknownOperationException",
             format!(
@@ -55,6 +67,17 @@ pub(crate) async fn dispatch(api: &Api, op: &str, body: &Value) -> Result<Value,
             ),
         )),
     }
+}
+
+/// Runs an operation that changes a bus's rules, then records the bus as it is now.
+fn changing(
+    api: &Api,
+    body: &Value,
+    op: impl FnOnce(&Api, &Value) -> Result<Value, ApiError>,
+) -> Result<Value, ApiError> {
+    let answer = op(api, body)?;
+    api.persist_bus(&bus_name(api, body)?)?;
+    Ok(answer)
 }
 
 fn not_found(message: String) -> ApiError {
@@ -425,9 +448,10 @@ fn delete_bus(api: &Api, body: &Value) -> Result<Value, ApiError> {
 /// The most bytes of a PutEvents request's entries, as AWS counts them.
 const MAX_ENTRIES_BYTES: usize = 256 * 1024;
 
-/// PutEvents: each entry becomes an event (its envelope as EventBridge builds it) on its bus,
-/// and every enabled rule it matches starts the rule's targets.
-async fn put_events(api: &Api, body: &Value) -> Result<Value, ApiError> {
+/// PutEvents: each entry becomes an event (its envelope as EventBridge builds it) on its bus;
+/// the starts it owes every matching enabled rule's targets are recorded before the answer,
+/// then performed ([`delivery`](crate::events::delivery)).
+fn put_events(api: &std::sync::Arc<Api>, body: &Value) -> Result<Value, ApiError> {
     let entries = body["Entries"]
         .as_array()
         .map(Vec::as_slice)
@@ -454,13 +478,15 @@ async fn put_events(api: &Api, body: &Value) -> Result<Value, ApiError> {
     }
     let mut answers = Vec::new();
     let mut failed = 0;
+    let mut owed: Vec<(String, Value)> = Vec::new();
     for entry in entries {
         match envelope(api, entry) {
             Ok((bus, event)) => {
-                let id = event["id"].clone();
-                let deliveries = api.events().deliveries(&bus, &event);
-                for d in deliveries {
-                    deliver(api, &d).await;
+                let id = event["id"].as_str().unwrap_or_default().to_owned();
+                for d in api.events().deliveries(&bus, &event) {
+                    let name = crate::events::delivery::execution_name(&id, &bus, &d);
+                    let record = crate::events::delivery::record(&name, &d);
+                    owed.push((name, record));
                 }
                 answers.push(json!({ "EventId": id }));
             }
@@ -469,6 +495,25 @@ async fn put_events(api: &Api, body: &Value) -> Result<Value, ApiError> {
                 answers.push(json!({"ErrorCode": code, "ErrorMessage": message}));
             }
         }
+    }
+    // Durable before the answer: a server that dies now performs them when it starts again.
+    if let Some(store) = &api.store {
+        let changes: Vec<(&str, &str, Option<&Value>)> = owed
+            .iter()
+            .map(|(name, record)| {
+                (
+                    crate::events::delivery::PENDING,
+                    name.as_str(),
+                    Some(record),
+                )
+            })
+            .collect();
+        store
+            .put_resources(&changes)
+            .map_err(|e| ApiError::internal(format!("The events could not be recorded: {e}")))?;
+    }
+    for (name, record) in owed {
+        crate::events::delivery::spawn(api.clone(), name, record);
     }
     Ok(json!({"FailedEntryCount": failed, "Entries": answers}))
 }
@@ -523,30 +568,4 @@ fn envelope(api: &Api, entry: &Value) -> Result<(String, Value), (&'static str, 
             "detail": detail,
         }),
     ))
-}
-
-/// Starts a delivery's state machine with its input; what fails is logged (and retried by the
-/// caller that keeps deliveries durably).
-async fn deliver(api: &Api, d: &crate::events::bus::Delivery) {
-    let started = async {
-        let machine = api.machine(&d.state_machine_arn)?;
-        let name = uuid::Uuid::new_v4().to_string();
-        let arn = api.execution_arn(&machine, &name);
-        let config = Api::config(&machine, &name, &arn);
-        match machine.kind {
-            crate::registry::MachineType::Standard => machine
-                .machine
-                .start_execution_async(d.input.clone(), config)
-                .await
-                .map(|_| ())
-                .map_err(|e| ApiError::internal(e.to_string())),
-            crate::registry::MachineType::Express => {
-                drop(machine.machine.start_with(d.input.clone(), config));
-                Ok(())
-            }
-        }
-    };
-    if let Err(e) = started.await {
-        tracing::warn!(rule = %d.rule, target = %d.target, error = %e, "an event's target could not be started");
-    }
 }
