@@ -11,9 +11,15 @@ use serde_json::{Value, json};
 
 asl_runtime::asl!(path = "fixtures/approval.asl.json", name = Approval);
 
+/// How many times the approval request was sent (its handler called).
+static SENT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 fn machine() -> asl_runtime::Machine {
     Approval::builder()
-        .ask_for_approval(|_: Value| async move { Ok::<_, Failure>(json!({"MessageId": "m"})) })
+        .ask_for_approval(|_: Value| async move {
+            SENT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Ok::<_, Failure>(json!({"MessageId": "m"}))
+        })
         .build()
 }
 
@@ -107,6 +113,12 @@ fn created_machines_and_their_waiting_executions_survive_a_restart() {
             )
             .await;
             assert_eq!(status, 200, "{started}");
+            // The request went out (its handler ran): the token it carries is durable. (A
+            // token seen in the history before then may be drawn again after a crash: the
+            // handler that hands it out has not run.)
+            while SENT.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
             token(addr).await
         })
         // The runtime is dropped here: the server and its execution are cut off.
