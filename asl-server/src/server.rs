@@ -27,6 +27,8 @@ pub enum ServerError {
     NotLoopback(String),
     /// Two machines have the same name.
     DuplicateName(String),
+    /// A route is not one the server can serve.
+    Route(String),
 }
 
 impl std::fmt::Display for ServerError {
@@ -41,6 +43,7 @@ impl std::fmt::Display for ServerError {
             ServerError::DuplicateName(name) => {
                 write!(f, "two machines are named {name}: each needs its own name")
             }
+            ServerError::Route(why) => write!(f, "a route: {why}"),
         }
     }
 }
@@ -61,6 +64,8 @@ pub struct ServerBuilder {
     machines: Vec<(Machine, Option<MachineType>)>,
     credentials: Vec<Credentials>,
     throttle: Throttle,
+    routes: Vec<crate::routes::Route>,
+    cors: Vec<String>,
     store: Option<StoreChoice>,
     bind: String,
     allow_public: bool,
@@ -131,6 +136,18 @@ impl ServerBuilder {
     ) -> Self {
         self.credentials
             .push(Credentials::new(access_key_id, secret_access_key));
+        self
+    }
+
+    /// Serves `route` (an HTTP route starting a machine, in the API Gateway manner).
+    pub fn route(mut self, route: crate::routes::Route) -> Self {
+        self.routes.push(route);
+        self
+    }
+
+    /// Answers CORS requests from these origins (`*`: any) on the routes.
+    pub fn cors(mut self, origins: &[&str]) -> Self {
+        self.cors = origins.iter().map(|o| (*o).to_owned()).collect();
         self
     }
 
@@ -282,7 +299,10 @@ impl ServerBuilder {
                 "no store: executions are kept in memory only and are lost when the server stops"
             );
         }
-        Ok(Server { listener, api })
+        let router = crate::routes::add(base_router(), &self.routes, &self.cors)
+            .map_err(ServerError::Route)?
+            .with_state(api.clone());
+        Ok(Server { listener, router })
     }
 }
 
@@ -303,7 +323,7 @@ fn resume(api: &Api) -> Result<usize, StoreError> {
 /// The AWS Step Functions API over compiled machines.
 pub struct Server {
     listener: tokio::net::TcpListener,
-    api: Arc<Api>,
+    router: Router,
 }
 
 impl std::fmt::Debug for Server {
@@ -321,6 +341,8 @@ impl Server {
             machines: Vec::new(),
             credentials: Vec::new(),
             throttle: Throttle::aws(),
+            routes: Vec::new(),
+            cors: Vec::new(),
             store: None,
             bind: "127.0.0.1:8083".to_owned(),
             allow_public: false,
@@ -337,7 +359,7 @@ impl Server {
     /// The server's routes, to serve them some other way: `POST /` (the API) and
     /// `GET /health`.
     pub fn router(&self) -> Router {
-        router(self.api.clone())
+        self.router.clone()
     }
 
     /// Serves until the process ends.
@@ -350,19 +372,20 @@ impl Server {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let router = router(self.api.clone());
-        axum::serve(self.listener, router)
+        axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
             .await
     }
 }
 
-fn router(api: Arc<Api>) -> Router {
+/// The AWS APIs and the health check, before routes are added.
+fn base_router() -> Router<Arc<Api>> {
     Router::new()
-        .route("/", post(protocol::call))
+        .route(
+            "/",
+            post(protocol::call).layer(DefaultBodyLimit::max(protocol::MAX_BODY)),
+        )
         .route("/health", get(health))
-        .layer(DefaultBodyLimit::max(protocol::MAX_BODY))
-        .with_state(api)
 }
 
 /// `GET /health`: the server answers, with what it serves.
