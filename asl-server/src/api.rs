@@ -21,6 +21,8 @@ pub(crate) struct Api {
     pub limiters: crate::throttle::Limiters,
     /// EventBridge's buses, rules and targets.
     pub events: RwLock<crate::events::bus::Buses>,
+    /// Told when a rule changes, so that the schedules are looked at again.
+    pub schedules_changed: tokio::sync::Notify,
 }
 
 impl Api {

@@ -35,6 +35,7 @@ pub mod validate;
 mod wire;
 
 pub use error::ApiError;
+pub use events::bus::EventRule;
 pub use ops::OPERATIONS;
 pub use registry::MachineType;
 pub use routes::Route;

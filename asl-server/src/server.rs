@@ -29,6 +29,8 @@ pub enum ServerError {
     DuplicateName(String),
     /// A route is not one the server can serve.
     Route(String),
+    /// An event rule declared in Rust is not valid.
+    Rule(String),
 }
 
 impl std::fmt::Display for ServerError {
@@ -44,6 +46,7 @@ impl std::fmt::Display for ServerError {
                 write!(f, "two machines are named {name}: each needs its own name")
             }
             ServerError::Route(why) => write!(f, "a route: {why}"),
+            ServerError::Rule(why) => write!(f, "an event rule: {why}"),
         }
     }
 }
@@ -66,6 +69,7 @@ pub struct ServerBuilder {
     throttle: Throttle,
     routes: Vec<crate::routes::Route>,
     cors: Vec<String>,
+    rules: Vec<crate::events::bus::EventRule>,
     store: Option<StoreChoice>,
     bind: String,
     allow_public: bool,
@@ -145,6 +149,13 @@ impl ServerBuilder {
         self
     }
 
+    /// Serves the EventBridge rule `rule` (declared here rather than through PutRule; it
+    /// replaces a rule of the same name the store kept).
+    pub fn rule(mut self, rule: crate::events::bus::EventRule) -> Self {
+        self.rules.push(rule);
+        self
+    }
+
     /// Answers CORS requests from these origins (`*`: any) on the routes.
     pub fn cors(mut self, origins: &[&str]) -> Self {
         self.cors = origins.iter().map(|o| (*o).to_owned()).collect();
@@ -208,6 +219,7 @@ impl ServerBuilder {
             credentials: Vec::new(),
             limiters: Limiters::new(&Throttle::unlimited()),
             events: RwLock::new(crate::events::bus::Buses::new(&self.region, &self.account)),
+            schedules_changed: tokio::sync::Notify::new(),
         };
         for (machine, kind) in self.machines {
             let name = machine.name().to_owned();
@@ -272,6 +284,16 @@ impl ServerBuilder {
                 }
             }
         }
+        for declared in self.rules {
+            let bus = declared.bus.clone();
+            let rule = declared
+                .into_rule(&buses, |m| api_for_arns.machine_arn(m))
+                .map_err(ServerError::Rule)?;
+            buses.create(&bus);
+            if let Some(b) = buses.buses.get_mut(&bus) {
+                b.rules.insert(rule.name.clone(), rule);
+            }
+        }
         let api = Arc::new(Api {
             registry: RwLock::new(registry),
             store: Some(store),
@@ -280,8 +302,10 @@ impl ServerBuilder {
             account: self.account,
             limiters: Limiters::new(&self.throttle),
             events: RwLock::new(buses),
+            schedules_changed: tokio::sync::Notify::new(),
             credentials: self.credentials,
         });
+        crate::events::schedule::spawn(api.clone());
         if durable {
             let resumed = resume(&api).map_err(ServerError::Store)?;
             tracing::info!(resumed, "executions are kept in the store");
@@ -343,6 +367,7 @@ impl Server {
             throttle: Throttle::aws(),
             routes: Vec::new(),
             cors: Vec::new(),
+            rules: Vec::new(),
             store: None,
             bind: "127.0.0.1:8083".to_owned(),
             allow_public: false,

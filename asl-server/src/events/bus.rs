@@ -203,3 +203,108 @@ pub struct Delivery {
     /// Its input.
     pub input: Value,
 }
+
+/// A rule declared in Rust when the server is built: an event pattern or a schedule, and the
+/// served state machines (by name) it starts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventRule {
+    /// The bus (`default` unless set).
+    pub bus: String,
+    /// The rule's name.
+    pub name: String,
+    /// Its event pattern.
+    pub pattern: Option<Value>,
+    /// Its schedule expression.
+    pub schedule: Option<String>,
+    /// Its targets: a served state machine's name, and its input.
+    pub targets: Vec<(String, TargetInput)>,
+}
+
+impl EventRule {
+    /// A rule starting its targets for the events `pattern` matches.
+    pub fn on_events(name: &str, pattern: Value) -> Self {
+        EventRule {
+            bus: "default".to_owned(),
+            name: name.to_owned(),
+            pattern: Some(pattern),
+            schedule: None,
+            targets: Vec::new(),
+        }
+    }
+
+    /// A rule starting its targets on a schedule (`rate(...)` or `cron(...)`).
+    pub fn on_schedule(name: &str, expression: &str) -> Self {
+        EventRule {
+            bus: "default".to_owned(),
+            name: name.to_owned(),
+            pattern: None,
+            schedule: Some(expression.to_owned()),
+            targets: Vec::new(),
+        }
+    }
+
+    /// The rule on bus `bus`.
+    pub fn on_bus(mut self, bus: &str) -> Self {
+        self.bus = bus.to_owned();
+        self
+    }
+
+    /// Starts the served state machine `machine` with the event as its input.
+    pub fn target(self, machine: &str) -> Self {
+        self.target_with(machine, TargetInput::Event)
+    }
+
+    /// Starts the served state machine `machine` with `input`.
+    pub fn target_with(mut self, machine: &str, input: TargetInput) -> Self {
+        self.targets.push((machine.to_owned(), input));
+        self
+    }
+
+    /// The rule as the buses keep it, its targets' machines named by `machine_arn`.
+    pub(crate) fn into_rule(
+        self,
+        buses: &Buses,
+        machine_arn: impl Fn(&str) -> String,
+    ) -> Result<Rule, String> {
+        let pattern = match &self.pattern {
+            Some(p) => Some((
+                p.to_string(),
+                Pattern::from_value(p).map_err(|e| e.message)?,
+            )),
+            None => None,
+        };
+        if let Some(s) = &self.schedule {
+            super::schedule::Schedule::parse(s)?;
+        }
+        if pattern.is_none() && self.schedule.is_none() {
+            return Err(format!(
+                "rule {} has neither an event pattern nor a schedule",
+                self.name
+            ));
+        }
+        let targets = self
+            .targets
+            .into_iter()
+            .enumerate()
+            .map(|(i, (machine, input))| {
+                let target = Target {
+                    id: format!("{machine}-{i}"),
+                    arn: machine_arn(&machine),
+                    input,
+                    role_arn: None,
+                };
+                (target.id.clone(), target)
+            })
+            .collect();
+        Ok(Rule {
+            arn: buses.rule_arn(&self.bus, &self.name),
+            name: self.name,
+            pattern,
+            schedule: self.schedule,
+            enabled: true,
+            description: None,
+            role_arn: None,
+            targets,
+        })
+    }
+}

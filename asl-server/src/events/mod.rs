@@ -4,4 +4,5 @@
 pub mod bus;
 pub(crate) mod delivery;
 pub mod pattern;
+pub mod schedule;
 pub mod transform;

@@ -77,6 +77,7 @@ fn changing(
 ) -> Result<Value, ApiError> {
     let answer = op(api, body)?;
     api.persist_bus(&bus_name(api, body)?)?;
+    api.schedules_changed.notify_one();
     Ok(answer)
 }
 
@@ -118,29 +119,6 @@ fn rule_name(body: &Value, member: &str) -> Result<String, ApiError> {
     Ok(name.to_owned())
 }
 
-/// `rate(N unit)` or `cron(six fields)`, by AWS's syntax.
-fn schedule_is_valid(expression: &str) -> bool {
-    if let Some(rate) = expression
-        .strip_prefix("rate(")
-        .and_then(|r| r.strip_suffix(')'))
-    {
-        let mut parts = rate.split_whitespace();
-        return match (
-            parts.next().map(str::parse::<u64>),
-            parts.next(),
-            parts.next(),
-        ) {
-            (Some(Ok(1)), Some("minute" | "hour" | "day"), None) => true,
-            (Some(Ok(n)), Some("minutes" | "hours" | "days"), None) => n > 1,
-            _ => false,
-        };
-    }
-    expression
-        .strip_prefix("cron(")
-        .and_then(|c| c.strip_suffix(')'))
-        .is_some_and(|c| c.split_whitespace().count() == 6)
-}
-
 fn put_rule(api: &Api, body: &Value) -> Result<Value, ApiError> {
     let name = rule_name(body, "Name")?;
     let bus = bus_name(api, body)?;
@@ -166,7 +144,8 @@ fn put_rule(api: &Api, body: &Value) -> Result<Value, ApiError> {
                 "ScheduleExpression is supported only on the default event bus.",
             ));
         }
-        if !schedule_is_valid(s) {
+        if let Err(why) = crate::events::schedule::Schedule::parse(s) {
+            tracing::debug!(reason = %why, "a schedule expression refused");
             return Err(ApiError::new(
                 "ValidationException",
                 "Parameter ScheduleExpression is not valid.",
