@@ -8,6 +8,8 @@ pub mod football;
 pub mod message;
 pub mod order;
 pub mod photo;
+pub mod seeds;
+pub mod serve;
 pub mod server;
 
 /// Prints an execution's outcome and the states it went through.

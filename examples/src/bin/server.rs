@@ -1,74 +1,11 @@
-//! The example workflows behind the AWS Step Functions API:
+//! The example workflows behind the AWS Step Functions and EventBridge APIs:
 //! `cargo run -p asl-examples --bin server -- --port 8083 [--store executions.db]
-//! [--no-throttle]`, then any
-//! client with its endpoint set to `http://127.0.0.1:8083`, for example
-//! `aws stepfunctions start-execution --endpoint-url http://127.0.0.1:8083 --state-machine-arn
-//! arn:aws:states:us-east-1:111111111111:stateMachine:Order --input '{"orderId": "A-1", ...}'`.
-
-use std::process::ExitCode;
+//! [--no-throttle]`, then any client with its endpoint set to `http://127.0.0.1:8083`, for
+//! example `aws stepfunctions start-execution --endpoint-url http://127.0.0.1:8083
+//! --state-machine-arn arn:aws:states:us-east-1:111111111111:stateMachine:Order --input
+//! '{"orderId": "A-1", ...}'`.
 
 #[tokio::main]
-async fn main() -> ExitCode {
-    tracing_subscriber_init();
-    let mut port = 8083u16;
-    let mut store = None;
-    let mut throttle = asl_server::Throttle::aws();
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        if arg == "--no-throttle" {
-            throttle = asl_server::Throttle::unlimited();
-            continue;
-        }
-        match (arg.as_str(), args.next()) {
-            ("--port", Some(p)) => match p.parse() {
-                Ok(p) => port = p,
-                Err(_) => return usage(&format!("--port takes a number, not '{p}'")),
-            },
-            ("--store", Some(path)) => store = Some(path),
-            _ => return usage(&format!("unknown argument '{arg}'")),
-        }
-    }
-    let mut builder = asl_examples::server::builder()
-        .bind(format!("127.0.0.1:{port}"))
-        .throttle(throttle);
-    match &store {
-        Some(path) => builder = builder.store(path),
-        None => println!("no --store: executions are kept in memory only"),
-    }
-    let server = match builder.build().await {
-        Ok(server) => server,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match server.local_addr() {
-        Ok(addr) => println!("serving the Step Functions API on http://{addr}"),
-        Err(e) => eprintln!("error: {e}"),
-    }
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    match server.serve_until(shutdown).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn usage(problem: &str) -> ExitCode {
-    eprintln!("error: {problem}\nusage: server [--port PORT] [--store FILE] [--no-throttle]");
-    ExitCode::from(2)
-}
-
-/// Logs to standard error, at `info` unless `RUST_LOG` says otherwise.
-fn tracing_subscriber_init() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+async fn main() -> std::process::ExitCode {
+    asl_examples::serve::main(asl_examples::server::builder(), "server").await
 }

@@ -1,0 +1,64 @@
+//! What the `server` and `seeds` binaries share: their arguments (`--port`, `--store`,
+//! `--no-throttle`), logging, and serving until Ctrl-C.
+
+use std::process::ExitCode;
+
+use asl_server::ServerBuilder;
+
+/// Serves `builder`'s server as the command line asks, until Ctrl-C.
+pub async fn main(builder: ServerBuilder, name: &str) -> ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    let usage = |problem: &str| {
+        eprintln!("error: {problem}\nusage: {name} [--port PORT] [--store FILE] [--no-throttle]");
+        ExitCode::from(2)
+    };
+    let mut port = 8083u16;
+    let mut store = None;
+    let mut throttle = asl_server::Throttle::aws();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--no-throttle" {
+            throttle = asl_server::Throttle::unlimited();
+            continue;
+        }
+        match (arg.as_str(), args.next()) {
+            ("--port", Some(p)) => match p.parse() {
+                Ok(p) => port = p,
+                Err(_) => return usage(&format!("--port takes a number, not '{p}'")),
+            },
+            ("--store", Some(path)) => store = Some(path),
+            _ => return usage(&format!("unknown argument '{arg}'")),
+        }
+    }
+    let mut builder = builder.bind(format!("127.0.0.1:{port}")).throttle(throttle);
+    match &store {
+        Some(path) => builder = builder.store(path),
+        None => println!("no --store: executions are kept in memory only"),
+    }
+    let server = match builder.build().await {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match server.local_addr() {
+        Ok(addr) => println!("serving the Step Functions API on http://{addr}"),
+        Err(e) => eprintln!("error: {e}"),
+    }
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    match server.serve_until(shutdown).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
