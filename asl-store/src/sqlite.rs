@@ -435,6 +435,13 @@ impl Store for SqliteStore {
         tx.commit().map_err(fail)
     }
 
+    fn put_resources_later(
+        &self,
+        resources: Vec<(String, String, Option<Value>)>,
+    ) -> asl_runtime::BoxFuture<'static, Result<(), StoreError>> {
+        self.queue("", crate::writer::Work::Resources(resources))
+    }
+
     fn resources(&self, kind: &str) -> Result<Vec<(String, Value)>, StoreError> {
         let conn = self.conn();
         let unreadable =

@@ -20,6 +20,8 @@ pub(crate) enum Work {
     Start(Box<Description>),
     /// How it ended, and its history.
     Finish(Box<Description>, Vec<Event>),
+    /// Resources to record (`Some`) or delete (`None`), by kind and name.
+    Resources(Vec<(String, String, Option<serde_json::Value>)>),
 }
 
 /// Work for one execution, and whom to tell.
@@ -108,6 +110,22 @@ fn commit(
                 }
                 Work::Finish(d, history) => {
                     crate::sqlite::update_outcome(&tx, d, history)?;
+                    answers.push(Ok(()));
+                    continue;
+                }
+                Work::Resources(changes) => {
+                    for (kind, name, record) in changes {
+                        match record {
+                            Some(r) => tx.execute(
+                                "INSERT OR REPLACE INTO resources (kind, name, record) VALUES (?1, ?2, ?3)",
+                                params![kind, name, r.to_string()],
+                            )?,
+                            None => tx.execute(
+                                "DELETE FROM resources WHERE kind = ?1 AND name = ?2",
+                                params![kind, name],
+                            )?,
+                        };
+                    }
                     answers.push(Ok(()));
                     continue;
                 }

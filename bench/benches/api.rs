@@ -55,7 +55,7 @@ fn drive(
                 }
                 for i in (c..calls).step_by(CLIENTS) {
                     let t = Instant::now();
-                    match client.call(operation, &body(i)).await {
+                    match client.call_target(operation, &body(i)).await {
                         Ok((200, _)) => latencies.push(t.elapsed()),
                         _ => failed += 1,
                     }
@@ -132,8 +132,14 @@ fn main() {
         let start: Arc<dyn Fn(usize) -> serde_json::Value + Send + Sync> = Arc::new(
             move |i| json!({"stateMachineArn": start_arn, "name": format!("run-{i}"), "input": "{\"n\": 1}"}),
         );
-        let (rate, p50, p99, failed) =
-            drive(&client_rt, addr, "StartExecution", CALLS, None, start);
+        let (rate, p50, p99, failed) = drive(
+            &client_rt,
+            addr,
+            "AWSStepFunctions.StartExecution",
+            CALLS,
+            None,
+            start,
+        );
         println!(
             "{kind:<12} {:<18} {rate:>10.0} {:>10} {:>10} {failed:>7}",
             "StartExecution",
@@ -146,14 +152,47 @@ fn main() {
             let n = CALLS - 5_000 + i % 5_000;
             json!({"executionArn": format!("{execution}run-{n}")})
         });
-        let (rate, p50, p99, failed) =
-            drive(&client_rt, addr, "DescribeExecution", CALLS, None, describe);
+        let (rate, p50, p99, failed) = drive(
+            &client_rt,
+            addr,
+            "AWSStepFunctions.DescribeExecution",
+            CALLS,
+            None,
+            describe,
+        );
         println!(
             "{kind:<12} {:<18} {rate:>10.0} {:>10} {:>10} {failed:>7}",
             "DescribeExecution",
             p50.as_micros(),
             p99.as_micros()
         );
+        // PutEvents end to end: one entry a call, matched by a rule whose target is the
+        // machine (the start it owes recorded, then made).
+        let made = client_rt.block_on(async {
+            let mut c = Client::connect(addr).await.ok()?;
+            let pattern = json!({"source": ["bench"]}).to_string();
+            c.call_events(
+                "PutRule",
+                &json!({"Name": "bench", "EventPattern": pattern}),
+            )
+            .await
+            .ok()?;
+            let targets = json!({"Rule": "bench", "Targets": [{"Id": "t", "Arn": arn}]});
+            c.call_events("PutTargets", &targets).await.ok()
+        });
+        if made.is_some() {
+            let put: Arc<dyn Fn(usize) -> serde_json::Value + Send + Sync> = Arc::new(
+                |i| json!({"Entries": [{"Source": "bench", "DetailType": "Tick", "Detail": format!("{{\"n\": {i}}}")}]}),
+            );
+            let (rate, p50, p99, failed) =
+                drive(&client_rt, addr, "AWSEvents.PutEvents", CALLS, None, put);
+            println!(
+                "{kind:<12} {:<18} {rate:>10.0} {:>10} {:>10} {failed:>7}",
+                "PutEvents",
+                p50.as_micros(),
+                p99.as_micros()
+            );
+        }
         drop(client_rt);
         server_rt.shutdown_timeout(Duration::from_secs(1));
     }
@@ -196,7 +235,7 @@ fn moto(addr: std::net::SocketAddr) {
     let (rate, p50, p99, failed) = drive(
         &rt,
         addr,
-        "StartExecution",
+        "AWSStepFunctions.StartExecution",
         MOTO_CALLS,
         Some(MOTO_AUTH),
         start,
@@ -214,7 +253,7 @@ fn moto(addr: std::net::SocketAddr) {
     let (rate, p50, p99, failed) = drive(
         &rt,
         addr,
-        "DescribeExecution",
+        "AWSStepFunctions.DescribeExecution",
         MOTO_CALLS,
         Some(MOTO_AUTH),
         describe,

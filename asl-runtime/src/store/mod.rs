@@ -102,6 +102,20 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         Ok(())
     }
 
+    /// [`put_resources`](Self::put_resources), answering once the change is durable; a store
+    /// may commit the changes of many callers together (group commit).
+    fn put_resources_later(
+        &self,
+        resources: Vec<(String, String, Option<serde_json::Value>)>,
+    ) -> BoxFuture<'static, Result<(), StoreError>> {
+        let borrowed: Vec<(&str, &str, Option<&serde_json::Value>)> = resources
+            .iter()
+            .map(|(k, n, r)| (k.as_str(), n.as_str(), r.as_ref()))
+            .collect();
+        let done = self.put_resources(&borrowed);
+        Box::pin(std::future::ready(done))
+    }
+
     /// The resources of `kind` recorded with [`put_resources`](Self::put_resources), by name.
     fn resources(&self, kind: &str) -> Result<Vec<(String, serde_json::Value)>, StoreError> {
         let _ = kind;

@@ -62,7 +62,7 @@ pub(crate) fn spawn(api: Arc<Api>, name: String, record: Value) {
             attempt += 1;
             match start(&api, &name, &record).await {
                 Ok(()) => {
-                    forget(&api, &name, None);
+                    forget(&api, &name, None).await;
                     return;
                 }
                 Err(why) => {
@@ -73,7 +73,7 @@ pub(crate) fn spawn(api: Arc<Api>, name: String, record: Value) {
                         let mut failed = record.clone();
                         failed["error"] = json!(why);
                         failed["attempts"] = json!(attempt);
-                        forget(&api, &name, Some(&failed));
+                        forget(&api, &name, Some(failed)).await;
                         return;
                     }
                     tracing::warn!(delivery = %name, error = %why, attempt, "an event's target could not be started: retrying");
@@ -107,14 +107,15 @@ async fn start(api: &Api, name: &str, record: &Value) -> Result<(), String> {
     }
 }
 
-/// Removes a delivery from the pending ones (recording it as `failed` when given).
-fn forget(api: &Api, name: &str, failed: Option<&Value>) {
+/// Removes a delivery from the pending ones (recording it as `failed` when given), committed
+/// with other deliveries' changes.
+async fn forget(api: &Api, name: &str, failed: Option<Value>) {
     if let Some(store) = &api.store {
-        let mut changes = vec![(PENDING, name, None)];
-        if failed.is_some() {
-            changes.push((FAILED, name, failed));
+        let mut changes = vec![(PENDING.to_owned(), name.to_owned(), None)];
+        if let Some(f) = failed {
+            changes.push((FAILED.to_owned(), name.to_owned(), Some(f)));
         }
-        if let Err(e) = store.put_resources(&changes) {
+        if let Err(e) = store.put_resources_later(changes).await {
             tracing::error!(delivery = %name, error = %e, "the store could not record a delivery's end");
         }
     }

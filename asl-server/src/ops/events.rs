@@ -36,7 +36,7 @@ pub(crate) async fn dispatch(
     body: &Value,
 ) -> Result<Value, ApiError> {
     match op {
-        "PutEvents" => put_events(api, body),
+        "PutEvents" => put_events(api, body).await,
         "PutRule" => changing(api, body, put_rule),
         "DescribeRule" => describe_rule(api, body),
         "ListRules" => list_rules(api, body),
@@ -430,7 +430,7 @@ const MAX_ENTRIES_BYTES: usize = 256 * 1024;
 /// PutEvents: each entry becomes an event (its envelope as EventBridge builds it) on its bus;
 /// the starts it owes every matching enabled rule's targets are recorded before the answer,
 /// then performed ([`delivery`](crate::events::delivery)).
-fn put_events(api: &std::sync::Arc<Api>, body: &Value) -> Result<Value, ApiError> {
+async fn put_events(api: &std::sync::Arc<Api>, body: &Value) -> Result<Value, ApiError> {
     let entries = body["Entries"]
         .as_array()
         .map(Vec::as_slice)
@@ -475,20 +475,24 @@ fn put_events(api: &std::sync::Arc<Api>, body: &Value) -> Result<Value, ApiError
             }
         }
     }
-    // Durable before the answer: a server that dies now performs them when it starts again.
-    if let Some(store) = &api.store {
-        let changes: Vec<(&str, &str, Option<&Value>)> = owed
+    // Durable before the answer (committed with other callers'): a server that dies now
+    // performs them when it starts again.
+    if let Some(store) = &api.store
+        && !owed.is_empty()
+    {
+        let changes = owed
             .iter()
             .map(|(name, record)| {
                 (
-                    crate::events::delivery::PENDING,
-                    name.as_str(),
-                    Some(record),
+                    crate::events::delivery::PENDING.to_owned(),
+                    name.clone(),
+                    Some(record.clone()),
                 )
             })
             .collect();
         store
-            .put_resources(&changes)
+            .put_resources_later(changes)
+            .await
             .map_err(|e| ApiError::internal(format!("The events could not be recorded: {e}")))?;
     }
     for (name, record) in owed {
