@@ -51,3 +51,50 @@ async fn a_day_of_schedules_fires_each_on_time() {
         json!(["arn:aws:events:us-east-1:111111111111:rule/hourly"])
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_start_that_keeps_failing_is_retried_for_a_day_then_recorded_as_failed() {
+    let dir = std::env::temp_dir().join(format!("asl-schedule-retry-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let store: std::sync::Arc<dyn asl_runtime::Store> = std::sync::Arc::new(
+        asl_store::SqliteStore::open(dir.join("executions.db")).expect("a store"),
+    );
+    let machine = Approval::builder()
+        .ask_for_approval(|_: Value| async move { Ok::<_, Failure>(json!({})) })
+        .build();
+    // The rule's target names a machine the server does not serve: every start fails.
+    let _server = Server::builder()
+        .machine(machine)
+        .with_store(store.clone())
+        .rule(EventRule::on_schedule("once-a-day", "rate(1 day)").target("Missing"))
+        .bind("127.0.0.1:0")
+        .build()
+        .await
+        .expect("the server starts");
+    // The first firing comes after a day; its delivery is retried for a day after that.
+    tokio::time::sleep(Duration::from_secs(24 * 3600 + 30)).await;
+    let pending = store.resources("event-delivery").expect("readable");
+    assert_eq!(pending.len(), 1, "the firing's start is owed and retried");
+    assert!(
+        store
+            .resources("event-delivery-failed")
+            .expect("readable")
+            .is_empty()
+    );
+    tokio::time::sleep(Duration::from_secs(24 * 3600 + 600)).await;
+    let failed = store.resources("event-delivery-failed").expect("readable");
+    assert!(!failed.is_empty(), "given up after a day of retries");
+    let (_, record) = &failed[0];
+    assert!(
+        record["attempts"].as_u64().is_some_and(|a| a > 10),
+        "{record}"
+    );
+    assert!(
+        record["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("StateMachineDoesNotExist")),
+        "{record}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
