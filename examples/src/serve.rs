@@ -1,5 +1,6 @@
 //! What the `server` and `seeds` binaries share: their arguments (`--port`, `--store`,
-//! `--no-throttle`), logging, and serving until Ctrl-C.
+//! `--no-throttle`, `--routes FILE` with HTTP routes in JSON), logging, and serving until
+//! Ctrl-C.
 
 use std::process::ExitCode;
 
@@ -14,12 +15,15 @@ pub async fn main(builder: ServerBuilder, name: &str) -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let usage = |problem: &str| {
-        eprintln!("error: {problem}\nusage: {name} [--port PORT] [--store FILE] [--no-throttle]");
+        eprintln!(
+            "error: {problem}\nusage: {name} [--port PORT] [--store FILE] [--no-throttle] [--routes FILE]"
+        );
         ExitCode::from(2)
     };
     let mut port = 8083u16;
     let mut store = None;
     let mut throttle = asl_server::Throttle::aws();
+    let mut builder = builder;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "--no-throttle" {
@@ -32,6 +36,24 @@ pub async fn main(builder: ServerBuilder, name: &str) -> ExitCode {
                 Err(_) => return usage(&format!("--port takes a number, not '{p}'")),
             },
             ("--store", Some(path)) => store = Some(path),
+            ("--routes", Some(path)) => {
+                let config = std::fs::read_to_string(&path)
+                    .map_err(|e| e.to_string())
+                    .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+                    .and_then(|c| asl_server::Route::from_config(&c));
+                match config {
+                    Ok((routes, cors)) => {
+                        for route in routes {
+                            builder = builder.route(route);
+                        }
+                        let origins: Vec<&str> = cors.iter().map(String::as_str).collect();
+                        if !origins.is_empty() {
+                            builder = builder.cors(&origins);
+                        }
+                    }
+                    Err(e) => return usage(&format!("{path}: {e}")),
+                }
+            }
             _ => return usage(&format!("unknown argument '{arg}'")),
         }
     }
