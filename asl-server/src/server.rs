@@ -291,7 +291,7 @@ impl ServerBuilder {
                 .map_err(ServerError::Rule)?;
             buses.create(&bus);
             if let Some(b) = buses.buses.get_mut(&bus) {
-                b.rules.insert(rule.name.clone(), rule);
+                b.rules_mut().insert(rule.name.clone(), rule);
             }
         }
         let api = Arc::new(Api {

@@ -39,7 +39,7 @@ fn buses(rules: usize) -> Buses {
         .collect();
     if let Some(bus) = buses.buses.get_mut("default") {
         for r in made {
-            bus.rules.insert(r.name.clone(), r);
+            bus.rules_mut().insert(r.name.clone(), r);
         }
     }
     buses

@@ -1,6 +1,6 @@
 //! Event buses, their rules and the rules' targets, and which targets an event goes to.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value, json};
 
@@ -49,10 +49,70 @@ pub struct Bus {
     /// Its ARN.
     pub arn: String,
     /// Its rules, by name.
-    pub rules: BTreeMap<String, Rule>,
+    rules: BTreeMap<String, Rule>,
+    /// The rules by the `source` values their patterns require, made again after a change.
+    index: std::sync::OnceLock<Index>,
+}
+
+/// Which rules an event's `source` can match: those whose pattern requires one of a few exact
+/// sources, by source; the others are tried for every event.
+#[derive(Clone, Debug, Default)]
+struct Index {
+    by_source: HashMap<String, Vec<String>>,
+    others: Vec<String>,
 }
 
 impl Bus {
+    /// Its rules, by name.
+    pub fn rules(&self) -> &BTreeMap<String, Rule> {
+        &self.rules
+    }
+
+    /// Its rules, to change (the index of their sources is made again on the next event).
+    pub fn rules_mut(&mut self) -> &mut BTreeMap<String, Rule> {
+        self.index = std::sync::OnceLock::new();
+        &mut self.rules
+    }
+
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| {
+            let mut index = Index::default();
+            for rule in self.rules.values() {
+                let Some((_, pattern)) = &rule.pattern else {
+                    continue;
+                };
+                match pattern.required_strings("source") {
+                    Some(sources) => {
+                        for s in sources {
+                            index
+                                .by_source
+                                .entry(s.to_owned())
+                                .or_default()
+                                .push(rule.name.clone());
+                        }
+                    }
+                    None => index.others.push(rule.name.clone()),
+                }
+            }
+            index
+        })
+    }
+
+    /// The rules that may match an event with this `source` (all others cannot), in name order.
+    fn candidates(&self, source: Option<&str>) -> Vec<&Rule> {
+        let index = self.index();
+        let mut names: Vec<&String> = index.others.iter().collect();
+        if let Some(found) = source.and_then(|s| index.by_source.get(s)) {
+            names.extend(found);
+        }
+        names.sort_unstable();
+        names.dedup();
+        names
+            .into_iter()
+            .filter_map(|n| self.rules.get(n))
+            .collect()
+    }
+
     /// What a store keeps of it: its name, ARN, rules and their targets.
     pub fn to_record(&self) -> Value {
         let rules: Vec<Value> = self
@@ -120,6 +180,7 @@ impl Bus {
             name: text(record, "name")?,
             arn: text(record, "arn")?,
             rules,
+            index: std::sync::OnceLock::new(),
         })
     }
 }
@@ -155,6 +216,7 @@ impl Buses {
             name: name.to_owned(),
             arn,
             rules: BTreeMap::new(),
+            index: std::sync::OnceLock::new(),
         })
     }
 
@@ -175,8 +237,8 @@ impl Buses {
             return Vec::new();
         };
         let flat = Event::new(event);
-        bus.rules
-            .values()
+        bus.candidates(event["source"].as_str())
+            .into_iter()
             .filter(|r| r.enabled)
             .filter(|r| r.pattern.as_ref().is_some_and(|(_, p)| p.matches(&flat)))
             .flat_map(|r| {
@@ -306,5 +368,60 @@ impl EventRule {
             role_arn: None,
             targets,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn the_source_index_finds_what_trying_every_rule_finds() {
+        let mut buses = Buses::new("us-east-1", "111111111111");
+        let patterns = [
+            json!({"source": ["shop"]}),
+            json!({"source": ["shop", "store"], "detail": {"n": [{"numeric": [">", 1]}]}}),
+            json!({"source": [{"prefix": "sh"}]}),
+            json!({"detail-type": ["Tick"]}),
+            json!({"$or": [{"source": ["shop"]}, {"detail-type": ["Tick"]}]}),
+        ];
+        let rules: Vec<Rule> = patterns
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                EventRule::on_events(&format!("r{i}"), p.clone())
+                    .target("M")
+                    .into_rule(&buses, |m| {
+                        format!("arn:aws:states:us-east-1:111111111111:stateMachine:{m}")
+                    })
+                    .expect("valid")
+            })
+            .collect();
+        let bus = buses.buses.get_mut("default").expect("default");
+        for r in rules {
+            bus.rules_mut().insert(r.name.clone(), r);
+        }
+        for event in [
+            json!({"source": "shop", "detail-type": "Tick", "detail": {"n": 2}}),
+            json!({"source": "store", "detail-type": "Other", "detail": {"n": 5}}),
+            json!({"source": "shed", "detail-type": "Tick"}),
+            json!({"detail-type": "Other"}),
+        ] {
+            let indexed: Vec<String> = buses
+                .deliveries("default", &event)
+                .into_iter()
+                .map(|d| d.rule)
+                .collect();
+            let flat = Event::new(&event);
+            let every: Vec<String> = buses.buses["default"]
+                .rules()
+                .values()
+                .filter(|r| r.pattern.as_ref().is_some_and(|(_, p)| p.matches(&flat)))
+                .map(|r| r.name.clone())
+                .collect();
+            assert_eq!(indexed, every, "{event}");
+        }
     }
 }

@@ -146,7 +146,7 @@ pub(crate) fn spawn(api: Arc<Api>) {
                 .events()
                 .buses
                 .values()
-                .flat_map(|b| b.rules.values().map(move |r| (b, r)))
+                .flat_map(|b| b.rules().values().map(move |r| (b, r)))
                 .filter(|(_, r)| r.enabled)
                 .filter_map(|(b, r)| {
                     let s = r.schedule.clone()?;

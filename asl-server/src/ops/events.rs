@@ -165,11 +165,11 @@ fn put_rule(api: &Api, body: &Value) -> Result<Value, ApiError> {
     };
     let mut buses = api.events_mut();
     let arn = buses.rule_arn(&bus, &name);
-    let rules = &mut buses
+    let rules = buses
         .buses
         .get_mut(&bus)
         .ok_or_else(|| not_found(format!("Event bus {bus} does not exist.")))?
-        .rules;
+        .rules_mut();
     let targets = rules.remove(&name).map(|r| r.targets).unwrap_or_default();
     rules.insert(
         name.clone(),
@@ -218,7 +218,7 @@ fn describe_rule(api: &Api, body: &Value) -> Result<Value, ApiError> {
     let rule = buses
         .buses
         .get(&bus)
-        .and_then(|b| b.rules.get(name))
+        .and_then(|b| b.rules().get(name))
         .ok_or_else(|| no_rule(name, &bus))?;
     Ok(rule_json(rule, &bus))
 }
@@ -231,7 +231,7 @@ fn list_rules(api: &Api, body: &Value) -> Result<Value, ApiError> {
         .buses
         .get(&bus)
         .into_iter()
-        .flat_map(|b| b.rules.values())
+        .flat_map(|b| b.rules().values())
         .filter(|r| r.name.starts_with(prefix))
         .map(|r| rule_json(r, &bus))
         .collect();
@@ -243,7 +243,7 @@ fn delete_rule(api: &Api, body: &Value) -> Result<Value, ApiError> {
     let bus = bus_name(api, body)?;
     let force = body["Force"].as_bool().unwrap_or(false);
     let mut buses = api.events_mut();
-    if let Some(rules) = buses.buses.get_mut(&bus).map(|b| &mut b.rules) {
+    if let Some(rules) = buses.buses.get_mut(&bus).map(|b| b.rules_mut()) {
         if rules.get(name).is_some_and(|r| !r.targets.is_empty()) && !force {
             return Err(ApiError::new(
                 "ValidationException",
@@ -262,7 +262,7 @@ fn set_state(api: &Api, body: &Value, enabled: bool) -> Result<Value, ApiError> 
     let rule = buses
         .buses
         .get_mut(&bus)
-        .and_then(|b| b.rules.get_mut(name))
+        .and_then(|b| b.rules_mut().get_mut(name))
         .ok_or_else(|| no_rule(name, &bus))?;
     rule.enabled = enabled;
     Ok(json!({}))
@@ -302,7 +302,7 @@ fn put_targets(api: &Api, body: &Value) -> Result<Value, ApiError> {
     let rule = buses
         .buses
         .get_mut(&bus)
-        .and_then(|b| b.rules.get_mut(name))
+        .and_then(|b| b.rules_mut().get_mut(name))
         .ok_or_else(|| no_rule(name, &bus))?;
     for target in targets {
         if !target.arn.contains(":states:") || !target.arn.contains(":stateMachine:") {
@@ -336,7 +336,7 @@ fn remove_targets(api: &Api, body: &Value) -> Result<Value, ApiError> {
     let rule = buses
         .buses
         .get_mut(&bus)
-        .and_then(|b| b.rules.get_mut(name))
+        .and_then(|b| b.rules_mut().get_mut(name))
         .ok_or_else(|| no_rule(name, &bus))?;
     for id in ids {
         rule.targets.remove(id);
@@ -351,7 +351,7 @@ fn list_targets(api: &Api, body: &Value) -> Result<Value, ApiError> {
     let rule = buses
         .buses
         .get(&bus)
-        .and_then(|b| b.rules.get(name))
+        .and_then(|b| b.rules().get(name))
         .ok_or_else(|| no_rule(name, &bus))?;
     let targets: Vec<Value> = rule
         .targets

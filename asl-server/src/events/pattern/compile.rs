@@ -19,6 +19,21 @@ pub(super) struct Conjunction {
     pub alternatives: Vec<Vec<Conjunction>>,
 }
 
+impl Conjunction {
+    /// The strings field `path` must equal, when all its matchers are exact strings.
+    pub(super) fn required_strings(&self, path: &str) -> Option<Vec<&str>> {
+        let field = self.fields.iter().find(|f| &*f.path == path)?;
+        field
+            .matchers
+            .iter()
+            .map(|m| match m {
+                Matcher::Exact(Literal::Str(s)) => Some(&**s),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 /// A field (its flattened path) and its matchers, of which one must match.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct Field {

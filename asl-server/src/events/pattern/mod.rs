@@ -68,6 +68,12 @@ impl Pattern {
         })
     }
 
+    /// The strings a top-level field must equal for the pattern to match, when its matchers
+    /// are all exact strings (`None` otherwise): what an index of rules by that field needs.
+    pub fn required_strings(&self, field: &str) -> Option<Vec<&str>> {
+        self.root.required_strings(field)
+    }
+
     /// Whether `event` matches.
     pub fn matches(&self, event: &Event<'_>) -> bool {
         self.root.matches(event)
