@@ -8,7 +8,7 @@ use asl_runtime::engine::{Description, Status};
 use asl_runtime::history::Event;
 use asl_runtime::{Store, StoreError};
 use asl_store::SqliteStore;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::Format;
 
@@ -22,44 +22,6 @@ pub fn open(db: &Path) -> Result<SqliteStore, ExitCode> {
         eprintln!("error: {e}");
         ExitCode::from(2)
     })
-}
-
-fn epoch(t: jiff::Timestamp) -> Value {
-    json!(t.as_millisecond() as f64 / 1000.0)
-}
-
-/// An execution as ListExecutions lists it.
-fn item(d: &Description) -> Value {
-    let mut m = Map::new();
-    m.insert("executionArn".into(), json!(d.execution_arn));
-    m.insert("stateMachineArn".into(), json!(d.state_machine_arn));
-    m.insert("name".into(), json!(d.name));
-    m.insert("status".into(), json!(d.status.as_str()));
-    m.insert("startDate".into(), epoch(d.start_date));
-    if let Some(stop) = d.stop_date {
-        m.insert("stopDate".into(), epoch(stop));
-    }
-    Value::Object(m)
-}
-
-/// An execution as DescribeExecution describes it: input and output as JSON text.
-fn described(d: &Description) -> Value {
-    let mut v = item(d);
-    if let Value::Object(m) = &mut v {
-        m.insert("input".into(), json!(d.input.to_string()));
-        m.insert("inputDetails".into(), json!({"included": true}));
-        if let Some(output) = &d.output {
-            m.insert("output".into(), json!(output.to_string()));
-            m.insert("outputDetails".into(), json!({"included": true}));
-        }
-        if let Some(error) = &d.error {
-            m.insert("error".into(), json!(error));
-        }
-        if let Some(cause) = &d.cause {
-            m.insert("cause".into(), json!(cause));
-        }
-    }
-    v
 }
 
 fn failed(e: &StoreError) -> ExitCode {
@@ -89,7 +51,7 @@ pub fn list(db: &Path, machine_arn: &str, status: Option<&str>, format: Format) 
     match format {
         Format::Json => println!(
             "{:#}",
-            json!({"executions": all.iter().map(item).collect::<Vec<_>>()})
+            json!({"executions": all.iter().map(Description::to_list_item).collect::<Vec<_>>()})
         ),
         Format::Human => {
             println!("{:<40} {:<10} {:<27} STOPPED", "NAME", "STATUS", "STARTED");
@@ -125,9 +87,9 @@ pub fn describe(db: &Path, arn: &str, format: Format) -> ExitCode {
         Err(e) => return failed(&e),
     };
     match format {
-        Format::Json => println!("{:#}", described(&d)),
+        Format::Json => println!("{:#}", d.to_described()),
         Format::Human => {
-            if let Value::Object(m) = described(&d) {
+            if let Value::Object(m) = d.to_described() {
                 for (k, v) in m {
                     match v {
                         Value::String(s) => println!("{k}: {s}"),

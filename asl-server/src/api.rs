@@ -71,10 +71,7 @@ impl Api {
 
     /// The ARN of the state machine named `name`.
     pub fn machine_arn(&self, name: &str) -> String {
-        format!(
-            "arn:aws:states:{}:{}:stateMachine:{name}",
-            self.region, self.account
-        )
+        machine_arn(&self.region, &self.account, name)
     }
 
     /// The ARN of execution `execution` of state machine `machine`, of its type.
@@ -117,4 +114,9 @@ impl Api {
         };
         config
     }
+}
+
+/// The ARN of the state machine named `name` in `region` and `account`.
+pub(crate) fn machine_arn(region: &str, account: &str, name: &str) -> String {
+    format!("arn:aws:states:{region}:{account}:stateMachine:{name}")
 }

@@ -210,17 +210,7 @@ impl ServerBuilder {
         let mut registry = Registry::default();
         let now = jiff::Timestamp::now();
         let role = format!("arn:aws:iam::{}:role/StepFunctionsRole", self.account);
-        let api_for_arns = Api {
-            registry: RwLock::default(),
-            store: None,
-            durable: false,
-            region: self.region.clone(),
-            account: self.account.clone(),
-            credentials: Vec::new(),
-            limiters: Limiters::new(&Throttle::unlimited()),
-            events: RwLock::new(crate::events::bus::Buses::new(&self.region, &self.account)),
-            schedules_changed: tokio::sync::Notify::new(),
-        };
+        let machine_arn = |name: &str| crate::api::machine_arn(&self.region, &self.account, name);
         for (machine, kind) in self.machines {
             let name = machine.name().to_owned();
             let definition = machine.definition().source;
@@ -239,7 +229,7 @@ impl ServerBuilder {
             registry.machines.insert(
                 name.clone(),
                 Registered {
-                    arn: api_for_arns.machine_arn(&name),
+                    arn: machine_arn(&name),
                     name,
                     machine: match kind {
                         MachineType::Standard => kept,
@@ -287,7 +277,7 @@ impl ServerBuilder {
         for declared in self.rules {
             let bus = declared.bus.clone();
             let rule = declared
-                .into_rule(&buses, |m| api_for_arns.machine_arn(m))
+                .into_rule(&buses, machine_arn)
                 .map_err(ServerError::Rule)?;
             buses.create(&bus);
             if let Some(b) = buses.buses.get_mut(&bus) {

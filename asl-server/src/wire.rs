@@ -1,58 +1,10 @@
-//! Values as AWS's JSON protocol writes them: timestamps in epoch seconds, payloads as JSON
-//! text, executions with AWS's member names.
+//! Values as AWS's JSON protocol writes them that only the server needs (executions are
+//! `Description::to_list_item` and `to_described`): page tokens, histories without payloads.
 
-use asl_runtime::Description;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 /// A timestamp as epoch seconds, to the millisecond.
-pub fn epoch(t: jiff::Timestamp) -> Value {
-    json!(t.as_millisecond() as f64 / 1000.0)
-}
-
-/// An execution as ListExecutions lists it.
-pub fn execution_item(d: &Description) -> Value {
-    let mut m = Map::new();
-    m.insert("executionArn".into(), json!(d.execution_arn));
-    m.insert("stateMachineArn".into(), json!(d.state_machine_arn));
-    m.insert("name".into(), json!(d.name));
-    m.insert("status".into(), json!(d.status.as_str()));
-    m.insert("startDate".into(), epoch(d.start_date));
-    if let Some(stop) = d.stop_date {
-        m.insert("stopDate".into(), epoch(stop));
-    }
-    m.insert("redriveCount".into(), json!(0));
-    Value::Object(m)
-}
-
-/// An execution as DescribeExecution describes it.
-pub fn execution(d: &Description) -> Value {
-    let mut v = execution_item(d);
-    if let Value::Object(m) = &mut v {
-        m.insert("input".into(), json!(d.input.to_string()));
-        m.insert("inputDetails".into(), json!({"included": true}));
-        if let Some(output) = &d.output {
-            m.insert("output".into(), json!(output.to_string()));
-            m.insert("outputDetails".into(), json!({"included": true}));
-        }
-        if let Some(error) = &d.error {
-            m.insert("error".into(), json!(error));
-        }
-        if let Some(cause) = &d.cause {
-            m.insert("cause".into(), json!(cause));
-        }
-        m.insert("redriveCount".into(), json!(0));
-        // Redrive is not served: no execution here can be redriven.
-        m.insert("redriveStatus".into(), json!("NOT_REDRIVABLE"));
-        m.insert(
-            "redriveStatusReason".into(),
-            json!(format!(
-                "Execution is {} and cannot be redriven",
-                d.status.as_str()
-            )),
-        );
-    }
-    v
-}
+pub use asl_runtime::engine::epoch_seconds as epoch;
 
 /// A history event without its payloads (GetExecutionHistory with
 /// `includeExecutionData: false`): inputs, outputs and task parameters left out.
@@ -92,13 +44,9 @@ pub fn page_offset(scope: &str, token: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use serde_json::json;
 
-    #[test]
-    fn timestamps_are_epoch_seconds_to_the_millisecond() {
-        let t = jiff::Timestamp::from_millisecond(1_700_000_000_250).expect("a time");
-        assert_eq!(epoch(t), json!(1_700_000_000.25));
-    }
+    use super::*;
 
     #[test]
     fn page_tokens_belong_to_their_listing() {

@@ -7,7 +7,8 @@ use std::time::Duration;
 use asl_runtime::Failure;
 use asl_server::Server;
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+mod support;
 
 asl_runtime::asl!("fixtures/greet.asl.json");
 
@@ -32,40 +33,13 @@ async fn server() -> std::net::SocketAddr {
     addr
 }
 
-/// One HTTP/1.1 exchange: the status and the body.
+/// One `POST /` exchange: the status and the body.
 async fn exchange(
     addr: std::net::SocketAddr,
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> (u16, String) {
-    let mut stream = tokio::net::TcpStream::connect(addr)
-        .await
-        .expect("connects");
-    let mut request = format!(
-        "POST / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        request.push_str(&format!("{k}: {v}\r\n"));
-    }
-    request.push_str("\r\n");
-    stream.write_all(request.as_bytes()).await.expect("writes");
-    // A server may answer (and close) before reading a body it refuses.
-    let _ = stream.write_all(body).await;
-    let mut response = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut response))
-        .await
-        .expect("answers in time");
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
+    let (status, _, body) = support::http(addr, "POST", "/", headers, body).await;
     (status, body)
 }
 
@@ -216,21 +190,11 @@ async fn bad_requests_get_4xx_errors_and_nothing_kept_changes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_answers() {
     let addr = server().await;
-    let mut stream = tokio::net::TcpStream::connect(addr)
-        .await
-        .expect("connects");
-    stream
-        .write_all(
-            format!("GET /health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
-        )
-        .await
-        .expect("writes");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.expect("reads");
-    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let (status, _, body) = support::http(addr, "GET", "/health", &[], b"").await;
+    assert_eq!(status, 200, "{body}");
     assert!(
-        response.contains(r#""status":"ok""#) && response.contains(r#""store":"memory""#),
-        "{response}"
+        body.contains(r#""status":"ok""#) && body.contains(r#""store":"memory""#),
+        "{body}"
     );
 }
 

@@ -2,12 +2,13 @@
 //! machine run per request (its output, or its error mapped to a status), throttling with a
 //! burst and `Retry-After`, 413 and 400 for bodies, CORS, and routes read from a config file.
 
-use std::time::Duration;
-
 use asl_runtime::Failure;
 use asl_server::{Route, Server};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+mod support;
+
+use support::http;
 
 asl_runtime::asl!("fixtures/greet.asl.json");
 asl_runtime::asl!(path = "fixtures/approval.asl.json", name = Approval);
@@ -36,41 +37,6 @@ async fn server(routes: Vec<Route>) -> std::net::SocketAddr {
     let addr = server.local_addr().expect("an address");
     tokio::spawn(server.serve());
     addr
-}
-
-/// One request: the status, the response's head, and its body.
-async fn http(
-    addr: std::net::SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> (u16, String, String) {
-    let mut stream = tokio::net::TcpStream::connect(addr)
-        .await
-        .expect("connects");
-    let mut request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        request.push_str(&format!("{k}: {v}\r\n"));
-    }
-    request.push_str("\r\n");
-    stream.write_all(request.as_bytes()).await.expect("writes");
-    let _ = stream.write_all(body).await;
-    let mut response = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut response))
-        .await
-        .expect("in time");
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (status, head.to_lowercase(), body.to_owned())
 }
 
 fn routes() -> Vec<Route> {

@@ -10,15 +10,26 @@ use std::process::Command;
 /// A Python interpreter that imports `module`: `ASL_PYTHON`, the virtual environment `.ci/run`
 /// makes, or `python3`.
 fn python_with(module: &str) -> Option<PathBuf> {
+    installed(
+        "ASL_PYTHON",
+        "python",
+        "python3",
+        &["-c", &format!("import {module}")],
+    )
+}
+
+/// The first of: the program `variable` names, `venv_name` in the virtual environment
+/// `.ci/run` makes, `fallback` on the path; that answers `args` successfully.
+fn installed(variable: &str, venv_name: &str, fallback: &str, args: &[&str]) -> Option<PathBuf> {
     let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let candidates = [
-        std::env::var_os("ASL_PYTHON").map(PathBuf::from),
-        Some(workspace.join(".ci/venv/bin/python")),
-        Some(PathBuf::from("python3")),
+        std::env::var_os(variable).map(PathBuf::from),
+        Some(workspace.join(".ci/venv/bin").join(venv_name)),
+        Some(PathBuf::from(fallback)),
     ];
-    candidates.into_iter().flatten().find(|python| {
-        Command::new(python)
-            .args(["-c", &format!("import {module}")])
+    candidates.into_iter().flatten().find(|program| {
+        Command::new(program)
+            .args(args)
             .output()
             .is_ok_and(|o| o.status.success())
     })
@@ -129,18 +140,7 @@ fn boto3_runs_the_seed_flow_on_a_store() {
 
 /// The AWS CLI: `ASL_AWS`, the virtual environment `.ci/run` makes, or `aws` on the path.
 fn aws_cli() -> Option<PathBuf> {
-    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let candidates = [
-        std::env::var_os("ASL_AWS").map(PathBuf::from),
-        Some(workspace.join(".ci/venv/bin/aws")),
-        Some(PathBuf::from("aws")),
-    ];
-    candidates.into_iter().flatten().find(|aws| {
-        Command::new(aws)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
+    installed("ASL_AWS", "aws", "aws", &["--version"])
 }
 
 #[test]

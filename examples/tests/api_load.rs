@@ -4,9 +4,7 @@
 //! start was acknowledged is there after the restart and ends SUCCEEDED; none is lost.
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -14,32 +12,13 @@ use std::time::Duration;
 use asl_server::client::Client;
 use serde_json::json;
 
+mod support;
+
+use support::start_server;
+
 const CLIENTS: usize = 50;
 const CALLS: usize = 10_000;
 const ORDER: &str = "arn:aws:states:us-east-1:111111111111:stateMachine:Order";
-
-/// Starts the server binary on `store`; the process and the address it serves on.
-fn start_server(store: &std::path::Path) -> (Child, SocketAddr) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(["--port", "0", "--no-throttle", "--store"])
-        .arg(store)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server binary starts");
-    let stdout = child.stdout.take().expect("its output");
-    let mut lines = BufReader::new(stdout).lines();
-    let addr = lines
-        .find_map(|line| {
-            line.ok()?
-                .strip_prefix("serving the Step Functions API on http://")?
-                .parse()
-                .ok()
-        })
-        .expect("the server says where it serves");
-    (child, addr)
-}
 
 /// Sends a StartExecution call for each of `names` over `CLIENTS` connections until they are
 /// done or the server goes away; returns the names acknowledged (or found started already).

@@ -5,9 +5,7 @@
 //! event in flight at the kill at most one.
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -15,31 +13,13 @@ use std::time::Duration;
 use asl_server::client::Client;
 use serde_json::{Value, json};
 
+mod support;
+
+use support::start_server;
+
 const EVENTS: usize = 400;
 const CLIENTS: usize = 10;
 const ORDER: &str = "arn:aws:states:us-east-1:111111111111:stateMachine:Order";
-
-fn start_server(store: &std::path::Path) -> (Child, SocketAddr) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(["--port", "0", "--no-throttle", "--store"])
-        .arg(store)
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server binary starts");
-    let stdout = child.stdout.take().expect("its output");
-    let addr = BufReader::new(stdout)
-        .lines()
-        .find_map(|l| {
-            l.ok()?
-                .strip_prefix("serving the Step Functions API on http://")?
-                .parse()
-                .ok()
-        })
-        .expect("the server says where it serves");
-    (child, addr)
-}
 
 fn order(i: usize) -> Value {
     json!({"orderId": format!("ev-{i}"), "address": "Main St", "items": [{"price": 1.0}]})

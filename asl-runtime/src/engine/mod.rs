@@ -2,6 +2,8 @@
 //! execution record (status and history, readable while it runs), the context object and
 //! AWS's error rules.
 
+mod aws_json;
+pub use aws_json::epoch_seconds;
 mod map;
 mod map_input;
 mod outcome;

@@ -20,6 +20,21 @@ pub struct Target {
     pub role_arn: Option<String>,
 }
 
+impl Target {
+    /// The target as ListTargetsByRule lists it (and the store keeps it): `Id`, `Arn`,
+    /// `RoleArn`, and its input's members.
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("Id".into(), json!(self.id));
+        m.insert("Arn".into(), json!(self.arn));
+        if let Some(role) = &self.role_arn {
+            m.insert("RoleArn".into(), json!(role));
+        }
+        self.input.members(&mut m);
+        Value::Object(m)
+    }
+}
+
 /// A rule: an event pattern or a schedule, and its targets.
 #[derive(Clone, Debug)]
 pub struct Rule {
@@ -119,20 +134,7 @@ impl Bus {
             .rules
             .values()
             .map(|r| {
-                let targets: Vec<Value> = r
-                    .targets
-                    .values()
-                    .map(|t| {
-                        let mut m = Map::new();
-                        m.insert("Id".into(), json!(t.id));
-                        m.insert("Arn".into(), json!(t.arn));
-                        if let Some(role) = &t.role_arn {
-                            m.insert("RoleArn".into(), json!(role));
-                        }
-                        t.input.members(&mut m);
-                        Value::Object(m)
-                    })
-                    .collect();
+                let targets: Vec<Value> = r.targets.values().map(Target::to_json).collect();
                 json!({
                     "name": r.name, "arn": r.arn,
                     "pattern": r.pattern.as_ref().map(|(text, _)| text),
@@ -218,6 +220,16 @@ impl Buses {
             rules: BTreeMap::new(),
             index: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The rule `name` of bus `bus`, if both exist.
+    pub fn rule(&self, bus: &str, name: &str) -> Option<&Rule> {
+        self.buses.get(bus)?.rules().get(name)
+    }
+
+    /// [`rule`](Self::rule), to change.
+    pub fn rule_mut(&mut self, bus: &str, name: &str) -> Option<&mut Rule> {
+        self.buses.get_mut(bus)?.rules_mut().get_mut(name)
     }
 
     /// The ARN a rule `name` of bus `bus` has.

@@ -215,11 +215,7 @@ fn describe_rule(api: &Api, body: &Value) -> Result<Value, ApiError> {
     let name = required(body, "Name")?;
     let bus = bus_name(api, body)?;
     let buses = api.events();
-    let rule = buses
-        .buses
-        .get(&bus)
-        .and_then(|b| b.rules().get(name))
-        .ok_or_else(|| no_rule(name, &bus))?;
+    let rule = buses.rule(&bus, name).ok_or_else(|| no_rule(name, &bus))?;
     Ok(rule_json(rule, &bus))
 }
 
@@ -260,9 +256,7 @@ fn set_state(api: &Api, body: &Value, enabled: bool) -> Result<Value, ApiError> 
     let bus = bus_name(api, body)?;
     let mut buses = api.events_mut();
     let rule = buses
-        .buses
-        .get_mut(&bus)
-        .and_then(|b| b.rules_mut().get_mut(name))
+        .rule_mut(&bus, name)
         .ok_or_else(|| no_rule(name, &bus))?;
     rule.enabled = enabled;
     Ok(json!({}))
@@ -300,9 +294,7 @@ fn put_targets(api: &Api, body: &Value) -> Result<Value, ApiError> {
     let mut failed = Vec::new();
     let mut buses = api.events_mut();
     let rule = buses
-        .buses
-        .get_mut(&bus)
-        .and_then(|b| b.rules_mut().get_mut(name))
+        .rule_mut(&bus, name)
         .ok_or_else(|| no_rule(name, &bus))?;
     for target in targets {
         if !target.arn.contains(":states:") || !target.arn.contains(":stateMachine:") {
@@ -334,9 +326,7 @@ fn remove_targets(api: &Api, body: &Value) -> Result<Value, ApiError> {
         .collect();
     let mut buses = api.events_mut();
     let rule = buses
-        .buses
-        .get_mut(&bus)
-        .and_then(|b| b.rules_mut().get_mut(name))
+        .rule_mut(&bus, name)
         .ok_or_else(|| no_rule(name, &bus))?;
     for id in ids {
         rule.targets.remove(id);
@@ -348,25 +338,8 @@ fn list_targets(api: &Api, body: &Value) -> Result<Value, ApiError> {
     let name = required(body, "Rule")?;
     let bus = bus_name(api, body)?;
     let buses = api.events();
-    let rule = buses
-        .buses
-        .get(&bus)
-        .and_then(|b| b.rules().get(name))
-        .ok_or_else(|| no_rule(name, &bus))?;
-    let targets: Vec<Value> = rule
-        .targets
-        .values()
-        .map(|t| {
-            let mut m = Map::new();
-            m.insert("Id".into(), json!(t.id));
-            m.insert("Arn".into(), json!(t.arn));
-            if let Some(r) = &t.role_arn {
-                m.insert("RoleArn".into(), json!(r));
-            }
-            t.input.members(&mut m);
-            Value::Object(m)
-        })
-        .collect();
+    let rule = buses.rule(&bus, name).ok_or_else(|| no_rule(name, &bus))?;
+    let targets: Vec<Value> = rule.targets.values().map(Target::to_json).collect();
     Ok(json!({ "Targets": targets }))
 }
 

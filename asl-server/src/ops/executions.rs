@@ -124,7 +124,7 @@ fn find(api: &Api, arn: &str) -> Result<(Description, Option<Registered>), ApiEr
 /// DescribeExecution.
 pub(crate) fn describe(api: &Api, body: &Value) -> Result<Value, ApiError> {
     let (d, _) = find(api, required(body, "executionArn")?)?;
-    Ok(wire::execution(&d))
+    Ok(d.to_described())
 }
 
 /// DescribeStateMachineForExecution: the machine as the execution runs it.
@@ -211,7 +211,7 @@ pub(crate) fn list(api: &Api, body: &Value) -> Result<Value, ApiError> {
     };
     let (page, next) = page(&all, arn, token, max)?;
     let mut answer =
-        json!({"executions": page.iter().map(wire::execution_item).collect::<Vec<_>>()});
+        json!({"executions": page.iter().map(Description::to_list_item).collect::<Vec<_>>()});
     if let (Some(next), Value::Object(m)) = (next, &mut answer) {
         m.insert("nextToken".into(), json!(next));
     }
@@ -237,18 +237,16 @@ pub(crate) fn history(api: &Api, body: &Value) -> Result<Value, ApiError> {
         },
     }
     .map_err(|e| ApiError::internal(e.to_string()))?;
-    let mut events: Vec<Value> = events
-        .iter()
-        .map(|e| serde_json::to_value(e).unwrap_or(Value::Null))
-        .collect();
+    let mut events = events;
     if reverse {
         events.reverse();
     }
     let scope = format!("{arn}:{reverse}");
     let (page, next) = page(&events, &scope, token, max)?;
+    // Only the page's events are written as JSON.
     let page: Vec<Value> = page
         .iter()
-        .cloned()
+        .map(|e| serde_json::to_value(e).unwrap_or(Value::Null))
         .map(|e| if with_data { e } else { wire::without_data(e) })
         .collect();
     let mut answer = json!({ "events": page });
