@@ -10,7 +10,7 @@ use tokio::sync::watch;
 
 use crate::budget::Budget;
 use crate::definition::Definition;
-use crate::effects::{Durable, Entry, Seam};
+use crate::effects::{Durable, Entry, Seam, TaskOrder, TaskResult};
 use crate::engine::{Description, Env, ExecutionConfig, Outcome, Readers, Record, Status, run};
 use crate::error::Failure;
 use crate::handler::BoxHandler;
@@ -18,7 +18,7 @@ use crate::history::Event;
 use crate::items::{ItemReader, ResultWriter};
 use crate::plan::Plan;
 use crate::store::{Store, StoreError};
-use crate::task::{BoxFuture, Dispatch, TaskCall};
+use crate::task::{BoxFuture, Dispatch, Heartbeat, TaskCall};
 use crate::tokens::{Signal, TokenError, TokenRegistry};
 
 /// The handlers, borrowed for one execution.
@@ -226,12 +226,15 @@ impl Machine {
         };
         let record = Mutex::new(record);
         let table = Table(&self.handlers);
+        // Effects that deliver token answers themselves let this execution issue tokens; the
+        // registry only keeps which tokens it issued.
+        let own_tokens = seam.answers_tokens().then(TokenRegistry::default);
         let env = Env {
             seam: &seam,
             start_time,
             watched: false,
             tasks: &table,
-            tokens: None,
+            tokens: own_tokens.as_ref(),
             record: &record,
             reader: self.reader.as_deref(),
             writer: self.writer.as_deref(),
@@ -249,6 +252,52 @@ impl Machine {
             }
         }
         outcome
+    }
+
+    /// Makes the handler call `order` describes (one a backend that runs handlers away from
+    /// their executions received; see [`TaskRequest::to_order`]), with `heartbeat` carrying the
+    /// handler's heartbeats back. A panic in the handler is the task's `States.TaskFailed`, as
+    /// when the engine calls it.
+    ///
+    /// [`TaskRequest::to_order`]: crate::effects::TaskRequest::to_order
+    pub fn perform(&self, order: TaskOrder, heartbeat: Heartbeat) -> BoxFuture<'static, TaskResult> {
+        let Some(handler) = self.handlers.get(order.handler) else {
+            return Box::pin(std::future::ready(Err(Failure::runtime(format!(
+                "The machine {} has no Task handler number {} (state '{}'): the worker runs another version of it",
+                self.name, order.handler, order.state_name
+            )))));
+        };
+        let state_name: Arc<str> = order.state_name.as_str().into();
+        let resource: Arc<str> = order.resource.as_str().into();
+        let shared_names = std::sync::OnceLock::new();
+        let call = TaskCall {
+            execution_name: &order.execution_name,
+            execution_arn: &order.execution_arn,
+            shared_names: &shared_names,
+            state_name: &state_name,
+            resource: &resource,
+            retry_count: order.retry_count,
+            scheduled_event: order.scheduled_event_id,
+            task_token: order.task_token.as_deref(),
+            credentials: order.credentials.as_ref(),
+            heartbeat: &heartbeat,
+        };
+        let started = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            handler(order.input, &call)
+        }));
+        match started {
+            Ok(future) => Box::pin(async move {
+                use futures_util::FutureExt as _;
+                std::panic::AssertUnwindSafe(future)
+                    .catch_unwind()
+                    .await
+                    .unwrap_or_else(|payload| Err(crate::handler::panicked(&state_name, payload)))
+            }),
+            Err(payload) => Box::pin(std::future::ready(Err(crate::handler::panicked(
+                &order.state_name,
+                payload,
+            )))),
+        }
     }
 
     /// Records how an execution ended; a store that fails here is reported, the outcome

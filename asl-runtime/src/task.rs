@@ -12,20 +12,51 @@ use crate::error::Failure;
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Lets a handler report that it is alive, for tasks with `HeartbeatSeconds`.
-#[derive(Clone, Debug, Default)]
-pub struct Heartbeat(Option<tokio::sync::mpsc::UnboundedSender<crate::tokens::Signal>>);
+#[derive(Clone, Default)]
+pub struct Heartbeat(Beat);
+
+#[derive(Clone, Default)]
+enum Beat {
+    /// A task without HeartbeatSeconds: beats go nowhere.
+    #[default]
+    Nowhere,
+    /// To the waiting task in this process.
+    Channel(tokio::sync::mpsc::UnboundedSender<crate::tokens::Signal>),
+    /// To wherever the function takes them (a task run in another process).
+    Function(Arc<dyn Fn() + Send + Sync>),
+}
+
+impl std::fmt::Debug for Heartbeat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.0 {
+            Beat::Nowhere => "Heartbeat(nowhere)",
+            Beat::Channel(_) => "Heartbeat(channel)",
+            Beat::Function(_) => "Heartbeat(function)",
+        })
+    }
+}
 
 impl Heartbeat {
     pub(crate) fn new(
         to: Option<tokio::sync::mpsc::UnboundedSender<crate::tokens::Signal>>,
     ) -> Self {
-        Heartbeat(to)
+        Heartbeat(to.map_or(Beat::Nowhere, Beat::Channel))
+    }
+
+    /// Heartbeats that call `beat`: for backends that run a handler away from its execution
+    /// (see [`Machine::perform`](crate::Machine::perform)) and carry each beat back.
+    pub fn from_fn(beat: impl Fn() + Send + Sync + 'static) -> Self {
+        Heartbeat(Beat::Function(Arc::new(beat)))
     }
 
     /// Sends a heartbeat (a no-op for tasks without `HeartbeatSeconds`).
     pub fn beat(&self) {
-        if let Some(to) = &self.0 {
-            let _ = to.send(crate::tokens::Signal::Heartbeat);
+        match &self.0 {
+            Beat::Nowhere => {}
+            Beat::Channel(to) => {
+                let _ = to.send(crate::tokens::Signal::Heartbeat);
+            }
+            Beat::Function(f) => f(),
         }
     }
 }

@@ -46,28 +46,57 @@ impl std::error::Error for TokenError {}
 /// How many random bytes a task token carries (256 bits).
 const TOKEN_BYTES: usize = 32;
 
+/// The most bytes a token carries after its random bits, to find its execution by
+/// ([`Effects::token_route`](crate::effects::Effects::token_route)).
+pub const MAX_TOKEN_ROUTE: usize = 1024;
+
 /// A new task token: 256 random bits drawn through the execution's seam (live: rand's
 /// thread-local ChaCha12, a cryptographically secure generator seeded and reseeded from the
 /// operating system; never derived from names or counters, so no token can be guessed from
-/// another), written as URL-safe base64 after AWS's `AQ` prefix.
+/// another), then the seam's route if it has one, written as URL-safe base64 after AWS's `AQ`
+/// prefix.
 pub(crate) fn new_token(seam: &Seam) -> String {
     let mut bytes = [0u8; TOKEN_BYTES];
     seam.random(&mut bytes);
+    let route = seam
+        .token_route()
+        .filter(|r| !r.is_empty() && r.len() <= MAX_TOKEN_ROUTE);
     let mut token = String::with_capacity(2 + TOKEN_BYTES.div_ceil(3) * 4);
     token.push_str("AQ");
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode_string(bytes, &mut token);
+    match route {
+        Some(route) => {
+            let mut all = bytes.to_vec();
+            all.extend_from_slice(route.as_bytes());
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode_string(all, &mut token);
+        }
+        None => base64::engine::general_purpose::URL_SAFE_NO_PAD.encode_string(bytes, &mut token),
+    }
     token
 }
 
+/// The route a well-formed token carries after its random bits (see
+/// [`Effects::token_route`](crate::effects::Effects::token_route)), if any.
+pub fn token_route(token: &str) -> Option<String> {
+    let bytes = decode(token)?;
+    let route = bytes.get(TOKEN_BYTES..).filter(|r| !r.is_empty())?;
+    String::from_utf8(route.to_vec()).ok()
+}
+
+fn decode(token: &str) -> Option<Vec<u8>> {
+    let rest = token.strip_prefix("AQ")?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(rest)
+        .ok()?;
+    (TOKEN_BYTES..=TOKEN_BYTES + MAX_TOKEN_ROUTE)
+        .contains(&bytes.len())
+        .then_some(bytes)
+}
+
 /// Whether `token` has the form of a token [`new_token`] draws (`AQ` and 256 bits in URL-safe
-/// base64): one that does not is AWS's `InvalidToken`, one that does but that no task waits
-/// for is `TaskDoesNotExist`.
+/// base64, then at most [`MAX_TOKEN_ROUTE`] bytes of route): one that does not is AWS's
+/// `InvalidToken`, one that does but that no task waits for is `TaskDoesNotExist`.
 pub fn is_well_formed(token: &str) -> bool {
-    token.strip_prefix("AQ").is_some_and(|rest| {
-        base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(rest)
-            .is_ok_and(|b| b.len() == TOKEN_BYTES)
-    })
+    decode(token).is_some()
 }
 
 /// The tokens of one machine's running tasks.

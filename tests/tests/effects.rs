@@ -158,12 +158,14 @@ impl Effects for Watching {
     }
     fn task<'a>(
         &'a self,
+        call: asl_runtime::effects::TaskRequest<'_>,
         start: asl_runtime::effects::TaskStart<'_, 'a>,
     ) -> asl_runtime::BoxFuture<'a, asl_runtime::effects::TaskResult> {
-        self.live.task(start)
+        self.live.task(call, start)
     }
     fn signal<'a>(
         &'a self,
+        _waiting: asl_runtime::effects::Waiting<'_>,
         next: asl_runtime::BoxFuture<'a, Option<asl_runtime::effects::Signal>>,
     ) -> asl_runtime::BoxFuture<'a, Option<asl_runtime::effects::Signal>> {
         next

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::task::{Poll, Waker};
 
-use super::{Effects, Entry, Signal, StopRequest, TaskResult, TaskStart};
+use super::{Effects, Entry, Signal, StopRequest, TaskRequest, TaskResult, TaskStart, Waiting};
 use crate::error::Failure;
 use crate::history::Event;
 use crate::store::Store;
@@ -353,7 +353,11 @@ impl Effects for Durable {
         )
     }
 
-    fn task<'a>(&'a self, start: TaskStart<'_, 'a>) -> BoxFuture<'a, TaskResult> {
+    fn task<'a>(
+        &'a self,
+        call: TaskRequest<'_>,
+        start: TaskStart<'_, 'a>,
+    ) -> BoxFuture<'a, TaskResult> {
         let (request, recorded) = self.request();
         if recorded {
             // The handler is not called again: its result is the recorded one.
@@ -368,7 +372,7 @@ impl Effects for Durable {
             );
         }
         self.performed(
-            self.live.task(start),
+            self.live.task(call, start),
             move |result| Entry::Task {
                 request,
                 result: result.clone(),
@@ -382,7 +386,11 @@ impl Effects for Durable {
         )
     }
 
-    fn signal<'a>(&'a self, next: BoxFuture<'a, Option<Signal>>) -> BoxFuture<'a, Option<Signal>> {
+    fn signal<'a>(
+        &'a self,
+        waiting: Waiting<'_>,
+        next: BoxFuture<'a, Option<Signal>>,
+    ) -> BoxFuture<'a, Option<Signal>> {
         let (request, recorded) = self.request();
         if recorded {
             return self.replayed(
@@ -396,7 +404,7 @@ impl Effects for Durable {
             );
         }
         self.performed(
-            self.live.signal(next),
+            self.live.signal(waiting, next),
             move |signal| Entry::Signal {
                 request,
                 signal: signal.clone(),

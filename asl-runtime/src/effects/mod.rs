@@ -62,11 +62,108 @@ pub use replay::{Divergence, Replayer};
 /// What a Task's handler call ends with.
 pub type TaskResult = Result<Value, Failure>;
 
-/// Starts a Task's handler call: calling it runs the handler's own code up to its first await,
-/// so an implementation that does not perform the call (a replay) never calls it. It may be
+/// Starts a Task's handler call on the input it is given (the request's): calling it runs the
+/// handler's own code up to its first await, so an implementation that does not perform the
+/// call here (a replay, or a backend that runs handlers elsewhere) never calls it. It may be
 /// called once, during [`Effects::task`]; a panic in the handler is already the task's
 /// `States.TaskFailed` in the future it returns.
-pub type TaskStart<'s, 'a> = &'s mut dyn FnMut() -> BoxFuture<'a, TaskResult>;
+pub type TaskStart<'s, 'a> = &'s mut dyn FnMut(Value) -> BoxFuture<'a, TaskResult>;
+
+/// A Task's handler call as the engine asks for it: which handler, on what input, and
+/// everything the handler's [`TaskContext`](crate::TaskContext) holds. A backend that runs
+/// handlers in another process sends [`TaskRequest::to_order`] there, where
+/// [`Machine::perform`](crate::Machine::perform) makes the same call.
+#[derive(Debug)]
+pub struct TaskRequest<'r> {
+    /// The handler's number (the generator numbers a machine's Task states).
+    pub handler: usize,
+    /// The handler's input (the state's Parameters applied).
+    pub input: Value,
+    /// The call's description.
+    pub call: crate::task::TaskCall<'r>,
+    /// The state's TimeoutSeconds, evaluated.
+    pub timeout_seconds: Option<u64>,
+    /// The state's HeartbeatSeconds, evaluated.
+    pub heartbeat_seconds: Option<u64>,
+}
+
+impl TaskRequest<'_> {
+    /// The call as an owned value that can cross processes, with the input moved into it.
+    pub fn into_order(self) -> TaskOrder {
+        let c = &self.call;
+        TaskOrder {
+            handler: self.handler,
+            input: self.input,
+            execution_name: c.execution_name().to_owned(),
+            execution_arn: c.execution_arn().to_owned(),
+            state_name: c.state_name().to_owned(),
+            resource: c.resource().to_owned(),
+            retry_count: c.retry_count(),
+            scheduled_event_id: c.scheduled_event_id(),
+            task_token: c.task_token().map(str::to_owned),
+            credentials: c.credentials().cloned(),
+            timeout_seconds: self.timeout_seconds,
+            heartbeat_seconds: self.heartbeat_seconds,
+        }
+    }
+
+    /// The call as an owned value that can cross processes (the input copied).
+    pub fn to_order(&self) -> TaskOrder {
+        TaskRequest {
+            handler: self.handler,
+            input: self.input.clone(),
+            call: self.call,
+            timeout_seconds: self.timeout_seconds,
+            heartbeat_seconds: self.heartbeat_seconds,
+        }
+        .into_order()
+    }
+}
+
+/// A Task's handler call, owned and serializable: what a backend that runs handlers in other
+/// processes (Temporal activities) sends them, to be made with
+/// [`Machine::perform`](crate::Machine::perform).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskOrder {
+    /// The handler's number.
+    pub handler: usize,
+    /// The handler's input.
+    pub input: Value,
+    /// The execution's name.
+    pub execution_name: String,
+    /// The execution's ARN.
+    pub execution_arn: String,
+    /// The Task state's name.
+    pub state_name: String,
+    /// The state's `Resource`.
+    pub resource: String,
+    /// How many times the state has been retried so far.
+    pub retry_count: u64,
+    /// The id of the call's TaskScheduled event.
+    pub scheduled_event_id: u64,
+    /// The task token, for `.waitForTaskToken` resources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_token: Option<String>,
+    /// The evaluated `Credentials`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<Value>,
+    /// The state's TimeoutSeconds, evaluated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<u64>,
+    /// The state's HeartbeatSeconds, evaluated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heartbeat_seconds: Option<u64>,
+}
+
+/// A task that waits for signals (its token's answer, or heartbeats): which call it is.
+#[derive(Clone, Copy, Debug)]
+pub struct Waiting<'w> {
+    /// The id of the call's TaskScheduled event (unique in its execution).
+    pub scheduled_event_id: u64,
+    /// The token it waits for, for `.waitForTaskToken` tasks.
+    pub task_token: Option<&'w str>,
+}
 
 /// Why an execution is to stop: the error and cause StopExecution gave.
 pub type StopRequest = (Option<String>, Option<String>);
@@ -100,11 +197,18 @@ pub trait Effects: Send + Sync + std::fmt::Debug {
     /// A future that completes at `deadline` (at once if it is past).
     fn sleep_until(&self, deadline: jiff::Timestamp) -> BoxFuture<'_, ()>;
 
-    /// Performs a Task's handler call, which `start` begins (see [`TaskStart`]).
-    fn task<'a>(&'a self, start: TaskStart<'_, 'a>) -> BoxFuture<'a, TaskResult>;
+    /// Performs the Task's handler call `request` describes, which `start` begins on its input
+    /// (see [`TaskStart`]).
+    fn task<'a>(&'a self, request: TaskRequest<'_>, start: TaskStart<'_, 'a>)
+    -> BoxFuture<'a, TaskResult>;
 
-    /// The next signal to a waiting task, which `next` receives; `None` once no more can come.
-    fn signal<'a>(&'a self, next: BoxFuture<'a, Option<Signal>>) -> BoxFuture<'a, Option<Signal>>;
+    /// The next signal to the task `waiting` describes, which `next` receives; `None` once no
+    /// more can come.
+    fn signal<'a>(
+        &'a self,
+        waiting: Waiting<'_>,
+        next: BoxFuture<'a, Option<Signal>>,
+    ) -> BoxFuture<'a, Option<Signal>>;
 
     /// Completes when the execution is to stop, as `stop` does.
     fn stop<'a>(&'a self, stop: BoxFuture<'a, StopRequest>) -> BoxFuture<'a, StopRequest>;
@@ -115,6 +219,24 @@ pub trait Effects: Send + Sync + std::fmt::Debug {
     /// An event was added to the execution's history (only called while a history is kept).
     fn event(&self, event: &Event) {
         let _ = event;
+    }
+
+    /// Whether this implementation delivers the answers of task tokens itself (through
+    /// [`signal`](Self::signal)), so an execution run with [`Machine::run_with`] may issue
+    /// them. `false`: only executions started with [`Machine::start`] issue tokens, which the
+    /// machine answers.
+    ///
+    /// [`Machine::run_with`]: crate::Machine::run_with
+    /// [`Machine::start`]: crate::Machine::start
+    fn answers_tokens(&self) -> bool {
+        false
+    }
+
+    /// What a task token carries after its random bits, so that whoever answers it can find
+    /// the execution (at most [`MAX_TOKEN_ROUTE`](crate::MAX_TOKEN_ROUTE) bytes; read
+    /// back with [`token_route`](crate::token_route)). `None`: nothing.
+    fn token_route(&self) -> Option<String> {
+        None
     }
 }
 
@@ -136,11 +258,19 @@ impl Effects for Live {
         Box::pin(tokio::time::sleep(self.clock.until(deadline)))
     }
 
-    fn task<'a>(&'a self, start: TaskStart<'_, 'a>) -> BoxFuture<'a, TaskResult> {
-        start()
+    fn task<'a>(
+        &'a self,
+        request: TaskRequest<'_>,
+        start: TaskStart<'_, 'a>,
+    ) -> BoxFuture<'a, TaskResult> {
+        start(request.input)
     }
 
-    fn signal<'a>(&'a self, next: BoxFuture<'a, Option<Signal>>) -> BoxFuture<'a, Option<Signal>> {
+    fn signal<'a>(
+        &'a self,
+        _waiting: Waiting<'_>,
+        next: BoxFuture<'a, Option<Signal>>,
+    ) -> BoxFuture<'a, Option<Signal>> {
         next
     }
 
@@ -241,21 +371,23 @@ impl Seam {
         }
     }
 
-    /// A Task's handler call, begun by `start`. `guard` turns a panic while the returned future
-    /// is polled into the task's failure: the engine applies it around the live call itself,
-    /// and here inside the call an implementation sees.
+    /// The Task's handler call `request` describes, begun by `start` on its input. `guard`
+    /// turns a panic while the returned future is polled into the task's failure: the engine
+    /// applies it around the live call itself, and here inside the call an implementation
+    /// sees.
     #[inline]
     pub(crate) fn task<'a>(
         &'a self,
-        start: impl FnOnce() -> BoxFuture<'a, TaskResult>,
+        request: TaskRequest<'_>,
+        start: impl FnOnce(Value) -> BoxFuture<'a, TaskResult>,
         guard: impl FnOnce(BoxFuture<'a, TaskResult>) -> BoxFuture<'a, TaskResult>,
     ) -> BoxFuture<'a, TaskResult> {
         match &self.way {
-            Way::Live(_) => start(),
+            Way::Live(_) => start(request.input),
             Way::Custom(e) => {
                 let mut once = Some((start, guard));
-                e.task(&mut || match once.take() {
-                    Some((start, guard)) => guard(start()),
+                e.task(request, &mut |input| match once.take() {
+                    Some((start, guard)) => guard(start(input)),
                     None => Box::pin(std::future::ready(Err(Failure::new(
                         crate::error::names::RUNTIME,
                         "a Task's handler call was started twice",
@@ -265,14 +397,34 @@ impl Seam {
         }
     }
 
-    /// The next signal `next` receives.
-    pub(crate) fn signal<'a, F>(&'a self, next: F) -> Either<F, BoxFuture<'a, Option<Signal>>>
+    /// The next signal `next` receives for the task `waiting` describes.
+    pub(crate) fn signal<'a, F>(
+        &'a self,
+        waiting: Waiting<'_>,
+        next: F,
+    ) -> Either<F, BoxFuture<'a, Option<Signal>>>
     where
         F: std::future::Future<Output = Option<Signal>> + Send + 'a,
     {
         match &self.way {
             Way::Live(_) => Either::Left(next),
-            Way::Custom(e) => Either::Right(e.signal(Box::pin(next))),
+            Way::Custom(e) => Either::Right(e.signal(waiting, Box::pin(next))),
+        }
+    }
+
+    /// Whether the implementation answers task tokens itself ([`Effects::answers_tokens`]).
+    pub(crate) fn answers_tokens(&self) -> bool {
+        match &self.way {
+            Way::Live(_) => false,
+            Way::Custom(e) => e.answers_tokens(),
+        }
+    }
+
+    /// What task tokens carry after their random bits ([`Effects::token_route`]).
+    pub(crate) fn token_route(&self) -> Option<String> {
+        match &self.way {
+            Way::Live(_) => None,
+            Way::Custom(e) => e.token_route(),
         }
     }
 

@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Effects, Signal, StopRequest, TaskResult, TaskStart};
+use super::{Effects, Signal, StopRequest, TaskRequest, TaskResult, TaskStart, Waiting};
 use crate::history::Event;
 use crate::task::BoxFuture;
 
@@ -138,9 +138,13 @@ impl Effects for Recorder {
         })
     }
 
-    fn task<'a>(&'a self, start: TaskStart<'_, 'a>) -> BoxFuture<'a, TaskResult> {
+    fn task<'a>(
+        &'a self,
+        call: TaskRequest<'_>,
+        start: TaskStart<'_, 'a>,
+    ) -> BoxFuture<'a, TaskResult> {
         let request = self.request();
-        let call = self.inner.task(start);
+        let call = self.inner.task(call, start);
         Box::pin(async move {
             let result = call.await;
             self.push(Entry::Task {
@@ -151,9 +155,13 @@ impl Effects for Recorder {
         })
     }
 
-    fn signal<'a>(&'a self, next: BoxFuture<'a, Option<Signal>>) -> BoxFuture<'a, Option<Signal>> {
+    fn signal<'a>(
+        &'a self,
+        waiting: Waiting<'_>,
+        next: BoxFuture<'a, Option<Signal>>,
+    ) -> BoxFuture<'a, Option<Signal>> {
         let request = self.request();
-        let next = self.inner.signal(next);
+        let next = self.inner.signal(waiting, next);
         Box::pin(async move {
             let signal = next.await;
             self.push(Entry::Signal {
@@ -188,5 +196,13 @@ impl Effects for Recorder {
     fn event(&self, event: &Event) {
         self.inner.event(event);
         self.lock().recording.events.push(event.clone());
+    }
+
+    fn answers_tokens(&self) -> bool {
+        self.inner.answers_tokens()
+    }
+
+    fn token_route(&self) -> Option<String> {
+        self.inner.token_route()
     }
 }

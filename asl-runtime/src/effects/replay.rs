@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::task::{Poll, Waker};
 
-use super::{Effects, Entry, Recording, Signal, StopRequest, TaskResult, TaskStart};
+use super::{
+    Effects, Entry, Recording, Signal, StopRequest, TaskRequest, TaskResult, TaskStart, Waiting,
+};
 use crate::error::Failure;
 use crate::task::BoxFuture;
 
@@ -188,7 +190,11 @@ impl Effects for Replayer {
         )
     }
 
-    fn task<'a>(&'a self, _start: TaskStart<'_, 'a>) -> BoxFuture<'a, TaskResult> {
+    fn task<'a>(
+        &'a self,
+        _call: TaskRequest<'_>,
+        _start: TaskStart<'_, 'a>,
+    ) -> BoxFuture<'a, TaskResult> {
         // The handler is not called: its result is the recorded one.
         self.later(
             "a handler's result",
@@ -200,7 +206,11 @@ impl Effects for Replayer {
         )
     }
 
-    fn signal<'a>(&'a self, _next: BoxFuture<'a, Option<Signal>>) -> BoxFuture<'a, Option<Signal>> {
+    fn signal<'a>(
+        &'a self,
+        _waiting: Waiting<'_>,
+        _next: BoxFuture<'a, Option<Signal>>,
+    ) -> BoxFuture<'a, Option<Signal>> {
         self.later(
             "a signal",
             |e| match e {

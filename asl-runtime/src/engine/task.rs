@@ -15,7 +15,7 @@ use crate::data::io::{Place, Select};
 use crate::data::scope::Scope;
 use crate::data::template::TASK_PATH_ERROR;
 use crate::data::vars::Vars;
-use crate::effects::{Seam, after};
+use crate::effects::{Seam, TaskRequest, Waiting, after};
 use crate::error::{Failure, names};
 use crate::handler::panicked;
 use crate::history::{EventKind, TaskOutputDetails, TaskScheduledDetails};
@@ -97,6 +97,7 @@ impl<'r> Run<'r> {
                 credentials: p.credentials.as_ref(),
                 token: None,
                 heartbeat: &no_heartbeat,
+                limits: (p.timeout, p.heartbeat),
             },
         );
         Ok(Started {
@@ -170,7 +171,7 @@ impl<'r> Run<'r> {
                 Box::pin(wait(
                     self.env.seam,
                     guarded(&mut started.call, &state.name),
-                    None,
+                    None::<(Waiting<'_>, _)>,
                     false,
                     started.timeout,
                     None,
@@ -228,12 +229,17 @@ impl<'r> Run<'r> {
                         credentials: p.credentials.as_ref(),
                         token: token.as_deref(),
                         heartbeat: &heartbeat,
+                        limits: (p.timeout, p.heartbeat),
                     },
                 );
+                let waiting = Waiting {
+                    scheduled_event_id: scheduled,
+                    task_token: token.as_deref(),
+                };
                 let result = wait(
                     self.env.seam,
                     guarded(&mut call, &state.name),
-                    Some(signals),
+                    Some((waiting, signals)),
                     waits_for_token,
                     p.timeout,
                     p.heartbeat,
@@ -328,7 +334,14 @@ impl<'r> Run<'r> {
             // An implementation of the seam sees the guarded future, so a panic reaches it as
             // the task's failure.
             seam => seam.task(
-                move || start_handler(tasks, task.handler, args, &call, &state.name),
+                TaskRequest {
+                    handler: task.handler,
+                    input: args,
+                    call,
+                    timeout_seconds: described.limits.0,
+                    heartbeat_seconds: described.limits.1,
+                },
+                move |args| start_handler(tasks, task.handler, args, &call, &state.name),
                 |call| guard_owned(call, state.name.clone()),
             ),
         }
@@ -401,6 +414,7 @@ impl Run<'_> {
                 credentials: None,
                 token: None,
                 heartbeat: &no_heartbeat,
+                limits: (None, None),
             };
             self.call(state, task, input, described)
         };
@@ -467,6 +481,8 @@ struct Described<'a> {
     credentials: Option<&'a Value>,
     token: Option<&'a str>,
     heartbeat: &'a Heartbeat,
+    /// The evaluated TimeoutSeconds and HeartbeatSeconds.
+    limits: (Option<u64>, Option<u64>),
 }
 
 /// Calls handler number `handler` with `args`; a panic while it makes its future is the
@@ -525,7 +541,7 @@ fn seconds(s: &Seconds, scope: &Scope<'_>, field: &str) -> Result<Option<u64>, F
 async fn wait(
     seam: &Seam,
     call: impl Future<Output = Result<Value, Failure>>,
-    mut signals: Option<mpsc::UnboundedReceiver<Signal>>,
+    signals: Option<(Waiting<'_>, mpsc::UnboundedReceiver<Signal>)>,
     waits_for_token: bool,
     timeout: Option<u64>,
     heartbeat: Option<u64>,
@@ -533,6 +549,10 @@ async fn wait(
     if signals.is_none() && timeout.is_none() {
         return call.await;
     }
+    let (waiting, mut signals) = match signals {
+        Some((w, rx)) => (Some(w), Some(rx)),
+        None => (None, None),
+    };
     let call = std::pin::pin!(call);
     let started = seam.now();
     let deadline = timeout.map(|s| after(started, Duration::from_secs(s)));
@@ -552,7 +572,10 @@ async fn wait(
         };
         let woke = {
             // Asked of the seam before anything is polled (see `Seam`).
-            let signal = signals.as_mut().map(|rx| seam.signal(rx.recv()));
+            let signal = match (waiting, signals.as_mut()) {
+                (Some(w), Some(rx)) => Some(seam.signal(w, rx.recv())),
+                _ => None,
+            };
             let timer = next.map(|t| seam.sleep_until(t));
             // Biased: the handler, then a signal, then the timer, so the same answers always
             // lead the same way.
