@@ -221,6 +221,13 @@ pub trait Effects: Send + Sync + std::fmt::Debug {
         let _ = event;
     }
 
+    /// The task `waiting` describes no longer waits for signals: it ended (`timed_out`: by
+    /// its TimeoutSeconds or HeartbeatSeconds), so an answer to its token is now AWS's
+    /// `TaskDoesNotExist` (or `TaskTimedOut`).
+    fn released(&self, waiting: Waiting<'_>, timed_out: bool) {
+        let _ = (waiting, timed_out);
+    }
+
     /// Whether this implementation delivers the answers of task tokens itself (through
     /// [`signal`](Self::signal)), so an execution run with [`Machine::run_with`] may issue
     /// them. `false`: only executions started with [`Machine::start`] issue tokens, which the
@@ -409,6 +416,13 @@ impl Seam {
         match &self.way {
             Way::Live(_) => Either::Left(next),
             Way::Custom(e) => Either::Right(e.signal(waiting, Box::pin(next))),
+        }
+    }
+
+    /// Tells the implementation that a task stopped waiting for signals ([`Effects::released`]).
+    pub(crate) fn released(&self, waiting: Waiting<'_>, timed_out: bool) {
+        if let Way::Custom(e) = &self.way {
+            e.released(waiting, timed_out);
         }
     }
 

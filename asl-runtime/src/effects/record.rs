@@ -198,6 +198,10 @@ impl Effects for Recorder {
         self.lock().recording.events.push(event.clone());
     }
 
+    fn released(&self, waiting: Waiting<'_>, timed_out: bool) {
+        self.inner.released(waiting, timed_out);
+    }
+
     fn answers_tokens(&self) -> bool {
         self.inner.answers_tokens()
     }

@@ -56,9 +56,53 @@ impl Description {
     }
 }
 
+impl Description {
+    /// The execution [`to_described`](Self::to_described) wrote, read back (`None` when
+    /// `v` is not such a description).
+    pub fn from_described(v: &Value) -> Option<Description> {
+        let text = |k: &str| v[k].as_str().map(str::to_owned);
+        let date = |k: &str| {
+            v[k].as_f64()
+                .and_then(|s| jiff::Timestamp::from_millisecond((s * 1000.0).round() as i64).ok())
+        };
+        let json_text =
+            |k: &str| -> Option<Value> { v[k].as_str().and_then(|t| serde_json::from_str(t).ok()) };
+        Some(Description {
+            execution_arn: text("executionArn")?,
+            state_machine_arn: text("stateMachineArn")?,
+            name: text("name")?,
+            status: super::Status::from_name(v["status"].as_str()?)?,
+            input: json_text("input").unwrap_or(Value::Null),
+            output: json_text("output"),
+            error: text("error"),
+            cause: text("cause"),
+            start_date: date("startDate")?,
+            stop_date: date("stopDate"),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_description_reads_back_as_it_was_written() {
+        let d = Description {
+            execution_arn: "arn:aws:states:us-east-1:1:execution:m:e".into(),
+            state_machine_arn: "arn:aws:states:us-east-1:1:stateMachine:m".into(),
+            name: "e".into(),
+            status: super::super::Status::Failed,
+            input: json!({"a": [1, "x"]}),
+            output: None,
+            error: Some("States.TaskFailed".into()),
+            cause: Some("{\"x\": 1}".into()),
+            start_date: jiff::Timestamp::from_millisecond(1_700_000_000_250).expect("a time"),
+            stop_date: Some(jiff::Timestamp::from_millisecond(1_700_000_001_999).expect("a time")),
+        };
+        assert_eq!(Description::from_described(&d.to_described()), Some(d));
+        assert_eq!(Description::from_described(&json!({"name": "e"})), None);
+    }
 
     #[test]
     fn timestamps_are_epoch_seconds_to_the_millisecond() {

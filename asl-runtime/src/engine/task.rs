@@ -216,6 +216,7 @@ impl<'r> Run<'r> {
             None => context,
         };
         let heartbeat = Heartbeat::new(Some(signals_tx));
+        let mut scheduled_id = None;
         let result = match self.prepare(state, task, raw, &context, vars) {
             Ok(p) => {
                 let scheduled = self.scheduled(task, &p.args, (p.timeout, p.heartbeat));
@@ -232,6 +233,7 @@ impl<'r> Run<'r> {
                         limits: (p.timeout, p.heartbeat),
                     },
                 );
+                scheduled_id = Some(scheduled);
                 let waiting = Waiting {
                     scheduled_event_id: scheduled,
                     task_token: token.as_deref(),
@@ -249,11 +251,20 @@ impl<'r> Run<'r> {
             }
             Err(f) => Err(f),
         };
+        let timed_out = result
+            .as_ref()
+            .is_err_and(|f| f.error == names::TIMEOUT || f.error == names::HEARTBEAT_TIMEOUT);
         if let (Some(t), Some(registry)) = (&token, self.env.tokens) {
-            let timed_out = result
-                .as_ref()
-                .is_err_and(|f| f.error == names::TIMEOUT || f.error == names::HEARTBEAT_TIMEOUT);
             registry.revoke(t, timed_out);
+        }
+        if let Some(scheduled_event_id) = scheduled_id {
+            self.env.seam.released(
+                Waiting {
+                    scheduled_event_id,
+                    task_token: token.as_deref(),
+                },
+                timed_out,
+            );
         }
         result
     }

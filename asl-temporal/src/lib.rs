@@ -1,0 +1,17 @@
+//! Compiled Amazon States Language machines run as Temporal workflows.
+//!
+//! Placeholder docs (expanded below).
+
+mod activity;
+mod bridge;
+pub mod client;
+pub mod error;
+pub mod worker;
+// `#[workflow_methods]` adds a public constant per method, which cannot carry documentation;
+// everything written here has its own.
+#[allow(missing_docs)]
+pub mod workflow;
+
+pub use client::{Executions, StartedExecution, connect};
+pub use error::Error;
+pub use worker::{TemporalWorker, WorkerBuilder};
