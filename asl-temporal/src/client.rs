@@ -306,7 +306,8 @@ impl Executions {
         Ok(out)
     }
 
-    /// StopExecution: the execution ends ABORTED with `error` and `cause`.
+    /// StopExecution: the execution ends ABORTED with `error` and `cause` (one that has ended
+    /// already stays as it ended).
     ///
     /// # Errors
     /// [`Error::ExecutionDoesNotExist`], [`Error::InvalidArn`], or Temporal's error.
@@ -319,7 +320,7 @@ impl Executions {
         let handle = self
             .client
             .get_workflow_handle::<StepFunctionsExecution>(workflow_id_of(execution_arn)?);
-        handle
+        let sent = handle
             .signal(
                 StepFunctionsExecution::stop,
                 StopInput {
@@ -328,13 +329,17 @@ impl Executions {
                 },
                 WorkflowSignalOptions::default(),
             )
-            .await
-            .map_err(|e| match e {
-                WorkflowInteractionError::NotFound(_) => {
-                    Error::ExecutionDoesNotExist(execution_arn.to_owned())
-                }
-                e => Error::Temporal(e.to_string()),
-            })
+            .await;
+        match sent {
+            Ok(()) => Ok(()),
+            // Temporal has no workflow to signal: the execution ended (nothing to stop, as on
+            // AWS) or never was.
+            Err(WorkflowInteractionError::NotFound(_)) => match self.describe(execution_arn).await? {
+                Some(_) => Ok(()),
+                None => Err(Error::ExecutionDoesNotExist(execution_arn.to_owned())),
+            },
+            Err(e) => Err(Error::Temporal(e.to_string())),
+        }
     }
 
     /// Waits until the execution ends, and describes it then.
