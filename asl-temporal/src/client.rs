@@ -60,6 +60,7 @@ pub type Ended = Description;
 pub struct Executions {
     client: Client,
     task_queue: String,
+    id_prefix: String,
 }
 
 impl std::fmt::Debug for Executions {
@@ -77,24 +78,58 @@ pub fn workflow_id(state_machine_name: &str, execution_name: &str) -> String {
 }
 
 /// The workflow id of the execution an ARN names
-/// (`arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME`).
+/// (`arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME`, or an Express execution's
+/// `…:express:MACHINE:NAME:ID`).
 ///
 /// # Errors
 /// [`Error::InvalidArn`] when it names no execution.
 pub fn workflow_id_of(execution_arn: &str) -> Result<String, Error> {
     let parts: Vec<&str> = execution_arn.split(':').collect();
     match parts.as_slice() {
-        [
-            "arn",
-            _partition,
-            "states",
-            _region,
-            _account,
-            "execution" | "express",
-            machine,
-            name,
-        ] if !machine.is_empty() && !name.is_empty() => Ok(workflow_id(machine, name)),
+        ["arn", _partition, "states", _region, _account, "execution", machine, name]
+            if !machine.is_empty() && !name.is_empty() =>
+        {
+            Ok(workflow_id(machine, name))
+        }
+        ["arn", _partition, "states", _region, _account, "express", machine, name, id]
+            if !machine.is_empty() && !name.is_empty() && !id.is_empty() =>
+        {
+            Ok(workflow_id(machine, &format!("{name}:{id}")))
+        }
         _ => Err(Error::InvalidArn(execution_arn.to_owned())),
+    }
+}
+
+/// What StartExecution asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StartRequest {
+    /// The machine's name, as workers registered it.
+    pub machine: String,
+    /// The state machine's ARN.
+    pub state_machine_arn: String,
+    /// The execution's name.
+    pub execution_name: String,
+    /// The execution's ARN; `None`: the state machine's, for this name.
+    pub execution_arn: Option<String>,
+    /// The role ARN the context object reports.
+    pub role_arn: String,
+    /// The input.
+    pub input: Value,
+}
+
+impl StartRequest {
+    /// A start of execution `name` of the machine registered as `machine`, with ARNs in
+    /// account 111111111111, region us-east-1 (as [`ExecutionConfig::new`] makes them).
+    pub fn new(machine: &str, name: &str, input: Value) -> Self {
+        let c = ExecutionConfig::new(machine, name);
+        StartRequest {
+            machine: machine.to_owned(),
+            state_machine_arn: c.state_machine_arn,
+            execution_name: name.to_owned(),
+            execution_arn: Some(c.execution_arn),
+            role_arn: c.role_arn,
+            input,
+        }
     }
 }
 
@@ -104,7 +139,21 @@ impl Executions {
         Executions {
             client,
             task_queue: task_queue.into(),
+            id_prefix: String::new(),
         }
+    }
+
+    /// These executions with workflow ids that start with `prefix`: separate sets of
+    /// executions (test runs, tenants) can then use the same execution names in one
+    /// namespace.
+    pub fn with_id_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.id_prefix = prefix.into();
+        self
+    }
+
+    /// The workflow id of the execution `execution_arn` names.
+    fn id(&self, execution_arn: &str) -> Result<String, Error> {
+        Ok(format!("{}{}", self.id_prefix, workflow_id_of(execution_arn)?))
     }
 
     /// The client.
@@ -123,34 +172,29 @@ impl Executions {
         name: &str,
         input: Value,
     ) -> Result<StartedExecution, Error> {
-        let c = ExecutionConfig::new(machine, name);
-        self.start_with(machine, &c.state_machine_arn, name, &c.role_arn, input)
+        self.start_with(StartRequest::new(machine, name, input))
             .await
     }
 
-    /// Starts an execution named `name` of the machine registered as `machine`, under the
-    /// state machine ARN `state_machine_arn`. As StartExecution: a second start with the same
-    /// name and input while the first runs returns it; any other start of a name already used
-    /// is [`Error::ExecutionAlreadyExists`].
+    /// StartExecution: a second start with the same name and input while the first runs
+    /// returns it; any other start of a name already used is
+    /// [`Error::ExecutionAlreadyExists`].
     ///
     /// # Errors
-    /// [`Error::ExecutionAlreadyExists`], or Temporal's error.
-    pub async fn start_with(
-        &self,
-        machine: &str,
-        state_machine_arn: &str,
-        name: &str,
-        role_arn: &str,
-        input: Value,
-    ) -> Result<StartedExecution, Error> {
-        let execution_arn = execution_arn(state_machine_arn, name);
-        let id = workflow_id_of(&execution_arn)?;
+    /// [`Error::ExecutionAlreadyExists`], [`Error::InvalidArn`], or Temporal's error.
+    pub async fn start_with(&self, request: StartRequest) -> Result<StartedExecution, Error> {
+        let execution_arn = request
+            .execution_arn
+            .clone()
+            .unwrap_or_else(|| execution_arn(&request.state_machine_arn, &request.execution_name));
+        let id = self.id(&execution_arn)?;
+        let input = request.input;
         let start = StartInput {
-            machine: machine.to_owned(),
-            state_machine_arn: state_machine_arn.to_owned(),
-            execution_name: name.to_owned(),
+            machine: request.machine,
+            state_machine_arn: request.state_machine_arn,
+            execution_name: request.execution_name,
             execution_arn: execution_arn.clone(),
-            role_arn: role_arn.to_owned(),
+            role_arn: request.role_arn,
             input: input.clone(),
             secret: secret(),
         };
@@ -190,7 +234,7 @@ impl Executions {
     pub async fn describe(&self, execution_arn: &str) -> Result<Option<Description>, Error> {
         let handle = self
             .client
-            .get_workflow_handle::<StepFunctionsExecution>(workflow_id_of(execution_arn)?);
+            .get_workflow_handle::<StepFunctionsExecution>(self.id(execution_arn)?);
         match handle
             .query(
                 StepFunctionsExecution::describe,
@@ -212,7 +256,7 @@ impl Executions {
     pub async fn history(&self, execution_arn: &str) -> Result<Vec<Event>, Error> {
         let handle = self
             .client
-            .get_workflow_handle::<StepFunctionsExecution>(workflow_id_of(execution_arn)?);
+            .get_workflow_handle::<StepFunctionsExecution>(self.id(execution_arn)?);
         // Pages, so that no answer grows past Temporal's message limits.
         const PAGE: usize = 1000;
         let mut events = Vec::new();
@@ -256,7 +300,7 @@ impl Executions {
         limit: usize,
     ) -> Result<Vec<Description>, Error> {
         let machine = state_machine_arn.rsplit(':').next().unwrap_or_default();
-        let prefix = workflow_id(machine, "");
+        let prefix = format!("{}{}", self.id_prefix, workflow_id(machine, ""));
         let query = format!(
             "WorkflowType = '{}' AND WorkflowId STARTS_WITH '{}'",
             crate::workflow::WORKFLOW_TYPE,
@@ -319,7 +363,7 @@ impl Executions {
     ) -> Result<(), Error> {
         let handle = self
             .client
-            .get_workflow_handle::<StepFunctionsExecution>(workflow_id_of(execution_arn)?);
+            .get_workflow_handle::<StepFunctionsExecution>(self.id(execution_arn)?);
         let sent = handle
             .signal(
                 StepFunctionsExecution::stop,
@@ -349,7 +393,7 @@ impl Executions {
     pub async fn result(&self, execution_arn: &str) -> Result<Ended, Error> {
         let handle = self
             .client
-            .get_workflow_handle::<StepFunctionsExecution>(workflow_id_of(execution_arn)?);
+            .get_workflow_handle::<StepFunctionsExecution>(self.id(execution_arn)?);
         // Its end as Temporal reports it only says that it ended; the description says how.
         if let Err(WorkflowGetResultError::NotFound(_)) =
             handle.get_result(WorkflowGetResultOptions::default()).await

@@ -12,6 +12,6 @@ pub mod worker;
 #[allow(missing_docs)]
 pub mod workflow;
 
-pub use client::{Executions, StartedExecution, connect};
+pub use client::{Executions, StartRequest, StartedExecution, connect};
 pub use error::Error;
 pub use worker::{TemporalWorker, WorkerBuilder};

@@ -35,6 +35,33 @@ pub fn run_case(case: &Value) -> CaseResult {
     result(outcome)
 }
 
+/// A case's machine (its Lambda functions simulated as the case describes) and the names and
+/// ARNs it recorded, for a runner that runs it some other way (on Temporal).
+///
+/// # Errors
+/// `{"error": "UNSUPPORTED", …}` when the generator does not compile the case.
+pub fn prepare(case: &Value) -> Result<(asl_runtime::Machine, ExecutionConfig), Value> {
+    let id = case["id"].as_str().unwrap_or_default();
+    let tasks = simulator::Simulator::from_case(case).into_handler();
+    let machine = generated::machine(id, tasks)
+        .map_err(|why| json!({"error": "UNSUPPORTED", "cause": why}))?;
+    Ok((machine, config(case, None)))
+}
+
+/// How an execution ended (as DescribeExecution describes it) in the shape `score.py` reads.
+pub fn described_result(d: &asl_runtime::engine::Description) -> CaseResult {
+    match d.status {
+        Status::Succeeded => Ok(d.output.clone().unwrap_or(Value::Null)),
+        status => {
+            let mut out = json!({"error": d.error, "cause": d.cause});
+            if status == Status::TimedOut {
+                out["status"] = json!("TIMED_OUT");
+            }
+            Err(out)
+        }
+    }
+}
+
 /// A current-thread runtime whose time is virtual (a day-long Wait takes no time).
 fn paused_runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_current_thread()
