@@ -288,6 +288,22 @@ impl Executions {
         }
     }
 
+    /// The execution's Temporal history (not the AWS-shaped one [`history`](Self::history)
+    /// gives) as the JSON of Temporal's `History` message, for [`Replayer`](crate::Replayer).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArn`], or Temporal's error.
+    pub async fn temporal_history(&self, execution_arn: &str) -> Result<Vec<u8>, Error> {
+        let handle = self
+            .client
+            .get_workflow_handle::<StepFunctionsExecution>(self.id(execution_arn)?);
+        handle
+            .fetch_history(temporalio_client::WorkflowFetchHistoryOptions::default())
+            .to_json()
+            .await
+            .map_err(|e| Error::Temporal(e.to_string()))
+    }
+
     /// The executions of the machine named `state_machine_name` (newest first), as
     /// ListExecutions lists them: name, status and dates, read from Temporal's visibility
     /// store without waking any worker. At most `limit`.

@@ -6,6 +6,7 @@ mod activity;
 mod bridge;
 pub mod client;
 pub mod error;
+pub mod replay;
 pub mod worker;
 // `#[workflow_methods]` adds a public constant per method, which cannot carry documentation;
 // everything written here has its own.
@@ -14,4 +15,5 @@ pub mod workflow;
 
 pub use client::{Executions, StartRequest, StartedExecution, connect};
 pub use error::Error;
+pub use replay::{ReplayError, Replayer};
 pub use worker::{TemporalWorker, WorkerBuilder};

@@ -182,6 +182,20 @@ fn executions_run_on_temporal_as_they_run_in_process() {
             "the flaky check failed once, and was retried"
         );
 
+        // Its Temporal history replays under the same machine, not under a changed one.
+        let recorded = executions
+            .temporal_history(&started.execution_arn)
+            .await
+            .expect("a Temporal history");
+        support::replays(&recorded).await;
+        if std::env::var_os("ASL_RECORD_HISTORIES").is_some() {
+            std::fs::write(
+                concat!(env!("CARGO_MANIFEST_DIR"), "/tests/histories/fulfilment.json"),
+                &recorded,
+            )
+            .expect("written");
+        }
+
         // A token nobody issued, and a malformed one.
         let stranger = executions
             .send_task_success(&started_token_like(), json!({}))

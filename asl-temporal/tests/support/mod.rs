@@ -135,3 +135,39 @@ where
     };
     (Box::new(stop), thread)
 }
+
+asl_runtime::asl!(path = "tests/workflows/fulfilment-changed.asl.json", name = FulfilmentChanged);
+
+/// Asserts that a recorded history of the fulfilment machine replays under it, and is
+/// reported nondeterministic under the changed definition (registered under the same name).
+pub async fn replays(history: &[u8]) {
+    use asl_temporal::{ReplayError, Replayer};
+    let same = Replayer::new().machine_named("Fulfilment", idle_fulfilment());
+    assert_eq!(same.replay(history).await, Ok(()));
+    let changed = FulfilmentChanged::builder()
+        .check_order(idle)
+        .price_item(idle)
+        .approve(idle)
+        .build();
+    let changed = Replayer::new().machine_named("Fulfilment", changed);
+    assert!(
+        matches!(changed.replay(history).await, Err(ReplayError::Nondeterministic(_))),
+        "a changed definition is reported"
+    );
+}
+
+asl_runtime::asl!(path = "tests/workflows/fulfilment.asl.json", name = IdleFulfilment);
+
+/// A handler a replay never calls.
+async fn idle(v: serde_json::Value) -> Result<serde_json::Value, asl_runtime::Failure> {
+    Ok(v)
+}
+
+/// The fulfilment machine with handlers a replay never calls.
+fn idle_fulfilment() -> asl_runtime::Machine {
+    IdleFulfilment::builder()
+        .check_order(idle)
+        .price_item(idle)
+        .approve(idle)
+        .build()
+}
