@@ -63,7 +63,9 @@ pub use handler::{BoxHandler, Handler};
 pub use machine::{Execution, Machine, StartError, Started};
 pub use store::{MemoryStore, Store, StoreError};
 pub use task::{BoxFuture, Dispatch, Heartbeat, TaskCall, TaskContext};
-pub use tokens::{MAX_TOKEN_ROUTE, TokenError, is_well_formed as is_well_formed_token, token_route};
+pub use tokens::{
+    MAX_TOKEN_ROUTE, TokenError, is_well_formed as is_well_formed_token, token_route,
+};
 pub use typed::{EdgeError, OutputMismatch, TypedExecution, TypedMachine, TypedOutcome};
 
 /// The crates generated code names, re-exported so it needs no dependencies of its own.

@@ -260,7 +260,11 @@ impl Machine {
     /// when the engine calls it.
     ///
     /// [`TaskRequest::to_order`]: crate::effects::TaskRequest::to_order
-    pub fn perform(&self, order: TaskOrder, heartbeat: Heartbeat) -> BoxFuture<'static, TaskResult> {
+    pub fn perform(
+        &self,
+        order: TaskOrder,
+        heartbeat: Heartbeat,
+    ) -> BoxFuture<'static, TaskResult> {
         let Some(handler) = self.handlers.get(order.handler) else {
             return Box::pin(std::future::ready(Err(Failure::runtime(format!(
                 "The machine {} has no Task handler number {} (state '{}'): the worker runs another version of it",
@@ -282,9 +286,8 @@ impl Machine {
             credentials: order.credentials.as_ref(),
             heartbeat: &heartbeat,
         };
-        let started = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            handler(order.input, &call)
-        }));
+        let started =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(order.input, &call)));
         match started {
             Ok(future) => Box::pin(async move {
                 use futures_util::FutureExt as _;

@@ -86,14 +86,27 @@ pub fn workflow_id(state_machine_name: &str, execution_name: &str) -> String {
 pub fn workflow_id_of(execution_arn: &str) -> Result<String, Error> {
     let parts: Vec<&str> = execution_arn.split(':').collect();
     match parts.as_slice() {
-        ["arn", _partition, "states", _region, _account, "execution", machine, name]
-            if !machine.is_empty() && !name.is_empty() =>
-        {
-            Ok(workflow_id(machine, name))
-        }
-        ["arn", _partition, "states", _region, _account, "express", machine, name, id]
-            if !machine.is_empty() && !name.is_empty() && !id.is_empty() =>
-        {
+        [
+            "arn",
+            _partition,
+            "states",
+            _region,
+            _account,
+            "execution",
+            machine,
+            name,
+        ] if !machine.is_empty() && !name.is_empty() => Ok(workflow_id(machine, name)),
+        [
+            "arn",
+            _partition,
+            "states",
+            _region,
+            _account,
+            "express",
+            machine,
+            name,
+            id,
+        ] if !machine.is_empty() && !name.is_empty() && !id.is_empty() => {
             Ok(workflow_id(machine, &format!("{name}:{id}")))
         }
         _ => Err(Error::InvalidArn(execution_arn.to_owned())),
@@ -153,7 +166,11 @@ impl Executions {
 
     /// The workflow id of the execution `execution_arn` names.
     fn id(&self, execution_arn: &str) -> Result<String, Error> {
-        Ok(format!("{}{}", self.id_prefix, workflow_id_of(execution_arn)?))
+        Ok(format!(
+            "{}{}",
+            self.id_prefix,
+            workflow_id_of(execution_arn)?
+        ))
     }
 
     /// The client.
@@ -322,10 +339,9 @@ impl Executions {
             crate::workflow::WORKFLOW_TYPE,
             prefix.replace('\'', "")
         );
-        let mut stream = self.client.list_workflows(
-            query,
-            WorkflowListOptions::builder().limit(limit).build(),
-        );
+        let mut stream = self
+            .client
+            .list_workflows(query, WorkflowListOptions::builder().limit(limit).build());
         let mut out = Vec::new();
         while let Some(item) = stream.next().await {
             let w = item.map_err(|e| Error::Temporal(e.to_string()))?;
@@ -394,7 +410,8 @@ impl Executions {
             Ok(()) => Ok(()),
             // Temporal has no workflow to signal: the execution ended (nothing to stop, as on
             // AWS) or never was.
-            Err(WorkflowInteractionError::NotFound(_)) => match self.describe(execution_arn).await? {
+            Err(WorkflowInteractionError::NotFound(_)) => match self.describe(execution_arn).await?
+            {
                 Some(_) => Ok(()),
                 None => Err(Error::ExecutionDoesNotExist(execution_arn.to_owned())),
             },

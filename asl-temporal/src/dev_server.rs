@@ -55,10 +55,8 @@ impl DevServer {
     /// When the CLI cannot be started, or the server does not open its port in time.
     pub fn start(cli: &Path) -> std::io::Result<DevServer> {
         let port = free_port()?;
-        let dir = std::env::temp_dir().join(format!(
-            "asl-temporal-dev-{}-{port}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("asl-temporal-dev-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
         let child = Command::new(cli)
             .args(["server", "start-dev", "--headless", "--ip", "127.0.0.1"])

@@ -158,7 +158,8 @@ impl StepFunctionsExecution {
     /// Runs the execution to its end.
     #[run(name = "StepFunctionsExecution")]
     pub async fn run(ctx: &mut WorkflowContext<Self>, start: StartInput) -> WorkflowResult<Value> {
-        let (machine, settings) = ctx.state(|s| (s.machines.0.get(&start.machine).cloned(), s.settings));
+        let (machine, settings) =
+            ctx.state(|s| (s.machines.0.get(&start.machine).cloned(), s.settings));
         let Some(machine) = machine else {
             return Err(ApplicationFailure::builder(format!(
                 "this worker runs no machine named '{}'",
@@ -170,11 +171,13 @@ impl StepFunctionsExecution {
             .into());
         };
         let Some(seed) = seed(&start.secret) else {
-            return Err(ApplicationFailure::builder("the start input's secret is not 32 bytes of hex")
-                .type_name("asl.BadInput".to_owned())
-                .non_retryable(true)
-                .build()
-                .into());
+            return Err(ApplicationFailure::builder(
+                "the start input's secret is not 32 bytes of hex",
+            )
+            .type_name("asl.BadInput".to_owned())
+            .non_retryable(true)
+            .build()
+            .into());
         };
         let now = timestamp(ctx.workflow_time());
         let bridge = Bridge::new(now, seed, ctx.workflow_id().to_owned());
@@ -290,7 +293,9 @@ impl StepFunctionsExecution {
         // Best effort: only ListExecutions reads it, and Temporal's own status stands in.
         let _ = ctx.upsert_memo([(
             STATUS_MEMO,
-            Some(temporalio_sdk::MemoValue::new(outcome.status.as_str().to_owned())),
+            Some(temporalio_sdk::MemoValue::new(
+                outcome.status.as_str().to_owned(),
+            )),
         )]);
         match outcome.status {
             Status::Succeeded => Ok(outcome.output.unwrap_or(Value::Null)),
@@ -321,9 +326,7 @@ impl StepFunctionsExecution {
             return Err("TaskDoesNotExist".into());
         };
         match &signal.token {
-            Some(token) => bridge
-                .check_token(token)
-                .map_err(|why| why.code().into()),
+            Some(token) => bridge.check_token(token).map_err(|why| why.code().into()),
             None if signal.scheduled_event_id.is_some() => Ok(()),
             None => Err("TaskDoesNotExist".into()),
         }
@@ -384,11 +387,14 @@ fn machine_name(start: &StartInput) -> String {
 /// own timer decides) or a year, heartbeats from the worker so a lost worker's attempt is
 /// retried elsewhere, and retries only for that (the handler's failures come back as
 /// answers, for ASL's Retry).
-fn activity_options(order: &asl_runtime::effects::TaskOrder, settings: Settings) -> ActivityOptions {
+fn activity_options(
+    order: &asl_runtime::effects::TaskOrder,
+    settings: Settings,
+) -> ActivityOptions {
     const YEAR: Duration = Duration::from_secs(366 * 24 * 3600);
-    let close = order
-        .timeout_seconds
-        .map_or(YEAR, |s| Duration::from_secs(s.saturating_add(60)).min(YEAR));
+    let close = order.timeout_seconds.map_or(YEAR, |s| {
+        Duration::from_secs(s.saturating_add(60)).min(YEAR)
+    });
     ActivityOptions::with_schedule_to_close_timeout(close)
         .heartbeat_timeout(settings.worker_loss_timeout)
         .activity_id(format!("{}#{}", order.state_name, order.scheduled_event_id))
@@ -409,4 +415,3 @@ fn answer(result: Result<TaskAnswer, ActivityExecutionError>) -> asl_runtime::ef
         Err(e) => task_failure(format!("the handler's activity did not complete: {e}")),
     }
 }
-

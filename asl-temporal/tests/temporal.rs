@@ -13,7 +13,10 @@ use asl_runtime::{Failure, Machine};
 use asl_temporal::{Executions, TemporalWorker};
 use serde_json::{Value, json};
 
-asl_runtime::asl!(path = "../examples/workflows/fulfilment.asl.json", name = Fulfilment);
+asl_runtime::asl!(
+    path = "../examples/workflows/fulfilment.asl.json",
+    name = Fulfilment
+);
 
 /// The fulfilment machine: the check fails once with `Flaky` for orders whose id ends in
 /// "flaky", items are priced at 10 per unit, and the approval's handler answers its own token
@@ -24,7 +27,10 @@ fn fulfilment(approver: Approver, flaky: Arc<AtomicU32>) -> Machine {
         .check_order(move |order: Value| {
             let flaky = flaky.clone();
             async move {
-                let id = order["Payload"]["id"].as_str().unwrap_or_default().to_owned();
+                let id = order["Payload"]["id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
                 if id.ends_with("flaky") && flaky.fetch_add(1, Ordering::SeqCst) == 0 {
                     return Err(Failure::new("Flaky", "the check service hiccuped"));
                 }
@@ -190,7 +196,10 @@ fn executions_run_on_temporal_as_they_run_in_process() {
         support::replays(&recorded).await;
         if std::env::var_os("ASL_RECORD_HISTORIES").is_some() {
             std::fs::write(
-                concat!(env!("CARGO_MANIFEST_DIR"), "/tests/histories/fulfilment.json"),
+                concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/tests/histories/fulfilment.json"
+                ),
                 &recorded,
             )
             .expect("written");
@@ -212,15 +221,25 @@ fn executions_run_on_temporal_as_they_run_in_process() {
         // Let it reach the token task.
         tokio::time::sleep(Duration::from_secs(3)).await;
         executions
-            .stop(&waiting.execution_arn, Some("Cancelled"), Some("the customer changed their mind"))
+            .stop(
+                &waiting.execution_arn,
+                Some("Cancelled"),
+                Some("the customer changed their mind"),
+            )
             .await
             .expect("stops");
-        let stopped = executions.result(&waiting.execution_arn).await.expect("ends");
+        let stopped = executions
+            .result(&waiting.execution_arn)
+            .await
+            .expect("ends");
         assert_eq!(stopped.status, Status::Aborted);
         assert_eq!(stopped.error.as_deref(), Some("Cancelled"));
 
         let listed = executions
-            .list("arn:aws:states:us-east-1:111111111111:stateMachine:Fulfilment", 10)
+            .list(
+                "arn:aws:states:us-east-1:111111111111:stateMachine:Fulfilment",
+                10,
+            )
             .await
             .expect("lists");
         let mut names: Vec<(String, Status)> =

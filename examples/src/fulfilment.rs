@@ -51,6 +51,8 @@ pub fn approval_token(history: &[asl_runtime::history::Event]) -> Option<String>
         let v = serde_json::to_value(e).ok()?;
         let params = v["taskScheduledEventDetails"]["parameters"].as_str()?;
         let params: Value = serde_json::from_str(params).ok()?;
-        params["MessageBody"]["taskToken"].as_str().map(str::to_owned)
+        params["MessageBody"]["taskToken"]
+            .as_str()
+            .map(str::to_owned)
     })
 }

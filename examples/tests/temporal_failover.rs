@@ -29,7 +29,7 @@ fn order(i: usize) -> Value {
     json!({
         "id": format!("order-{i}"),
         "checkMillis": 300,
-        "flaky": i % 10 == 0,
+        "flaky": i.is_multiple_of(10),
         "items": (0..(i % 4)).map(|u| json!({"units": u + 1})).collect::<Vec<_>>(),
     })
 }
@@ -73,7 +73,7 @@ fn executions_complete_on_the_other_worker_when_one_is_killed() {
 
         // The approver: reads each waiting approval's token from its execution's history
         // (as from a queue) and approves it.
-        let mut approved = vec![false; EXECUTIONS];
+        let mut approved = [false; EXECUTIONS];
         let deadline = Instant::now() + Duration::from_secs(240);
         while approved.iter().any(|a| !a) {
             assert!(Instant::now() < deadline, "approvals did not all come up");

@@ -199,8 +199,11 @@ pub trait Effects: Send + Sync + std::fmt::Debug {
 
     /// Performs the Task's handler call `request` describes, which `start` begins on its input
     /// (see [`TaskStart`]).
-    fn task<'a>(&'a self, request: TaskRequest<'_>, start: TaskStart<'_, 'a>)
-    -> BoxFuture<'a, TaskResult>;
+    fn task<'a>(
+        &'a self,
+        request: TaskRequest<'_>,
+        start: TaskStart<'_, 'a>,
+    ) -> BoxFuture<'a, TaskResult>;
 
     /// The next signal to the task `waiting` describes, which `next` receives; `None` once no
     /// more can come.

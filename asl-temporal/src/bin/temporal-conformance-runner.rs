@@ -29,8 +29,7 @@ fn main() -> ExitCode {
                 .map_err(|e| e.to_string())
         }
     };
-    let case: Value = match text.and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
-    {
+    let case: Value = match text.and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string())) {
         Ok(case) => case,
         Err(e) => return runner_error(e),
     };

@@ -3,7 +3,6 @@
 
 #![allow(dead_code)]
 
-
 /// The development server for a test, or `None` (saying why) when the Temporal CLI is
 /// missing off CI; under `CI=true` a missing CLI fails the test.
 pub fn dev_server(test: &str) -> Option<asl_temporal::dev_server::DevServer> {
@@ -59,7 +58,10 @@ where
     (Box::new(stop), thread)
 }
 
-asl_runtime::asl!(path = "tests/workflows/fulfilment-changed.asl.json", name = FulfilmentChanged);
+asl_runtime::asl!(
+    path = "tests/workflows/fulfilment-changed.asl.json",
+    name = FulfilmentChanged
+);
 
 /// Asserts that a recorded history of the fulfilment machine replays under it, and is
 /// reported nondeterministic under the changed definition (registered under the same name).
@@ -74,12 +76,18 @@ pub async fn replays(history: &[u8]) {
         .build();
     let changed = Replayer::new().machine_named("Fulfilment", changed);
     assert!(
-        matches!(changed.replay(history).await, Err(ReplayError::Nondeterministic(_))),
+        matches!(
+            changed.replay(history).await,
+            Err(ReplayError::Nondeterministic(_))
+        ),
         "a changed definition is reported"
     );
 }
 
-asl_runtime::asl!(path = "../examples/workflows/fulfilment.asl.json", name = IdleFulfilment);
+asl_runtime::asl!(
+    path = "../examples/workflows/fulfilment.asl.json",
+    name = IdleFulfilment
+);
 
 /// A handler a replay never calls.
 async fn idle(v: serde_json::Value) -> Result<serde_json::Value, asl_runtime::Failure> {

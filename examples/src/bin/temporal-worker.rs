@@ -41,7 +41,10 @@ fn main() -> ExitCode {
             _ => return usage(&format!("unknown argument '{arg}'")),
         }
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: {e}");
