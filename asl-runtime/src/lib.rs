@@ -44,6 +44,7 @@ pub mod items;
 pub mod limits;
 mod machine;
 pub mod plan;
+pub mod service;
 pub mod store;
 pub mod task;
 pub mod time;

@@ -116,6 +116,45 @@ impl Api {
     }
 }
 
+/// Starts Standard execution `name` (ARN `arn`) of `machine` wherever its executions run (in
+/// this process, recorded in the store first; or on its service): its ARN and start date.
+/// Idempotent by name and input, as StartExecution is.
+pub(crate) async fn start_standard(
+    machine: &Registered,
+    name: &str,
+    arn: &str,
+    input: serde_json::Value,
+) -> Result<(String, jiff::Timestamp), ApiError> {
+    if let Some(service) = &machine.service {
+        let started = service
+            .start(asl_runtime::service::StartRequest {
+                machine: machine.machine.name().to_owned(),
+                state_machine_arn: machine.arn.clone(),
+                execution_name: name.to_owned(),
+                execution_arn: Some(arn.to_owned()),
+                role_arn: machine.role_arn.clone(),
+                input,
+            })
+            .await
+            .map_err(ApiError::service)?;
+        return Ok((started.execution_arn, started.start_date));
+    }
+    let config = Api::config(machine, name, arn);
+    match machine.machine.start_execution_async(input, config).await {
+        Ok(started) => Ok((
+            started.description.execution_arn,
+            started.description.start_date,
+        )),
+        Err(asl_runtime::StartError::AlreadyExists(arn)) => Err(ApiError::new(
+            "ExecutionAlreadyExists",
+            format!("Execution Already Exists: '{arn}'"),
+        )),
+        Err(asl_runtime::StartError::Store(e)) => Err(ApiError::internal(format!(
+            "The execution could not be recorded: {e}"
+        ))),
+    }
+}
+
 /// The ARN of the state machine named `name` in `region` and `account`.
 pub(crate) fn machine_arn(region: &str, account: &str, name: &str) -> String {
     format!("arn:aws:states:{region}:{account}:stateMachine:{name}")

@@ -48,6 +48,17 @@ impl ApiError {
         )
     }
 
+    /// A refusal of the service a machine's executions run on (503 when it could not be
+    /// asked, as AWS answers `ServiceUnavailable`).
+    pub fn service(e: asl_runtime::service::ServiceError) -> Self {
+        let status = if e.code == "ServiceUnavailable" {
+            StatusCode::SERVICE_UNAVAILABLE
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        Self::new(e.code, e.message).with_status(status)
+    }
+
     /// `ExecutionDoesNotExist` for `arn`.
     pub fn no_execution(arn: &str) -> Self {
         Self::new(

@@ -43,7 +43,12 @@ pub(crate) struct Compiled {
     pub in_memory: Machine,
     /// Its definition, parsed, to compare definitions by content.
     pub definition: Value,
+    /// Where its Standard executions run, when not in this process.
+    pub service: Option<Service>,
 }
+
+/// Executions that run elsewhere (a Temporal cluster).
+pub(crate) type Service = std::sync::Arc<dyn asl_runtime::service::ExecutionService>;
 
 /// A state machine the API serves.
 #[derive(Clone, Debug)]
@@ -63,6 +68,8 @@ pub(crate) struct Registered {
     pub deleted: bool,
     /// The revision made by the last update (none before the first, as AWS reports it).
     pub revision_id: Option<String>,
+    /// Where its executions run, when not in this process (Standard machines only).
+    pub service: Option<Service>,
 }
 
 impl Registered {
@@ -105,6 +112,10 @@ impl Registered {
             tags: serde_json::from_value(record["tags"].clone()).unwrap_or_default(),
             deleted: record["deleted"].as_bool().unwrap_or(false),
             revision_id: text("revisionId"),
+            service: match kind {
+                MachineType::Standard => compiled.service.clone(),
+                MachineType::Express => None,
+            },
         })
     }
 }

@@ -241,22 +241,21 @@ async fn respond(api: &Api, live: &Live, body: Result<Bytes, BytesRejection>) ->
     };
     let name = uuid::Uuid::new_v4().to_string();
     let arn = api.execution_arn(&machine, &name);
-    let config = Api::config(&machine, &name, &arn);
     match machine.kind {
-        MachineType::Standard => match machine.machine.start_execution_async(input, config).await {
-            Ok(started) => answer(
-                StatusCode::OK,
-                json!({
-                    "executionArn": started.description.execution_arn,
-                    "startDate": crate::wire::epoch(started.description.start_date),
-                }),
-            ),
-            Err(e) => answer(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                json!({"message": e.to_string()}),
-            ),
-        },
+        MachineType::Standard => {
+            match crate::api::start_standard(&machine, &name, &arn, input).await {
+                Ok((arn, start)) => answer(
+                    StatusCode::OK,
+                    json!({"executionArn": arn, "startDate": crate::wire::epoch(start)}),
+                ),
+                Err(e) => answer(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    json!({"message": format!("{}: {}", e.code, e.message)}),
+                ),
+            }
+        }
         MachineType::Express => {
+            let config = Api::config(&machine, &name, &arn);
             let outcome = machine.machine.run_with(input, &config).await;
             match (outcome.status, outcome.output, outcome.failure) {
                 (asl_runtime::Status::Succeeded, Some(output), _) => answer(StatusCode::OK, output),

@@ -64,7 +64,11 @@ enum StoreChoice {
 pub struct ServerBuilder {
     /// The machines compiled in, with the type each is served as under its own name (`None`:
     /// served only once CreateStateMachine creates it).
-    machines: Vec<(Machine, Option<MachineType>)>,
+    machines: Vec<(
+        Machine,
+        Option<MachineType>,
+        Option<crate::registry::Service>,
+    )>,
     credentials: Vec<Credentials>,
     throttle: Throttle,
     routes: Vec<crate::routes::Route>,
@@ -90,14 +94,30 @@ impl ServerBuilder {
     /// Serves `machine` as a Standard state machine named as its type
     /// (`arn:aws:states:<region>:<account>:stateMachine:<Name>`).
     pub fn machine(mut self, machine: Machine) -> Self {
-        self.machines.push((machine, Some(MachineType::Standard)));
+        self.machines
+            .push((machine, Some(MachineType::Standard), None));
+        self
+    }
+
+    /// Serves `machine` as a Standard state machine whose executions run on `service` (a
+    /// Temporal cluster: `asl_temporal::Executions`, with workers running the machine under
+    /// its name), not in this process. Clients see the same API; the service keeps the
+    /// executions, and this server's store only the state machines.
+    pub fn machine_on(
+        mut self,
+        machine: Machine,
+        service: Arc<dyn asl_runtime::service::ExecutionService>,
+    ) -> Self {
+        self.machines
+            .push((machine, Some(MachineType::Standard), Some(service)));
         self
     }
 
     /// Serves `machine` as an Express state machine (StartSyncExecution runs it; no history
     /// is kept, as AWS keeps none).
     pub fn express(mut self, machine: Machine) -> Self {
-        self.machines.push((machine, Some(MachineType::Express)));
+        self.machines
+            .push((machine, Some(MachineType::Express), None));
         self
     }
 
@@ -105,7 +125,7 @@ impl ServerBuilder {
     /// any name, of either type) serves it from then on. For servers that deployment scripts
     /// set up, as they set up AWS.
     pub fn deployable(mut self, machine: Machine) -> Self {
-        self.machines.push((machine, None));
+        self.machines.push((machine, None, None));
         self
     }
 
@@ -211,7 +231,7 @@ impl ServerBuilder {
         let now = jiff::Timestamp::now();
         let role = format!("arn:aws:iam::{}:role/StepFunctionsRole", self.account);
         let machine_arn = |name: &str| crate::api::machine_arn(&self.region, &self.account, name);
-        for (machine, kind) in self.machines {
+        for (machine, kind, service) in self.machines {
             let name = machine.name().to_owned();
             let definition = machine.definition().source;
             let kept = machine.clone().with_store(store.clone());
@@ -219,6 +239,7 @@ impl ServerBuilder {
                 machine: kept.clone(),
                 in_memory: machine.clone(),
                 definition: serde_json::from_str(definition).unwrap_or(Value::Null),
+                service: service.clone(),
             });
             let Some(kind) = kind else {
                 continue;
@@ -243,6 +264,7 @@ impl ServerBuilder {
                     tags: Default::default(),
                     deleted: false,
                     revision_id: None,
+                    service,
                 },
             );
         }

@@ -3,10 +3,12 @@
 
 use std::str::FromStr as _;
 
+use asl_runtime::BoxFuture;
+use asl_runtime::Failure;
 use asl_runtime::effects::Signal;
 use asl_runtime::engine::{Description, Status};
 use asl_runtime::history::Event;
-use asl_runtime::{ExecutionConfig, Failure};
+use asl_runtime::service::{ExecutionService, ServiceError, StartRequest, StartedExecution};
 use futures_util::StreamExt as _;
 use serde_json::Value;
 use temporalio_client::errors::{
@@ -38,17 +40,6 @@ pub async fn connect(address: &str, namespace: &str) -> Result<Client, Error> {
         .map_err(|e| Error::Connect(e.to_string()))?;
     Client::new(connection, ClientOptions::new(namespace.to_owned()).build())
         .map_err(|e| Error::Connect(e.to_string()))
-}
-
-/// An execution as StartExecution returns it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct StartedExecution {
-    /// Its ARN.
-    pub execution_arn: String,
-    /// When it started.
-    pub start_date: jiff::Timestamp,
-    /// Whether this call started it (`false`: the same name and input ran already).
-    pub started: bool,
 }
 
 /// How an execution ended, as [`Executions::result`] waits for it.
@@ -113,39 +104,6 @@ pub fn workflow_id_of(execution_arn: &str) -> Result<String, Error> {
     }
 }
 
-/// What StartExecution asks for.
-#[derive(Clone, Debug, PartialEq)]
-pub struct StartRequest {
-    /// The machine's name, as workers registered it.
-    pub machine: String,
-    /// The state machine's ARN.
-    pub state_machine_arn: String,
-    /// The execution's name.
-    pub execution_name: String,
-    /// The execution's ARN; `None`: the state machine's, for this name.
-    pub execution_arn: Option<String>,
-    /// The role ARN the context object reports.
-    pub role_arn: String,
-    /// The input.
-    pub input: Value,
-}
-
-impl StartRequest {
-    /// A start of execution `name` of the machine registered as `machine`, with ARNs in
-    /// account 111111111111, region us-east-1 (as [`ExecutionConfig::new`] makes them).
-    pub fn new(machine: &str, name: &str, input: Value) -> Self {
-        let c = ExecutionConfig::new(machine, name);
-        StartRequest {
-            machine: machine.to_owned(),
-            state_machine_arn: c.state_machine_arn,
-            execution_name: name.to_owned(),
-            execution_arn: Some(c.execution_arn),
-            role_arn: c.role_arn,
-            input,
-        }
-    }
-}
-
 impl Executions {
     /// Executions started through `client` on `task_queue` (where workers run the machines).
     pub fn new(client: Client, task_queue: impl Into<String>) -> Self {
@@ -179,7 +137,8 @@ impl Executions {
     }
 
     /// Starts an execution named `name` of the machine registered as `machine`, with ARNs
-    /// in account 111111111111, region us-east-1 (as [`ExecutionConfig::new`] makes them).
+    /// in account 111111111111, region us-east-1 (as
+    /// [`ExecutionConfig::new`](asl_runtime::ExecutionConfig::new) makes them).
     ///
     /// # Errors
     /// As [`start_with`](Self::start_with).
@@ -530,6 +489,64 @@ fn secret() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// As AWS's API would answer.
+impl From<Error> for ServiceError {
+    fn from(e: Error) -> Self {
+        ServiceError {
+            code: e.aws_code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl ExecutionService for Executions {
+    fn start(
+        &self,
+        request: StartRequest,
+    ) -> BoxFuture<'_, Result<StartedExecution, ServiceError>> {
+        Box::pin(async move { Ok(self.start_with(request).await?) })
+    }
+
+    fn describe<'a>(
+        &'a self,
+        execution_arn: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Description>, ServiceError>> {
+        Box::pin(async move { Ok(Executions::describe(self, execution_arn).await?) })
+    }
+
+    fn history<'a>(
+        &'a self,
+        execution_arn: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Event>, ServiceError>> {
+        Box::pin(async move { Ok(Executions::history(self, execution_arn).await?) })
+    }
+
+    fn list<'a>(
+        &'a self,
+        state_machine_arn: &'a str,
+        limit: usize,
+    ) -> BoxFuture<'a, Result<Vec<Description>, ServiceError>> {
+        Box::pin(async move { Ok(Executions::list(self, state_machine_arn, limit).await?) })
+    }
+
+    fn stop<'a>(
+        &'a self,
+        execution_arn: &'a str,
+        error: Option<&'a str>,
+        cause: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<(), ServiceError>> {
+        Box::pin(async move { Ok(Executions::stop(self, execution_arn, error, cause).await?) })
+    }
+
+    fn send_task<'a>(
+        &'a self,
+        token: &'a str,
+        signal: Signal,
+    ) -> BoxFuture<'a, Result<(), ServiceError>> {
+        Box::pin(async move { Ok(self.answer(token, signal).await?) })
+    }
 }
 
 #[cfg(test)]

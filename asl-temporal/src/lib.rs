@@ -14,7 +14,8 @@ pub mod worker;
 #[allow(missing_docs)]
 pub mod workflow;
 
-pub use client::{Executions, StartRequest, StartedExecution, connect};
+pub use asl_runtime::service::{StartRequest, StartedExecution};
+pub use client::{Executions, connect};
 pub use error::Error;
 pub use replay::{ReplayError, Replayer};
 pub use worker::{TemporalWorker, WorkerBuilder};

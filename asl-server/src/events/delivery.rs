@@ -91,16 +91,17 @@ async fn start(api: &Api, name: &str, record: &Value) -> Result<(), String> {
     let arn = record["stateMachineArn"].as_str().unwrap_or_default();
     let machine = api.machine(arn).map_err(|e| e.to_string())?;
     let execution_arn = api.execution_arn(&machine, name);
-    let config = Api::config(&machine, name, &execution_arn);
     let input = record["input"].clone();
     match machine.kind {
         crate::registry::MachineType::Standard => {
-            match machine.machine.start_execution_async(input, config).await {
-                Ok(_) | Err(asl_runtime::StartError::AlreadyExists(_)) => Ok(()),
-                Err(e) => Err(e.to_string()),
+            match crate::api::start_standard(&machine, name, &execution_arn, input).await {
+                Ok(_) => Ok(()),
+                Err(e) if e.code == "ExecutionAlreadyExists" => Ok(()),
+                Err(e) => Err(format!("{}: {}", e.code, e.message)),
             }
         }
         crate::registry::MachineType::Express => {
+            let config = Api::config(&machine, name, &execution_arn);
             drop(machine.machine.start_with(input, config));
             Ok(())
         }

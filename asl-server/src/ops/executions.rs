@@ -1,7 +1,10 @@
 //! StartExecution, StartSyncExecution, DescribeExecution, StopExecution, ListExecutions,
 //! GetExecutionHistory and DescribeStateMachineForExecution.
 
-use asl_runtime::{Description, StartError, Status};
+use asl_runtime::{Description, Status};
+
+/// The most executions ListExecutions reads from a service, newest first.
+const LISTED_FROM_SERVICE: usize = 10_000;
 use serde_json::{Value, json};
 
 use crate::api::Api;
@@ -28,23 +31,14 @@ pub(crate) async fn start(api: &Api, body: &Value) -> Result<Value, ApiError> {
     let name = execution_name(body)?;
     let input = validate::execution_input(string(body, "input")?)?;
     let arn = api.execution_arn(&machine, &name);
-    let config = Api::config(&machine, &name, &arn);
     super::traced(&arn);
     match machine.kind {
-        MachineType::Standard => match machine.machine.start_execution_async(input, config).await {
-            Ok(started) => Ok(json!({
-                "executionArn": started.description.execution_arn,
-                "startDate": wire::epoch(started.description.start_date),
-            })),
-            Err(StartError::AlreadyExists(arn)) => Err(ApiError::new(
-                "ExecutionAlreadyExists",
-                format!("Execution Already Exists: '{arn}'"),
-            )),
-            Err(StartError::Store(e)) => Err(ApiError::internal(format!(
-                "The execution could not be recorded: {e}"
-            ))),
-        },
+        MachineType::Standard => {
+            let (arn, start) = crate::api::start_standard(&machine, &name, &arn, input).await?;
+            Ok(json!({"executionArn": arn, "startDate": wire::epoch(start)}))
+        }
         MachineType::Express => {
+            let config = Api::config(&machine, &name, &arn);
             let execution = machine.machine.start_with(input, config);
             Ok(json!({
                 "executionArn": execution.arn(),
@@ -101,12 +95,18 @@ pub(crate) async fn start_sync(api: &Api, body: &Value) -> Result<Value, ApiErro
     Ok(answer)
 }
 
-/// The execution with this ARN, wherever it is: running under a machine the server serves,
-/// or kept by the store.
-fn find(api: &Api, arn: &str) -> Result<(Description, Option<Registered>), ApiError> {
+/// The execution with this ARN, wherever it is: running under a machine the server serves
+/// (in this process or on its service), or kept by the store.
+async fn find(api: &Api, arn: &str) -> Result<(Description, Option<Registered>), ApiError> {
     let (machine_name, _) = validate::execution_arn(arn)?;
     super::traced(arn);
     let registered = api.read().machines.get(machine_name).cloned();
+    if let Some(service) = registered.as_ref().and_then(|r| r.service.clone()) {
+        return match service.describe(arn).await.map_err(ApiError::service)? {
+            Some(d) => Ok((d, registered)),
+            None => Err(ApiError::no_execution(arn)),
+        };
+    }
     let found = match &registered {
         Some(r) => r.machine.describe_execution(arn),
         None => match &api.store {
@@ -122,15 +122,15 @@ fn find(api: &Api, arn: &str) -> Result<(Description, Option<Registered>), ApiEr
 }
 
 /// DescribeExecution.
-pub(crate) fn describe(api: &Api, body: &Value) -> Result<Value, ApiError> {
-    let (d, _) = find(api, required(body, "executionArn")?)?;
+pub(crate) async fn describe(api: &Api, body: &Value) -> Result<Value, ApiError> {
+    let (d, _) = find(api, required(body, "executionArn")?).await?;
     Ok(d.to_described())
 }
 
 /// DescribeStateMachineForExecution: the machine as the execution runs it.
-pub(crate) fn machine_for(api: &Api, body: &Value) -> Result<Value, ApiError> {
+pub(crate) async fn machine_for(api: &Api, body: &Value) -> Result<Value, ApiError> {
     let arn = required(body, "executionArn")?;
-    let (d, registered) = find(api, arn)?;
+    let (d, registered) = find(api, arn).await?;
     let r = registered.ok_or_else(|| ApiError::no_state_machine(&d.state_machine_arn))?;
     let mut answer = json!({
         "stateMachineArn": r.arn,
@@ -148,7 +148,7 @@ pub(crate) fn machine_for(api: &Api, body: &Value) -> Result<Value, ApiError> {
 }
 
 /// StopExecution: a running execution ends ABORTED with the given error and cause.
-pub(crate) fn stop(api: &Api, body: &Value) -> Result<Value, ApiError> {
+pub(crate) async fn stop(api: &Api, body: &Value) -> Result<Value, ApiError> {
     let arn = required(body, "executionArn")?;
     let error = string(body, "error")?;
     let cause = string(body, "cause")?;
@@ -158,18 +158,28 @@ pub(crate) fn stop(api: &Api, body: &Value) -> Result<Value, ApiError> {
     if let Some(c) = cause {
         validate::length(c, "cause", 0, 32_768)?;
     }
-    let (d, registered) = find(api, arn)?;
+    let (d, registered) = find(api, arn).await?;
     if d.status == Status::Running
         && let Some(r) = &registered
     {
         tracing::info!(execution = %arn, "StopExecution");
-        r.machine.stop_execution(arn, error, cause);
+        match &r.service {
+            Some(service) => {
+                service
+                    .stop(arn, error, cause)
+                    .await
+                    .map_err(ApiError::service)?;
+            }
+            None => {
+                r.machine.stop_execution(arn, error, cause);
+            }
+        }
     }
     Ok(json!({"stopDate": wire::epoch(d.stop_date.unwrap_or_else(jiff::Timestamp::now))}))
 }
 
 /// ListExecutions of a Standard machine, newest first, by pages.
-pub(crate) fn list(api: &Api, body: &Value) -> Result<Value, ApiError> {
+pub(crate) async fn list(api: &Api, body: &Value) -> Result<Value, ApiError> {
     let Some(arn) = string(body, "stateMachineArn")? else {
         return Err(ApiError::validation(
             "null",
@@ -203,6 +213,13 @@ pub(crate) fn list(api: &Api, body: &Value) -> Result<Value, ApiError> {
     }
     let all = if none {
         Vec::new()
+    } else if let Some(service) = &machine.service {
+        let mut all = service
+            .list(arn, LISTED_FROM_SERVICE)
+            .await
+            .map_err(ApiError::service)?;
+        all.retain(|d| status.is_none_or(|s| d.status == s));
+        all
     } else {
         machine
             .machine
@@ -219,7 +236,7 @@ pub(crate) fn list(api: &Api, body: &Value) -> Result<Value, ApiError> {
 }
 
 /// GetExecutionHistory, by pages, oldest first unless `reverseOrder`.
-pub(crate) fn history(api: &Api, body: &Value) -> Result<Value, ApiError> {
+pub(crate) async fn history(api: &Api, body: &Value) -> Result<Value, ApiError> {
     let arn = required(body, "executionArn")?;
     let max = validate::max_results(body)?;
     let token = string(body, "nextToken")?;
@@ -228,15 +245,22 @@ pub(crate) fn history(api: &Api, body: &Value) -> Result<Value, ApiError> {
     }
     let reverse = body["reverseOrder"].as_bool().unwrap_or(false);
     let with_data = body["includeExecutionData"].as_bool().unwrap_or(true);
-    let (_, registered) = find(api, arn)?;
+    let (_, registered) = find(api, arn).await?;
     let events = match &registered {
-        Some(r) => r.machine.execution_history(arn),
+        Some(Registered {
+            service: Some(service),
+            ..
+        }) => service.history(arn).await.map_err(ApiError::service)?,
+        Some(r) => r
+            .machine
+            .execution_history(arn)
+            .map_err(|e| ApiError::internal(e.to_string()))?,
         None => match &api.store {
             Some(store) => store.history(arn),
             None => Ok(Vec::new()),
-        },
-    }
-    .map_err(|e| ApiError::internal(e.to_string()))?;
+        }
+        .map_err(|e| ApiError::internal(e.to_string()))?,
+    };
     let mut events = events;
     if reverse {
         events.reverse();

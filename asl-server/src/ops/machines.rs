@@ -191,6 +191,10 @@ pub(crate) fn create(api: &Api, body: &Value) -> Result<Value, ApiError> {
         tags,
         deleted: false,
         revision_id: None,
+        service: match kind {
+            MachineType::Standard => compiled.service.clone(),
+            MachineType::Express => None,
+        },
     };
     registry.machines.insert(name.to_owned(), registered);
     drop(registry);
