@@ -378,6 +378,25 @@ impl Executions {
         }
     }
 
+    /// Waits until the execution ends; whether it succeeded. Reads Temporal's record of the
+    /// workflow only (no worker replays it, as [`result`](Self::result)'s description needs).
+    ///
+    /// # Errors
+    /// [`Error::ExecutionDoesNotExist`], [`Error::InvalidArn`], or Temporal's error.
+    pub async fn wait(&self, execution_arn: &str) -> Result<bool, Error> {
+        let handle = self
+            .client
+            .get_workflow_handle::<StepFunctionsExecution>(self.id(execution_arn)?);
+        match handle.get_result(WorkflowGetResultOptions::default()).await {
+            Ok(_) => Ok(true),
+            Err(WorkflowGetResultError::NotFound(_)) => {
+                Err(Error::ExecutionDoesNotExist(execution_arn.to_owned()))
+            }
+            Err(WorkflowGetResultError::Rpc(e)) => Err(Error::Temporal(e.to_string())),
+            Err(_) => Ok(false),
+        }
+    }
+
     /// Waits until the execution ends, and describes it then.
     ///
     /// # Errors
