@@ -303,6 +303,50 @@ impl Machine {
         }
     }
 
+    /// Runs the child execution of distributed Map number `map` (see
+    /// [`Plan::distributed_maps`](crate::plan::Plan::distributed_maps)) on `input`, under
+    /// `config`'s names and effects, as the Map would run it here: what a backend that ran it
+    /// elsewhere ([`Effects::child`](crate::effects::Effects::child)) calls there. Its output,
+    /// or the failure it ended with.
+    pub async fn run_child(
+        &self,
+        map: usize,
+        input: Value,
+        config: &ExecutionConfig,
+    ) -> TaskResult {
+        let Some(map_plan) = self.plan.distributed_maps().get(map).copied() else {
+            return Err(Failure::runtime(format!(
+                "The machine {} has no distributed Map number {map}: the worker runs another version of it",
+                self.name
+            )));
+        };
+        let seam = Seam::new(config.clock, config.effects.as_ref())
+            .with_budget(config.budget.unwrap_or(self.budget));
+        let own_tokens = seam.answers_tokens().then(TokenRegistry::default);
+        let table = Table(&self.handlers);
+        let readers = if map_plan.processor.reads_context() {
+            Readers::ContextObject
+        } else {
+            Readers::Nobody
+        };
+        let parts = crate::engine::ChildParts {
+            seam: &seam,
+            tasks: &table,
+            tokens: own_tokens.as_ref(),
+            reader: self.reader.as_deref(),
+            writer: self.writer.as_deref(),
+        };
+        crate::engine::run_child(
+            self.plan,
+            &map_plan.processor,
+            parts,
+            input,
+            config,
+            readers,
+        )
+        .await
+    }
+
     /// Records how an execution ended; a store that fails here is reported, the outcome
     /// stands.
     /// The store may commit it with other executions' (group commit).

@@ -25,6 +25,40 @@ impl Plan {
     pub fn reads_context(&self) -> bool {
         reads_context(&self.states)
     }
+
+    /// The distributed Map states, nested ones included, in a fixed order (depth first, in
+    /// state order): a number in it names one to another process running the same build.
+    pub fn distributed_maps(&self) -> Vec<&MapPlan> {
+        let mut out = Vec::new();
+        distributed_maps(&self.states, &mut out);
+        out
+    }
+
+    /// The number [`distributed_maps`](Self::distributed_maps) gives `map`.
+    pub fn distributed_map_number(&self, map: &MapPlan) -> Option<usize> {
+        self.distributed_maps()
+            .iter()
+            .position(|m| std::ptr::eq(*m, map))
+    }
+}
+
+fn distributed_maps<'p>(states: &'p [StatePlan], out: &mut Vec<&'p MapPlan>) {
+    for s in states {
+        match &s.kind {
+            Kind::Parallel(p) => {
+                for b in &p.branches {
+                    distributed_maps(&b.states, out);
+                }
+            }
+            Kind::Map(m) => {
+                if m.distributed {
+                    out.push(m);
+                }
+                distributed_maps(&m.processor.states, out);
+            }
+            _ => {}
+        }
+    }
 }
 
 impl Body {

@@ -17,7 +17,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 
 use asl_runtime::effects::{
-    Effects, Signal, StopRequest, TaskOrder, TaskRequest, TaskResult, TaskStart, Waiting,
+    ChildRequest, ChildRun, Effects, Signal, StopRequest, TaskOrder, TaskRequest, TaskResult,
+    TaskStart, Waiting,
 };
 use asl_runtime::history::Event;
 use asl_runtime::{BoxFuture, Failure};
@@ -31,6 +32,21 @@ pub(crate) enum Request {
     Timer(jiff::Timestamp),
     /// A handler call, as an activity.
     Task(Box<TaskOrder>),
+    /// A distributed Map's child execution, as a child workflow.
+    Child(Box<ChildOrder>),
+}
+
+/// A distributed Map's child execution, as its child workflow starts.
+#[derive(Debug)]
+pub(crate) struct ChildOrder {
+    /// The Map's number in the plan.
+    pub(crate) map: usize,
+    pub(crate) input: serde_json::Value,
+    pub(crate) execution_name: String,
+    pub(crate) execution_arn: String,
+    pub(crate) state_machine_arn: String,
+    /// The child's own random seed (hex), drawn from the parent's generator.
+    pub(crate) secret: String,
 }
 
 /// Why a token cannot be answered (AWS's error codes).
@@ -326,6 +342,28 @@ impl Effects for Bridge {
                 _ => None,
             },
         })
+    }
+
+    fn child<'a>(&'a self, request: ChildRequest<'_>) -> ChildRun<'a> {
+        let mut seed = [0u8; 32];
+        self.random(&mut seed);
+        let order = ChildOrder {
+            map: request.map,
+            input: request.input,
+            execution_name: request.execution_name.to_owned(),
+            execution_arn: request.execution_arn.to_owned(),
+            state_machine_arn: request.state_machine_arn.to_owned(),
+            secret: seed.iter().map(|b| format!("{b:02x}")).collect(),
+        };
+        let id = self.request(Request::Child(Box::new(order)));
+        ChildRun::Elsewhere(Box::pin(Awaiting {
+            bridge: self.clone(),
+            id,
+            take: |a| match a {
+                Answer::Task(r) => Some(r),
+                _ => None,
+            },
+        }))
     }
 
     fn signal<'a>(

@@ -173,6 +173,7 @@ impl Executions {
             role_arn: request.role_arn,
             input: input.clone(),
             secret: secret(),
+            child_of_map: None,
         };
         let options = WorkflowStartOptions::new(self.task_queue.clone(), id)
             .id_reuse_policy(WorkflowIdReusePolicy::RejectDuplicate)

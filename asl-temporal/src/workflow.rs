@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 
-use asl_runtime::effects::Signal;
+use asl_runtime::effects::{Signal, TaskResult};
 use asl_runtime::engine::{Description, HistoryLevel, Status};
 use asl_runtime::history::Event;
 use asl_runtime::{ExecutionConfig, Machine};
@@ -20,12 +20,12 @@ use temporalio_common::RetryPolicy;
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_sdk::{
     ActivityExecutionError, ActivityOptions, ApplicationFailure, CancellableFuture,
-    SyncWorkflowContext, TimerResult, WorkflowContext, WorkflowContextView, WorkflowResult,
-    WorkflowTermination,
+    ChildWorkflowOptions, SyncWorkflowContext, TimerResult, WorkflowContext, WorkflowContextView,
+    WorkflowResult, WorkflowTermination,
 };
 
 use crate::activity::{TaskActivities, TaskAnswer, TaskInput};
-use crate::bridge::{Bridge, Request, task_failure};
+use crate::bridge::{Bridge, ChildOrder, Request, task_failure};
 
 /// The workflow type executions run as.
 pub const WORKFLOW_TYPE: &str = "StepFunctionsExecution";
@@ -74,6 +74,9 @@ pub struct StartInput {
     /// 32 random bytes (hex) seeding the execution's random numbers: its task tokens cannot be
     /// guessed from anything Temporal shows of the workflow but its input.
     pub secret: String,
+    /// For a distributed Map's child execution: the Map's number in the machine's plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_of_map: Option<usize>,
 }
 
 /// An answer to a task token, or a heartbeat (from SendTaskSuccess/Failure/Heartbeat, or from
@@ -153,6 +156,9 @@ fn seed(secret: &str) -> Option<[u8; 32]> {
 
 type Pending<'a, T> = Pin<Box<dyn CancellableFuture<Output = T> + 'a>>;
 
+/// A child workflow, started and awaited.
+type Running<'a> = Pin<Box<dyn Future<Output = TaskResult> + 'a>>;
+
 #[workflow_methods]
 impl StepFunctionsExecution {
     /// Runs the execution to its end.
@@ -204,78 +210,49 @@ impl StepFunctionsExecution {
         config.history = HistoryLevel::Full;
         config.history_limit = Some(asl_runtime::MAX_HISTORY_EVENTS);
         config.effects = Some(Arc::new(bridge.clone()));
-        let outcome = {
-            let mut engine = std::pin::pin!(machine.run_with(start.input.clone(), &config));
-            let mut timers: Vec<(u64, Pending<'_, TimerResult>)> = Vec::new();
-            let mut tasks: Vec<(u64, Pending<'_, Result<TaskAnswer, ActivityExecutionError>>)> =
-                Vec::new();
-            let mut cancelled = std::pin::pin!(ctx.cancelled());
-            let mut cancel_seen = false;
-            std::future::poll_fn(|cx| {
-                loop {
-                    bridge.set_now(timestamp(ctx.workflow_time()));
-                    if let Poll::Ready(outcome) = engine.as_mut().poll(cx) {
-                        return Poll::Ready(outcome);
-                    }
-                    for (id, request) in bridge.take_requests() {
-                        match request {
-                            Request::Timer(deadline) => {
-                                let now = timestamp(ctx.workflow_time());
-                                let wait = Duration::try_from(deadline.duration_since(now))
-                                    .unwrap_or(Duration::ZERO);
-                                if wait.is_zero() {
-                                    // Due already: nothing for Temporal to keep.
-                                    bridge.timer_fired(id);
-                                } else {
-                                    timers.push((id, Box::pin(ctx.timer(wait))));
-                                }
-                            }
-                            Request::Task(order) => {
-                                let options = activity_options(&order, settings);
-                                let input = TaskInput {
-                                    machine: start.machine.clone(),
-                                    order: *order,
-                                };
-                                tasks.push((
-                                    id,
-                                    Box::pin(ctx.execute_activity(
-                                        TaskActivities::task,
-                                        input,
-                                        options,
-                                    )),
-                                ));
-                            }
-                        }
-                    }
-                    let mut progress = false;
-                    timers.retain_mut(|(id, timer)| match timer.as_mut().poll(cx) {
-                        Poll::Ready(_) => {
-                            bridge.timer_fired(*id);
-                            progress = true;
-                            false
-                        }
-                        Poll::Pending => true,
-                    });
-                    tasks.retain_mut(|(id, task)| match task.as_mut().poll(cx) {
-                        Poll::Ready(result) => {
-                            bridge.task_ended(*id, answer(result));
-                            progress = true;
-                            false
-                        }
-                        Poll::Pending => true,
-                    });
-                    if !cancel_seen && let Poll::Ready(_) = cancelled.as_mut().poll(cx) {
-                        cancel_seen = true;
-                        bridge.request_stop((None, None));
-                        progress = true;
-                    }
-                    if !progress {
-                        return Poll::Pending;
-                    }
-                }
-            })
-            .await
-        };
+        if let Some(map) = start.child_of_map {
+            // A distributed Map's child execution: its result goes back to its parent as an
+            // answer, as a handler's does.
+            let result = drive(
+                ctx,
+                &bridge,
+                settings,
+                &start.machine,
+                machine.run_child(map, start.input.clone(), &config),
+            )
+            .await;
+            let (output, failure) = match &result {
+                Ok(v) => (Some(v.clone()), None),
+                Err(f) => (None, Some(f.clone())),
+            };
+            let ended = Description {
+                status: if output.is_some() {
+                    Status::Succeeded
+                } else {
+                    Status::Failed
+                },
+                output,
+                error: failure.as_ref().map(|f| f.error.clone()),
+                cause: failure.and_then(|f| f.cause),
+                stop_date: Some(timestamp(ctx.workflow_time())),
+                ..running
+            };
+            ctx.state_mut(|s| s.description = Some(ended));
+            return serde_json::to_value(TaskAnswer(result)).map_err(|e| {
+                ApplicationFailure::builder(e.to_string())
+                    .non_retryable(true)
+                    .build()
+                    .into()
+            });
+        }
+        let outcome = drive(
+            ctx,
+            &bridge,
+            settings,
+            &start.machine,
+            machine.run_with(start.input.clone(), &config),
+        )
+        .await;
         let stop_date = timestamp(ctx.workflow_time());
         let (error, cause) = match &outcome.failure {
             Some(f) => (Some(f.error.clone()), f.cause.clone()),
@@ -370,6 +347,133 @@ impl StepFunctionsExecution {
             Some(b) => b.history(),
             None => Vec::new(),
         }
+    }
+}
+
+/// Runs `engine` (an execution, or a child execution) to its end inside the workflow: each
+/// time it waits, the requests it made become Temporal commands (in the order it made them),
+/// and the answers that came are handed to it, until it neither asks nor gets anything more.
+async fn drive<T>(
+    ctx: &WorkflowContext<StepFunctionsExecution>,
+    bridge: &Bridge,
+    settings: Settings,
+    machine: &str,
+    engine: impl Future<Output = T>,
+) -> T {
+    let mut engine = std::pin::pin!(engine);
+    let mut timers: Vec<(u64, Pending<'_, TimerResult>)> = Vec::new();
+    let mut tasks: Vec<(u64, Pending<'_, Result<TaskAnswer, ActivityExecutionError>>)> = Vec::new();
+    let mut children: Vec<(u64, Running<'_>)> = Vec::new();
+    let mut cancelled = std::pin::pin!(ctx.cancelled());
+    let mut cancel_seen = false;
+    std::future::poll_fn(|cx| {
+        loop {
+            bridge.set_now(timestamp(ctx.workflow_time()));
+            if let Poll::Ready(out) = engine.as_mut().poll(cx) {
+                return Poll::Ready(out);
+            }
+            for (id, request) in bridge.take_requests() {
+                match request {
+                    Request::Timer(deadline) => {
+                        let now = timestamp(ctx.workflow_time());
+                        let wait = Duration::try_from(deadline.duration_since(now))
+                            .unwrap_or(Duration::ZERO);
+                        if wait.is_zero() {
+                            // Due already: nothing for Temporal to keep.
+                            bridge.timer_fired(id);
+                        } else {
+                            timers.push((id, Box::pin(ctx.timer(wait))));
+                        }
+                    }
+                    Request::Task(order) => {
+                        let options = activity_options(&order, settings);
+                        let input = TaskInput {
+                            machine: machine.to_owned(),
+                            order: *order,
+                        };
+                        tasks.push((
+                            id,
+                            Box::pin(ctx.execute_activity(TaskActivities::task, input, options)),
+                        ));
+                    }
+                    Request::Child(order) => {
+                        children.push((id, Box::pin(child(ctx, machine.to_owned(), *order))));
+                    }
+                }
+            }
+            let mut progress = false;
+            timers.retain_mut(|(id, timer)| match timer.as_mut().poll(cx) {
+                Poll::Ready(_) => {
+                    bridge.timer_fired(*id);
+                    progress = true;
+                    false
+                }
+                Poll::Pending => true,
+            });
+            tasks.retain_mut(|(id, task)| match task.as_mut().poll(cx) {
+                Poll::Ready(result) => {
+                    bridge.task_ended(*id, answer(result));
+                    progress = true;
+                    false
+                }
+                Poll::Pending => true,
+            });
+            children.retain_mut(|(id, child)| match child.as_mut().poll(cx) {
+                Poll::Ready(result) => {
+                    bridge.task_ended(*id, result);
+                    progress = true;
+                    false
+                }
+                Poll::Pending => true,
+            });
+            if !cancel_seen && let Poll::Ready(_) = cancelled.as_mut().poll(cx) {
+                cancel_seen = true;
+                bridge.request_stop((None, None));
+                progress = true;
+            }
+            if !progress {
+                return Poll::Pending;
+            }
+        }
+    })
+    .await
+}
+
+/// A distributed Map's child execution as a child workflow (id: its parent's, then its own
+/// name), and its end as the engine's answer.
+async fn child(
+    ctx: &WorkflowContext<StepFunctionsExecution>,
+    machine: String,
+    order: ChildOrder,
+) -> TaskResult {
+    let id = format!("{}/{}", ctx.workflow_id(), order.execution_name);
+    let input = StartInput {
+        machine,
+        state_machine_arn: order.state_machine_arn,
+        execution_name: order.execution_name,
+        execution_arn: order.execution_arn,
+        role_arn: String::new(),
+        input: order.input,
+        secret: order.secret,
+        child_of_map: Some(order.map),
+    };
+    let options = ChildWorkflowOptions::builder().workflow_id(id).build();
+    let started = match ctx
+        .start_child_workflow(StepFunctionsExecution::run, input, options)
+        .await
+    {
+        Ok(started) => started,
+        Err(e) => return task_failure(format!("the child execution did not start: {e}")),
+    };
+    match started.result().await {
+        Ok(v) => match serde_json::from_value::<TaskAnswer>(v) {
+            Ok(TaskAnswer(r)) => r,
+            Err(e) => task_failure(format!("the child execution's answer is unreadable: {e}")),
+        },
+        Err(e) => Err(asl_runtime::Failure::new(
+            asl_runtime::error::names::RUNTIME,
+            format!("the child execution did not end: {e}"),
+        )),
     }
 }
 

@@ -79,6 +79,18 @@ enum Approver {
     Local(tokio::sync::mpsc::UnboundedSender<String>),
 }
 
+asl_runtime::asl!(
+    path = "tests/workflows/distributed.asl.json",
+    name = Distributed
+);
+
+/// Doubles each item; a distributed Map runs each call in a child execution.
+fn distributed() -> Machine {
+    Distributed::builder()
+        .double(|n: Value| async move { Ok::<_, Failure>(json!(n.as_i64().unwrap_or(0) * 2)) })
+        .build()
+}
+
 const QUEUE: &str = "asl-temporal-tests";
 
 /// The event types of a history, sorted (concurrent Map items interleave differently from
@@ -124,6 +136,7 @@ fn executions_run_on_temporal_as_they_run_in_process() {
             let approver = Approver::Temporal(Executions::new(client.clone(), QUEUE));
             TemporalWorker::builder(QUEUE)
                 .machine(fulfilment(approver, Arc::default()))
+                .machine(distributed())
                 .build(client)
                 .expect("a worker")
         }
@@ -234,6 +247,31 @@ fn executions_run_on_temporal_as_they_run_in_process() {
             .expect("ends");
         assert_eq!(stopped.status, Status::Aborted);
         assert_eq!(stopped.error.as_deref(), Some("Cancelled"));
+
+        // A distributed Map's items run as child workflows, and give what they give in
+        // process.
+        let input = json!({"items": [1, 2, 3]});
+        let started = executions
+            .start("Distributed", "d-1", input.clone())
+            .await
+            .expect("starts");
+        let ended = executions
+            .result(&started.execution_arn)
+            .await
+            .expect("ends");
+        let local = distributed().run(input).await;
+        assert_eq!(ended.status, Status::Succeeded, "{ended:?}");
+        assert_eq!(ended.output, local.output);
+        assert_eq!(ended.output, Some(json!([2, 4, 6])));
+        let children = executions
+            .client()
+            .count_workflows(
+                "WorkflowId STARTS_WITH 'Distributed/d-1/'",
+                Default::default(),
+            )
+            .await
+            .expect("counts");
+        assert_eq!(children.count(), 3, "one child workflow per item");
 
         let listed = executions
             .list(

@@ -4,7 +4,7 @@
 //!
 //! - executions a second: 200 `noop` executions (one Pass state), 20 started at a time, each
 //!   awaited to its end;
-//! - state transitions a second: 4 concurrent `tasks` executions (1,000 Task states each: one
+//! - state transitions a second: 16 concurrent `tasks` executions (1,000 Task states each: one
 //!   activity per Task on Temporal), awaited to their ends.
 //!
 //! Needs `shared/bench` at build time and the Temporal CLI (`.ci/venv/bin/temporal`,
@@ -20,7 +20,7 @@ use futures_util::StreamExt as _;
 
 const NOOP_RUNS: usize = 200;
 const NOOP_AT_ONCE: usize = 20;
-const TASKS_RUNS: usize = 4;
+const TASKS_RUNS: usize = 16;
 
 /// Runs `n` executions of `machine` on `input` in this process, `at_once` at a time.
 async fn local(machine: &Machine, input: &serde_json::Value, n: usize, at_once: usize) -> Duration {

@@ -156,6 +156,42 @@ pub struct TaskOrder {
     pub heartbeat_seconds: Option<u64>,
 }
 
+/// Where a distributed Map's child execution runs: here, in the engine (with its input back),
+/// or elsewhere, ending as the future does.
+pub enum ChildRun<'a> {
+    /// In the engine, on this input.
+    Here(Value),
+    /// Elsewhere: its output or the failure it ended with.
+    Elsewhere(BoxFuture<'a, TaskResult>),
+}
+
+impl std::fmt::Debug for ChildRun<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChildRun::Here(_) => f.write_str("ChildRun::Here"),
+            ChildRun::Elsewhere(_) => f.write_str("ChildRun::Elsewhere"),
+        }
+    }
+}
+
+/// A distributed Map's child execution as the engine asks for it: which Map (its number in
+/// [`Plan::distributed_maps`](crate::plan::Plan::distributed_maps)), on what input, under which
+/// names. A backend may run it elsewhere with
+/// [`Machine::run_child`](crate::Machine::run_child).
+#[derive(Debug)]
+pub struct ChildRequest<'r> {
+    /// The Map state's number.
+    pub map: usize,
+    /// The child's input.
+    pub input: Value,
+    /// The child execution's name.
+    pub execution_name: &'r str,
+    /// Its ARN.
+    pub execution_arn: &'r str,
+    /// The ARN its context object names as its state machine's (the Map Run's).
+    pub state_machine_arn: &'r str,
+}
+
 /// A task that waits for signals (its token's answer, or heartbeats): which call it is.
 #[derive(Clone, Copy, Debug)]
 pub struct Waiting<'w> {
@@ -222,6 +258,13 @@ pub trait Effects: Send + Sync + std::fmt::Debug {
     /// An event was added to the execution's history (only called while a history is kept).
     fn event(&self, event: &Event) {
         let _ = event;
+    }
+
+    /// Where the distributed Map child execution `request` describes runs: here, in the
+    /// engine (the default, whose effects then come through this implementation like any
+    /// other), or elsewhere.
+    fn child<'a>(&'a self, request: ChildRequest<'_>) -> ChildRun<'a> {
+        ChildRun::Here(request.input)
     }
 
     /// The task `waiting` describes no longer waits for signals: it ended (`timed_out`: by
@@ -419,6 +462,14 @@ impl Seam {
         match &self.way {
             Way::Live(_) => Either::Left(next),
             Way::Custom(e) => Either::Right(e.signal(waiting, Box::pin(next))),
+        }
+    }
+
+    /// Where a distributed Map's child execution runs ([`Effects::child`]).
+    pub(crate) fn child<'a>(&'a self, request: ChildRequest<'_>) -> ChildRun<'a> {
+        match &self.way {
+            Way::Live(_) => ChildRun::Here(request.input),
+            Way::Custom(e) => e.child(request),
         }
     }
 

@@ -198,6 +198,10 @@ impl Effects for Recorder {
         self.lock().recording.events.push(event.clone());
     }
 
+    fn child<'a>(&'a self, request: super::ChildRequest<'_>) -> super::ChildRun<'a> {
+        self.inner.child(request)
+    }
+
     fn released(&self, waiting: Waiting<'_>, timed_out: bool) {
         self.inner.released(waiting, timed_out);
     }

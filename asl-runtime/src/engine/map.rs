@@ -22,7 +22,7 @@ use super::{Env, ExecutionConfig, HistoryLevel, Readers, Record, Run, Transition
 use crate::data::scope::Scope;
 use crate::data::template::TASK_PATH_ERROR;
 use crate::data::vars::Vars;
-use crate::effects::Seam;
+use crate::effects::{ChildRequest, ChildRun, Seam};
 use crate::error::Failure;
 use crate::history::{
     ErrorDetails, EventKind, MapIterationDetails, MapRunStartedDetails, MapStateStartedDetails,
@@ -467,37 +467,88 @@ impl Run<'_> {
             budget: Some(*self.env.seam.budget()),
             history_limit: self.config.history_limit,
         };
-        // The child's record holds its input where its context object reports it.
-        let record = Record::new(&input, &config, run.child_readers, self.env.seam);
-        let start_time = record.description.start_date;
-        let record = Mutex::new(record);
         let kept = keep.then(|| input.clone());
-        let child = Run {
-            // Event 1 is the child's ExecutionStarted.
-            next_event: AtomicU64::new(2),
-            history_limit: config.history_limit.unwrap_or(u64::MAX),
-            shared_names: std::sync::OnceLock::new(),
-            plan: self.plan,
-            env: Env {
-                seam: self.env.seam,
-                start_time,
-                watched: false,
-                tasks: self.env.tasks,
-                tokens: self.env.tokens,
-                record: &record,
-                reader: self.env.reader,
-                writer: self.env.writer,
-            },
-            config: &config,
+        let parts = ChildParts {
+            seam: self.env.seam,
+            tasks: self.env.tasks,
+            tokens: self.env.tokens,
+            reader: self.env.reader,
+            writer: self.env.writer,
         };
-        // A child execution does not see the parent's variables.
-        let result = child.states(&body.states, body.start, input, None).await;
+        // Only an implementation of the seam may run it elsewhere (as a Temporal child
+        // workflow); it needs the Map's number to name it there.
+        let elsewhere = match self.env.seam.is_live() {
+            true => None,
+            false => self.plan.distributed_map_number(plan),
+        };
+        let here = match elsewhere {
+            Some(map) => self.env.seam.child(ChildRequest {
+                map,
+                input,
+                execution_name: &name,
+                execution_arn: &config.execution_arn,
+                state_machine_arn: &run.child_machine_arn,
+            }),
+            None => ChildRun::Here(input),
+        };
+        let result = match here {
+            ChildRun::Here(input) => {
+                run_child(self.plan, body, parts, input, &config, run.child_readers).await
+            }
+            ChildRun::Elsewhere(ended) => ended.await,
+        };
         Done {
             index,
             result,
             child: kept.map(|input| (name, config.execution_arn.clone(), input)),
         }
     }
+}
+
+/// What a child execution reaches besides its plan: its parent's (or its machine's) seam,
+/// handlers, tokens and item reader and writer.
+#[derive(Clone, Copy)]
+pub(crate) struct ChildParts<'a> {
+    pub(crate) seam: &'a Seam,
+    pub(crate) tasks: &'a dyn crate::task::Dispatch,
+    pub(crate) tokens: Option<&'a crate::tokens::TokenRegistry>,
+    pub(crate) reader: Option<&'a dyn crate::items::ItemReader>,
+    pub(crate) writer: Option<&'a dyn crate::items::ResultWriter>,
+}
+
+/// A distributed Map's child execution, run here: its own names, context object (its record
+/// holds its input where the context object reports it) and event ids; its history is not
+/// kept, and it does not see the parent's variables.
+pub(crate) async fn run_child(
+    plan: &crate::plan::Plan,
+    body: &crate::plan::Body,
+    parts: ChildParts<'_>,
+    input: Value,
+    config: &ExecutionConfig,
+    readers: Readers,
+) -> Result<Value, Failure> {
+    let record = Record::new(&input, config, readers, parts.seam);
+    let start_time = record.description.start_date;
+    let record = Mutex::new(record);
+    let child = Run {
+        // Event 1 is the child's ExecutionStarted.
+        next_event: AtomicU64::new(2),
+        history_limit: config.history_limit.unwrap_or(u64::MAX),
+        shared_names: std::sync::OnceLock::new(),
+        plan,
+        env: Env {
+            seam: parts.seam,
+            start_time,
+            watched: false,
+            tasks: parts.tasks,
+            tokens: parts.tokens,
+            record: &record,
+            reader: parts.reader,
+            writer: parts.writer,
+        },
+        config,
+    };
+    child.states(&body.states, body.start, input, None).await
 }
 
 /// An iteration's input: ItemSelector (or the legacy Parameters) with `$$.Map.Item` in the

@@ -5,6 +5,7 @@
 mod aws_json;
 pub use aws_json::epoch_seconds;
 mod map;
+pub(crate) use map::{ChildParts, run_child};
 mod map_input;
 mod outcome;
 mod parallel;
