@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use asl_runtime::engine::Status;
-use asl_runtime::{Failure, Machine};
+use asl_runtime::{Failure, Machine, TaskContext};
 use asl_temporal::{Executions, TemporalWorker};
 use serde_json::{Value, json};
 
@@ -91,6 +91,26 @@ fn distributed() -> Machine {
         .build()
 }
 
+asl_runtime::asl!(
+    path = "tests/workflows/heartbeats.asl.json",
+    name = Heartbeats
+);
+
+/// Works 4 seconds, beating every half second when its input says `beat`.
+fn heartbeats() -> Machine {
+    Heartbeats::builder()
+        .work(|input: Value, call: TaskContext| async move {
+            for _ in 0..8 {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                if input["beat"] == json!(true) {
+                    call.heartbeat.beat();
+                }
+            }
+            Ok::<_, Failure>(json!("done"))
+        })
+        .build()
+}
+
 const QUEUE: &str = "asl-temporal-tests";
 
 /// The event types of a history, sorted (concurrent Map items interleave differently from
@@ -137,6 +157,7 @@ fn executions_run_on_temporal_as_they_run_in_process() {
             TemporalWorker::builder(QUEUE)
                 .machine(fulfilment(approver, Arc::default()))
                 .machine(distributed())
+                .machine(heartbeats())
                 .build(client)
                 .expect("a worker")
         }
@@ -272,6 +293,28 @@ fn executions_run_on_temporal_as_they_run_in_process() {
             .await
             .expect("counts");
         assert_eq!(children.count(), 3, "one child workflow per item");
+
+        // A handler's heartbeats reach its execution from the activity: with them the task
+        // outlives its HeartbeatSeconds; without them it times out.
+        let beating = executions
+            .start("Heartbeats", "beating", json!({"beat": true}))
+            .await
+            .expect("starts");
+        let silent = executions
+            .start("Heartbeats", "silent", json!({"beat": false}))
+            .await
+            .expect("starts");
+        let beating = executions
+            .result(&beating.execution_arn)
+            .await
+            .expect("ends");
+        assert_eq!(beating.output, Some(json!("done")), "{beating:?}");
+        let silent = executions
+            .result(&silent.execution_arn)
+            .await
+            .expect("ends");
+        assert_eq!(silent.status, Status::Failed);
+        assert_eq!(silent.error.as_deref(), Some("States.HeartbeatTimeout"));
 
         let listed = executions
             .list(
