@@ -91,6 +91,9 @@ struct State {
     next_request: u64,
     requests: VecDeque<(u64, Request)>,
     answers: HashMap<u64, Answer>,
+    /// Requests the engine no longer waits for (it dropped their futures: a timer it raced
+    /// and lost, a task it timed out), to be cancelled.
+    abandoned: Vec<u64>,
     /// Waiting tasks by the id of their TaskScheduled event.
     inboxes: HashMap<u64, Inbox>,
     /// Tokens of waiting tasks, to the id of their TaskScheduled event.
@@ -117,6 +120,7 @@ impl Bridge {
             next_request: 0,
             requests: VecDeque::new(),
             answers: HashMap::new(),
+            abandoned: Vec::new(),
             inboxes: HashMap::new(),
             tokens: HashMap::new(),
             timed_out: HashSet::new(),
@@ -140,6 +144,11 @@ impl Bridge {
         self.lock().requests.drain(..).collect()
     }
 
+    /// The requests the engine stopped waiting for since the last call.
+    pub(crate) fn take_abandoned(&self) -> Vec<u64> {
+        std::mem::take(&mut self.lock().abandoned)
+    }
+
     /// Answers request `id`: its timer fired.
     pub(crate) fn timer_fired(&self, id: u64) {
         self.answer(id, Answer::Timer);
@@ -153,9 +162,13 @@ impl Bridge {
     fn answer(&self, id: u64, answer: Answer) {
         let waker = {
             let mut s = self.lock();
-            match s.answers.insert(id, answer) {
-                Some(Answer::Pending(w)) => w,
-                _ => None,
+            match s.answers.get_mut(&id) {
+                // Nobody waits for an abandoned request's answer: it is dropped.
+                None => None,
+                Some(slot) => match std::mem::replace(slot, answer) {
+                    Answer::Pending(w) => w,
+                    _ => None,
+                },
             }
         };
         if let Some(w) = waker {
@@ -251,6 +264,16 @@ struct Awaiting<T> {
     bridge: Bridge,
     id: u64,
     take: fn(Answer) -> Option<T>,
+}
+
+impl<T> Drop for Awaiting<T> {
+    fn drop(&mut self) {
+        let mut s = self.bridge.lock();
+        // Still unanswered: the engine gave up on it (answered ones were taken already).
+        if let Some(Answer::Pending(_)) = s.answers.remove(&self.id) {
+            s.abandoned.push(self.id);
+        }
+    }
 }
 
 impl<T> Future for Awaiting<T> {

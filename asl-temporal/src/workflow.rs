@@ -156,6 +156,9 @@ fn seed(secret: &str) -> Option<[u8; 32]> {
 
 type Pending<'a, T> = Pin<Box<dyn CancellableFuture<Output = T> + 'a>>;
 
+/// The patch that made workflows cancel the timers and activities the engine gave up on.
+const CANCEL_ABANDONED: &str = "asl-cancel-abandoned";
+
 /// A child workflow, started and awaited.
 type Running<'a> = Pin<Box<dyn Future<Output = TaskResult> + 'a>>;
 
@@ -366,6 +369,9 @@ async fn drive<T>(
     let mut children: Vec<(u64, Running<'_>)> = Vec::new();
     let mut cancelled = std::pin::pin!(ctx.cancelled());
     let mut cancel_seen = false;
+    // Executions recorded before abandoned requests were cancelled replay without cancelling
+    // them (Temporal's patch marker keeps both kinds of history replayable).
+    let cancel_abandoned = ctx.patched(CANCEL_ABANDONED);
     std::future::poll_fn(|cx| {
         loop {
             bridge.set_now(timestamp(ctx.workflow_time()));
@@ -399,6 +405,19 @@ async fn drive<T>(
                     Request::Child(order) => {
                         children.push((id, Box::pin(child(ctx, machine.to_owned(), *order))));
                     }
+                }
+            }
+            // What the engine gave up on is cancelled: a timer it raced and lost (each round of
+            // a task's wait makes a new one), a handler call it timed out, a child execution.
+            // They stay until Temporal confirms, and their answers go nowhere.
+            for id in bridge.take_abandoned() {
+                if !cancel_abandoned {
+                    continue;
+                }
+                if let Some((_, t)) = timers.iter().find(|(i, _)| *i == id) {
+                    t.cancel();
+                } else if let Some((_, t)) = tasks.iter().find(|(i, _)| *i == id) {
+                    t.cancel();
                 }
             }
             let mut progress = false;

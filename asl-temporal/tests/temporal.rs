@@ -228,15 +228,12 @@ fn executions_run_on_temporal_as_they_run_in_process() {
             .await
             .expect("a Temporal history");
         support::replays(&recorded).await;
-        if std::env::var_os("ASL_RECORD_HISTORIES").is_some() {
-            std::fs::write(
-                concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/tests/histories/fulfilment.json"
-                ),
-                &recorded,
-            )
-            .expect("written");
+        // ASL_RECORD_HISTORIES=NAME keeps it as tests/histories/NAME.json.
+        if let Ok(name) = std::env::var("ASL_RECORD_HISTORIES") {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/histories")
+                .join(format!("{name}.json"));
+            std::fs::write(path, &recorded).expect("written");
         }
 
         // A token nobody issued, and a malformed one.
