@@ -44,4 +44,4 @@ pub use asl_runtime::service::{StartRequest, StartedExecution};
 pub use client::{Executions, connect};
 pub use error::Error;
 pub use replay::{ReplayError, Replayer};
-pub use worker::{TemporalWorker, WorkerBuilder};
+pub use worker::{TemporalWorker, WorkerBuilder, WorkerThread};

