@@ -22,4 +22,5 @@ pub mod ident;
 pub mod intrinsic;
 pub mod jsonata;
 pub mod jsonpath;
+pub mod resource;
 pub mod timestamp;

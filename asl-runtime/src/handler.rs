@@ -13,6 +13,8 @@ use serde_json::Value;
 use crate::error::{Failure, names};
 use crate::task::{BoxFuture, TaskCall, TaskContext};
 
+mod lambda;
+
 /// A handler with its types erased, as machines store them. It is given the call's borrowed
 /// description; a panic inside it is the engine's to catch.
 pub type BoxHandler =
@@ -96,11 +98,13 @@ fn encode<O: Serialize + 'static, E: Into<Failure>>(
     }
 }
 
-/// Erases a handler given as `f(input, call)`: decoding its input, encoding its output, one
-/// allocation per call (the future and its encoding in one box).
-fn erase<F, Fut, I, O, E>(f: F) -> BoxHandler
+/// Erases a handler given as `f(input, call, function)`: shaping a Lambda function's
+/// invocation unless `raw` (see [`raw`]), decoding its input, encoding its output; one
+/// allocation per call (the future and its encoding in one box). `function` is the name the
+/// invocation gave the function, for Tasks that invoke one.
+fn erase<F, Fut, I, O, E>(f: F, raw: bool) -> BoxHandler
 where
-    F: Fn(I, &TaskCall<'_>) -> Fut + Send + Sync + 'static,
+    F: Fn(I, &TaskCall<'_>, Option<String>) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<O, E>> + Send + 'static,
     I: DeserializeOwned + 'static,
     O: Serialize + 'static,
@@ -109,14 +113,41 @@ where
     // Only an output that is not a `Value` can fail to encode, and only then does the future
     // need the state's name.
     let output_is_value = TypeId::of::<O>() == TypeId::of::<Value>();
-    Arc::new(move |input, call| match decode::<I>(input, call) {
-        Ok(i) => {
-            let fut = f(i, call);
-            let state = (!output_is_value).then(|| call.state_name.clone());
-            Box::pin(async move { encode(fut.await, state.as_deref()) })
+    Arc::new(move |input, call| {
+        let (input, function, envelope) = match (raw, lambda::kind(call.resource())) {
+            (false, Some(lambda::Kind::Invoke)) => {
+                let (payload, function) = lambda::invocation(input);
+                (payload, Some(function), true)
+            }
+            (false, Some(lambda::Kind::Function)) => {
+                (input, Some(call.resource().to_owned()), false)
+            }
+            _ => (input, None, false),
+        };
+        match decode::<I>(input, call) {
+            Ok(i) => {
+                let fut = f(i, call, function);
+                let state = (!output_is_value).then(|| call.state_name.clone());
+                Box::pin(async move {
+                    let output = encode(fut.await, state.as_deref())?;
+                    Ok(if envelope {
+                        crate::task::lambda_invoke_envelope(output)
+                    } else {
+                        output
+                    })
+                })
+            }
+            Err(failure) => Box::pin(std::future::ready(Err(failure))),
         }
-        Err(failure) => Box::pin(std::future::ready(Err(failure))),
     })
+}
+
+/// The context a handler that takes one receives: with what Lambda would tell the function
+/// when the Task invokes one.
+fn context_of(call: &TaskCall<'_>, function: Option<String>) -> TaskContext {
+    let mut context = call.context();
+    context.function = function.map(|f| lambda::function_context(&f, &context));
+    context
 }
 
 impl<F, Fut, I, O, E> Handler<(I,)> for F
@@ -129,7 +160,7 @@ where
 {
     fn into_box(self) -> BoxHandler {
         // A handler without a context is never given one: no context is made for it.
-        erase(move |input: I, _: &TaskCall<'_>| (self)(input))
+        erase(move |input: I, _: &TaskCall<'_>, _| (self)(input), false)
     }
 }
 
@@ -142,11 +173,77 @@ where
     E: Into<Failure> + 'static,
 {
     fn into_box(self) -> BoxHandler {
-        erase(move |input: I, call: &TaskCall<'_>| (self)(input, call.context()))
+        erase(
+            move |input: I, call: &TaskCall<'_>, function| {
+                (self)(input, context_of(call, function))
+            },
+            false,
+        )
     }
 }
 
-/// The `Args` of an already erased handler.
+/// A handler that takes a Task's integration as AWS's service API sees it, unshaped: see
+/// [`raw`].
+#[derive(Clone, Copy, Debug)]
+pub struct Raw<F>(pub F);
+
+/// Marks `handler` as taking the raw form of the service integration its Task names, instead
+/// of the form of the Lambda function a Task invokes.
+///
+/// By default a handler of a Task that invokes a Lambda function is shaped like that function:
+/// for `arn:aws:states:::lambda:invoke` it receives the `Payload` (decoded as Lambda does: none
+/// is `{}`, a string is the JSON it holds), its [`TaskContext::function`] says what Lambda's
+/// context would, and what it returns is the function's result, which the machine wraps in
+/// the integration's envelope (`Payload`, `StatusCode`, `ExecutedVersion`, ...); for a
+/// function's ARN it receives the input and returns the result, as the function does.
+///
+/// A raw handler receives the whole effective `Parameters` (`{"FunctionName": ..., "Payload":
+/// ...}`) and returns the state's whole result (the envelope itself, see
+/// [`lambda_invoke_envelope`](crate::task::lambda_invoke_envelope)): what a handler that calls
+/// Lambda's Invoke API wants. For every other resource the two forms are the same.
+pub fn raw<F>(handler: F) -> Raw<F> {
+    Raw(handler)
+}
+
+/// The `Args` of a [`Raw`] handler.
+#[derive(Clone, Copy, Debug)]
+pub enum RawArgs<A> {
+    #[doc(hidden)]
+    _Never(std::convert::Infallible, std::marker::PhantomData<A>),
+}
+
+impl<F, Fut, I, O, E> Handler<RawArgs<(I,)>> for Raw<F>
+where
+    F: Fn(I) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<O, E>> + Send + 'static,
+    I: DeserializeOwned + 'static,
+    O: Serialize + 'static,
+    E: Into<Failure> + 'static,
+{
+    fn into_box(self) -> BoxHandler {
+        let f = self.0;
+        erase(move |input: I, _: &TaskCall<'_>, _| f(input), true)
+    }
+}
+
+impl<F, Fut, I, O, E> Handler<RawArgs<(I, TaskContext)>> for Raw<F>
+where
+    F: Fn(I, TaskContext) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<O, E>> + Send + 'static,
+    I: DeserializeOwned + 'static,
+    O: Serialize + 'static,
+    E: Into<Failure> + 'static,
+{
+    fn into_box(self) -> BoxHandler {
+        let f = self.0;
+        erase(
+            move |input: I, call: &TaskCall<'_>, _| f(input, call.context()),
+            true,
+        )
+    }
+}
+
+/// The `Args` of an already erased handler, which is raw (see [`raw`]).
 #[derive(Clone, Copy, Debug)]
 pub enum Erased {}
 

@@ -39,6 +39,7 @@ pub mod engine;
 pub mod error;
 pub mod handler;
 pub mod history;
+pub mod integration;
 pub mod intrinsic;
 pub mod items;
 pub mod limits;
@@ -60,10 +61,10 @@ pub use engine::{
     Description, ExecutionConfig, HistoryLevel, MAX_HISTORY_EVENTS, Outcome, Status, execute,
 };
 pub use error::Failure;
-pub use handler::{BoxHandler, Handler};
+pub use handler::{BoxHandler, Handler, raw};
 pub use machine::{Execution, Machine, StartError, Started};
 pub use store::{MemoryStore, Store, StoreError};
-pub use task::{BoxFuture, Dispatch, Heartbeat, TaskCall, TaskContext};
+pub use task::{BoxFuture, Dispatch, FunctionContext, Heartbeat, TaskCall, TaskContext};
 pub use tokens::{
     MAX_TOKEN_ROUTE, TokenError, is_well_formed as is_well_formed_token, token_route,
 };

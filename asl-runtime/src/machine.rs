@@ -285,6 +285,7 @@ impl Machine {
             task_token: order.task_token.as_deref(),
             credentials: order.credentials.as_ref(),
             heartbeat: &heartbeat,
+            timeout_seconds: order.timeout_seconds,
         };
         let started =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(order.input, &call)));

@@ -82,6 +82,28 @@ pub struct TaskContext {
     pub credentials: Option<Value>,
     /// Sends heartbeats, for tasks with `HeartbeatSeconds`.
     pub heartbeat: Heartbeat,
+    /// The state's `TimeoutSeconds`, evaluated, if it has one.
+    pub timeout_seconds: Option<u64>,
+    /// For a Task that invokes a Lambda function (`arn:aws:states:::lambda:invoke` or a
+    /// function's ARN) and a handler shaped like that function (every handler but a
+    /// [`raw`](crate::handler::raw) one): what the function's context would tell it.
+    pub function: Option<FunctionContext>,
+}
+
+/// What Lambda tells a function about its invocation, for handlers that stand in for one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionContext {
+    /// The function's name (`FunctionName` without its qualifier or ARN).
+    pub name: String,
+    /// The ARN the function was invoked by: the full ARN, with the version or alias when one
+    /// was named.
+    pub invoked_arn: String,
+    /// The invocation's request id: the call's [`TaskContext::idempotency_key`], the same
+    /// each time the same call is made again.
+    pub request_id: String,
+    /// When the invocation is out of time (the state's `TimeoutSeconds` from the call), if
+    /// the state has a timeout.
+    pub deadline: Option<std::time::SystemTime>,
 }
 
 impl TaskContext {
@@ -111,6 +133,8 @@ pub struct TaskCall<'a> {
     pub(crate) task_token: Option<&'a str>,
     pub(crate) credentials: Option<&'a Value>,
     pub(crate) heartbeat: &'a Heartbeat,
+    /// The state's evaluated TimeoutSeconds.
+    pub(crate) timeout_seconds: Option<u64>,
 }
 
 impl TaskCall<'_> {
@@ -154,6 +178,11 @@ impl TaskCall<'_> {
         self.credentials
     }
 
+    /// The state's `TimeoutSeconds`, evaluated, if it has one.
+    pub fn timeout_seconds(&self) -> Option<u64> {
+        self.timeout_seconds
+    }
+
     /// The owned context a `(input, TaskContext)` handler receives.
     pub fn context(&self) -> TaskContext {
         let (execution_name, execution_arn) = self
@@ -169,6 +198,8 @@ impl TaskCall<'_> {
             task_token: self.task_token.map(str::to_owned),
             credentials: self.credentials.cloned(),
             heartbeat: self.heartbeat.clone(),
+            timeout_seconds: self.timeout_seconds,
+            function: None,
         }
     }
 }

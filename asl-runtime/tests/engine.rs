@@ -1,7 +1,7 @@
 //! The engine on hand-built plans: the pipeline, Choice, Wait, Retry/Catch, timeouts and AWS's
 //! error texts. Time is tokio's paused clock, so waits and back-offs take no real time.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use asl_runtime::choice::{Cmp, Operand, Rule, Test};
@@ -366,9 +366,21 @@ async fn wait_seconds_path_errors_read_like_aws() {
     assert_eq!(cfg.clock.now().as_second(), 3600);
 }
 
-#[tokio::test(start_paused = true)]
-async fn lambda_invoke_results_come_in_the_aws_envelope() {
-    let handler = One::new(|input: Value, _| -> Reply { Box::pin(async move { Ok(input) }) });
+/// A machine's handler table of one erased handler.
+struct Boxed(asl_runtime::BoxHandler);
+
+impl Dispatch for Boxed {
+    fn call<'a>(
+        &'a self,
+        _handler: usize,
+        input: Value,
+        call: &TaskCall<'_>,
+    ) -> BoxFuture<'a, Result<Value, Failure>> {
+        (self.0)(input, call)
+    }
+}
+
+fn invoke_plan() -> Plan {
     let mut t = task("arn:aws:states:::lambda:invoke");
     t.result_selector = Some(Template::Object(vec![(
         "p".into(),
@@ -377,11 +389,46 @@ async fn lambda_invoke_results_come_in_the_aws_envelope() {
             field: "p.$".into(),
         },
     )]));
-    let plan = Plan {
+    Plan {
         start: 0,
         timeout_seconds: None,
         states: vec![state("Invoke", None, Kind::Task(Box::new(t)))],
-    };
-    let out = execute(&plan, &handler, json!({"a": 1}), &config()).await;
-    assert_eq!(out.output, Some(json!({"p": {"a": 1}})));
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn lambda_invoke_handlers_are_shaped_like_the_function() {
+    // The handler gets the Payload and Lambda's context, and returns the function's result,
+    // which comes back in the integration's envelope.
+    let seen = Arc::new(Mutex::new(None));
+    let seen_by = seen.clone();
+    let handler = asl_runtime::Handler::into_box(move |event: Value, call: TaskContext| {
+        *seen_by.lock().unwrap_or_else(|e| e.into_inner()) = call.function.clone();
+        async move { Ok::<_, Failure>(json!({"doubled": event["a"].as_i64().unwrap_or(0) * 2})) }
+    });
+    let input = json!({"FunctionName": "double:live", "Payload": {"a": 21}});
+    let out = execute(&invoke_plan(), &Boxed(handler), input, &config()).await;
+    assert_eq!(out.output, Some(json!({"p": {"doubled": 42}})));
+    let function = seen.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let function = function.expect("a function's context");
+    assert_eq!(function.name, "double");
+    assert_eq!(
+        function.invoked_arn,
+        "arn:aws:lambda:us-east-1:111111111111:function:double:live"
+    );
+    assert!(
+        function.request_id.ends_with(":run-1#3"),
+        "{}",
+        function.request_id
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn raw_lambda_invoke_handlers_get_the_parameters_and_give_the_result() {
+    let handler = asl_runtime::Handler::into_box(asl_runtime::raw(|params: Value| async move {
+        Ok::<_, Failure>(json!({"Payload": params["FunctionName"], "StatusCode": 200}))
+    }));
+    let input = json!({"FunctionName": "f", "Payload": {"a": 1}});
+    let out = execute(&invoke_plan(), &Boxed(handler), input, &config()).await;
+    assert_eq!(out.output, Some(json!({"p": "f"})));
 }

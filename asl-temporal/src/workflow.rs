@@ -159,6 +159,11 @@ type Pending<'a, T> = Pin<Box<dyn CancellableFuture<Output = T> + 'a>>;
 /// The patch that made workflows cancel the timers and activities the engine gave up on.
 const CANCEL_ABANDONED: &str = "asl-cancel-abandoned";
 
+/// The patch from which the Lambda Invoke integration's envelope comes from the handler (in
+/// the activity) rather than from the workflow: histories recorded before it hold the bare
+/// payload, which the workflow wraps when it replays them.
+const ENVELOPE_FROM_HANDLER: &str = "asl-lambda-envelope-from-handler";
+
 /// A child workflow, started and awaited.
 type Running<'a> = Pin<Box<dyn Future<Output = TaskResult> + 'a>>;
 
@@ -365,13 +370,20 @@ async fn drive<T>(
 ) -> T {
     let mut engine = std::pin::pin!(engine);
     let mut timers: Vec<(u64, Pending<'_, TimerResult>)> = Vec::new();
-    let mut tasks: Vec<(u64, Pending<'_, Result<TaskAnswer, ActivityExecutionError>>)> = Vec::new();
+    // Each activity with whether its answer is a bare Lambda payload to wrap (see
+    // `ENVELOPE_FROM_HANDLER`).
+    let mut tasks: Vec<(
+        u64,
+        bool,
+        Pending<'_, Result<TaskAnswer, ActivityExecutionError>>,
+    )> = Vec::new();
     let mut children: Vec<(u64, Running<'_>)> = Vec::new();
     let mut cancelled = std::pin::pin!(ctx.cancelled());
     let mut cancel_seen = false;
     // Executions recorded before abandoned requests were cancelled replay without cancelling
     // them (Temporal's patch marker keeps both kinds of history replayable).
     let cancel_abandoned = ctx.patched(CANCEL_ABANDONED);
+    let envelope_from_handler = ctx.patched(ENVELOPE_FROM_HANDLER);
     std::future::poll_fn(|cx| {
         loop {
             bridge.set_now(timestamp(ctx.workflow_time()));
@@ -393,12 +405,16 @@ async fn drive<T>(
                     }
                     Request::Task(order) => {
                         let options = activity_options(&order, settings);
+                        let wrap = !envelope_from_handler
+                            && order.resource.starts_with("arn:aws:states:::lambda:invoke")
+                            && order.task_token.is_none();
                         let input = TaskInput {
                             machine: machine.to_owned(),
                             order: *order,
                         };
                         tasks.push((
                             id,
+                            wrap,
                             Box::pin(ctx.execute_activity(TaskActivities::task, input, options)),
                         ));
                     }
@@ -416,7 +432,7 @@ async fn drive<T>(
                 }
                 if let Some((_, t)) = timers.iter().find(|(i, _)| *i == id) {
                     t.cancel();
-                } else if let Some((_, t)) = tasks.iter().find(|(i, _)| *i == id) {
+                } else if let Some((_, _, t)) = tasks.iter().find(|(i, _, _)| *i == id) {
                     t.cancel();
                 }
             }
@@ -429,9 +445,16 @@ async fn drive<T>(
                 }
                 Poll::Pending => true,
             });
-            tasks.retain_mut(|(id, task)| match task.as_mut().poll(cx) {
+            tasks.retain_mut(|(id, wrap, task)| match task.as_mut().poll(cx) {
                 Poll::Ready(result) => {
-                    bridge.task_ended(*id, answer(result));
+                    let answer = answer(result);
+                    let answer = match answer {
+                        Ok(payload) if *wrap => {
+                            Ok(asl_runtime::task::lambda_invoke_envelope(payload))
+                        }
+                        other => other,
+                    };
+                    bridge.task_ended(*id, answer);
                     progress = true;
                     false
                 }

@@ -27,10 +27,7 @@ fn fulfilment(approver: Approver, flaky: Arc<AtomicU32>) -> Machine {
         .check_order(move |order: Value| {
             let flaky = flaky.clone();
             async move {
-                let id = order["Payload"]["id"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned();
+                let id = order["id"].as_str().unwrap_or_default().to_owned();
                 if id.ends_with("flaky") && flaky.fetch_add(1, Ordering::SeqCst) == 0 {
                     return Err(Failure::new("Flaky", "the check service hiccuped"));
                 }

@@ -15,8 +15,7 @@ asl_runtime::asl!(path = "../workflows/fulfilment.asl.json", name = Fulfilment);
 /// from the execution's history (the TaskScheduled event's parameters) as from a queue.
 pub fn machine() -> Machine {
     Fulfilment::builder()
-        .check_order(|request: Value, call: TaskContext| async move {
-            let order = &request["Payload"];
+        .check_order(|order: Value, call: TaskContext| async move {
             let millis = order["checkMillis"].as_u64().unwrap_or(0);
             tokio::time::sleep(Duration::from_millis(millis)).await;
             if order["flaky"] == json!(true) && call.retry_count == 0 {

@@ -18,8 +18,8 @@ asl_runtime::asl!(
 pub fn machine(flaky_payments: u32) -> Machine {
     let unavailable = Arc::new(AtomicU32::new(flaky_payments));
     Order::builder()
-        .validate_order(|request: Value| async move {
-            let items = request["Payload"]["items"].as_array().cloned().unwrap_or_default();
+        .validate_order(|order: Value| async move {
+            let items = order["items"].as_array().cloned().unwrap_or_default();
             let total: f64 = items.iter().filter_map(|i| i["price"].as_f64()).sum();
             Ok::<_, Failure>(json!({"valid": !items.is_empty(), "total": total}))
         })
@@ -30,11 +30,11 @@ pub fn machine(flaky_payments: u32) -> Machine {
                     unavailable.fetch_sub(1, Ordering::SeqCst);
                     return Err(Failure::new("PaymentServiceUnavailable", "try again"));
                 }
-                let amount = request["Payload"]["amount"].as_f64().unwrap_or(0.0);
+                let amount = request["amount"].as_f64().unwrap_or(0.0);
                 if amount > 500.0 {
                     return Err(Failure::new("CardDeclined", format!("{amount} is over the card's limit")));
                 }
-                Ok(json!({"paymentId": format!("pay-{}", request["Payload"]["order"].as_str().unwrap_or("?"))}))
+                Ok(json!({"paymentId": format!("pay-{}", request["order"].as_str().unwrap_or("?"))}))
             }
         })
         .arrange_shipping(|message: Value| async move {

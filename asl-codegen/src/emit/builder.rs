@@ -9,6 +9,7 @@ use quote::{format_ident, quote};
 use super::EmitOptions;
 use crate::layout::{MachineLayout, Slot};
 use crate::model::StateKind;
+use asl_lang::resource::{Service, served as served_by};
 
 /// The most Task states whose handlers are checked one by one at compile time.
 pub const MAX_TYPED_SLOTS: usize = 64;
@@ -28,14 +29,49 @@ pub fn initial_markers(n: usize, rt: &TokenStream) -> TokenStream {
 }
 
 fn setter_doc(slot: &Slot<'_>) -> String {
-    let resource = match &slot.state.kind {
-        StateKind::Task(t) => t.resource.as_ref().map_or("", |r| r.value.as_str()),
-        _ => "",
-    };
+    let resource = resource(slot);
     format!(
         " Sets the handler of the Task state `{}` (resource `{resource}`, line {} of the definition).",
         slot.state.name, slot.line
     )
+}
+
+/// The resource of the Task state in `slot`.
+fn resource<'a>(slot: &Slot<'a>) -> &'a str {
+    match &slot.state.kind {
+        StateKind::Task(t) => t.resource.as_ref().map_or("", |r| r.value.as_str()),
+        _ => "",
+    }
+}
+
+/// The slots whose resources ready-made service handlers serve, with their services.
+fn served<'a>(plan: &'a MachineLayout<'_>) -> Vec<(usize, &'a str, Service)> {
+    plan.slots
+        .iter()
+        .enumerate()
+        .filter_map(|(i, slot)| {
+            let r = resource(slot);
+            served_by(r).map(|s| (i, r, s))
+        })
+        .collect()
+}
+
+/// Fills the served slots from `provider` (statements of `with_services`).
+fn fill_served(served: &[(usize, &str, Service)]) -> TokenStream {
+    let fills = served.iter().map(|(i, resource, _)| {
+        let index = Literal::usize_unsuffixed(*i);
+        quote! {
+            if self.slots[#index].is_none() {
+                self.slots[#index] = provider.handler(#resource);
+            }
+        }
+    });
+    quote!(#(#fills)*)
+}
+
+fn marker(rt: &TokenStream, service: Service) -> TokenStream {
+    let name = format_ident!("{}", service.marker());
+    quote!(#rt::integration::service::#name)
 }
 
 /// The builder type and its methods.
@@ -113,8 +149,41 @@ fn typed_builder(plan: &MachineLayout<'_>, options: &EmitOptions) -> TokenStream
     );
     let body = build_body(options);
     let (built, _) = options.built();
+    let served = served(plan);
+    let fill = fill_served(&served);
+    let mut services: Vec<Service> = served.iter().map(|(_, _, s)| *s).collect();
+    services.dedup();
+    services.sort_by_key(|s| s.marker());
+    services.dedup();
+    let serves_bounds = services.iter().map(|s| {
+        let m = marker(rt, *s);
+        quote!(__P: #rt::integration::Serves<#m>)
+    });
+    let served_out =
+        params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| match served.iter().find(|(j, _, _)| *j == i) {
+                Some((_, _, s)) => {
+                    let m = marker(rt, *s);
+                    quote!(<__P as #rt::integration::Serves<#m>>::Slot<#p>)
+                }
+                None => quote!(#p),
+            });
     quote! {
         #(#traits)*
+
+        impl<__P: #rt::integration::Services, #(#params),*> #rt::integration::WithServices<__P> for #builder<#(#params),*>
+        where #(#serves_bounds),*
+        {
+            type Output = #builder<#(#served_out),*>;
+
+            #[allow(unused_mut, unused_variables)]
+            fn with_services(mut self, provider: __P) -> Self::Output {
+                #fill
+                #builder { slots: self.slots, fallback: self.fallback, _marker: ::core::marker::PhantomData }
+            }
+        }
 
         #[doc = #doc]
         #[must_use]
@@ -173,7 +242,17 @@ fn fallback_builder(plan: &MachineLayout<'_>, options: &EmitOptions) -> TokenStr
     );
     let body = build_body(options);
     let (built, _) = options.built();
+    let fill = fill_served(&served(plan));
     quote! {
+        impl<__P: #rt::integration::Services, F> #rt::integration::WithServices<__P> for #builder<F> {
+            type Output = Self;
+
+            fn with_services(mut self, provider: __P) -> Self {
+                #fill
+                self
+            }
+        }
+
         #[doc(hidden)]
         #[diagnostic::on_unimplemented(message = #message, label = "no fallback handler", note = "the fallback handler receives TaskContext::state_name and TaskContext::resource to route on")]
         #vis trait #needs {}

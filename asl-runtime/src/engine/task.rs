@@ -21,7 +21,7 @@ use crate::handler::panicked;
 use crate::history::{EventKind, TaskOutputDetails, TaskScheduledDetails};
 use crate::limits::{MAX_PAYLOAD_BYTES, fits};
 use crate::plan::{Seconds, StatePlan, TaskPlan};
-use crate::task::{BoxFuture, Heartbeat, TaskCall, lambda_invoke_envelope};
+use crate::task::{BoxFuture, Heartbeat, TaskCall};
 use crate::tokens::Signal;
 
 /// A handler call made ready: what it gets, and what the result pipeline needs afterwards.
@@ -117,15 +117,7 @@ impl<'r> Run<'r> {
         result: Result<Value, Failure>,
         vars: &Vars<'_>,
     ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
-        self.conclude(
-            state,
-            task,
-            started.raw,
-            result,
-            &started.context,
-            vars,
-            false,
-        )
+        self.conclude(state, task, started.raw, result, &started.context, vars)
     }
 
     pub(super) async fn task(
@@ -247,7 +239,7 @@ impl<'r> Run<'r> {
                     p.heartbeat,
                 )
                 .await;
-                self.conclude(state, task, p.raw, result, &context, vars, waits_for_token)
+                self.conclude(state, task, p.raw, result, &context, vars)
             }
             Err(f) => Err(f),
         };
@@ -332,6 +324,7 @@ impl<'r> Run<'r> {
             task_token: described.token,
             credentials: described.credentials,
             heartbeat: described.heartbeat,
+            timeout_seconds: described.limits.0,
         };
         let tasks = self.env.tasks;
         if let Some(full) = self.history_full() {
@@ -392,9 +385,8 @@ impl<'r> Run<'r> {
         result: Result<Value, Failure>,
         context: &Value,
         vars: &Vars<'_>,
-        waits_for_token: bool,
     ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
-        let result = self.answer(task, result, waits_for_token)?;
+        let result = self.answer(task, result)?;
         finish_result(
             self.env.seam,
             state,
@@ -430,17 +422,11 @@ impl Run<'_> {
             self.call(state, task, input, described)
         };
         let result = guarded(&mut call, &state.name).await;
-        self.answer(task, result, false)
+        self.answer(task, result)
     }
 
-    /// The handler's answer as the state's result: its events, the size limit, and the Lambda
-    /// envelope.
-    fn answer(
-        &self,
-        task: &TaskPlan,
-        result: Result<Value, Failure>,
-        waits_for_token: bool,
-    ) -> Result<Value, Failure> {
+    /// The handler's answer as the state's result: its events and the size limit.
+    fn answer(&self, task: &TaskPlan, result: Result<Value, Failure>) -> Result<Value, Failure> {
         let result = match result {
             Ok(v) => {
                 self.event(|full| EventKind::TaskSucceeded {
@@ -476,11 +462,8 @@ impl Run<'_> {
                 ),
             ));
         }
-        Ok(if task.lambda_invoke() && !waits_for_token {
-            lambda_invoke_envelope(result)
-        } else {
-            result
-        })
+        // The Lambda integration's envelope is the handler's to give (see `crate::handler`).
+        Ok(result)
     }
 }
 

@@ -104,61 +104,16 @@ impl ResultWriter for LocalFiles {
     fn write<'a>(&'a self, request: &'a WriteRequest) -> BoxFuture<'a, Result<Value, Failure>> {
         let result = (|| -> Result<Value, String> {
             let bucket = field(&request.parameters, "Bucket")?;
-            let prefix = request
-                .parameters
-                .get("Prefix")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .trim_end_matches('/');
-            let run_id = request
-                .map_run_arn
-                .rsplit(':')
-                .next()
-                .unwrap_or("map-run")
-                .to_owned();
-            let folder_key = if prefix.is_empty() {
-                run_id
-            } else {
-                format!("{prefix}/{run_id}")
-            };
-            let folder = self.locate(bucket, &folder_key)?;
-            std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
-            let jsonl = request
-                .writer_config
-                .as_ref()
-                .and_then(|c| c.get("OutputType"))
-                .and_then(Value::as_str)
-                == Some("JSONL");
-            let mut files = Vec::new();
-            for status in ["SUCCEEDED", "FAILED"] {
-                let records: Vec<Value> = request
-                    .results
-                    .iter()
-                    .filter(|r| r.status == status)
-                    .map(|r| r.to_record(&request.state_machine_arn))
-                    .collect();
-                let (name, text) = if jsonl {
-                    let lines: Vec<String> = records.iter().map(Value::to_string).collect();
-                    (format!("{status}_0.jsonl"), lines.join("\n"))
-                } else {
-                    (
-                        format!("{status}_0.json"),
-                        serde_json::to_string(&records).unwrap_or_default(),
-                    )
-                };
-                let path = folder.join(&name);
+            let layout = super::ResultFiles::of(request);
+            for (key, text) in &layout.files {
+                let path = self.locate(bucket, key)?;
+                if let Some(folder) = path.parent() {
+                    std::fs::create_dir_all(folder)
+                        .map_err(|e| format!("{}: {e}", folder.display()))?;
+                }
                 std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
-                files.push(json!({"Key": format!("{folder_key}/{name}"), "Size": records.len()}));
             }
-            let manifest = json!({
-                "DestinationBucket": bucket,
-                "MapRunArn": request.map_run_arn,
-                "ResultFiles": {"SUCCEEDED": [files[0]], "FAILED": [files[1]], "PENDING": []},
-            });
-            let path = folder.join("manifest.json");
-            std::fs::write(&path, manifest.to_string())
-                .map_err(|e| format!("{}: {e}", path.display()))?;
-            Ok(json!({"Bucket": bucket, "Key": format!("{folder_key}/manifest.json")}))
+            Ok(layout.result)
         })();
         Box::pin(std::future::ready(
             result.map_err(|e| Failure::new("States.ResultWriterFailed", e)),

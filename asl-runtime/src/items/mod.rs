@@ -111,3 +111,76 @@ pub trait ResultWriter: Send + Sync {
     /// Writes the results.
     fn write<'a>(&'a self, request: &'a WriteRequest) -> BoxFuture<'a, Result<Value, Failure>>;
 }
+
+/// What a ResultWriter stores, laid out as AWS lays it out in S3: under
+/// `<Prefix>/<map run id>/`, `SUCCEEDED_0.json` and `FAILED_0.json` (`.jsonl` with
+/// `OutputType: JSONL`) holding the children's records, and `manifest.json` listing them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResultFiles {
+    /// Each file's key in the bucket and its text, the manifest last.
+    pub files: Vec<(String, String)>,
+    /// The `ResultWriterDetails` (`{"Bucket": …, "Key": <the manifest's key>}`).
+    pub result: Value,
+}
+
+impl ResultFiles {
+    /// The files `request` stores.
+    pub fn of(request: &WriteRequest) -> Self {
+        let bucket = request
+            .parameters
+            .get("Bucket")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let prefix = request
+            .parameters
+            .get("Prefix")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .trim_end_matches('/');
+        let run_id = request.map_run_arn.rsplit(':').next().unwrap_or("map-run");
+        let folder = if prefix.is_empty() {
+            run_id.to_owned()
+        } else {
+            format!("{prefix}/{run_id}")
+        };
+        let jsonl = request
+            .writer_config
+            .as_ref()
+            .and_then(|c| c.get("OutputType"))
+            .and_then(Value::as_str)
+            == Some("JSONL");
+        let mut files = Vec::new();
+        let mut listed = Vec::new();
+        for status in ["SUCCEEDED", "FAILED"] {
+            let records: Vec<Value> = request
+                .results
+                .iter()
+                .filter(|r| r.status == status)
+                .map(|r| r.to_record(&request.state_machine_arn))
+                .collect();
+            let (name, text) = if jsonl {
+                let lines: Vec<String> = records.iter().map(Value::to_string).collect();
+                (format!("{status}_0.jsonl"), lines.join("\n"))
+            } else {
+                (
+                    format!("{status}_0.json"),
+                    serde_json::to_string(&records).unwrap_or_default(),
+                )
+            };
+            let key = format!("{folder}/{name}");
+            listed.push(serde_json::json!({"Key": key, "Size": records.len()}));
+            files.push((key, text));
+        }
+        let manifest = serde_json::json!({
+            "DestinationBucket": bucket,
+            "MapRunArn": request.map_run_arn,
+            "ResultFiles": {"SUCCEEDED": [listed[0]], "FAILED": [listed[1]], "PENDING": []},
+        });
+        let key = format!("{folder}/manifest.json");
+        files.push((key.clone(), manifest.to_string()));
+        ResultFiles {
+            files,
+            result: serde_json::json!({"Bucket": bucket, "Key": key}),
+        }
+    }
+}

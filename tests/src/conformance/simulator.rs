@@ -56,7 +56,19 @@ impl Simulator {
         })
     }
 
+    /// Calls the function the Task names; a raw handler, so the Invoke integration's result
+    /// is wrapped in its envelope here.
     async fn call(&self, input: Value, ctx: &TaskContext) -> Result<Value, Failure> {
+        let invoke = ctx.resource.starts_with("arn:aws:states:::lambda:invoke");
+        let output = self.invoke(input, ctx).await?;
+        Ok(if invoke {
+            asl_runtime::task::lambda_invoke_envelope(output)
+        } else {
+            output
+        })
+    }
+
+    async fn invoke(&self, input: Value, ctx: &TaskContext) -> Result<Value, Failure> {
         let (function, payload) = if ctx.resource.starts_with("arn:aws:states:::lambda:invoke") {
             let name = input["FunctionName"]
                 .as_str()
