@@ -60,10 +60,13 @@ pub async fn serve(machine: Machine) -> Result<(), lambda_runtime::Error> {
 }
 
 /// A function written for `lambda_runtime` (`LambdaEvent<Value>` in, `Result<Value, E>` out) as
-/// a Task handler, unchanged: it gets the Task's input as its event's payload and a context
-/// whose request id is the call's idempotency key and whose function ARN is the state's
-/// resource; its error becomes the task's failure, named by its `errorType` (so a Retry or
-/// Catch written for the function on AWS matches it).
+/// a Task handler, unchanged. For a Task that invokes a function (`lambda:invoke` or the
+/// function's ARN) it gets what Lambda would give it: the invocation's payload as its event,
+/// a context with the function's ARN, the call's idempotency key as the request id and the
+/// deadline from the state's `TimeoutSeconds`; its result is the function's result (wrapped
+/// in the Invoke envelope for `lambda:invoke`). For any other Task it gets the input, with
+/// the state's resource as the function's ARN. Its error becomes the task's failure, named by
+/// its `errorType` (so a Retry or Catch written for the function on AWS matches it).
 pub fn handler<F, Fut, E>(
     function: F,
 ) -> impl Fn(Value, TaskContext) -> BoxFuture<'static, Result<Value, Failure>> + Send + Sync + 'static
@@ -74,8 +77,21 @@ where
 {
     move |input: Value, call: TaskContext| {
         let mut context = Context::default();
-        context.request_id = call.idempotency_key();
-        context.invoked_function_arn = call.resource.to_string();
+        match &call.function {
+            // A Task that invokes a function: what Lambda's context would say.
+            Some(f) => {
+                context.request_id = f.request_id.clone();
+                context.invoked_function_arn = f.invoked_arn.clone();
+                context.deadline = f
+                    .deadline
+                    .and_then(|d| d.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+            }
+            None => {
+                context.request_id = call.idempotency_key();
+                context.invoked_function_arn = call.resource.to_string();
+            }
+        }
         let called = function(LambdaEvent::new(input, context));
         Box::pin(async move {
             called.await.map_err(|e| {

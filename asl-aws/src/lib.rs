@@ -6,6 +6,7 @@
 //!   `.waitForTaskToken`, `aws-sdk:` integrations of these services, S3) served on the AWS
 //!   SDK for Rust, one cargo feature per service. [`WithAws::with_aws`] gives them to a
 //!   generated builder in one call; handlers the user wrote still win.
+//! - [`emulator`]: `moto` in server mode started for tests, on 127.0.0.1.
 //! - [`S3Items`] (feature `s3`): a distributed Map's `ItemReader` and `ResultWriter` on S3.
 //! - [`lambda`] (feature `lambda-runtime`): a compiled machine deployed as a Lambda function
 //!   ([`lambda::serve`]: the event is the execution's input, the function's result its
@@ -23,6 +24,7 @@
 //! # }
 //! ```
 
+pub mod emulator;
 #[cfg(feature = "lambda-runtime")]
 pub mod lambda;
 mod services;

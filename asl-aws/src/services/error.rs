@@ -1,7 +1,8 @@
-//! Service errors as Step Functions names them: `<Service>.<Error>` (`DynamoDB.…` for the
-//! optimized integrations; for `aws-sdk:` ones the service in PascalCase and the error with
-//! an `Exception` suffix, as AWS documents: `DynamoDb.ConditionalCheckFailedException`,
-//! `S3.NoSuchKeyException`), with a cause in the form AWS's Java SDK gives it.
+//! Service errors as Step Functions names them: `<Service>.<Exception>` (`DynamoDB.…` for
+//! the optimized integrations; for `aws-sdk:` ones the service in PascalCase, as AWS
+//! documents: `DynamoDb.ConditionalCheckFailedException`), the error always with an
+//! `Exception` suffix (`S3.NoSuchKeyException`), with a cause in the form AWS's Java SDK gives
+//! it.
 
 use asl_runtime::Failure;
 use asl_runtime::error::names;
@@ -45,7 +46,6 @@ fn title(prefix: &str) -> &'static str {
 /// `States.TaskFailed` with what went wrong.
 pub(crate) fn failure<E, R>(
     prefix: &str,
-    sdk: bool,
     error: aws_smithy_runtime_api::client::result::SdkError<E, R>,
 ) -> Failure
 where
@@ -60,11 +60,7 @@ where
             let code = err.code().unwrap_or("UnknownError");
             let message = err.message().unwrap_or("");
             let request_id = err.meta().request_id().unwrap_or("");
-            let name = if sdk && !code.ends_with("Exception") {
-                format!("{prefix}.{code}Exception")
-            } else {
-                format!("{prefix}.{code}")
-            };
+            let name = error_name(prefix, code);
             Failure::new(
                 name,
                 format!(
@@ -81,6 +77,24 @@ where
                 aws_smithy_types::error::display::DisplayErrorContext(&error)
             ),
         ),
+    }
+}
+
+/// The error's name: the service's prefix and the exception the error code stands for, as
+/// Step Functions names errors after the AWS SDK's exception classes (`NoSuchKey` is
+/// `S3.NoSuchKeyException`, SNS's `NotFound` is `SNS.NotFoundException`, SQS's
+/// `AWS.SimpleQueueService.NonExistentQueue` is `SQS.QueueDoesNotExistException`).
+fn error_name(prefix: &str, code: &str) -> String {
+    let code = match code {
+        "AWS.SimpleQueueService.NonExistentQueue" => "QueueDoesNotExist",
+        other => other
+            .strip_prefix("AWS.SimpleQueueService.")
+            .unwrap_or(other),
+    };
+    if code.ends_with("Exception") {
+        format!("{prefix}.{code}")
+    } else {
+        format!("{prefix}.{code}Exception")
     }
 }
 
@@ -102,4 +116,23 @@ pub(crate) fn invalid(prefix: &str, message: impl std::fmt::Display) -> Failure 
         names::TASK_FAILED,
         format!("Invalid parameters for {}: {message}", title(prefix)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_exception_classes() {
+        assert_eq!(
+            error_name("DynamoDB", "ConditionalCheckFailedException"),
+            "DynamoDB.ConditionalCheckFailedException"
+        );
+        assert_eq!(error_name("S3", "NoSuchKey"), "S3.NoSuchKeyException");
+        assert_eq!(error_name("SNS", "NotFound"), "SNS.NotFoundException");
+        assert_eq!(
+            error_name("SQS", "AWS.SimpleQueueService.NonExistentQueue"),
+            "SQS.QueueDoesNotExistException"
+        );
+    }
 }

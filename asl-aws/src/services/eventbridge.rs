@@ -40,10 +40,7 @@ async fn put_events(clients: &Clients, call: &Call, params: &Value) -> Result<Va
                 .build(),
         );
     }
-    let output = request
-        .send()
-        .await
-        .map_err(|e| failure(call.errors, call.sdk, e))?;
+    let output = request.send().await.map_err(|e| failure(call.errors, e))?;
     let entries: Vec<Value> = output
         .entries()
         .iter()

@@ -35,7 +35,7 @@ pub(super) fn function(clients: Arc<Clients>, arn: String) -> BoxHandler {
                     .payload(Blob::new(serde_json::to_vec(&input).unwrap_or_default()))
                     .send()
                     .await
-                    .map_err(|e| failure("Lambda", false, e))?;
+                    .map_err(|e| failure("Lambda", e))?;
                 let payload = function_result(&output)?;
                 Ok(payload)
             })
@@ -70,10 +70,7 @@ async fn invoke_integration(
     request = request
         .set_client_context(p.opt_string("ClientContext")?)
         .set_qualifier(p.opt_string("Qualifier")?);
-    let output = request
-        .send()
-        .await
-        .map_err(|e| failure(call.errors, call.sdk, e))?;
+    let output = request.send().await.map_err(|e| failure(call.errors, e))?;
     let version = output.executed_version().unwrap_or("$LATEST").to_owned();
     let status = output.status_code();
     if call.sdk {
@@ -136,4 +133,37 @@ fn function_result(output: &InvokeOutput) -> Result<Value, Failure> {
         other => other.to_string(),
     };
     Err(Failure::new(error, cause))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output(error: Option<&str>, payload: &str) -> InvokeOutput {
+        InvokeOutput::builder()
+            .status_code(200)
+            .set_function_error(error.map(str::to_owned))
+            .payload(Blob::new(payload.as_bytes().to_vec()))
+            .build()
+    }
+
+    #[test]
+    fn a_functions_error_is_named_by_its_error_type() {
+        let payload = r#"{"errorType":"CardDeclined","errorMessage":"over the limit"}"#;
+        let failure = function_result(&output(Some("Unhandled"), payload)).expect_err("fails");
+        assert_eq!(failure.error, "CardDeclined");
+        assert_eq!(
+            serde_json::from_str::<Value>(failure.cause.as_deref().unwrap_or_default())
+                .unwrap_or_default(),
+            serde_json::from_str::<Value>(payload).unwrap_or_default()
+        );
+        // Without an error type, as when the runtime itself failed: Lambda.Unknown.
+        let failure = function_result(&output(Some("Unhandled"), "\"boom\"")).expect_err("fails");
+        assert_eq!(failure.error, "Lambda.Unknown");
+        assert_eq!(failure.cause.as_deref(), Some("boom"));
+        assert_eq!(
+            function_result(&output(None, r#"{"ok":true}"#)),
+            Ok(json!({"ok": true}))
+        );
+    }
 }

@@ -42,7 +42,7 @@ pub(super) fn handler(clients: Arc<Clients>, call: Call) -> BoxHandler {
                         .set_range(p.opt_string("Range")?)
                         .send()
                         .await
-                        .map_err(|e| failure(call.errors, call.sdk, e))?;
+                        .map_err(|e| failure(call.errors, e))?;
                     let mut r = Map::new();
                     put(&mut r, "ContentLength", output.content_length());
                     put(&mut r, "ContentType", output.content_type());
@@ -77,7 +77,7 @@ pub(super) fn handler(clients: Arc<Clients>, call: Call) -> BoxHandler {
                         .body(ByteStream::from(body.into_bytes()))
                         .send()
                         .await
-                        .map_err(|e| failure(call.errors, call.sdk, e))?;
+                        .map_err(|e| failure(call.errors, e))?;
                     let mut r = Map::new();
                     put(&mut r, "ETag", output.e_tag());
                     put(&mut r, "VersionId", output.version_id());
@@ -94,7 +94,7 @@ pub(super) fn handler(clients: Arc<Clients>, call: Call) -> BoxHandler {
                         .set_max_keys(p.opt_i32("MaxKeys")?)
                         .send()
                         .await
-                        .map_err(|e| failure(call.errors, call.sdk, e))?;
+                        .map_err(|e| failure(call.errors, e))?;
                     let mut r = Map::new();
                     let contents: Vec<Value> =
                         output.contents().iter().map(|o| object(o, sdk)).collect();
@@ -118,7 +118,7 @@ pub(super) fn handler(clients: Arc<Clients>, call: Call) -> BoxHandler {
                         .key(p.string("Key")?)
                         .send()
                         .await
-                        .map_err(|e| failure(call.errors, call.sdk, e))?;
+                        .map_err(|e| failure(call.errors, e))?;
                     let mut r = Map::new();
                     put(&mut r, "ContentLength", output.content_length());
                     put(&mut r, "ContentType", output.content_type());
@@ -136,7 +136,7 @@ pub(super) fn handler(clients: Arc<Clients>, call: Call) -> BoxHandler {
                         .key(p.string("Key")?)
                         .send()
                         .await
-                        .map_err(|e| failure(call.errors, call.sdk, e))?;
+                        .map_err(|e| failure(call.errors, e))?;
                     Map::new()
                 }
                 other => return Err(invalid(call.errors, format!("s3:{other} is not served"))),
@@ -199,9 +199,8 @@ impl ItemReader for S3Items {
                     .send();
                 let mut items = Vec::new();
                 while let Some(page) = pages.next().await {
-                    let page = page.map_err(|e| {
-                        reader_failure(failure("S3", true, e).cause.unwrap_or_default())
-                    })?;
+                    let page = page
+                        .map_err(|e| reader_failure(failure("S3", e).cause.unwrap_or_default()))?;
                     items.extend(page.contents().iter().map(|o| object(o, true)));
                 }
                 return Ok(ReadItems::Items(items));
@@ -213,7 +212,7 @@ impl ItemReader for S3Items {
                 .key(p.string("Key")?)
                 .send()
                 .await
-                .map_err(|e| reader_failure(failure("S3", true, e).cause.unwrap_or_default()))?;
+                .map_err(|e| reader_failure(failure("S3", e).cause.unwrap_or_default()))?;
             let body = output.body.collect().await.map_err(reader_failure)?;
             Ok(ReadItems::Bytes(body.into_bytes().to_vec()))
         })
@@ -238,7 +237,7 @@ impl ResultWriter for S3Items {
                     .map_err(|e| {
                         Failure::new(
                             "States.ResultWriterFailed",
-                            failure("S3", true, e).cause.unwrap_or_default(),
+                            failure("S3", e).cause.unwrap_or_default(),
                         )
                     })?;
             }

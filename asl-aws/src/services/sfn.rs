@@ -38,7 +38,7 @@ pub(super) fn handler(clients: Arc<Clients>, call: Call) -> BoxHandler {
                         .output(p.text("Output")?)
                         .send()
                         .await
-                        .map_err(|e| failure(call.errors, call.sdk, e))?;
+                        .map_err(|e| failure(call.errors, e))?;
                     Ok(json!({}))
                 }
                 "sendTaskFailure" => {
@@ -50,7 +50,7 @@ pub(super) fn handler(clients: Arc<Clients>, call: Call) -> BoxHandler {
                         .set_cause(p.opt_string("Cause")?)
                         .send()
                         .await
-                        .map_err(|e| failure(call.errors, call.sdk, e))?;
+                        .map_err(|e| failure(call.errors, e))?;
                     Ok(json!({}))
                 }
                 other => Err(invalid(call.errors, format!("sfn:{other} is not served"))),
@@ -69,7 +69,7 @@ async fn start(clients: &Clients, call: &Call, p: &Params<'_>) -> Result<Value, 
         .set_trace_header(p.opt_string("TraceHeader")?)
         .send()
         .await
-        .map_err(|e| failure(call.errors, call.sdk, e))?;
+        .map_err(|e| failure(call.errors, e))?;
     let json_output = match call.pattern {
         Pattern::Sync => false,
         Pattern::Sync2 => true,
@@ -108,7 +108,7 @@ async fn describe(
         .execution_arn(arn)
         .send()
         .await
-        .map_err(|e| failure(call.errors, call.sdk, e))
+        .map_err(|e| failure(call.errors, e))
 }
 
 /// An execution's description as Step Functions gives it: `Input` and `Output` as JSON text,

@@ -48,10 +48,7 @@ async fn publish(clients: &Clients, call: &Call, params: &Value) -> Result<Value
             .map_err(|e| p.invalid("MessageAttributes", e))?;
         request = request.message_attributes(name, value);
     }
-    let output = request
-        .send()
-        .await
-        .map_err(|e| failure(call.errors, call.sdk, e))?;
+    let output = request.send().await.map_err(|e| failure(call.errors, e))?;
     let mut result = Map::new();
     put(&mut result, "MessageId", output.message_id());
     put(&mut result, "SequenceNumber", output.sequence_number());

@@ -53,10 +53,7 @@ async fn send(clients: &Clients, call: &Call, params: &Value) -> Result<Value, F
             .map_err(|e| p.invalid("MessageAttributes", e))?;
         request = request.message_attributes(name, value);
     }
-    let output = request
-        .send()
-        .await
-        .map_err(|e| failure(call.errors, call.sdk, e))?;
+    let output = request.send().await.map_err(|e| failure(call.errors, e))?;
     let mut result = Map::new();
     put(
         &mut result,
@@ -84,7 +81,7 @@ async fn receive(clients: &Clients, call: &Call, params: &Value) -> Result<Value
         .set_visibility_timeout(p.opt_i32("VisibilityTimeout")?)
         .send()
         .await
-        .map_err(|e| failure(call.errors, call.sdk, e))?;
+        .map_err(|e| failure(call.errors, e))?;
     let messages: Vec<Value> = output
         .messages()
         .iter()
@@ -113,6 +110,6 @@ async fn delete(clients: &Clients, call: &Call, params: &Value) -> Result<Value,
         .receipt_handle(p.string("ReceiptHandle")?)
         .send()
         .await
-        .map_err(|e| failure(call.errors, call.sdk, e))?;
+        .map_err(|e| failure(call.errors, e))?;
     Ok(json!({}))
 }

@@ -82,7 +82,7 @@ async fn get(clients: &Clients, call: &Call, p: &Params<'_>) -> Result<Answer, F
         .set_expression_attribute_names(p.opt_strings("ExpressionAttributeNames")?)
         .send()
         .await
-        .map_err(|e| failure(call.errors, call.sdk, e))?;
+        .map_err(|e| failure(call.errors, e))?;
     let mut result = Map::new();
     put_attributes(&mut result, "Item", output.item());
     Ok((result, output.request_id().map(str::to_owned)))
@@ -100,7 +100,7 @@ async fn put_item(clients: &Clients, call: &Call, p: &Params<'_>) -> Result<Answ
         .set_return_values(p.opt_string("ReturnValues")?.map(|r| r.as_str().into()))
         .send()
         .await
-        .map_err(|e| failure(call.errors, call.sdk, e))?;
+        .map_err(|e| failure(call.errors, e))?;
     let mut result = Map::new();
     put_attributes(&mut result, "Attributes", output.attributes());
     Ok((result, output.request_id().map(str::to_owned)))
@@ -119,7 +119,7 @@ async fn update(clients: &Clients, call: &Call, p: &Params<'_>) -> Result<Answer
         .set_return_values(p.opt_string("ReturnValues")?.map(|r| r.as_str().into()))
         .send()
         .await
-        .map_err(|e| failure(call.errors, call.sdk, e))?;
+        .map_err(|e| failure(call.errors, e))?;
     let mut result = Map::new();
     put_attributes(&mut result, "Attributes", output.attributes());
     Ok((result, output.request_id().map(str::to_owned)))
@@ -137,7 +137,7 @@ async fn delete(clients: &Clients, call: &Call, p: &Params<'_>) -> Result<Answer
         .set_return_values(p.opt_string("ReturnValues")?.map(|r| r.as_str().into()))
         .send()
         .await
-        .map_err(|e| failure(call.errors, call.sdk, e))?;
+        .map_err(|e| failure(call.errors, e))?;
     let mut result = Map::new();
     put_attributes(&mut result, "Attributes", output.attributes());
     Ok((result, output.request_id().map(str::to_owned)))
@@ -178,7 +178,7 @@ async fn query(clients: &Clients, call: &Call, p: &Params<'_>) -> Result<Answer,
         .set_consistent_read(p.opt_bool("ConsistentRead")?)
         .send()
         .await
-        .map_err(|e| failure(call.errors, call.sdk, e))?;
+        .map_err(|e| failure(call.errors, e))?;
     let result = page(
         output.items(),
         output.count(),
@@ -203,7 +203,7 @@ async fn scan(clients: &Clients, call: &Call, p: &Params<'_>) -> Result<Answer, 
         .set_consistent_read(p.opt_bool("ConsistentRead")?)
         .send()
         .await
-        .map_err(|e| failure(call.errors, call.sdk, e))?;
+        .map_err(|e| failure(call.errors, e))?;
     let result = page(
         output.items(),
         output.count(),
