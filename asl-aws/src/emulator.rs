@@ -42,8 +42,22 @@ impl MotoServer {
     /// # Errors
     /// When it cannot be started or does not answer in time.
     pub fn start(program: &Path) -> std::io::Result<MotoServer> {
+        Self::start_in_account(program, None)
+    }
+
+    /// [`start`](Self::start), with the emulator's resources in `account` (moto's
+    /// `MOTO_ACCOUNT_ID`; 123456789012 otherwise): for definitions compiled with ARNs of a
+    /// given account.
+    ///
+    /// # Errors
+    /// When it cannot be started or does not answer in time.
+    pub fn start_in_account(program: &Path, account: Option<&str>) -> std::io::Result<MotoServer> {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let child = Command::new(program)
+        let mut command = Command::new(program);
+        if let Some(account) = account {
+            command.env("MOTO_ACCOUNT_ID", account);
+        }
+        let child = command
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -4,44 +4,12 @@
 //! AWS CLI starts and describes an execution. A client that is not installed skips its test, saying so, except under CI
 //! (`CI=true`), where `.ci/run` installs it and a missing one fails.
 
+mod support;
+
 use std::path::PathBuf;
 use std::process::Command;
 
-/// A Python interpreter that imports `module`: `ASL_PYTHON`, the virtual environment `.ci/run`
-/// makes, or `python3`.
-fn python_with(module: &str) -> Option<PathBuf> {
-    installed(
-        "ASL_PYTHON",
-        "python",
-        "python3",
-        &["-c", &format!("import {module}")],
-    )
-}
-
-/// The first of: the program `variable` names, `venv_name` in the virtual environment
-/// `.ci/run` makes, `fallback` on the path; that answers `args` successfully.
-fn installed(variable: &str, venv_name: &str, fallback: &str, args: &[&str]) -> Option<PathBuf> {
-    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let candidates = [
-        std::env::var_os(variable).map(PathBuf::from),
-        Some(workspace.join(".ci/venv/bin").join(venv_name)),
-        Some(PathBuf::from(fallback)),
-    ];
-    candidates.into_iter().flatten().find(|program| {
-        Command::new(program)
-            .args(args)
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
-}
-
-/// Skips (or, under CI, fails) when `what` is missing.
-fn missing(what: &str) {
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("{what} is missing, and CI must run this test (.ci/run installs it)");
-    }
-    eprintln!("SKIPPED: {what} is not installed (run .ci/run, or pip install boto3 awscli)");
-}
+use support::{installed, missing, python_with};
 
 /// Serves the example machines on a free loopback port for as long as `body` runs.
 fn with_server(store: Option<PathBuf>, body: impl FnOnce(&str)) {
