@@ -109,38 +109,54 @@ impl Service {
     }
 }
 
-/// What the ready-made handlers serve: `(service, optimized actions, AWS SDK service name, SDK
-/// actions)`. Optimized integrations take every pattern AWS allows them; SDK integrations the
-/// request-response and `.waitForTaskToken` patterns.
-const SERVED: &[(Service, &str, &[&str], &str, &[&str])] = &[
-    (
-        Service::Lambda,
-        "lambda",
-        &["invoke"],
-        "lambda",
-        &["invoke"],
-    ),
-    (Service::Sns, "sns", &["publish"], "sns", &["publish"]),
-    (
-        Service::Sqs,
-        "sqs",
-        &["sendMessage"],
-        "sqs",
-        &["sendMessage", "receiveMessage", "deleteMessage"],
-    ),
-    (
-        Service::EventBridge,
-        "events",
-        &["putEvents"],
-        "eventbridge",
-        &["putEvents"],
-    ),
-    (
-        Service::DynamoDb,
-        "dynamodb",
-        &["getItem", "putItem", "updateItem", "deleteItem"],
-        "dynamodb",
-        &[
+/// The integrations of one service the ready-made handlers serve.
+struct Served {
+    service: Service,
+    /// The service's name in optimized integrations (`events`), and their actions.
+    name: &'static str,
+    actions: &'static [&'static str],
+    /// The service's name in AWS SDK integrations (`eventbridge`), and their actions.
+    sdk_name: &'static str,
+    sdk_actions: &'static [&'static str],
+}
+
+/// What the ready-made handlers serve. Optimized integrations take every pattern AWS allows
+/// them; SDK integrations the request-response and `.waitForTaskToken` patterns.
+const SERVED: &[Served] = &[
+    Served {
+        service: Service::Lambda,
+        name: "lambda",
+        actions: &["invoke"],
+        sdk_name: "lambda",
+        sdk_actions: &["invoke"],
+    },
+    Served {
+        service: Service::Sns,
+        name: "sns",
+        actions: &["publish"],
+        sdk_name: "sns",
+        sdk_actions: &["publish"],
+    },
+    Served {
+        service: Service::Sqs,
+        name: "sqs",
+        actions: &["sendMessage"],
+        sdk_name: "sqs",
+        sdk_actions: &["sendMessage", "receiveMessage", "deleteMessage"],
+    },
+    Served {
+        service: Service::EventBridge,
+        name: "events",
+        actions: &["putEvents"],
+        sdk_name: "eventbridge",
+        sdk_actions: &["putEvents"],
+    },
+    Served {
+        service: Service::DynamoDb,
+        name: "dynamodb",
+        actions: &["getItem", "putItem", "updateItem", "deleteItem"],
+        sdk_name: "dynamodb",
+        sdk_actions: &[
             "getItem",
             "putItem",
             "updateItem",
@@ -148,32 +164,32 @@ const SERVED: &[(Service, &str, &[&str], &str, &[&str])] = &[
             "query",
             "scan",
         ],
-    ),
-    (
-        Service::S3,
-        "s3",
-        &["getObject", "putObject", "listObjectsV2"],
-        "s3",
-        &[
+    },
+    Served {
+        service: Service::S3,
+        name: "s3",
+        actions: &["getObject", "putObject", "listObjectsV2"],
+        sdk_name: "s3",
+        sdk_actions: &[
             "getObject",
             "putObject",
             "listObjectsV2",
             "headObject",
             "deleteObject",
         ],
-    ),
-    (
-        Service::StepFunctions,
-        "states",
-        &["startExecution"],
-        "sfn",
-        &[
+    },
+    Served {
+        service: Service::StepFunctions,
+        name: "states",
+        actions: &["startExecution"],
+        sdk_name: "sfn",
+        sdk_actions: &[
             "startExecution",
             "describeExecution",
             "sendTaskSuccess",
             "sendTaskFailure",
         ],
-    ),
+    },
 ];
 
 /// The service whose ready-made handlers serve `resource`, if they do.
@@ -182,29 +198,34 @@ pub fn served(resource: &str) -> Option<Service> {
         return Some(Service::Lambda);
     }
     let i = integration(resource)?;
-    SERVED
-        .iter()
-        .find_map(|(service, name, actions, sdk_name, sdk_actions)| {
-            let ok = if i.sdk {
-                i.service == *sdk_name
-                    && sdk_actions.contains(&i.action)
-                    && matches!(
-                        i.pattern,
-                        Pattern::RequestResponse | Pattern::WaitForTaskToken
-                    )
-            } else {
-                i.service == *name
-                    && actions.contains(&i.action)
-                    && match i.pattern {
-                        Pattern::RequestResponse => true,
-                        Pattern::WaitForTaskToken => {
-                            *service != Service::DynamoDb && *service != Service::S3
-                        }
-                        Pattern::Sync | Pattern::Sync2 => *service == Service::StepFunctions,
+    SERVED.iter().find_map(|served| {
+        let Served {
+            service,
+            name,
+            actions,
+            sdk_name,
+            sdk_actions,
+        } = served;
+        let ok = if i.sdk {
+            i.service == *sdk_name
+                && sdk_actions.contains(&i.action)
+                && matches!(
+                    i.pattern,
+                    Pattern::RequestResponse | Pattern::WaitForTaskToken
+                )
+        } else {
+            i.service == *name
+                && actions.contains(&i.action)
+                && match i.pattern {
+                    Pattern::RequestResponse => true,
+                    Pattern::WaitForTaskToken => {
+                        *service != Service::DynamoDb && *service != Service::S3
                     }
-            };
-            ok.then_some(*service)
-        })
+                    Pattern::Sync | Pattern::Sync2 => *service == Service::StepFunctions,
+                }
+        };
+        ok.then_some(*service)
+    })
 }
 
 #[cfg(test)]

@@ -164,6 +164,9 @@ const CANCEL_ABANDONED: &str = "asl-cancel-abandoned";
 /// payload, which the workflow wraps when it replays them.
 const ENVELOPE_FROM_HANDLER: &str = "asl-lambda-envelope-from-handler";
 
+/// A handler call's activity, awaited.
+type Activity<'a> = Pending<'a, Result<TaskAnswer, ActivityExecutionError>>;
+
 /// A child workflow, started and awaited.
 type Running<'a> = Pin<Box<dyn Future<Output = TaskResult> + 'a>>;
 
@@ -372,11 +375,7 @@ async fn drive<T>(
     let mut timers: Vec<(u64, Pending<'_, TimerResult>)> = Vec::new();
     // Each activity with whether its answer is a bare Lambda payload to wrap (see
     // `ENVELOPE_FROM_HANDLER`).
-    let mut tasks: Vec<(
-        u64,
-        bool,
-        Pending<'_, Result<TaskAnswer, ActivityExecutionError>>,
-    )> = Vec::new();
+    let mut tasks: Vec<(u64, bool, Activity<'_>)> = Vec::new();
     let mut children: Vec<(u64, Running<'_>)> = Vec::new();
     let mut cancelled = std::pin::pin!(ctx.cancelled());
     let mut cancel_seen = false;
