@@ -281,3 +281,78 @@ async fn echo_function(moto: &asl_aws::emulator::MotoServer, config: &aws_types:
         .await
         .expect("the function is made");
 }
+
+asl_runtime::asl!(path = "tests/workflows/items.asl.json", name = Items);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_distributed_map_reads_its_items_from_s3_and_writes_its_results_there() {
+    let Some(moto) = support::moto("a_distributed_map_reads_its_items_from_s3") else {
+        return;
+    };
+    let config = support::config(&moto.endpoint());
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&config)
+            .force_path_style(true)
+            .build(),
+    );
+    s3.create_bucket()
+        .bucket("batch")
+        .send()
+        .await
+        .expect("the bucket is made");
+    s3.put_object()
+        .bucket("batch")
+        .key("input/items.json")
+        .body(aws_sdk_s3::primitives::ByteStream::from_static(
+            br#"[{"n": 1}, {"n": 2}, {"n": 3}]"#,
+        ))
+        .send()
+        .await
+        .expect("the items are written");
+    let machine = Items::builder()
+        .build()
+        .with_item_reader(asl_aws::S3Items::new(&config))
+        .with_result_writer(asl_aws::S3Items::new(&config));
+    let out = succeeded(machine.run(json!({"bucket": "batch"})).await);
+    let details = &out["ResultWriterDetails"];
+    assert_eq!(details["Bucket"], "batch");
+    let read = |key: String| {
+        let s3 = s3.clone();
+        async move {
+            let object = s3
+                .get_object()
+                .bucket("batch")
+                .key(key)
+                .send()
+                .await
+                .expect("the object is there");
+            let bytes = object.body.collect().await.expect("its body").into_bytes();
+            serde_json::from_slice::<Value>(&bytes).expect("JSON")
+        }
+    };
+    let manifest = read(details["Key"].as_str().unwrap_or_default().to_owned()).await;
+    let succeeded_key = manifest["ResultFiles"]["SUCCEEDED"][0]["Key"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(succeeded_key.starts_with("results/"), "{manifest}");
+    let records = read(succeeded_key).await;
+    let outputs: Vec<Value> = records
+        .as_array()
+        .map(|rs| {
+            rs.iter()
+                .map(|r| {
+                    serde_json::from_str(r["Output"].as_str().unwrap_or("null")).unwrap_or_default()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        outputs,
+        [
+            json!({"doubled": 2}),
+            json!({"doubled": 4}),
+            json!({"doubled": 6})
+        ]
+    );
+}

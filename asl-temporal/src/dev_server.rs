@@ -42,6 +42,21 @@ pub fn find_cli(dirs: &[&Path]) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// Whether `GET path` on `address` answers 200.
+fn answers_ok(address: &str, path: &str) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(address) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.1 200")
+}
+
 fn free_port() -> std::io::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
@@ -49,19 +64,20 @@ fn free_port() -> std::io::Result<u16> {
 impl DevServer {
     /// Starts `cli`'s development server on 127.0.0.1 (frontend, HTTP and metrics ports
     /// chosen free), headless, keeping its database in a directory of its own; waits until
-    /// its frontend accepts connections (at most a minute).
+    /// its frontend serves the default namespace (at most a minute).
     ///
     /// # Errors
-    /// When the CLI cannot be started, or the server does not open its port in time.
+    /// When the CLI cannot be started, or the server is not ready in time.
     pub fn start(cli: &Path) -> std::io::Result<DevServer> {
         let port = free_port()?;
         let dir =
             std::env::temp_dir().join(format!("asl-temporal-dev-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
+        let http_port = free_port()?;
         let child = Command::new(cli)
             .args(["server", "start-dev", "--headless", "--ip", "127.0.0.1"])
             .args(["--port", &port.to_string()])
-            .args(["--http-port", &free_port()?.to_string()])
+            .args(["--http-port", &http_port.to_string()])
             .args(["--metrics-port", &free_port()?.to_string()])
             .args(["--log-level", "error"])
             .arg("--db-filename")
@@ -75,7 +91,12 @@ impl DevServer {
             dir,
         };
         let deadline = Instant::now() + Duration::from_secs(60);
-        while std::net::TcpStream::connect(&server.address).is_err() {
+        // Ready once the frontend accepts connections and serves the default namespace (an
+        // open port alone can still answer "Frontend is not healthy yet").
+        let http = format!("127.0.0.1:{http_port}");
+        while std::net::TcpStream::connect(&server.address).is_err()
+            || !answers_ok(&http, "/api/v1/namespaces/default")
+        {
             if let Ok(Some(status)) = server.child.try_wait() {
                 return Err(std::io::Error::other(format!(
                     "the development server exited: {status}"
@@ -83,7 +104,7 @@ impl DevServer {
             }
             if Instant::now() > deadline {
                 return Err(std::io::Error::other(
-                    "the development server did not open its port within a minute",
+                    "the development server was not ready within a minute",
                 ));
             }
             std::thread::sleep(Duration::from_millis(100));
