@@ -1,6 +1,10 @@
 //! Task handlers: async functions or closures that take the task's input (as
 //! `serde_json::Value` or any `Deserialize` type, optionally with a [`TaskContext`]) and return
 //! `Result` of a `Serialize` value and anything that converts into a [`Failure`].
+//!
+//! A handler of a Task that invokes a Lambda function is shaped like that function: it takes
+//! the invocation's payload and returns the function's result (see [`raw`] for the
+//! integration's own form).
 
 use std::any::TypeId;
 use std::future::Future;
