@@ -125,6 +125,13 @@ async fn sns_sqs_and_eventbridge_messages_and_their_errors() {
     assert_eq!(out["received"]["id"], out["sent"]["id"]);
     assert_eq!(out["emitted"]["failed"], 0);
     assert_eq!(out["emitted"]["ids"].as_array().map(Vec::len), Some(1));
+    // An entry EventBridge refuses fails the optimized integration, the answer as the cause.
+    assert_eq!(out["refusedEvent"]["Error"], "EventBridge.FailedEntry");
+    let refused: Value =
+        serde_json::from_str(out["refusedEvent"]["Cause"].as_str().unwrap_or_default())
+            .unwrap_or_default();
+    assert_eq!(refused["FailedEntryCount"], 1);
+    assert_eq!(refused["Entries"][0]["ErrorCode"], "InvalidArgument");
     assert_eq!(out["missingTopic"]["Error"], "SNS.NotFoundException");
     assert_eq!(
         out["missingQueue"]["Error"],
