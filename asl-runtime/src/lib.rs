@@ -44,6 +44,7 @@ pub mod intrinsic;
 pub mod items;
 pub mod limits;
 mod machine;
+pub mod mock;
 pub mod plan;
 pub mod service;
 pub mod store;

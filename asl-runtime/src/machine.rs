@@ -16,13 +16,26 @@ use crate::error::Failure;
 use crate::handler::BoxHandler;
 use crate::history::Event;
 use crate::items::{ItemReader, ResultWriter};
+use crate::mock::{MockConfig, Mocked, TestCase};
 use crate::plan::Plan;
 use crate::store::{Store, StoreError};
 use crate::task::{BoxFuture, Dispatch, Heartbeat, TaskCall};
 use crate::tokens::{Signal, TokenError, TokenRegistry};
 
-/// The handlers, borrowed for one execution.
-struct Table<'h>(&'h [BoxHandler]);
+/// The handlers, borrowed for one execution, and the test case it runs under.
+struct Table<'h> {
+    handlers: &'h [BoxHandler],
+    mocked: Option<(Mocked, Option<&'h TokenRegistry>)>,
+}
+
+impl<'h> Table<'h> {
+    fn new(handlers: &'h [BoxHandler]) -> Self {
+        Table {
+            handlers,
+            mocked: None,
+        }
+    }
+}
 
 impl Dispatch for Table<'_> {
     fn call<'a>(
@@ -31,7 +44,21 @@ impl Dispatch for Table<'_> {
         input: Value,
         call: &TaskCall<'_>,
     ) -> BoxFuture<'a, Result<Value, Failure>> {
-        match self.0.get(handler) {
+        if let Some((mocked, tokens)) = &self.mocked
+            && let Some(answer) = mocked.answer(call.state_name())
+        {
+            // A mocked `.waitForTaskToken` state gets its token, answered with the mock.
+            if let (Some(token), Some(tokens)) = (call.task_token(), tokens) {
+                let signal = match answer {
+                    Ok(output) => Signal::Success { output },
+                    Err(failure) => Signal::Failure { failure },
+                };
+                let _ = tokens.send(token, signal);
+                return Box::pin(std::future::ready(Ok(Value::Null)));
+            }
+            return Box::pin(std::future::ready(answer));
+        }
+        match self.handlers.get(handler) {
             Some(h) => h(input, call),
             None => Box::pin(std::future::ready(Err(Failure::new(
                 "States.Runtime",
@@ -81,6 +108,8 @@ pub struct Machine {
     budget: Budget,
     /// Where executions are kept beyond the process, if anywhere.
     store: Option<Arc<dyn Store>>,
+    /// The test cases executions may run under.
+    mocks: Option<Arc<MockConfig>>,
     shared: Arc<Shared>,
 }
 
@@ -113,6 +142,7 @@ impl Machine {
             writer: None,
             budget: Budget::DEFAULT,
             store: None,
+            mocks: None,
             shared: Arc::default(),
         }
     }
@@ -153,6 +183,43 @@ impl Machine {
         self
     }
 
+    /// The machine with the test cases of `mocks` (Step Functions Local's mock configuration
+    /// file, see [`crate::mock`]): an execution whose [`ExecutionConfig::test_case`] names one
+    /// of this machine's test cases answers the Task states it mocks with their mocked
+    /// responses. Test cases are looked up under the execution's state machine name.
+    pub fn with_mocks(mut self, mocks: MockConfig) -> Self {
+        self.mocks = Some(Arc::new(mocks));
+        self
+    }
+
+    /// The test case `config` asks for, if any.
+    fn test_case(&self, config: &ExecutionConfig) -> Result<Option<TestCase>, String> {
+        let Some(case) = &config.test_case else {
+            return Ok(None);
+        };
+        let Some(mocks) = &self.mocks else {
+            return Err(format!(
+                "the execution asks for the test case '{case}', and the machine {} has no mock configuration (Machine::with_mocks)",
+                self.name
+            ));
+        };
+        mocks.test_case(&config.state_machine_name, case).map(Some)
+    }
+
+    /// The handler table of an execution under `config`, answering tokens through `tokens`.
+    fn table<'h>(
+        &'h self,
+        config: &ExecutionConfig,
+        tokens: Option<&'h TokenRegistry>,
+    ) -> Table<'h> {
+        let mut table = Table::new(&self.handlers);
+        // Asked for test cases were checked when the execution started.
+        if let Ok(Some(case)) = self.test_case(config) {
+            table.mocked = Some((Mocked::new(case), tokens));
+        }
+        table
+    }
+
     /// The machine's name (its type's name).
     pub fn name(&self) -> &'static str {
         self.name
@@ -184,6 +251,9 @@ impl Machine {
 
     /// Like [`run`](Self::run), with the given names, ARNs and clock.
     pub async fn run_with(&self, input: Value, config: &ExecutionConfig) -> Outcome {
+        if let Err(e) = self.test_case(config) {
+            return not_run(Failure::new(crate::error::names::RUNTIME, e));
+        }
         let (durable_config, durable) = if self.store.is_some() {
             let (c, d) = self.durable(config.clone(), None);
             (Some(c), d)
@@ -225,10 +295,10 @@ impl Machine {
             _ => None,
         };
         let record = Mutex::new(record);
-        let table = Table(&self.handlers);
         // Effects that deliver token answers themselves let this execution issue tokens; the
         // registry only keeps which tokens it issued.
         let own_tokens = seam.answers_tokens().then(TokenRegistry::default);
+        let table = self.table(config, own_tokens.as_ref());
         let env = Env {
             seam: &seam,
             start_time,
@@ -324,7 +394,7 @@ impl Machine {
         let seam = Seam::new(config.clock, config.effects.as_ref())
             .with_budget(config.budget.unwrap_or(self.budget));
         let own_tokens = seam.answers_tokens().then(TokenRegistry::default);
-        let table = Table(&self.handlers);
+        let table = self.table(config, own_tokens.as_ref());
         let readers = if map_plan.processor.reads_context() {
             Readers::ContextObject
         } else {
@@ -444,6 +514,12 @@ impl Machine {
     /// reason; [`start_execution`](Self::start_execution) reports that as an error instead.
     pub fn start_with(&self, input: Value, config: ExecutionConfig) -> Execution {
         let arn = config.execution_arn.clone();
+        if let Err(e) = self.test_case(&config) {
+            return Execution::not_started(
+                arn,
+                not_run(Failure::new(crate::error::names::RUNTIME, e)),
+            );
+        }
         let (config, durable) = self.durable(config, None);
         match self.launch(input, config, durable, true) {
             Ok(execution) => execution,
@@ -463,6 +539,7 @@ impl Machine {
         config: ExecutionConfig,
     ) -> Result<Started, StartError> {
         let arn = config.execution_arn.clone();
+        self.test_case(&config).map_err(StartError::TestCase)?;
         if let Some(started) = self.existing(&arn, &input)? {
             return Ok(started);
         }
@@ -493,6 +570,7 @@ impl Machine {
         config: ExecutionConfig,
     ) -> Result<Started, StartError> {
         let arn = config.execution_arn.clone();
+        self.test_case(&config).map_err(StartError::TestCase)?;
         if let Some(started) = self.existing(&arn, &input)? {
             return Ok(started);
         }
@@ -676,7 +754,7 @@ impl Machine {
                     }
                 }
             };
-            let table = Table(&machine.handlers);
+            let table = machine.table(&config, Some(&machine.shared.tokens));
             let env = Env {
                 seam: &seam,
                 start_time,
@@ -773,6 +851,16 @@ fn send_stop(stop: &StopSender, error: Option<&str>, cause: Option<&str>) {
 }
 
 /// The outcome of an execution the store could not record.
+/// The outcome of an execution that failed before its first state.
+fn not_run(failure: Failure) -> Outcome {
+    Outcome {
+        status: Status::Failed,
+        output: None,
+        failure: Some(failure),
+        history: Default::default(),
+    }
+}
+
 fn not_started(e: &StoreError) -> Outcome {
     Outcome {
         status: Status::Failed,
@@ -803,6 +891,8 @@ pub enum StartError {
     AlreadyExists(String),
     /// The store could not record it.
     Store(StoreError),
+    /// The test case it asks for is not one the machine's mock configuration has.
+    TestCase(String),
 }
 
 impl std::fmt::Display for StartError {
@@ -810,6 +900,7 @@ impl std::fmt::Display for StartError {
         match self {
             StartError::AlreadyExists(arn) => write!(f, "Execution Already Exists: '{arn}'"),
             StartError::Store(e) => write!(f, "the store could not record the execution: {e}"),
+            StartError::TestCase(e) => f.write_str(e),
         }
     }
 }

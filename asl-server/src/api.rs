@@ -152,6 +152,7 @@ pub(crate) async fn start_standard(
         Err(asl_runtime::StartError::Store(e)) => Err(ApiError::internal(format!(
             "The execution could not be recorded: {e}"
         ))),
+        Err(asl_runtime::StartError::TestCase(e)) => Err(ApiError::new("ValidationException", e)),
     }
 }
 

@@ -466,6 +466,7 @@ impl Run<'_> {
             effects: self.config.effects.clone(),
             budget: Some(*self.env.seam.budget()),
             history_limit: self.config.history_limit,
+            test_case: self.config.test_case.clone(),
         };
         let kept = keep.then(|| input.clone());
         let parts = ChildParts {

@@ -61,6 +61,10 @@ pub struct ExecutionConfig {
     /// (`States.Runtime`) instead. `None` counts without a limit (as an Express workflow, whose
     /// history AWS does not keep). Events are counted even when the history is not kept.
     pub history_limit: Option<u64>,
+    /// The test case of the machine's mock configuration this execution runs under
+    /// ([`Machine::with_mocks`](crate::Machine::with_mocks)); `None` (the default) runs every
+    /// Task state's handler.
+    pub test_case: Option<String>,
 }
 
 /// AWS's hard quota on the events of a Standard execution's history.
@@ -95,6 +99,7 @@ impl ExecutionConfig {
             effects: None,
             budget: None,
             history_limit: Some(MAX_HISTORY_EVENTS),
+            test_case: None,
         }
     }
 }

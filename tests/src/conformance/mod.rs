@@ -93,6 +93,7 @@ fn config(case: &Value, effects: Option<Arc<dyn Effects>>) -> ExecutionConfig {
         effects,
         budget: None,
         history_limit: Some(asl_runtime::MAX_HISTORY_EVENTS),
+        test_case: None,
     }
 }
 
