@@ -124,8 +124,15 @@ pub(crate) async fn start_standard(
     name: &str,
     arn: &str,
     input: serde_json::Value,
+    test_case: Option<&str>,
 ) -> Result<(String, jiff::Timestamp), ApiError> {
     if let Some(service) = &machine.service {
+        if test_case.is_some() {
+            return Err(ApiError::new(
+                "ValidationException",
+                "Test cases run in this process only; this state machine's executions run on its service",
+            ));
+        }
         let started = service
             .start(asl_runtime::service::StartRequest {
                 machine: machine.machine.name().to_owned(),
@@ -139,7 +146,8 @@ pub(crate) async fn start_standard(
             .map_err(ApiError::service)?;
         return Ok((started.execution_arn, started.start_date));
     }
-    let config = Api::config(machine, name, arn);
+    let mut config = Api::config(machine, name, arn);
+    config.test_case = test_case.map(str::to_owned);
     match machine.machine.start_execution_async(input, config).await {
         Ok(started) => Ok((
             started.description.execution_arn,

@@ -243,7 +243,7 @@ async fn respond(api: &Api, live: &Live, body: Result<Bytes, BytesRejection>) ->
     let arn = api.execution_arn(&machine, &name);
     match machine.kind {
         MachineType::Standard => {
-            match crate::api::start_standard(&machine, &name, &arn, input).await {
+            match crate::api::start_standard(&machine, &name, &arn, input, None).await {
                 Ok((arn, start)) => answer(
                     StatusCode::OK,
                     json!({"executionArn": arn, "startDate": crate::wire::epoch(start)}),

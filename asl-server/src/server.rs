@@ -79,6 +79,7 @@ pub struct ServerBuilder {
     allow_public: bool,
     region: String,
     account: String,
+    mocks: Option<asl_runtime::mock::MockConfig>,
 }
 
 impl std::fmt::Debug for ServerBuilder {
@@ -207,6 +208,15 @@ impl ServerBuilder {
         self
     }
 
+    /// The test cases of a mock configuration (Step Functions Local's `MockConfigFile.json`,
+    /// see `asl_runtime::mock`) for the machines served in this process: StartExecution with
+    /// `stateMachineArn` `…:stateMachine:Name#TestCase` runs that test case, as Step Functions
+    /// Local does.
+    pub fn mocks(mut self, mocks: asl_runtime::mock::MockConfig) -> Self {
+        self.mocks = Some(mocks);
+        self
+    }
+
     /// Opens the store, resumes the executions it keeps as running, and binds the address.
     pub async fn build(self) -> Result<Server, ServerError> {
         let addresses: Vec<SocketAddr> = tokio::net::lookup_host(&self.bind)
@@ -232,6 +242,10 @@ impl ServerBuilder {
         let role = format!("arn:aws:iam::{}:role/StepFunctionsRole", self.account);
         let machine_arn = |name: &str| crate::api::machine_arn(&self.region, &self.account, name);
         for (machine, kind, service) in self.machines {
+            let machine = match &self.mocks {
+                Some(mocks) => machine.with_mocks(mocks.clone()),
+                None => machine,
+            };
             let name = machine.name().to_owned();
             let definition = machine.definition().source;
             let kept = machine.clone().with_store(store.clone());
@@ -385,6 +399,7 @@ impl Server {
             allow_public: false,
             region: "us-east-1".to_owned(),
             account: "111111111111".to_owned(),
+            mocks: None,
         }
     }
 

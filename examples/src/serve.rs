@@ -1,6 +1,6 @@
 //! What the `server` and `seeds` binaries share: their arguments (`--port`, `--store`,
-//! `--no-throttle`, `--routes FILE` with HTTP routes in JSON), logging, and serving until
-//! Ctrl-C.
+//! `--no-throttle`, `--routes FILE` with HTTP routes in JSON, `--mocks FILE` with Step
+//! Functions Local's mock configuration), logging, and serving until Ctrl-C.
 
 use std::process::ExitCode;
 
@@ -16,7 +16,7 @@ pub async fn main(builder: ServerBuilder, name: &str) -> ExitCode {
         .init();
     let usage = |problem: &str| {
         eprintln!(
-            "error: {problem}\nusage: {name} [--port PORT] [--store FILE] [--no-throttle] [--routes FILE]"
+            "error: {problem}\nusage: {name} [--port PORT] [--store FILE] [--no-throttle] [--routes FILE] [--mocks FILE]"
         );
         ExitCode::from(2)
     };
@@ -54,6 +54,10 @@ pub async fn main(builder: ServerBuilder, name: &str) -> ExitCode {
                     Err(e) => return usage(&format!("{path}: {e}")),
                 }
             }
+            ("--mocks", Some(path)) => match asl_runtime::mock::MockConfig::from_file(&path) {
+                Ok(mocks) => builder = builder.mocks(mocks),
+                Err(e) => return usage(&e.to_string()),
+            },
             _ => return usage(&format!("unknown argument '{arg}'")),
         }
     }

@@ -93,6 +93,20 @@ fn boto3_requests_are_signed_and_throttled() {
 }
 
 #[test]
+fn boto3_runs_step_functions_local_test_cases() {
+    let Some(python) = python_with("boto3") else {
+        return missing("boto3");
+    };
+    let mocks = asl_runtime::mock::MockConfig::from_file(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/api/MockConfigFile.json"),
+    )
+    .expect("the mock file is valid");
+    serve(asl_examples::server::builder().mocks(mocks), |endpoint| {
+        run_script(&python, "boto3_mocks.py", endpoint)
+    });
+}
+
+#[test]
 fn boto3_runs_the_seed_flow_in_memory() {
     boto3_flow(None);
 }

@@ -94,7 +94,7 @@ async fn start(api: &Api, name: &str, record: &Value) -> Result<(), String> {
     let input = record["input"].clone();
     match machine.kind {
         crate::registry::MachineType::Standard => {
-            match crate::api::start_standard(&machine, name, &execution_arn, input).await {
+            match crate::api::start_standard(&machine, name, &execution_arn, input, None).await {
                 Ok(_) => Ok(()),
                 Err(e) if e.code == "ExecutionAlreadyExists" => Ok(()),
                 Err(e) => Err(format!("{}: {}", e.code, e.message)),

@@ -24,21 +24,33 @@ fn execution_name(body: &Value) -> Result<String, ApiError> {
     }
 }
 
+/// A state machine ARN and the test case it names after `#` (Step Functions Local's
+/// `…:stateMachine:Name#TestCase`), if it names one.
+fn test_case(arn: &str) -> (&str, Option<&str>) {
+    match arn.rsplit_once('#') {
+        Some((machine, case)) if !case.is_empty() => (machine, Some(case)),
+        _ => (arn, None),
+    }
+}
+
 /// StartExecution: Standard executions are idempotent on name and input; their starts are
 /// recorded together with other callers' (group commit) before the answer.
 pub(crate) async fn start(api: &Api, body: &Value) -> Result<Value, ApiError> {
-    let machine = api.machine(required(body, "stateMachineArn")?)?;
+    let (machine_arn, test_case) = test_case(required(body, "stateMachineArn")?);
+    let machine = api.machine(machine_arn)?;
     let name = execution_name(body)?;
     let input = validate::execution_input(string(body, "input")?)?;
     let arn = api.execution_arn(&machine, &name);
     super::traced(&arn);
     match machine.kind {
         MachineType::Standard => {
-            let (arn, start) = crate::api::start_standard(&machine, &name, &arn, input).await?;
+            let (arn, start) =
+                crate::api::start_standard(&machine, &name, &arn, input, test_case).await?;
             Ok(json!({"executionArn": arn, "startDate": wire::epoch(start)}))
         }
         MachineType::Express => {
-            let config = Api::config(&machine, &name, &arn);
+            let mut config = Api::config(&machine, &name, &arn);
+            config.test_case = test_case.map(str::to_owned);
             let execution = machine.machine.start_with(input, config);
             Ok(json!({
                 "executionArn": execution.arn(),
@@ -50,14 +62,16 @@ pub(crate) async fn start(api: &Api, body: &Value) -> Result<Value, ApiError> {
 
 /// StartSyncExecution: an Express execution run to its end, answered with its outcome.
 pub(crate) async fn start_sync(api: &Api, body: &Value) -> Result<Value, ApiError> {
-    let machine = api.machine(required(body, "stateMachineArn")?)?;
+    let (machine_arn, test_case) = test_case(required(body, "stateMachineArn")?);
+    let machine = api.machine(machine_arn)?;
     if machine.kind != MachineType::Express {
         return Err(ApiError::type_not_supported());
     }
     let name = execution_name(body)?;
     let input = validate::execution_input(string(body, "input")?)?;
     let arn = api.execution_arn(&machine, &name);
-    let config = Api::config(&machine, &name, &arn);
+    let mut config = Api::config(&machine, &name, &arn);
+    config.test_case = test_case.map(str::to_owned);
     let start = jiff::Timestamp::now();
     let clock = std::time::Instant::now();
     let outcome = machine.machine.run_with(input.clone(), &config).await;
