@@ -52,15 +52,6 @@ async fn run_case(case: &str) -> Outcome {
     execution.result().await
 }
 
-fn entered(outcome: &Outcome) -> Vec<String> {
-    outcome
-        .history
-        .events()
-        .iter()
-        .filter_map(|e| e.kind.entered().map(|d| d.name.to_string()))
-        .collect()
-}
-
 fn scheduled(outcome: &Outcome, state: &str) -> usize {
     let events = outcome.history.events();
     events
@@ -132,7 +123,8 @@ async fn retries_consume_invocation_numbers_and_ranges_answer_each() {
 #[tokio::test(start_paused = true)]
 async fn a_throw_is_caught_by_catch() {
     let outcome = run_case("DeclinedPath").await;
-    assert_eq!(entered(&outcome), ["Validate", "Charge", "Declined"]);
+    outcome.assert_path(&["Validate", "Charge", "Declined"]);
+    assert!(outcome.visited("Declined") && !outcome.visited("Pack"));
     assert_eq!(
         outcome.failure.map(|f| f.error),
         Some("Declined".to_owned())
@@ -172,12 +164,9 @@ async fn loop_passes_count_as_invocations() {
         .run_with(json!({}), &config("Poller", "ThreeTimes", "poll-1"))
         .await;
     assert_eq!(outcome.status, Status::Succeeded, "{:?}", outcome.failure);
-    assert_eq!(
-        entered(&outcome),
-        [
-            "Poll", "Done?", "Wait", "Poll", "Done?", "Wait", "Poll", "Done?", "Done"
-        ]
-    );
+    outcome.assert_path(&[
+        "Poll", "Done?", "Wait", "Poll", "Done?", "Wait", "Poll", "Done?", "Done",
+    ]);
 }
 
 #[tokio::test(start_paused = true)]
@@ -206,4 +195,12 @@ async fn an_unknown_test_case_is_named_and_nothing_runs() {
         .await;
     let cause = outcome.failure.and_then(|f| f.cause).unwrap_or_default();
     assert!(cause.contains("no mock configuration"), "{cause}");
+}
+
+#[tokio::test(start_paused = true)]
+#[should_panic(expected = "first difference at step 3")]
+async fn a_wrong_path_is_shown_side_by_side() {
+    run_case("DeclinedPath")
+        .await
+        .assert_path(&["Validate", "Charge", "Pack", "Approve"]);
 }

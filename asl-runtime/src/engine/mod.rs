@@ -9,6 +9,7 @@ pub(crate) use map::{ChildParts, run_child};
 mod map_input;
 mod outcome;
 mod parallel;
+pub mod path;
 mod retry;
 mod states;
 mod task;
