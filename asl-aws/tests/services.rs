@@ -145,11 +145,7 @@ async fn s3_objects_and_a_missing_key() {
         return;
     };
     let config = support::config(&moto.endpoint());
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&config)
-            .force_path_style(true)
-            .build(),
-    );
+    let s3 = support::s3(&config);
     s3.create_bucket()
         .bucket("receipts")
         .send()
@@ -297,11 +293,7 @@ async fn a_distributed_map_reads_its_items_from_s3_and_writes_its_results_there(
         return;
     };
     let config = support::config(&moto.endpoint());
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&config)
-            .force_path_style(true)
-            .build(),
-    );
+    let s3 = support::s3(&config);
     s3.create_bucket()
         .bucket("batch")
         .send()

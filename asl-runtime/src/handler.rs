@@ -17,7 +17,7 @@ use serde_json::Value;
 use crate::error::{Failure, names};
 use crate::task::{BoxFuture, TaskCall, TaskContext};
 
-mod lambda;
+pub(crate) mod lambda;
 
 /// A handler with its types erased, as machines store them. It is given the call's borrowed
 /// description; a panic inside it is the engine's to catch.
@@ -118,7 +118,7 @@ where
     // need the state's name.
     let output_is_value = TypeId::of::<O>() == TypeId::of::<Value>();
     Arc::new(move |input, call| {
-        let (input, function, envelope) = match (raw, lambda::kind(call.resource())) {
+        let (input, function, envelope) = match (raw, call.invokes) {
             (false, Some(lambda::Kind::Invoke)) => {
                 let (payload, function) = lambda::invocation(input);
                 (payload, Some(function), true)

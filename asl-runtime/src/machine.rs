@@ -356,6 +356,7 @@ impl Machine {
             credentials: order.credentials.as_ref(),
             heartbeat: &heartbeat,
             timeout_seconds: order.timeout_seconds,
+            invokes: crate::handler::lambda::kind(&order.resource),
         };
         let started =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(order.input, &call)));

@@ -404,12 +404,6 @@ impl TaskPlan {
     pub fn waits_for_token(&self) -> bool {
         self.resource.waits_for_token
     }
-
-    /// Whether the resource is the optimized Lambda integration, whose results AWS wraps in
-    /// an envelope.
-    pub fn lambda_invoke(&self) -> bool {
-        self.resource.lambda_invoke
-    }
 }
 
 /// A Task state's `Resource`, with what the engine asks of it at every call worked out once.
@@ -417,7 +411,8 @@ impl TaskPlan {
 pub struct Resource {
     arn: std::sync::Arc<str>,
     waits_for_token: bool,
-    lambda_invoke: bool,
+    /// How the resource invokes a Lambda function, if it does.
+    invokes: Option<crate::handler::lambda::Kind>,
     /// The resource as task events report it.
     events: crate::history::TaskDetails,
 }
@@ -426,6 +421,11 @@ impl Resource {
     /// The resource's ARN as the definition has it.
     pub fn arn(&self) -> &std::sync::Arc<str> {
         &self.arn
+    }
+
+    /// How the resource invokes a Lambda function, if it does.
+    pub(crate) fn invokes(&self) -> Option<crate::handler::lambda::Kind> {
+        self.invokes
     }
 
     /// The resource type and resource that task history events report.
@@ -438,7 +438,7 @@ impl From<&str> for Resource {
     fn from(arn: &str) -> Self {
         Resource {
             waits_for_token: arn.ends_with(".waitForTaskToken"),
-            lambda_invoke: arn.starts_with("arn:aws:states:::lambda:invoke"),
+            invokes: crate::handler::lambda::kind(arn),
             events: crate::history::TaskDetails::of(arn),
             arn: arn.into(),
         }

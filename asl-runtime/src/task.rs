@@ -135,6 +135,9 @@ pub struct TaskCall<'a> {
     pub(crate) heartbeat: &'a Heartbeat,
     /// The state's evaluated TimeoutSeconds.
     pub(crate) timeout_seconds: Option<u64>,
+    /// How the state's resource invokes a Lambda function, if it does (worked out with the
+    /// plan, not per call).
+    pub(crate) invokes: Option<crate::handler::lambda::Kind>,
 }
 
 impl TaskCall<'_> {

@@ -125,6 +125,41 @@ impl<'a> Params<'a> {
     }
 }
 
+/// One of SNS's or SQS's `MessageAttributes`: its name, `DataType`, `StringValue` and
+/// `BinaryValue` (decoded from base64).
+pub(crate) struct MessageAttribute {
+    pub name: String,
+    pub data_type: String,
+    pub string: Option<String>,
+    pub binary: Option<Vec<u8>>,
+}
+
+impl Params<'_> {
+    /// The `MessageAttributes` parameter, read.
+    pub(crate) fn message_attributes(&self) -> Result<Vec<MessageAttribute>, Failure> {
+        use base64::Engine as _;
+        let mut out = Vec::new();
+        for (name, attribute) in self.opt_object("MessageAttributes")?.into_iter().flatten() {
+            let a = Params::new(attribute, self.prefix);
+            let binary = match a.opt_string("BinaryValue")? {
+                None => None,
+                Some(b) => Some(
+                    base64::engine::general_purpose::STANDARD
+                        .decode(b)
+                        .map_err(|e| self.invalid("MessageAttributes", e))?,
+                ),
+            };
+            out.push(MessageAttribute {
+                name: name.clone(),
+                data_type: a.string("DataType")?,
+                string: a.opt_string("StringValue")?,
+                binary,
+            });
+        }
+        Ok(out)
+    }
+}
+
 /// A value as text: a string as it is, anything else as its JSON.
 pub(crate) fn text(value: &Value) -> String {
     match value {

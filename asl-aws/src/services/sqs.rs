@@ -6,7 +6,6 @@ use std::sync::Arc;
 use asl_runtime::{BoxHandler, Failure};
 use aws_sdk_sqs::types::MessageAttributeValue;
 use aws_types::request_id::RequestId;
-use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
 use super::error::{failure, invalid};
@@ -37,21 +36,14 @@ async fn send(clients: &Clients, call: &Call, params: &Value) -> Result<Value, F
         .set_delay_seconds(p.opt_i32("DelaySeconds")?)
         .set_message_group_id(p.opt_string("MessageGroupId")?)
         .set_message_deduplication_id(p.opt_string("MessageDeduplicationId")?);
-    for (name, attribute) in p.opt_object("MessageAttributes")?.into_iter().flatten() {
-        let a = Params::new(attribute, call.errors);
-        let mut value = MessageAttributeValue::builder()
-            .data_type(a.string("DataType")?)
-            .set_string_value(a.opt_string("StringValue")?);
-        if let Some(b) = a.opt_string("BinaryValue")? {
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(b)
-                .map_err(|e| p.invalid("MessageAttributes", e))?;
-            value = value.binary_value(aws_sdk_sqs::primitives::Blob::new(bytes));
-        }
-        let value = value
+    for a in p.message_attributes()? {
+        let value = MessageAttributeValue::builder()
+            .data_type(a.data_type)
+            .set_string_value(a.string)
+            .set_binary_value(a.binary.map(aws_sdk_sqs::primitives::Blob::new))
             .build()
             .map_err(|e| p.invalid("MessageAttributes", e))?;
-        request = request.message_attributes(name, value);
+        request = request.message_attributes(a.name, value);
     }
     let output = request.send().await.map_err(|e| failure(call.errors, e))?;
     let mut result = Map::new();

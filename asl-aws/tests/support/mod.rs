@@ -36,3 +36,12 @@ pub fn config(endpoint: &str) -> SdkConfig {
         .http_client(aws_smithy_http_client::Builder::new().build_http())
         .build()
 }
+
+/// An S3 client for the emulator (path-style: its buckets are not host names).
+pub fn s3(config: &SdkConfig) -> aws_sdk_s3::Client {
+    aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(config)
+            .force_path_style(true)
+            .build(),
+    )
+}

@@ -325,6 +325,7 @@ impl<'r> Run<'r> {
             credentials: described.credentials,
             heartbeat: described.heartbeat,
             timeout_seconds: described.limits.0,
+            invokes: task.resource.invokes(),
         };
         let tasks = self.env.tasks;
         if let Some(full) = self.history_full() {

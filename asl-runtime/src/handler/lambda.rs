@@ -7,7 +7,7 @@ use crate::task::{FunctionContext, TaskContext};
 
 /// How a Task invokes a Lambda function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Kind {
+pub(crate) enum Kind {
     /// `arn:aws:states:::lambda:invoke` (with any pattern): the function is named by the
     /// `FunctionName` parameter, its event is the `Payload` parameter.
     Invoke,
@@ -16,14 +16,14 @@ pub(super) enum Kind {
 }
 
 /// How `resource` invokes a Lambda function, if it does.
-pub(super) fn kind(resource: &str) -> Option<Kind> {
-    if resource.starts_with("arn:aws:states:::lambda:invoke") {
-        Some(Kind::Invoke)
-    } else if resource.starts_with("arn:aws:lambda:") && resource.contains(":function:") {
-        Some(Kind::Function)
-    } else {
-        None
+pub(crate) fn kind(resource: &str) -> Option<Kind> {
+    use asl_lang::resource::{integration, is_function_arn};
+    if is_function_arn(resource) {
+        return Some(Kind::Function);
     }
+    integration(resource)
+        .filter(|i| !i.sdk && i.service == "lambda" && i.action == "invoke")
+        .map(|_| Kind::Invoke)
 }
 
 /// The event a function invoked with `parameters` receives (Invoke takes bytes: no payload is
