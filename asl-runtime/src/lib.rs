@@ -32,6 +32,7 @@
 
 pub mod budget;
 pub mod choice;
+pub mod coverage;
 pub mod data;
 mod definition;
 pub mod effects;
@@ -51,6 +52,7 @@ pub mod store;
 pub mod task;
 pub mod time;
 mod tokens;
+pub mod trace;
 pub mod typed;
 
 /// The definition's small languages (JSONPath, filters, timestamps, names), shared with the

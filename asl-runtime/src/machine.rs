@@ -21,6 +21,7 @@ use crate::plan::Plan;
 use crate::store::{Store, StoreError};
 use crate::task::{BoxFuture, Dispatch, Heartbeat, TaskCall};
 use crate::tokens::{Signal, TokenError, TokenRegistry};
+use crate::trace::Trace;
 
 /// The handlers, borrowed for one execution, and the test case it runs under.
 struct Table<'h> {
@@ -220,6 +221,12 @@ impl Machine {
         table
     }
 
+    /// Whether an execution's decisions are traced: when its history is kept, or coverage is
+    /// collected.
+    fn traced(&self, config: &ExecutionConfig) -> bool {
+        config.history != crate::HistoryLevel::Off || crate::coverage::collect::enabled()
+    }
+
     /// The machine's name (its type's name).
     pub fn name(&self) -> &'static str {
         self.name
@@ -299,6 +306,7 @@ impl Machine {
         // registry only keeps which tokens it issued.
         let own_tokens = seam.answers_tokens().then(TokenRegistry::default);
         let table = self.table(config, own_tokens.as_ref());
+        let trace = self.traced(config).then(Trace::default);
         let env = Env {
             seam: &seam,
             start_time,
@@ -308,8 +316,10 @@ impl Machine {
             record: &record,
             reader: self.reader.as_deref(),
             writer: self.writer.as_deref(),
+            trace: trace.as_ref(),
         };
         let outcome = run(self.plan, env, input, config, std::future::pending()).await;
+        crate::coverage::collect::observe(self.name, self.definition, self.plan, &outcome);
         if let (Some(started), Some(store), Some(durable)) = (started, &self.store, &durable) {
             let ended = ended(started, &outcome, config.clock.now());
             let history = outcome.history.events();
@@ -407,6 +417,7 @@ impl Machine {
             tokens: own_tokens.as_ref(),
             reader: self.reader.as_deref(),
             writer: self.writer.as_deref(),
+            trace: None,
         };
         crate::engine::run_child(
             self.plan,
@@ -756,6 +767,7 @@ impl Machine {
                 }
             };
             let table = machine.table(&config, Some(&machine.shared.tokens));
+            let trace = machine.traced(&config).then(Trace::default);
             let env = Env {
                 seam: &seam,
                 start_time,
@@ -765,8 +777,15 @@ impl Machine {
                 record: &task_record,
                 reader: machine.reader.as_deref(),
                 writer: machine.writer.as_deref(),
+                trace: trace.as_ref(),
             };
             let outcome = run(machine.plan, env, input, &config, stop).await;
+            crate::coverage::collect::observe(
+                machine.name,
+                machine.definition,
+                machine.plan,
+                &outcome,
+            );
             if machine.store.is_some() {
                 // The engine moved the history into the outcome.
                 let description = lock(&task_record).description.clone();
@@ -859,6 +878,7 @@ fn not_run(failure: Failure) -> Outcome {
         output: None,
         failure: Some(failure),
         history: Default::default(),
+        decisions: Vec::new(),
     }
 }
 
@@ -871,6 +891,7 @@ fn not_started(e: &StoreError) -> Outcome {
             format!("The execution was not started: its store could not record it: {e}"),
         )),
         history: Default::default(),
+        decisions: Vec::new(),
     }
 }
 
@@ -974,6 +995,7 @@ impl Execution {
                         format!("the execution's task ended abnormally: {e}"),
                     )),
                     history: record.history.clone(),
+                    decisions: Vec::new(),
                 }
             }
         }

@@ -475,6 +475,7 @@ impl Run<'_> {
             tokens: self.env.tokens,
             reader: self.env.reader,
             writer: self.env.writer,
+            trace: self.env.trace,
         };
         // Only an implementation of the seam may run it elsewhere (as a Temporal child
         // workflow); it needs the Map's number to name it there.
@@ -515,6 +516,7 @@ pub(crate) struct ChildParts<'a> {
     pub(crate) tokens: Option<&'a crate::tokens::TokenRegistry>,
     pub(crate) reader: Option<&'a dyn crate::items::ItemReader>,
     pub(crate) writer: Option<&'a dyn crate::items::ResultWriter>,
+    pub(crate) trace: Option<&'a crate::trace::Trace>,
 }
 
 /// A distributed Map's child execution, run here: its own names, context object (its record
@@ -546,6 +548,7 @@ pub(crate) async fn run_child(
             record: &record,
             reader: parts.reader,
             writer: parts.writer,
+            trace: parts.trace,
         },
         config,
     };

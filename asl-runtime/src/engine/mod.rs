@@ -32,6 +32,7 @@ use crate::plan::{Kind, Plan, StatePlan};
 use crate::task::Dispatch;
 use crate::time::ExecutionClock;
 use crate::tokens::TokenRegistry;
+use crate::trace::{Decision, Trace};
 
 /// Who is running: the names and ARNs the context object reports, and the clock.
 #[derive(Clone, Debug)]
@@ -240,6 +241,10 @@ pub struct Outcome {
     pub failure: Option<Failure>,
     /// Its history.
     pub history: History,
+    /// The decisions it made that the history does not show (the Choice branches, Retriers
+    /// and Catchers taken) with every state entered and transition taken; kept when the
+    /// history is (and when coverage is collected), empty otherwise.
+    pub decisions: Vec<Decision>,
 }
 
 /// What an execution can reach besides its plan.
@@ -259,6 +264,8 @@ pub(crate) struct Env<'a> {
     pub(crate) reader: Option<&'a dyn ItemReader>,
     /// Where Map states with a ResultWriter write their results.
     pub(crate) writer: Option<&'a dyn ResultWriter>,
+    /// Where the execution's decisions go, when they are traced.
+    pub(crate) trace: Option<&'a Trace>,
 }
 
 /// Where a state sends the execution, with what, and the variables it assigns.
@@ -367,6 +374,9 @@ macro_rules! container_loop {
             if let Some(full) = $run.history_full() {
                 return Err(full);
             }
+            if let Some(trace) = $run.env.trace {
+                trace.push(Decision::Entered { state: $state.name.clone() });
+            }
             let $span = tracing::debug_span!("state", name = %$state.name, r#type = names.ty, event = $entered);
             let step = $step.map_err(|f| f.leaving(&$state.name, $entered))?;
             if $state.may_grow() && !crate::limits::fits(&$input, crate::limits::MAX_PAYLOAD_BYTES) {
@@ -400,7 +410,14 @@ macro_rules! container_loop {
                 }
             }
             match step.next {
-                Some(next) => current = next,
+                Some(next) => {
+                    if let Some(trace) = $run.env.trace
+                        && let Some(to) = $states.get(next)
+                    {
+                        trace.push(Decision::Moved { from: $state.name.clone(), to: to.name.clone() });
+                    }
+                    current = next
+                }
                 None => return Ok($input),
             }
         }
@@ -445,6 +462,7 @@ pub async fn execute(
         record: &record,
         reader: None,
         writer: None,
+        trace: None,
     };
     run(plan, env, input, config, std::future::pending()).await
 }
@@ -669,6 +687,7 @@ impl Run<'_> {
                 output,
                 failure,
                 history: History::default(),
+                decisions: self.decisions(),
             };
         }
         let mut record = self.env.record.lock().unwrap_or_else(|e| e.into_inner());
@@ -685,6 +704,20 @@ impl Run<'_> {
             output,
             failure,
             history: std::mem::take(&mut record.history),
+            decisions: self.decisions(),
+        }
+    }
+
+    /// The decisions traced, taken out of the trace.
+    fn decisions(&self) -> Vec<Decision> {
+        self.env.trace.map(Trace::take).unwrap_or_default()
+    }
+
+    /// Traces a decision, when decisions are traced.
+    #[inline]
+    fn decided(&self, d: impl FnOnce() -> Decision) {
+        if let Some(trace) = self.env.trace {
+            trace.push(d());
         }
     }
 

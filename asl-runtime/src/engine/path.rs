@@ -1,8 +1,10 @@
 //! What an execution went through, read from its history: the states entered in order, how
-//! often a state's task was retried; and a test assertion on the path with a readable diff.
+//! often a state's task was retried; from its decisions, the Choice branches, Retriers and
+//! Catchers taken; and a test assertion on the path with a readable diff.
 
 use super::Outcome;
 use crate::history::Event;
+use crate::trace::{Branch, Decision};
 
 /// The states entered, in order (states inside Parallel branches and Map iterations too), as
 /// the history records them.
@@ -47,6 +49,42 @@ impl Outcome {
     /// How many times the Task state `state` was retried (see [`retries`]).
     pub fn retries(&self, state: &str) -> usize {
         retries(self.history.events(), state)
+    }
+
+    /// The branches the Choice state `state` took, once per time it ran, in order (empty
+    /// when decisions were not traced: see [`Outcome::decisions`]).
+    pub fn branches(&self, state: &str) -> Vec<Branch> {
+        self.decisions
+            .iter()
+            .filter_map(|d| match d {
+                Decision::Chose { state: s, branch } if &**s == state => Some(*branch),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The Catchers (by their index in `Catch`, from 0) that caught the errors of `state`,
+    /// in order.
+    pub fn catchers(&self, state: &str) -> Vec<usize> {
+        self.decisions
+            .iter()
+            .filter_map(|d| match d {
+                Decision::Caught { state: s, catcher } if &**s == state => Some(*catcher),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The Retriers (by their index in `Retry`, from 0) that retried `state`, once per retry,
+    /// in order.
+    pub fn retriers(&self, state: &str) -> Vec<usize> {
+        self.decisions
+            .iter()
+            .filter_map(|d| match d {
+                Decision::Retried { state: s, retrier } if &**s == state => Some(*retrier),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Asserts that the execution entered exactly the states `expected`, in order.

@@ -51,6 +51,10 @@ impl Run<'_> {
                 let retrier = &retry[i];
                 if attempts[i] < retrier.max_attempts {
                     attempts[i] += 1;
+                    self.decided(|| crate::trace::Decision::Retried {
+                        state: state.name.clone(),
+                        retrier: i,
+                    });
                     retry_count += 1;
                     let mut delay = retrier.delay(attempts[i]);
                     if retrier.full_jitter {
@@ -61,10 +65,15 @@ impl Run<'_> {
                     continue;
                 }
             }
-            if let Some(c) = catch
+            if let Some((i, c)) = catch
                 .iter()
-                .find(|c| c.error_equals.iter().any(|e| failure.matches(e)))
+                .enumerate()
+                .find(|(_, c)| c.error_equals.iter().any(|e| failure.matches(e)))
             {
+                self.decided(|| crate::trace::Decision::Caught {
+                    state: state.name.clone(),
+                    catcher: i,
+                });
                 let raw = raw.unwrap_or(Value::Null);
                 let error_output = failure.to_error_output();
                 let context = self.context(state, retry_count);

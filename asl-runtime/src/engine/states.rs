@@ -204,6 +204,15 @@ impl Run<'_> {
         Ok(Step::assigning(state.next, assign))
     }
 
+    /// Traces the branch a Choice state took.
+    #[inline]
+    fn chose(&self, state: &StatePlan, branch: crate::trace::Branch) {
+        self.decided(|| crate::trace::Decision::Chose {
+            state: state.name.clone(),
+            branch,
+        });
+    }
+
     /// A JSONPath Choice state: the first rule that holds, else the Default.
     fn choice(
         &self,
@@ -226,6 +235,7 @@ impl Run<'_> {
                     ..side
                 },
             )?;
+            self.chose(state, d.branch);
             return Ok(Step::assigning(Some(d.target), d.assign));
         }
         let effective = state.input_path.apply(std::mem::take(value), &side)?;
@@ -238,6 +248,7 @@ impl Run<'_> {
                 ..side
             },
         )?;
+        self.chose(state, d.branch);
         *value = state.output_path.apply(effective, &side)?;
         Ok(Step::assigning(Some(d.target), d.assign))
     }
@@ -270,6 +281,7 @@ impl Run<'_> {
             Kind::Fail { error, cause } => Err(self.fail(error, cause, &on_input)),
             Kind::Choice { choices, default } => {
                 let d = decide(state, choices, *default, &on_input)?;
+                self.chose(state, d.branch);
                 let out = match d.output {
                     Some(t) => t.apply(&on_input, names::RUNTIME)?,
                     None => raw,
@@ -459,6 +471,8 @@ impl Run<'_> {
 /// Where a Choice state goes, what it assigns, and (JSONata) its Output.
 struct Decision<'p> {
     target: usize,
+    /// The branch taken.
+    branch: crate::trace::Branch,
     assign: Option<serde_json::Map<String, Value>>,
     output: Option<&'p crate::data::template::Template>,
 }
@@ -476,7 +490,7 @@ fn decide<'p>(
     // The value of the last rule's Variable: consecutive rules on one Variable (a Choice used
     // as a switch) read it once.
     let mut last: Option<(&Path, Option<&Value>)> = None;
-    for branch in choices {
+    for (i, branch) in choices.iter().enumerate() {
         let holds = match &branch.rule {
             Rule::Test(variable, test) => match last {
                 Some((read, value))
@@ -503,18 +517,23 @@ fn decide<'p>(
             rule => rule.eval(scope)?,
         };
         if holds {
-            matched = Some(branch);
+            matched = Some((i, branch));
             break;
         }
     }
-    let (target, assign, output) = match matched {
+    let (target, assign, output) = match matched.map(|(_, b)| b) {
         Some(b) => (Some(b.next), b.assign.as_ref(), b.output.as_ref()),
         None => (default, state.assign.as_ref(), state.output.as_ref()),
+    };
+    let branch = match matched {
+        Some((i, _)) => crate::trace::Branch::Rule(i),
+        None => crate::trace::Branch::Default,
     };
     let target =
         target.ok_or_else(|| Failure::in_state(names::NO_CHOICE_MATCHED, "No Matches!"))?;
     Ok(Decision {
         target,
+        branch,
         assign: assignments(assign, scope)?,
         output,
     })
