@@ -80,7 +80,8 @@ pub fn run(
     ExitCode::SUCCESS
 }
 
-fn svg(dot: &str) -> ExitCode {
+/// Draws DOT text as SVG on stdout through Graphviz's `dot`.
+pub fn svg(dot: &str) -> ExitCode {
     let child = std::process::Command::new("dot")
         .arg("-Tsvg")
         .stdin(Stdio::piped())

@@ -1,10 +1,12 @@
 //! `asl`: lint Amazon States Language definitions (`asl check`), print the Rust the generator
-//! makes of one (`asl generate`), and draw one as Mermaid, Graphviz DOT or SVG, optionally
-//! coloured by an execution's history (`asl graph`).
+//! makes of one (`asl generate`), draw one as Mermaid, Graphviz DOT or SVG, optionally
+//! coloured by an execution's history (`asl graph`), print what test runs covered of them
+//! (`asl coverage`), and read the executions a store keeps (`asl executions`).
 //!
 //! Exit status: 0 when every definition is accepted, 1 when one has errors, 2 when a file can
 //! not be read (missing, a directory, not UTF-8, empty) or the command line is wrong.
 
+mod coverage;
 mod executions;
 mod graph;
 mod render;
@@ -72,6 +74,22 @@ enum Command {
         execution: Option<String>,
         #[command(flatten)]
         common: Common,
+    },
+    /// Merge the coverage reports test runs wrote (`ASL_COVERAGE=DIR cargo test`) and print
+    /// them per definition: states, transitions, Choice branches, Retriers and Catchers used.
+    Coverage {
+        /// Report files, or directories of them (default: the directory `ASL_COVERAGE` names).
+        paths: Vec<PathBuf>,
+        /// `table`, `json` (the merged reports), `mermaid`, `dot` or `svg` (the workflow with
+        /// its covered parts green and the rest red).
+        #[arg(long, value_enum, default_value_t = coverage::CoverageFormat::Table)]
+        format: coverage::CoverageFormat,
+        /// Only the machine of this name.
+        #[arg(long)]
+        machine: Option<String>,
+        /// Exit 1 when a definition's parts are covered less than this percentage.
+        #[arg(long, value_name = "PERCENT")]
+        fail_under: Option<f64>,
     },
     /// Read the executions a store keeps (asl-store's SQLite file): as AWS's ListExecutions,
     /// DescribeExecution and GetExecutionHistory answer (`--format json`), or as a table.
@@ -217,6 +235,26 @@ fn main() -> ExitCode {
                 _ => None,
             };
             graph::run(&file, format, source.as_ref(), &common)
+        }
+        Command::Coverage {
+            mut paths,
+            format,
+            machine,
+            fail_under,
+        } => {
+            if paths.is_empty() {
+                match std::env::var_os(asl_runtime::coverage::collect::ENV) {
+                    Some(dir) if !dir.is_empty() => paths.push(PathBuf::from(dir)),
+                    _ => {
+                        eprintln!(
+                            "error: name the reports (files or directories), or set {}",
+                            asl_runtime::coverage::collect::ENV
+                        );
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            coverage::run(&paths, format, machine.as_deref(), fail_under)
         }
         Command::Executions { command } => match command {
             ExecutionsCommand::List {

@@ -3,7 +3,8 @@
 //! and Map processors are subgraphs; an execution's path can be coloured (succeeded, failed,
 //! not visited), as the Step Functions console colours it.
 
-use std::collections::HashMap;
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use crate::model::{ChoiceRule, Condition, Container, State, StateKind, StateMachine};
@@ -17,6 +18,43 @@ pub enum Visit {
     Failed,
     /// Never entered.
     NotVisited,
+}
+
+/// Which way an edge leaves its state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Via {
+    /// `Next`.
+    Next,
+    /// The Choice rule at this index of `Choices`.
+    Rule(usize),
+    /// The Choice's `Default`.
+    Default,
+    /// The Catcher at this index of `Catch`.
+    Catch(usize),
+}
+
+/// What a test suite covered, to colour: states entered (green) or not (red), edges taken
+/// (green) or not (red).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Covered {
+    /// The states entered.
+    pub states: HashSet<String>,
+    /// The edges taken: the state left and the way it left.
+    pub edges: HashSet<(String, Via)>,
+}
+
+/// The workflow as a Mermaid flowchart, coloured by what a test suite covered.
+pub fn mermaid_covered(machine: &StateMachine, covered: &Covered) -> String {
+    let mut g = Graph::new(machine, None);
+    g.covered = Some(covered);
+    g.mermaid()
+}
+
+/// The workflow as a Graphviz digraph, coloured by what a test suite covered.
+pub fn dot_covered(machine: &StateMachine, covered: &Covered) -> String {
+    let mut g = Graph::new(machine, None);
+    g.covered = Some(covered);
+    g.dot()
 }
 
 /// The workflow as a Mermaid flowchart; with `visits`, coloured by them.
@@ -33,6 +71,9 @@ struct Graph<'m> {
     machine: &'m StateMachine,
     ids: HashMap<&'m str, String>,
     visits: Option<HashMap<String, Visit>>,
+    covered: Option<&'m Covered>,
+    /// Mermaid's number of the next edge written (for `linkStyle`).
+    edge_count: Cell<usize>,
 }
 
 fn rule_label(r: &ChoiceRule) -> String {
@@ -75,31 +116,55 @@ fn rule_label(r: &ChoiceRule) -> String {
     }
 }
 
-/// The edges out of a state: (target, label, dashed).
-fn edges(s: &State) -> Vec<(&str, Option<String>, bool)> {
+/// An edge out of a state.
+struct Edge<'s> {
+    target: &'s str,
+    label: Option<String>,
+    dashed: bool,
+    via: Via,
+}
+
+/// The edges out of a state.
+fn edges(s: &State) -> Vec<Edge<'_>> {
     let mut out = Vec::new();
     if let Some(n) = &s.next {
-        out.push((n.value.as_str(), None, false));
+        out.push(Edge {
+            target: n.value.as_str(),
+            label: None,
+            dashed: false,
+            via: Via::Next,
+        });
     }
     if let StateKind::Choice(c) = &s.kind {
-        for r in &c.choices {
+        for (i, r) in c.choices.iter().enumerate() {
             if let Some(n) = &r.next {
-                out.push((n.value.as_str(), Some(rule_label(r)), false));
+                out.push(Edge {
+                    target: n.value.as_str(),
+                    label: Some(rule_label(r)),
+                    dashed: false,
+                    via: Via::Rule(i),
+                });
             }
         }
         if let Some(d) = &c.default {
-            out.push((d.value.as_str(), Some("Default".to_owned()), false));
+            out.push(Edge {
+                target: d.value.as_str(),
+                label: Some("Default".to_owned()),
+                dashed: false,
+                via: Via::Default,
+            });
         }
     }
     if let Some(h) = s.kind.result_handling() {
-        for c in &h.catch {
+        for (i, c) in h.catch.iter().enumerate() {
             if let Some(n) = &c.next {
                 let errors: Vec<&str> = c.error_equals.iter().map(|e| e.value.as_str()).collect();
-                out.push((
-                    n.value.as_str(),
-                    Some(format!("Catch {}", errors.join(", "))),
-                    true,
-                ));
+                out.push(Edge {
+                    target: n.value.as_str(),
+                    label: Some(format!("Catch {}", errors.join(", "))),
+                    dashed: true,
+                    via: Via::Catch(i),
+                });
             }
         }
     }
@@ -135,7 +200,22 @@ impl<'m> Graph<'m> {
             machine,
             ids,
             visits,
+            covered: None,
+            edge_count: Cell::new(0),
         }
+    }
+
+    /// Mermaid's number for the next edge written.
+    fn next_edge(&self) -> usize {
+        let n = self.edge_count.get();
+        self.edge_count.set(n + 1);
+        n
+    }
+
+    /// With coverage: whether the edge leaving `from` by `via` was taken.
+    fn taken(&self, from: &str, via: Via) -> Option<bool> {
+        self.covered
+            .map(|c| c.edges.contains(&(from.to_owned(), via)))
     }
 
     fn id(&self, name: &str) -> &str {
@@ -146,6 +226,11 @@ impl<'m> Graph<'m> {
         self.visits
             .as_ref()
             .map(|v| v.get(name).copied().unwrap_or(Visit::NotVisited))
+    }
+
+    /// With coverage: whether the state was entered.
+    fn entered(&self, name: &str) -> Option<bool> {
+        self.covered.map(|c| c.states.contains(name))
     }
 
     fn mermaid(&self) -> String {
@@ -159,6 +244,7 @@ impl<'m> Graph<'m> {
         out.push_str("  start((\" \"))\n");
         if let Some(s) = start {
             let _ = writeln!(out, "  start --> {s}");
+            self.next_edge();
         }
         self.mermaid_container(&self.machine.body, &mut out, 1);
         out.push_str("  classDef choice fill:#fff6d5,stroke:#b59b2b\n");
@@ -167,6 +253,10 @@ impl<'m> Graph<'m> {
             out.push_str("  classDef succeeded fill:#d6f5d6,stroke:#2d8a2d\n");
             out.push_str("  classDef failed fill:#f8d0d0,stroke:#c0392b\n");
             out.push_str("  classDef unvisited fill:#f2f2f2,stroke:#aaa,color:#999\n");
+        }
+        if self.covered.is_some() {
+            out.push_str("  classDef covered fill:#d6f5d6,stroke:#2d8a2d\n");
+            out.push_str("  classDef uncovered fill:#fde2e2,stroke:#c0392b,stroke-dasharray:4 3\n");
         }
         out
     }
@@ -185,6 +275,8 @@ impl<'m> Graph<'m> {
             };
             let _ = writeln!(out, "{pad}{shape}");
             let class = match (self.visit(&s.name), &s.kind) {
+                _ if self.entered(&s.name) == Some(true) => Some("covered"),
+                _ if self.entered(&s.name) == Some(false) => Some("uncovered"),
                 (Some(Visit::Succeeded), _) => Some("succeeded"),
                 (Some(Visit::Failed), _) => Some("failed"),
                 (Some(Visit::NotVisited), _) => Some("unvisited"),
@@ -206,18 +298,29 @@ impl<'m> Graph<'m> {
                 let _ = writeln!(out, "{pad}end");
                 if let Some(start) = &inner.start_at {
                     let _ = writeln!(out, "{pad}{id} -.-> {}", self.id(&start.value));
+                    self.next_edge();
                 }
             }
-            for (target, label, dashed) in edges(s) {
-                let arrow = if dashed { "-.->" } else { "-->" };
-                let t = self.id(target);
-                match label {
+            for e in edges(s) {
+                let arrow = if e.dashed { "-.->" } else { "-->" };
+                let t = self.id(e.target);
+                match e.label {
                     Some(l) => {
                         let _ = writeln!(out, "{pad}{id} {arrow}|\"{}\"| {t}", mermaid_escape(&l));
                     }
                     None => {
                         let _ = writeln!(out, "{pad}{id} {arrow} {t}");
                     }
+                }
+                let n = self.next_edge();
+                match self.taken(&s.name, e.via) {
+                    Some(true) => {
+                        let _ = writeln!(out, "{pad}linkStyle {n} stroke:#2d8a2d,stroke-width:2px");
+                    }
+                    Some(false) => {
+                        let _ = writeln!(out, "{pad}linkStyle {n} stroke:#c0392b,color:#c0392b");
+                    }
+                    None => {}
                 }
             }
         }
@@ -249,6 +352,10 @@ impl<'m> Graph<'m> {
                 StateKind::Task(_) => "box",
             };
             let fill = match self.visit(&s.name) {
+                _ if self.entered(&s.name) == Some(true) => ", fillcolor=\"#d6f5d6\"",
+                _ if self.entered(&s.name) == Some(false) => {
+                    ", fillcolor=\"#fde2e2\", color=\"#c0392b\""
+                }
                 Some(Visit::Succeeded) => ", fillcolor=\"#d6f5d6\"",
                 Some(Visit::Failed) => ", fillcolor=\"#f8d0d0\"",
                 Some(Visit::NotVisited) => ", fillcolor=\"#f2f2f2\", fontcolor=\"#999999\"",
@@ -276,14 +383,22 @@ impl<'m> Graph<'m> {
                     );
                 }
             }
-            for (target, label, dashed) in edges(s) {
+            for e in edges(s) {
                 let mut attrs = Vec::new();
-                if let Some(l) = label {
-                    attrs.push(format!("label=\"{}\"", dot_escape(&l)));
+                if let Some(l) = &e.label {
+                    attrs.push(format!("label=\"{}\"", dot_escape(l)));
                 }
-                if dashed {
+                if e.dashed {
                     attrs.push("style=dashed".to_owned());
                 }
+                match self.taken(&s.name, e.via) {
+                    Some(true) => attrs.push("color=\"#2d8a2d\", penwidth=2".to_owned()),
+                    Some(false) => {
+                        attrs.push("color=\"#c0392b\", fontcolor=\"#c0392b\"".to_owned());
+                    }
+                    None => {}
+                }
+                let target = e.target;
                 let attrs = if attrs.is_empty() {
                     String::new()
                 } else {
