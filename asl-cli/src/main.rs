@@ -30,9 +30,11 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Lint definitions as AWS would (and a little more); exit 1 on errors.
+    /// Lint definitions as AWS would (and a little more); exit 1 on errors. A deployment
+    /// template (CloudFormation or SAM, JSON or YAML; CDK output; Terraform .tf) has each of
+    /// its state machines checked.
     Check {
-        /// Definition files (.json, .yaml, .yml).
+        /// Definition files (.json, .yaml, .yml) or templates.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// `human` (rustc-style, with the source line) or `json`.
@@ -291,23 +293,62 @@ fn check(files: &[PathBuf], format: Format, common: &Common, strict: bool) -> Ex
             }
         };
         let file = path.display().to_string();
-        let checked = check_source_with(
-            &text,
-            Syntax::from_file_name(&file),
-            &options(common),
-            &common.set,
-        );
-        for d in &checked.diagnostics {
-            if d.is_error() || strict {
-                failed = true;
+        // One definition, or every state machine of a template, each with the file its
+        // text is in.
+        let units: Vec<(String, String, String, asl_codegen::Checked)> =
+            if asl_codegen::template::is_template(path, &text) {
+                match asl_codegen::template::machines(path, &text, &common.set) {
+                    Ok(found) => found
+                        .into_iter()
+                        .map(|f| {
+                            let checked = asl_codegen::check_tree(&f.root, &options(common));
+                            (
+                                format!("{file} {}", f.name),
+                                f.file.display().to_string(),
+                                f.text,
+                                checked,
+                            )
+                        })
+                        .collect(),
+                    Err(problems) => {
+                        failed = true;
+                        for p in problems {
+                            let shown = p.file.display().to_string();
+                            match format {
+                                Format::Human => eprintln!(
+                                    "{}",
+                                    render::human(&p.diagnostic, &shown, &p.text, strict)
+                                ),
+                                Format::Json => {
+                                    json.push(render::json(&p.diagnostic, &shown, &p.text, strict));
+                                }
+                            }
+                        }
+                        continue;
+                    }
+                }
+            } else {
+                let checked = check_source_with(
+                    &text,
+                    Syntax::from_file_name(&file),
+                    &options(common),
+                    &common.set,
+                );
+                vec![(file.clone(), file.clone(), text, checked)]
+            };
+        for (label, file, text, checked) in units {
+            for d in &checked.diagnostics {
+                if d.is_error() || strict {
+                    failed = true;
+                }
+                match format {
+                    Format::Human => eprintln!("{}", render::human(d, &file, &text, strict)),
+                    Format::Json => json.push(render::json(d, &file, &text, strict)),
+                }
             }
-            match format {
-                Format::Human => eprintln!("{}", render::human(d, &file, &text, strict)),
-                Format::Json => json.push(render::json(d, &file, &text, strict)),
+            if format == Format::Human && checked.diagnostics.is_empty() {
+                eprintln!("{label}: ok");
             }
-        }
-        if format == Format::Human && checked.diagnostics.is_empty() {
-            eprintln!("{file}: ok");
         }
     }
     if format == Format::Json {

@@ -23,13 +23,24 @@ use std::fmt;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::{GenerateOptions, MachineType, Syntax, emit::type_name_for_file, generate_source};
+use crate::{GenerateOptions, MachineType, Syntax, emit::type_name_for_file};
 
 /// One definition to generate.
 #[derive(Clone, Debug)]
 struct Input {
     path: PathBuf,
     type_name: Option<String>,
+    /// In a template: the one state machine to generate (by logical id or resource name).
+    machine: Option<String>,
+}
+
+/// One definition to generate, read: from its own file or a template.
+struct Unit {
+    type_name: String,
+    /// The file its text is in.
+    file: String,
+    text: String,
+    root: crate::source::Node,
 }
 
 /// Collects definitions and generates their Rust code (see the `build` module docs).
@@ -116,6 +127,7 @@ impl Builder {
         self.inputs.push(Input {
             path: path.as_ref().to_path_buf(),
             type_name: None,
+            machine: None,
         });
         self
     }
@@ -125,6 +137,19 @@ impl Builder {
         self.inputs.push(Input {
             path: path.as_ref().to_path_buf(),
             type_name: Some(type_name.to_owned()),
+            machine: None,
+        });
+        self
+    }
+
+    /// Adds the state machine named `machine` (its CloudFormation logical id, or Terraform
+    /// resource name) of the template at `path`, as `type_name`. [`file`](Self::file) on a
+    /// template adds every machine in it, each named after its logical id.
+    pub fn machine(mut self, path: impl AsRef<Path>, machine: &str, type_name: &str) -> Self {
+        self.inputs.push(Input {
+            path: path.as_ref().to_path_buf(),
+            type_name: Some(type_name.to_owned()),
+            machine: Some(machine.to_owned()),
         });
         self
     }
@@ -201,6 +226,7 @@ impl Builder {
             inputs.extend(files.into_iter().map(|path| Input {
                 path,
                 type_name: None,
+                machine: None,
             }));
         }
         Ok(inputs)
@@ -227,39 +253,43 @@ impl Builder {
                     continue;
                 }
             };
-            let type_name = input
-                .type_name
-                .clone()
-                .unwrap_or_else(|| type_name_for_file(&file));
-            let module = module_name(&type_name);
-            if !seen.insert(module.clone()) {
-                problems.push(format!(
-                    "{file}: a second workflow named `{type_name}`; name one with Builder::file_as"
-                ));
-                continue;
-            }
-            let mut options = GenerateOptions::new(&type_name, &file);
-            options.runtime = self.runtime.clone();
-            options.machine_type = self.machine_type;
-            options.substitutions = self.substitutions.clone();
-            if let Some((_, input, output)) = self.typed.iter().find(|(t, ..)| *t == type_name) {
-                options.input_type = Some(input.clone());
-                options.output_type = Some(output.clone());
-            }
-            generated.push(type_name.clone());
-            match generate_source(&text, Syntax::from_file_name(&file), &options) {
-                Ok(source) => {
-                    let _ = writeln!(
-                        out,
-                        "/// The workflow in `{file}`.\n#[allow(clippy::all, missing_docs)]\npub mod {module} {{\n{source}}}\n"
-                    );
+            for unit in self.units(&input, &file, text, &mut problems) {
+                if self.cargo && unit.file != file {
+                    println!("cargo:rerun-if-changed={}", unit.file);
                 }
-                Err(diags) => problems.extend(
-                    diags
-                        .iter()
-                        .filter(|d| d.blocks_generation())
-                        .map(|d| d.render(&file, &text)),
-                ),
+                let module = module_name(&unit.type_name);
+                if !seen.insert(module.clone()) {
+                    problems.push(format!(
+                        "{file}: a second workflow named `{}`; name one with Builder::file_as or Builder::machine",
+                        unit.type_name
+                    ));
+                    continue;
+                }
+                let mut options = GenerateOptions::new(&unit.type_name, &unit.file);
+                options.runtime = self.runtime.clone();
+                options.machine_type = self.machine_type;
+                if let Some((_, input, output)) =
+                    self.typed.iter().find(|(t, ..)| *t == unit.type_name)
+                {
+                    options.input_type = Some(input.clone());
+                    options.output_type = Some(output.clone());
+                }
+                generated.push(unit.type_name.clone());
+                match crate::generate_tree(&unit.root, &unit.text, &options) {
+                    Ok(source) => {
+                        let _ = writeln!(
+                            out,
+                            "/// The workflow {} in `{}`.\n#[allow(clippy::all, missing_docs)]\npub mod {module} {{\n{source}}}\n",
+                            unit.type_name, unit.file
+                        );
+                    }
+                    Err(diags) => problems.extend(
+                        diags
+                            .iter()
+                            .filter(|d| d.blocks_generation())
+                            .map(|d| d.render(&unit.file, &unit.text)),
+                    ),
+                }
             }
         }
         for (type_name, ..) in &self.typed {
@@ -274,6 +304,82 @@ impl Builder {
         } else {
             Err(BuildError { problems })
         }
+    }
+
+    /// The definitions one input gives: the file itself, or the state machines of a template.
+    fn units(
+        &self,
+        input: &Input,
+        file: &str,
+        text: String,
+        problems: &mut Vec<String>,
+    ) -> Vec<Unit> {
+        if !crate::template::is_template(&input.path, &text) {
+            if input.machine.is_some() {
+                problems.push(format!(
+                    "{file}: not a template, so it names no state machines"
+                ));
+                return Vec::new();
+            }
+            let mut root = match crate::source::parse(&text, Syntax::from_file_name(file)) {
+                Ok(root) => root,
+                Err(d) => {
+                    problems.push(d.render(file, &text));
+                    return Vec::new();
+                }
+            };
+            crate::source::substitute(&mut root, &self.substitutions);
+            let type_name = input
+                .type_name
+                .clone()
+                .unwrap_or_else(|| type_name_for_file(file));
+            return vec![Unit {
+                type_name,
+                file: file.to_owned(),
+                text,
+                root,
+            }];
+        }
+        let found = match crate::template::machines(&input.path, &text, &self.substitutions) {
+            Ok(found) => found,
+            Err(ps) => {
+                problems.extend(ps.iter().map(crate::template::Problem::render));
+                return Vec::new();
+            }
+        };
+        let names: Vec<&str> = found.iter().map(|f| f.name.as_str()).collect();
+        let chosen: Vec<&crate::template::Found> = match &input.machine {
+            Some(m) => found.iter().filter(|f| f.name == *m).collect(),
+            None => found.iter().collect(),
+        };
+        if chosen.is_empty() {
+            problems.push(format!(
+                "{file}: no state machine {} (it has {})",
+                input.machine.as_deref().unwrap_or_default(),
+                names.join(", ")
+            ));
+            return Vec::new();
+        }
+        if input.type_name.is_some() && chosen.len() > 1 {
+            problems.push(format!(
+                "{file}: the template has {} state machines ({}); choose one with Builder::machine",
+                chosen.len(),
+                names.join(", ")
+            ));
+            return Vec::new();
+        }
+        chosen
+            .into_iter()
+            .map(|f| Unit {
+                type_name: input
+                    .type_name
+                    .clone()
+                    .unwrap_or_else(|| type_name_for_file(&f.name)),
+                file: f.file.display().to_string(),
+                text: f.text.clone(),
+                root: f.root.clone(),
+            })
+            .collect()
     }
 
     /// Generates and writes the output file (only when its content changes, so cargo does not

@@ -39,6 +39,10 @@ pub enum Code {
     InvalidVariable,
     /// A valid definition uses something this release can not execute yet.
     UnsupportedFeature,
+    /// A deployment template (CloudFormation, SAM, CDK output, Terraform) that holds no
+    /// readable state machine where it should, or writes one in a way that cannot be read
+    /// without deploying it.
+    InvalidTemplate,
     /// The generator met something its checks should have refused: a bug of the generator,
     /// reported instead of generating a machine that would do something else.
     InternalError,
@@ -62,6 +66,7 @@ impl Code {
             Code::TooDeeplyNested => "TOO_DEEPLY_NESTED",
             Code::InvalidVariable => "SCHEMA_VALIDATION_FAILED",
             Code::UnsupportedFeature => "UNSUPPORTED_FEATURE",
+            Code::InvalidTemplate => "INVALID_TEMPLATE",
             Code::InternalError => "INTERNAL_ERROR",
         }
     }

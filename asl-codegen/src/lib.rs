@@ -30,6 +30,7 @@ pub mod lang;
 pub mod layout;
 pub mod model;
 pub mod source;
+pub mod template;
 
 pub use build::{BuildError, Builder, compile};
 pub use check::{CheckOptions, MachineType};
@@ -132,13 +133,24 @@ pub fn generate_source(
     syntax: Syntax,
     options: &GenerateOptions,
 ) -> Result<String, Vec<Diagnostic>> {
-    let checked = check_source_with(
-        text,
-        syntax,
+    let mut root = source::parse(text, syntax).map_err(|d| vec![d])?;
+    source::substitute(&mut root, &options.substitutions);
+    generate_tree(&root, text, options)
+}
+
+/// Like [`generate_source`], for a definition already read (such as one found in a template
+/// by [`template::machines`]) out of `text`, the text its spans point into. Its placeholders
+/// are already substituted.
+pub fn generate_tree(
+    root: &source::Node,
+    text: &str,
+    options: &GenerateOptions,
+) -> Result<String, Vec<Diagnostic>> {
+    let checked = check_tree(
+        root,
         &CheckOptions {
             machine_type: options.machine_type,
         },
-        &options.substitutions,
     );
     let errors: Vec<Diagnostic> = checked.generation_errors().cloned().collect();
     let machine = match (errors.is_empty(), checked.machine) {

@@ -21,6 +21,11 @@
 //!
 //! A relative path is resolved against the directory of the file that calls the macro, then
 //! against `CARGO_MANIFEST_DIR`.
+//!
+//! The path may name a deployment template instead (CloudFormation or SAM, JSON or YAML; CDK's
+//! synthesized templates; Terraform `.tf`): `machine = "OrderStateMachine"` chooses the state
+//! machine when it holds several, the type is named after it, and `substitute` gives values
+//! to the references the template makes (`substitute = { "OrderFunction.Arn" = "arn:…" }`).
 
 use std::path::{Path, PathBuf};
 
@@ -64,6 +69,8 @@ struct Args {
     substitutions: Vec<(String, String)>,
     input: Option<syn::Type>,
     output: Option<syn::Type>,
+    /// In a template: the state machine to compile (logical id or resource name).
+    machine: Option<LitStr>,
 }
 
 impl Parse for Args {
@@ -83,6 +90,7 @@ impl Parse for Args {
                 substitutions: Vec::new(),
                 input: None,
                 output: None,
+                machine: None,
             });
         }
         let mut path = None;
@@ -95,6 +103,7 @@ impl Parse for Args {
             substitutions: Vec::new(),
             input: None,
             output: None,
+            machine: None,
         };
         while !input.is_empty() {
             let key: Ident = input.call(syn::ext::IdentExt::parse_any)?;
@@ -106,6 +115,7 @@ impl Parse for Args {
                 "runtime" => args.runtime = Some(input.parse()?),
                 "input" => args.input = Some(input.parse()?),
                 "output" => args.output = Some(input.parse()?),
+                "machine" => args.machine = Some(input.parse()?),
                 "machine_type" => {
                     let lit: LitStr = input.parse()?;
                     args.machine_type = match lit.value().as_str() {
@@ -123,7 +133,14 @@ impl Parse for Args {
                     let content;
                     braced!(content in input);
                     while !content.is_empty() {
-                        let k: Ident = content.call(syn::ext::IdentExt::parse_any)?;
+                        // A name, or a string for names such as `Function.Arn`.
+                        let k = if content.peek(LitStr) {
+                            content.parse::<LitStr>()?.value()
+                        } else {
+                            content
+                                .call(syn::ext::IdentExt::parse_any)
+                                .map(|k: Ident| k.to_string())?
+                        };
                         content.parse::<Token![=]>()?;
                         let v: syn::Lit = content.parse()?;
                         let v = match v {
@@ -138,7 +155,7 @@ impl Parse for Args {
                                 ));
                             }
                         };
-                        args.substitutions.push((k.to_string(), v));
+                        args.substitutions.push((k, v));
                         if !content.is_empty() {
                             content.parse::<Token![,]>()?;
                         }
@@ -148,7 +165,7 @@ impl Parse for Args {
                     return Err(syn::Error::new(
                         key.span(),
                         format!(
-                            "unknown option `{other}`; the options are path, name, vis, runtime, machine_type, substitute, input, output"
+                            "unknown option `{other}`; the options are path, machine, name, vis, runtime, machine_type, substitute, input, output"
                         ),
                     ));
                 }
@@ -230,14 +247,53 @@ fn expand(args: &Args) -> TokenStream2 {
         }
     };
     options.include_path = Some(path.to_string_lossy().into_owned());
-    let checked = asl_codegen::check_source_with(
-        &text,
-        Syntax::from_file_name(&written),
-        &CheckOptions {
-            machine_type: args.machine_type,
-        },
-        &args.substitutions,
-    );
+    let check_options = CheckOptions {
+        machine_type: args.machine_type,
+    };
+    let mut also_include = None;
+    let (checked, written, text) = if asl_codegen::template::is_template(&path, &text) {
+        let found = match from_template(args, &path, &text) {
+            Ok(found) => found,
+            Err(message) => return error_with_stub(span, message, &options),
+        };
+        if found.file != path {
+            also_include = Some(found.file.to_string_lossy().into_owned());
+            options.file = found.file.display().to_string();
+        }
+        if args.name.is_none() {
+            options.type_name =
+                Ident::new(&emit::type_name_for_file(&found.name), Span::call_site());
+        }
+        let shown = if found.file == path {
+            written.clone()
+        } else {
+            found.file.display().to_string()
+        };
+        (
+            asl_codegen::check_tree(&found.root, &check_options),
+            shown,
+            found.text,
+        )
+    } else if let Some(m) = &args.machine {
+        return error_with_stub(
+            m.span(),
+            format!(
+                "`{written}` is a definition, not a template: it has no state machines to choose from"
+            ),
+            &options,
+        );
+    } else {
+        (
+            asl_codegen::check_source_with(
+                &text,
+                Syntax::from_file_name(&written),
+                &check_options,
+                &args.substitutions,
+            ),
+            written,
+            text,
+        )
+    };
     let mut errors: Option<syn::Error> = None;
     let generated = match (checked.generation_errors().next(), &checked.machine) {
         (None, Some(machine)) => Some(emit::generate(machine, &text, &options)),
@@ -254,11 +310,12 @@ fn expand(args: &Args) -> TokenStream2 {
             None => errors = Some(e),
         }
     }
-    let include = options.include_path.as_ref().map(|p| {
+    let include = options.include_path.iter().chain(&also_include).map(|p| {
         quote!(
             const _: &str = ::core::include_str!(#p);
         )
     });
+    let include = quote!(#(#include)*);
     match (errors, generated) {
         (None, Some(Ok(tokens))) => tokens,
         (Some(e), _) => {
@@ -267,6 +324,43 @@ fn expand(args: &Args) -> TokenStream2 {
             quote!(#e #stub #include)
         }
         (None, _) => error_with_stub(span, format!("`{written}` holds no definition"), &options),
+    }
+}
+
+/// The state machine of a template `args` names (or its only one).
+fn from_template(
+    args: &Args,
+    path: &Path,
+    text: &str,
+) -> Result<asl_codegen::template::Found, String> {
+    let found = asl_codegen::template::machines(path, text, &args.substitutions).map_err(|ps| {
+        ps.iter()
+            .map(asl_codegen::template::Problem::render)
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
+    let names = || {
+        found
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match &args.machine {
+        Some(m) => {
+            let m = m.value();
+            let list = names();
+            found
+                .into_iter()
+                .find(|f| f.name == m)
+                .ok_or_else(|| format!("the template has no state machine `{m}` (it has {list})"))
+        }
+        None if found.len() == 1 => found.into_iter().next().ok_or_else(String::new),
+        None => Err(format!(
+            "the template has {} state machines ({}); choose one with `machine = \"…\"`",
+            found.len(),
+            names()
+        )),
     }
 }
 

@@ -104,6 +104,23 @@ pub fn parse(text: &str, syntax: Syntax) -> Result<Node, Diagnostic> {
     }
 }
 
+/// Parses a CloudFormation or SAM template: JSON, or YAML whose short-form tags (`!Sub`,
+/// `!Ref`, `!GetAtt`, `!Join`, …) become their long form (`{"Fn::Sub": …}`).
+pub fn parse_template(text: &str, syntax: Syntax) -> Result<Node, Diagnostic> {
+    let root = match syntax {
+        Syntax::Json => json::parse(text)?,
+        Syntax::Yaml => yaml::parse_template(text)?,
+    };
+    root.ok_or_else(|| {
+        Diagnostic::new(
+            Code::InvalidJsonDescription,
+            "the template is empty",
+            Pointer::root(),
+            None,
+        )
+    })
+}
+
 /// The deepest nesting of arrays and objects either reader accepts.
 pub(crate) const MAX_DEPTH: usize = 512;
 

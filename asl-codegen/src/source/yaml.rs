@@ -15,11 +15,55 @@ use crate::diag::{Code, Diagnostic, Pointer};
 const MAX_NODES: usize = 1_000_000;
 
 enum Frame {
-    Seq(Span, Vec<Node>, usize),
-    Map(Span, Vec<Member>, Option<(String, Span)>, usize),
+    Seq(Span, Vec<Node>, usize, Option<String>),
+    Map(
+        Span,
+        Vec<Member>,
+        Option<(String, Span)>,
+        usize,
+        Option<String>,
+    ),
 }
 
 pub(super) fn parse(text: &str) -> Result<Option<Node>, Diagnostic> {
+    parse_with(text, false)
+}
+
+/// A CloudFormation template: its short-form tags (`!Sub x`, `!GetAtt A.B`, `!Ref R`, …)
+/// become the long form (`{"Fn::Sub": x}`, `{"Fn::GetAtt": "A.B"}`, `{"Ref": R}`).
+pub(super) fn parse_template(text: &str) -> Result<Option<Node>, Diagnostic> {
+    parse_with(text, true)
+}
+
+/// The long-form key of a CloudFormation short-form tag, when `tag` is one.
+fn intrinsic(tag: Option<&saphyr_parser::Tag>) -> Option<String> {
+    let tag = tag?;
+    if tag.handle != "!" || tag.suffix.is_empty() {
+        return None;
+    }
+    Some(match tag.suffix.as_str() {
+        "Ref" | "Condition" => tag.suffix.clone(),
+        other => format!("Fn::{other}"),
+    })
+}
+
+/// `node` wrapped as `{key: node}`, when it carried a short-form tag.
+fn wrap(node: Node, key: Option<String>) -> Node {
+    match key {
+        None => node,
+        Some(key) => Node {
+            span: node.span,
+            value: Value::Object(vec![Member {
+                key,
+                key_span: node.span,
+                value: node,
+            }]),
+        },
+    }
+}
+
+fn parse_with(text: &str, tags: bool) -> Result<Option<Node>, Diagnostic> {
+    let tag_key = |t: Option<&saphyr_parser::Tag>| if tags { intrinsic(t) } else { None };
     let mut offsets = Offsets::new(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Node> = HashMap::new();
@@ -55,11 +99,14 @@ pub(super) fn parse(text: &str) -> Result<Option<Node>, Diagnostic> {
                 }
                 None
             }
-            Event::Scalar(value, style, anchor, _) => Some((
-                Node {
-                    value: scalar(&value, style),
-                    span: sp,
-                },
+            Event::Scalar(value, style, anchor, tag) => Some((
+                wrap(
+                    Node {
+                        value: scalar(&value, style),
+                        span: sp,
+                    },
+                    tag_key(tag.as_deref()),
+                ),
                 anchor,
             )),
             Event::Alias(id) => match anchors.get(&id) {
@@ -82,27 +129,39 @@ pub(super) fn parse(text: &str) -> Result<Option<Node>, Diagnostic> {
                 }
                 None => return Err(fail(&mut offsets, &span.start, "unknown alias".into())),
             },
-            Event::SequenceStart(anchor, _) => {
-                stack.push(Frame::Seq(sp, Vec::new(), anchor));
+            Event::SequenceStart(anchor, tag) => {
+                stack.push(Frame::Seq(sp, Vec::new(), anchor, tag_key(tag.as_deref())));
                 None
             }
-            Event::MappingStart(anchor, _) => {
-                stack.push(Frame::Map(sp, Vec::new(), None, anchor));
+            Event::MappingStart(anchor, tag) => {
+                stack.push(Frame::Map(
+                    sp,
+                    Vec::new(),
+                    None,
+                    anchor,
+                    tag_key(tag.as_deref()),
+                ));
                 None
             }
             Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
-                Some(Frame::Seq(start, items, anchor)) => Some((
-                    Node {
-                        value: Value::Array(items),
-                        span: Span::new(start.start, sp.end.max(start.end)),
-                    },
+                Some(Frame::Seq(start, items, anchor, key)) => Some((
+                    wrap(
+                        Node {
+                            value: Value::Array(items),
+                            span: Span::new(start.start, sp.end.max(start.end)),
+                        },
+                        key,
+                    ),
                     anchor,
                 )),
-                Some(Frame::Map(start, members, _, anchor)) => Some((
-                    Node {
-                        value: Value::Object(members),
-                        span: Span::new(start.start, sp.end.max(start.end)),
-                    },
+                Some(Frame::Map(start, members, _, anchor, key)) => Some((
+                    wrap(
+                        Node {
+                            value: Value::Object(members),
+                            span: Span::new(start.start, sp.end.max(start.end)),
+                        },
+                        key,
+                    ),
                     anchor,
                 )),
                 None => None,
@@ -126,8 +185,8 @@ pub(super) fn parse(text: &str) -> Result<Option<Node>, Diagnostic> {
         }
         match stack.last_mut() {
             None => root = Some(node),
-            Some(Frame::Seq(_, items, _)) => items.push(node),
-            Some(Frame::Map(_, members, key, _)) => match key.take() {
+            Some(Frame::Seq(_, items, _, _)) => items.push(node),
+            Some(Frame::Map(_, members, key, _, _)) => match key.take() {
                 Some((key, key_span)) => members.push(Member {
                     key,
                     key_span,
