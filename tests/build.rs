@@ -12,6 +12,38 @@ use std::path::PathBuf;
 fn main() {
     conformance_cases();
     api_machines();
+    templates();
+}
+
+/// The state machines of the deployment templates in `fixtures/templates`, compiled by the
+/// Builder straight from the templates, with values for what they reference.
+fn templates() {
+    let dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default())
+        .join("fixtures/templates");
+    let function = |name: &str| format!("arn:aws:lambda:us-east-1:111111111111:function:{name}");
+    let built = asl_codegen::Builder::new()
+        .file(dir.join("sam.yaml"))
+        .file(dir.join("cloudformation.json"))
+        .machine(
+            dir.join("cdk.template.json"),
+            "HelloStateMachineC1E3B3F1",
+            "Hello",
+        )
+        .file(dir.join("main.tf"))
+        .out_file("asl_templates.rs")
+        .substitute("Stage", "test")
+        .substitute("OrdersTable", "orders")
+        .substitute("ChargeFunction.Arn", &function("charge"))
+        .substitute("RefundFunction.Arn", &function("refund"))
+        .substitute("NotifyFunction.Arn", &function("notify"))
+        .substitute("HelloFunction5A0E3B2C.Arn", &function("hello"))
+        .substitute("aws_lambda_function.check.arn", &function("check-stock"))
+        .substitute("aws_lambda_function.ship.arn", &function("ship"))
+        .substitute("var.reply", "pong")
+        .compile();
+    if let Err(e) = built {
+        panic!("{e}");
+    }
 }
 
 /// The machines `api.jsonl`'s sequences create: each distinct definition text and type once.

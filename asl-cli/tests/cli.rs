@@ -162,3 +162,35 @@ fn graph_draws_types_rules_catches_and_subgraphs() {
     assert!(fan.is_some(), "the failed state is red: {coloured}");
     assert!(coloured.contains("succeeded") && coloured.contains("unvisited"));
 }
+
+#[test]
+fn check_lists_and_checks_every_machine_of_a_template() {
+    let out = asl(&[
+        "check",
+        "tests/fixtures/templates/sam.yaml",
+        "tests/fixtures/templates/main.tf",
+        "tests/fixtures/templates/cdk.template.json",
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    for machine in [
+        "sam.yaml OrderStateMachine: ok",
+        "sam.yaml RefundStateMachine: ok",
+        "main.tf inventory: ok",
+        "main.tf shipping: ok",
+        "main.tf ping: ok",
+        "cdk.template.json HelloStateMachineC1E3B3F1: ok",
+    ] {
+        assert!(stderr.contains(machine), "{machine}: {stderr}");
+    }
+    // A mistake in a template's definition points into the template.
+    let broken = temp(
+        "broken.tf",
+        b"resource \"aws_sfn_state_machine\" \"m\" {\n  definition = <<EOF\n{\"StartAt\": \"A\",\n \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"B\"}}}\nEOF\n}\n",
+    );
+    let out = asl(&["check", &broken]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("MISSING_TRANSITION_TARGET"), "{stderr}");
+    assert!(stderr.contains("broken.tf:4:43"), "{stderr}");
+}

@@ -333,9 +333,18 @@ fn from_template(
     path: &Path,
     text: &str,
 ) -> Result<asl_codegen::template::Found, String> {
+    let written = args.path.value();
     let found = asl_codegen::template::machines(path, text, &args.substitutions).map_err(|ps| {
         ps.iter()
-            .map(asl_codegen::template::Problem::render)
+            .map(|p| {
+                // The template as the call wrote it; a file it names, as found.
+                let file = if p.file == path {
+                    written.clone()
+                } else {
+                    p.file.display().to_string()
+                };
+                p.diagnostic.render(&file, &p.text)
+            })
             .collect::<Vec<_>>()
             .join("\n")
     })?;

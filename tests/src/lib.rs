@@ -5,3 +5,9 @@
 pub mod api;
 pub mod conformance;
 pub mod durable;
+
+/// The state machines of `fixtures/templates`, generated from the templates by the Builder.
+#[allow(clippy::all, missing_docs, unused)]
+pub mod templates {
+    include!(concat!(env!("OUT_DIR"), "/asl_templates.rs"));
+}

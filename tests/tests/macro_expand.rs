@@ -15,6 +15,57 @@ mod options {
     );
 }
 
+mod from_a_template {
+    // One machine of a SAM template, named after its logical id; the references it makes
+    // given values.
+    asl_runtime::asl!(
+        path = "../fixtures/templates/sam.yaml",
+        machine = "OrderStateMachine",
+        substitute = {
+            "ChargeFunction.Arn" = "arn:aws:lambda:us-east-1:111111111111:function:charge",
+            Stage = "prod",
+            OrdersTable = "orders",
+        },
+    );
+    // The only machine of a Terraform file read through templatefile(…).
+    asl_runtime::asl!(
+        path = "../fixtures/templates/main.tf",
+        machine = "shipping",
+        name = Ship,
+    );
+}
+
+#[tokio::test]
+async fn a_template_s_machine_compiles_and_runs() {
+    use from_a_template::{OrderStateMachine, Ship};
+    let d = OrderStateMachine::DEFINITION;
+    assert_eq!(d.file, "../fixtures/templates/sam.yaml");
+    assert_eq!(d.start_at, "Charge");
+    let charge = d.state("Charge").expect("listed");
+    assert_eq!((charge.line, charge.column), (36, 11));
+    assert_eq!(
+        charge.resource,
+        Some("arn:aws:lambda:us-east-1:111111111111:function:charge")
+    );
+    let machine = OrderStateMachine::builder()
+        .charge(|_: serde_json::Value| async move {
+            Ok::<_, asl_runtime::Failure>(serde_json::json!({"charged": 3}))
+        })
+        .build();
+    let out = machine.run(serde_json::json!({})).await.output;
+    assert_eq!(
+        out,
+        Some(
+            serde_json::json!({"message": "Thanks, from the prod shop", "table": "orders", "charged": 3})
+        )
+    );
+    // A reference without a value stays a named placeholder.
+    assert_eq!(
+        Ship::DEFINITION.state("Ship").and_then(|s| s.resource),
+        Some("${ShipFunctionArn}")
+    );
+}
+
 use asl_runtime::{QueryLanguage, StateType};
 
 #[test]

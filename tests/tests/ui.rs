@@ -53,12 +53,13 @@ fn every_case_names_its_rule_and_location() {
                 .unwrap_or_default();
             let located = stderr.lines().nth(1).is_some_and(|l| {
                 let l = l.trim_start();
-                l.starts_with(&format!("--> {stem}.asl."))
+                // `<case>.asl.json`, or the template `<case>.yaml`, `<case>.tf`, ….
+                l.starts_with(&format!("--> {stem}."))
                     && l.rsplit(':').take(2).all(|n| n.parse::<u32>().is_ok())
             });
             assert!(
                 located,
-                "{}: the error does not point at {stem}.asl.*:line:col:\n{stderr}",
+                "{}: the error does not point at {stem}.*:line:col:\n{stderr}",
                 path.display()
             );
         }

@@ -28,7 +28,7 @@ pub(super) fn machines(
         vec![Problem {
             file: path.to_owned(),
             text: text.to_owned(),
-            diagnostic,
+            diagnostic: Box::new(diagnostic),
         }]
     })?;
     let Some(resources) = root.get("Resources").and_then(Node::as_object) else {
@@ -145,7 +145,7 @@ impl Reader<'_> {
                     Problem {
                         file: self.path.to_owned(),
                         text: self.text.to_owned(),
-                        diagnostic,
+                        diagnostic: Box::new(diagnostic),
                     }
                 })?;
             mapped.remap(&mut root);

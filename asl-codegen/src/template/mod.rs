@@ -40,7 +40,7 @@ pub struct Problem {
     /// Its text (empty when it could not be read).
     pub text: String,
     /// What is wrong, and where.
-    pub diagnostic: Diagnostic,
+    pub diagnostic: Box<Diagnostic>,
 }
 
 impl Problem {
@@ -48,7 +48,12 @@ impl Problem {
         Problem {
             file: file.to_owned(),
             text: text.to_owned(),
-            diagnostic: Diagnostic::new(Code::InvalidTemplate, message, Pointer::root(), span),
+            diagnostic: Box::new(Diagnostic::new(
+                Code::InvalidTemplate,
+                message,
+                Pointer::root(),
+                span,
+            )),
         }
     }
 
@@ -118,7 +123,7 @@ fn local_definition(
     let mut root = source::parse(&text, syntax).map_err(|diagnostic| Problem {
         file: file.clone(),
         text: text.clone(),
-        diagnostic,
+        diagnostic: Box::new(diagnostic),
     })?;
     source::substitute(&mut root, values);
     Ok(Found {

@@ -136,7 +136,7 @@ impl Reader<'_> {
             Problem {
                 file: self.path.to_owned(),
                 text: self.text.to_owned(),
-                diagnostic,
+                diagnostic: Box::new(diagnostic),
             }
         })?;
         mapped.remap(&mut root);

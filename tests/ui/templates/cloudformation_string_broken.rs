@@ -1,0 +1,4 @@
+// expect: INVALID_JSON_DESCRIPTION
+asl_runtime::asl!("cloudformation_string_broken.json");
+
+fn main() {}
