@@ -68,6 +68,7 @@ pub use handler::{BoxHandler, Handler, raw};
 pub use machine::{Execution, Machine, StartError, Started};
 pub use store::{MemoryStore, Store, StoreError};
 pub use task::{BoxFuture, Dispatch, FunctionContext, Heartbeat, TaskCall, TaskContext};
+pub use time::Waits;
 pub use tokens::{
     MAX_TOKEN_ROUTE, TokenError, is_well_formed as is_well_formed_token, token_route,
 };

@@ -111,6 +111,8 @@ pub struct Machine {
     store: Option<Arc<dyn Store>>,
     /// The test cases executions may run under.
     mocks: Option<Arc<MockConfig>>,
+    /// How long Wait states and Retry back-offs take.
+    waits: crate::time::Waits,
     shared: Arc<Shared>,
 }
 
@@ -144,6 +146,7 @@ impl Machine {
             budget: Budget::DEFAULT,
             store: None,
             mocks: None,
+            waits: crate::time::Waits::Real,
             shared: Arc::default(),
         }
     }
@@ -225,6 +228,14 @@ impl Machine {
     /// collected.
     fn traced(&self, config: &ExecutionConfig) -> bool {
         config.history != crate::HistoryLevel::Off || crate::coverage::collect::enabled()
+    }
+
+    /// The machine with its Wait states and Retry back-offs taking `waits` instead of the
+    /// time they ask for (timeouts keep theirs): for tests through a server or another
+    /// process, where tokio's clock cannot be paused.
+    pub fn with_waits(mut self, waits: crate::time::Waits) -> Self {
+        self.waits = waits;
+        self
     }
 
     /// The machine's name (its type's name).
@@ -317,6 +328,7 @@ impl Machine {
             reader: self.reader.as_deref(),
             writer: self.writer.as_deref(),
             trace: trace.as_ref(),
+            waits: self.waits,
         };
         let outcome = run(self.plan, env, input, config, std::future::pending()).await;
         crate::coverage::collect::observe(self.name, self.definition, self.plan, &outcome);
@@ -418,6 +430,7 @@ impl Machine {
             reader: self.reader.as_deref(),
             writer: self.writer.as_deref(),
             trace: None,
+            waits: self.waits,
         };
         crate::engine::run_child(
             self.plan,
@@ -778,6 +791,7 @@ impl Machine {
                 reader: machine.reader.as_deref(),
                 writer: machine.writer.as_deref(),
                 trace: trace.as_ref(),
+                waits: machine.waits,
             };
             let outcome = run(machine.plan, env, input, &config, stop).await;
             crate::coverage::collect::observe(

@@ -48,6 +48,42 @@ impl ExecutionClock {
     }
 }
 
+/// How long the waits a definition asks for take: `Wait` states and Retry back-offs (not
+/// timeouts: `TimeoutSeconds` and `HeartbeatSeconds` keep their length, so a task that would
+/// time out on AWS still does). For integration tests through a server, where tokio's clock
+/// cannot be paused: [`Machine::with_waits`](crate::Machine::with_waits).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum Waits {
+    /// As written (the default).
+    #[default]
+    Real,
+    /// Each wait multiplied by the factor (`0.01`: a minute's Wait takes 0.6 s).
+    Scaled(f64),
+    /// No waiting at all.
+    Skipped,
+}
+
+impl Waits {
+    /// Waits scaled by `factor` (a finite number ≥ 0; anything else leaves them real).
+    pub fn scaled(factor: f64) -> Self {
+        if factor.is_finite() && factor >= 0.0 {
+            Waits::Scaled(factor)
+        } else {
+            Waits::Real
+        }
+    }
+
+    /// How long a wait of `d` takes.
+    #[inline]
+    pub fn apply(self, d: Duration) -> Duration {
+        match self {
+            Waits::Real => d,
+            Waits::Scaled(f) => Duration::try_from_secs_f64(d.as_secs_f64() * f).unwrap_or(d),
+            Waits::Skipped => Duration::ZERO,
+        }
+    }
+}
+
 /// Renders a timestamp as Step Functions does in the context object (`2024-01-02T03:04:05.678Z`).
 pub fn format_timestamp(t: jiff::Timestamp) -> String {
     let millis = t.round(jiff::Unit::Millisecond).unwrap_or(t);
@@ -64,6 +100,19 @@ mod tests {
         assert!(parse_timestamp("2016-03-14T01:59:00.123456789+01:00").is_ok());
         assert!(parse_timestamp("2016-03-14t01:59:00z").is_err());
         assert!(parse_timestamp("2016-03-14 01:59:00Z").is_err());
+    }
+
+    #[test]
+    fn waits_scale_or_vanish() {
+        let minute = Duration::from_secs(60);
+        assert_eq!(Waits::Real.apply(minute), minute);
+        assert_eq!(
+            Waits::scaled(0.01).apply(minute),
+            Duration::from_millis(600)
+        );
+        assert_eq!(Waits::Skipped.apply(minute), Duration::ZERO);
+        assert_eq!(Waits::scaled(f64::NAN), Waits::Real);
+        assert_eq!(Waits::scaled(-1.0), Waits::Real);
     }
 
     #[tokio::test(start_paused = true)]

@@ -80,6 +80,7 @@ pub struct ServerBuilder {
     region: String,
     account: String,
     mocks: Option<asl_runtime::mock::MockConfig>,
+    waits: asl_runtime::Waits,
 }
 
 impl std::fmt::Debug for ServerBuilder {
@@ -217,6 +218,15 @@ impl ServerBuilder {
         self
     }
 
+    /// How long the Wait states and Retry back-offs of the executions run in this process take
+    /// (`Waits::scaled(0.01)`, `Waits::Skipped`), so that integration tests through the API
+    /// do not wait in real time; timeouts keep their length. Machines whose executions run on
+    /// a service (Temporal) take it from their workers' machines.
+    pub fn waits(mut self, waits: asl_runtime::Waits) -> Self {
+        self.waits = waits;
+        self
+    }
+
     /// Opens the store, resumes the executions it keeps as running, and binds the address.
     pub async fn build(self) -> Result<Server, ServerError> {
         let addresses: Vec<SocketAddr> = tokio::net::lookup_host(&self.bind)
@@ -245,7 +255,8 @@ impl ServerBuilder {
             let machine = match &self.mocks {
                 Some(mocks) => machine.with_mocks(mocks.clone()),
                 None => machine,
-            };
+            }
+            .with_waits(self.waits);
             let name = machine.name().to_owned();
             let definition = machine.definition().source;
             let kept = machine.clone().with_store(store.clone());
@@ -400,6 +411,7 @@ impl Server {
             region: "us-east-1".to_owned(),
             account: "111111111111".to_owned(),
             mocks: None,
+            waits: asl_runtime::Waits::Real,
         }
     }
 

@@ -1,6 +1,7 @@
 //! What the `server` and `seeds` binaries share: their arguments (`--port`, `--store`,
 //! `--no-throttle`, `--routes FILE` with HTTP routes in JSON, `--mocks FILE` with Step
-//! Functions Local's mock configuration), logging, and serving until Ctrl-C.
+//! Functions Local's mock configuration, `--wait-scale F` or `--skip-waits` for the Wait
+//! states and Retry back-offs), logging, and serving until Ctrl-C.
 
 use std::process::ExitCode;
 
@@ -16,7 +17,7 @@ pub async fn main(builder: ServerBuilder, name: &str) -> ExitCode {
         .init();
     let usage = |problem: &str| {
         eprintln!(
-            "error: {problem}\nusage: {name} [--port PORT] [--store FILE] [--no-throttle] [--routes FILE] [--mocks FILE]"
+            "error: {problem}\nusage: {name} [--port PORT] [--store FILE] [--no-throttle] [--routes FILE] [--mocks FILE] [--wait-scale F | --skip-waits]"
         );
         ExitCode::from(2)
     };
@@ -28,6 +29,10 @@ pub async fn main(builder: ServerBuilder, name: &str) -> ExitCode {
     while let Some(arg) = args.next() {
         if arg == "--no-throttle" {
             throttle = asl_server::Throttle::unlimited();
+            continue;
+        }
+        if arg == "--skip-waits" {
+            builder = builder.waits(asl_runtime::Waits::Skipped);
             continue;
         }
         match (arg.as_str(), args.next()) {
@@ -57,6 +62,12 @@ pub async fn main(builder: ServerBuilder, name: &str) -> ExitCode {
             ("--mocks", Some(path)) => match asl_runtime::mock::MockConfig::from_file(&path) {
                 Ok(mocks) => builder = builder.mocks(mocks),
                 Err(e) => return usage(&e.to_string()),
+            },
+            ("--wait-scale", Some(f)) => match f.parse::<f64>() {
+                Ok(f) if f.is_finite() && f >= 0.0 => {
+                    builder = builder.waits(asl_runtime::Waits::scaled(f));
+                }
+                _ => return usage(&format!("--wait-scale takes a factor ≥ 0, not '{f}'")),
             },
             _ => return usage(&format!("unknown argument '{arg}'")),
         }

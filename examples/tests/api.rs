@@ -106,6 +106,33 @@ fn boto3_runs_step_functions_local_test_cases() {
     });
 }
 
+asl_runtime::asl!(path = "api/reminder.asl.json", name = Reminder);
+
+#[test]
+fn boto3_does_not_wait_on_a_server_that_skips_waits() {
+    let Some(python) = python_with("boto3") else {
+        return missing("boto3");
+    };
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let reminder = Reminder::builder()
+        .send_reminder(move |input: serde_json::Value| {
+            let call = calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            async move {
+                if call == 0 {
+                    return Err(asl_runtime::Failure::new("Busy", "the mailer is busy"));
+                }
+                Ok(serde_json::json!({"sent": input["to"]}))
+            }
+        })
+        .build();
+    let builder = asl_server::Server::builder()
+        .machine(reminder)
+        .waits(asl_runtime::Waits::Skipped);
+    serve(builder, |endpoint| {
+        run_script(&python, "boto3_waits.py", endpoint)
+    });
+}
+
 #[test]
 fn boto3_runs_the_seed_flow_in_memory() {
     boto3_flow(None);

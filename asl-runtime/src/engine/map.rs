@@ -476,6 +476,7 @@ impl Run<'_> {
             reader: self.env.reader,
             writer: self.env.writer,
             trace: self.env.trace,
+            waits: self.env.waits,
         };
         // Only an implementation of the seam may run it elsewhere (as a Temporal child
         // workflow); it needs the Map's number to name it there.
@@ -517,6 +518,7 @@ pub(crate) struct ChildParts<'a> {
     pub(crate) reader: Option<&'a dyn crate::items::ItemReader>,
     pub(crate) writer: Option<&'a dyn crate::items::ResultWriter>,
     pub(crate) trace: Option<&'a crate::trace::Trace>,
+    pub(crate) waits: crate::time::Waits,
 }
 
 /// A distributed Map's child execution, run here: its own names, context object (its record
@@ -549,6 +551,7 @@ pub(crate) async fn run_child(
             reader: parts.reader,
             writer: parts.writer,
             trace: parts.trace,
+            waits: parts.waits,
         },
         config,
     };

@@ -266,6 +266,8 @@ pub(crate) struct Env<'a> {
     pub(crate) writer: Option<&'a dyn ResultWriter>,
     /// Where the execution's decisions go, when they are traced.
     pub(crate) trace: Option<&'a Trace>,
+    /// How long Wait states and Retry back-offs take.
+    pub(crate) waits: crate::time::Waits,
 }
 
 /// Where a state sends the execution, with what, and the variables it assigns.
@@ -463,6 +465,7 @@ pub async fn execute(
         reader: None,
         writer: None,
         trace: None,
+        waits: crate::time::Waits::Real,
     };
     run(plan, env, input, config, std::future::pending()).await
 }

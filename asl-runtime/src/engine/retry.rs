@@ -61,7 +61,7 @@ impl Run<'_> {
                         delay =
                             delay.mul_f64(jitter_fraction(&self.config.execution_arn, retry_count));
                     }
-                    self.env.seam.sleep(delay).await;
+                    self.env.seam.sleep(self.env.waits.apply(delay)).await;
                     continue;
                 }
             }

@@ -390,7 +390,7 @@ impl Run<'_> {
         } else {
             None
         };
-        self.env.seam.sleep(duration).await;
+        self.env.seam.sleep(self.env.waits.apply(duration)).await;
         let out = match out {
             Some(v) => v,
             None if state.jsonata => effective,
