@@ -238,6 +238,42 @@ impl Machine {
         self
     }
 
+    /// Runs the state named `state` on its own, as AWS's TestState API does: its input and
+    /// result processing with what each step made (at [`InspectionLevel::Debug`]), its
+    /// handler called (or `input.mock` answering instead), where it would go next, and how
+    /// Retry and Catch would meet an error (reported as `RETRIABLE` or `CAUGHT_ERROR`, not
+    /// performed). Wait states do not wait.
+    ///
+    /// [`InspectionLevel::Debug`]: crate::engine::test_state::InspectionLevel::Debug
+    pub async fn test_state(
+        &self,
+        state: &str,
+        input: crate::engine::test_state::TestStateInput,
+    ) -> Result<
+        crate::engine::test_state::TestStateOutcome,
+        crate::engine::test_state::TestStateError,
+    > {
+        let mut config =
+            ExecutionConfig::new(self.name, &format!("test-state-{}", uuid::Uuid::new_v4()));
+        config.history = crate::HistoryLevel::Off;
+        let seam = Seam::new(config.clock, None).with_budget(self.budget);
+        let record = crate::engine::test_state::record(&input.input, &config, &seam);
+        let table = self.table(&config, None);
+        let env = Env {
+            seam: &seam,
+            start_time: seam.now(),
+            watched: false,
+            tasks: &table,
+            tokens: None,
+            record: &record,
+            reader: self.reader.as_deref(),
+            writer: self.writer.as_deref(),
+            trace: None,
+            waits: self.waits,
+        };
+        crate::engine::test_state::test_state(self.plan, env, &config, state, input).await
+    }
+
     /// The machine's name (its type's name).
     pub fn name(&self) -> &'static str {
         self.name

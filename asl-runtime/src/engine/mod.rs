@@ -13,6 +13,7 @@ pub mod path;
 mod retry;
 mod states;
 mod task;
+pub mod test_state;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

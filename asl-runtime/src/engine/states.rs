@@ -296,7 +296,7 @@ impl Run<'_> {
 
     /// A Fail state's failure: its Error and Cause, literal or read from `scope`'s input.
     #[cold]
-    fn fail(&self, error: &Text, cause: &Text, scope: &Scope<'_>) -> Failure {
+    pub(super) fn fail(&self, error: &Text, cause: &Text, scope: &Scope<'_>) -> Failure {
         let text = |t: &Text, field: &str| -> Result<Option<String>, Failure> {
             let text = |v: Value| match v {
                 Value::String(s) => s,
@@ -469,18 +469,18 @@ impl Run<'_> {
 }
 
 /// Where a Choice state goes, what it assigns, and (JSONata) its Output.
-struct Decision<'p> {
-    target: usize,
+pub(super) struct Decision<'p> {
+    pub(super) target: usize,
     /// The branch taken.
-    branch: crate::trace::Branch,
-    assign: Option<serde_json::Map<String, Value>>,
-    output: Option<&'p crate::data::template::Template>,
+    pub(super) branch: crate::trace::Branch,
+    pub(super) assign: Option<serde_json::Map<String, Value>>,
+    pub(super) output: Option<&'p crate::data::template::Template>,
 }
 
 /// The first branch whose rule holds (else the Default), with that branch's (or the state's)
 /// Assign evaluated and Output chosen.
 #[inline(always)]
-fn decide<'p>(
+pub(super) fn decide<'p>(
     state: &'p StatePlan,
     choices: &'p [crate::plan::ChoiceBranch],
     default: Option<usize>,

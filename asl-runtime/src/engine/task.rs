@@ -514,7 +514,7 @@ pub(super) fn guarded<'a>(
         .map(move |r| r.unwrap_or_else(|payload| Err(panicked(state, payload))))
 }
 
-fn seconds(s: &Seconds, scope: &Scope<'_>, field: &str) -> Result<Option<u64>, Failure> {
+pub(super) fn seconds(s: &Seconds, scope: &Scope<'_>, field: &str) -> Result<Option<u64>, Failure> {
     match s {
         Seconds::Fixed(n) => Ok(Some(*n)),
         Seconds::Path(p) => positive_seconds(p, scope, &format!("{field}Path")).map(Some),
