@@ -106,6 +106,16 @@ fn boto3_runs_step_functions_local_test_cases() {
     });
 }
 
+#[test]
+fn boto3_tests_single_states() {
+    let Some(python) = python_with("boto3") else {
+        return missing("boto3");
+    };
+    with_server(None, |endpoint| {
+        run_script(&python, "boto3_test_state.py", endpoint)
+    });
+}
+
 asl_runtime::asl!(path = "api/reminder.asl.json", name = Reminder);
 
 #[test]

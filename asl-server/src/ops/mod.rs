@@ -5,6 +5,7 @@ mod executions;
 mod machines;
 pub(crate) mod tags;
 mod tasks;
+mod test_state;
 
 use serde_json::Value;
 
@@ -30,6 +31,7 @@ pub const OPERATIONS: &[&str] = &[
     "StartSyncExecution",
     "StopExecution",
     "TagResource",
+    "TestState",
     "UntagResource",
     "UpdateStateMachine",
     "ValidateStateMachineDefinition",
@@ -60,6 +62,7 @@ pub(crate) async fn dispatch(api: &Api, op: &str, body: &Value) -> Result<Value,
         "SendTaskFailure" => tasks::failure(api, body).await,
         "SendTaskHeartbeat" => tasks::heartbeat(api, body).await,
         "TagResource" => tags::tag(api, body),
+        "TestState" => test_state::test_state(api, body).await,
         "UntagResource" => tags::untag(api, body),
         "ListTagsForResource" => tags::list(api, body),
         other => Err(ApiError::new(
