@@ -14,7 +14,7 @@ mod render;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use asl_codegen::{CheckOptions, GenerateOptions, MachineType, Syntax, check_source_with};
+use asl_codegen::{CheckOptions, GenerateOptions, MachineType, Syntax};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser, Debug)]
@@ -328,12 +328,18 @@ fn check(files: &[PathBuf], format: Format, common: &Common, strict: bool) -> Ex
                     }
                 }
             } else {
-                let checked = check_source_with(
-                    &text,
-                    Syntax::from_file_name(&file),
-                    &options(common),
-                    &common.set,
-                );
+                // A single state (as TestState takes one) is checked as such.
+                let checked = match asl_codegen::source::parse(&text, Syntax::from_file_name(&file))
+                {
+                    Ok(mut root) => {
+                        asl_codegen::source::substitute(&mut root, &common.set);
+                        asl_codegen::check_state_or_machine(&root, &options(common))
+                    }
+                    Err(d) => asl_codegen::Checked {
+                        machine: None,
+                        diagnostics: vec![d],
+                    },
+                };
                 vec![(file.clone(), file.clone(), text, checked)]
             };
         for (label, file, text, checked) in units {

@@ -194,3 +194,25 @@ fn check_lists_and_checks_every_machine_of_a_template() {
     assert!(stderr.contains("MISSING_TRANSITION_TARGET"), "{stderr}");
     assert!(stderr.contains("broken.tf:4:43"), "{stderr}");
 }
+
+#[test]
+fn check_takes_a_single_state_as_test_state_does() {
+    // The states it goes to are outside the document.
+    let state = temp(
+        "state.json",
+        br#"{"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:111111111111:function:f",
+  "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handle"}], "Next": "After"}"#,
+    );
+    let out = asl(&["check", &state]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // Its mistakes point into it, by its own pointers.
+    let broken = temp(
+        "broken-state.json",
+        b"{\"Type\": \"Pass\",\n \"InputPath\": \"$.a[\", \"Next\": \"B\"}",
+    );
+    let out = asl(&["check", "--format", "json", &broken]);
+    assert_eq!(out.status.code(), Some(1));
+    let found: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(found[0]["pointer"], "/InputPath", "{found}");
+    assert_eq!(found[0]["line"], 2, "{found}");
+}

@@ -113,6 +113,13 @@ impl Pointer {
             .replace("~0", "~")
     }
 
+    /// This pointer with `prefix` (a pointer's text) taken off its front, when it starts
+    /// with it.
+    pub fn strip_prefix(&self, prefix: &str) -> Option<Pointer> {
+        let rest = self.0.strip_prefix(prefix)?;
+        (rest.is_empty() || rest.starts_with('/')).then(|| Pointer(rest.to_owned()))
+    }
+
     /// The pointer text; the root is `/`.
     pub fn as_str(&self) -> &str {
         if self.0.is_empty() { "/" } else { &self.0 }

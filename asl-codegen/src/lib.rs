@@ -195,8 +195,32 @@ pub fn generate_tree(
     Ok(prettyplease::unparse(&file))
 }
 
-/// Checks an already parsed tree.
+/// Checks an already parsed definition, as CreateStateMachine and
+/// ValidateStateMachineDefinition do.
 pub fn check_tree(root: &source::Node, options: &CheckOptions) -> Checked {
+    check_machine(root, options)
+}
+
+/// Checks a document that is a whole definition or, as AWS's TestState takes one, a single
+/// state (`{"Type": …}`; see [`source::single_state_machine`]), whose diagnostics then point
+/// into the state (`/Next`, not `/States/TestState/Next`). `asl check` reads files this way.
+pub fn check_state_or_machine(root: &source::Node, options: &CheckOptions) -> Checked {
+    match source::single_state_machine(root) {
+        Some(machine) => {
+            let mut checked = check_machine(&machine, options);
+            let prefix = format!("/States/{}", source::SINGLE_STATE);
+            for d in &mut checked.diagnostics {
+                if let Some(p) = d.pointer.strip_prefix(&prefix) {
+                    d.pointer = p;
+                }
+            }
+            checked
+        }
+        None => check_machine(root, options),
+    }
+}
+
+fn check_machine(root: &source::Node, options: &CheckOptions) -> Checked {
     let mut diagnostics = Vec::new();
     check::keys::duplicate_keys(root, &Pointer::root(), &mut diagnostics);
     let machine = model::lower::lower(root, &mut diagnostics);

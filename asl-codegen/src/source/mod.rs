@@ -3,10 +3,12 @@
 
 mod json;
 mod node;
+mod single;
 mod substitute;
 mod yaml;
 
 pub use node::{Member, Node, Value};
+pub use single::{SINGLE_STATE, single_state_machine};
 pub use substitute::{placeholders, substitute};
 
 use crate::diag::{Code, Diagnostic, Pointer};
