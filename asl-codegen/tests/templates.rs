@@ -156,3 +156,30 @@ fn user_values_win_over_the_template_s() {
     );
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn a_definition_string_in_a_yaml_block_points_at_its_lines() {
+    let d = dir("block");
+    let yaml = "Resources:\n  Flow:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub |\n        {\n          \"StartAt\": \"A\",\n          \"States\": {\n            \"A\": {\"Type\": \"Task\", \"Resource\": \"${Fn}\", \"Next\": \"Gone\"}\n          }\n        }\n      DefinitionSubstitutions:\n        Fn: arn:aws:lambda:us-east-1:111111111111:function:f\n";
+    let found = read(&d.join("block.yaml"), yaml).expect("read");
+    let a = found[0]
+        .root
+        .get("States")
+        .and_then(|s| s.get("A"))
+        .expect("A");
+    assert_eq!(
+        a.get("Resource").and_then(|r| r.as_str()),
+        Some("arn:aws:lambda:us-east-1:111111111111:function:f")
+    );
+    let checked = check_tree(&found[0].root, &CheckOptions::default());
+    let missing = checked
+        .diagnostics
+        .iter()
+        .find(|d| d.code.as_str() == "MISSING_TRANSITION_TARGET")
+        .expect("Gone is missing");
+    let lc = missing.line_col(&found[0].text).expect("located");
+    let line = yaml.lines().nth(lc.line - 1).unwrap_or_default();
+    assert_eq!(lc.line, 9, "{line}");
+    assert_eq!(&line[lc.column - 1..lc.column + 5], "\"Gone\"");
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -210,3 +210,37 @@ async fn what_test_state_refuses_is_named() {
         "{e}"
     );
 }
+
+asl_runtime::asl!(path = "tests/test_state/quote.asl.json", name = Quote);
+
+#[tokio::test]
+async fn a_jsonata_task_shows_its_arguments_result_and_variables() {
+    let machine = Quote::builder()
+        .quote(|request: Value| async move {
+            Ok::<_, Failure>(json!({"unit": 2, "sku": request["sku"]}))
+        })
+        .build();
+    let mut variables = serde_json::Map::new();
+    variables.insert("currency".into(), json!("EUR"));
+    let out = machine
+        .test_state(
+            "Quote",
+            TestStateInput {
+                variables,
+                ..debug(json!({"sku": "pen", "qty": 3}))
+            },
+        )
+        .await
+        .expect("tested");
+    assert_eq!(out.status, TestStatus::Succeeded);
+    assert_eq!(out.output, Some(json!({"price": 6, "currency": "EUR"})));
+    assert_eq!(out.next_state.as_deref(), Some("Done"));
+    let i = out.inspection.expect("DEBUG inspects");
+    assert_eq!(i.after_arguments, Some(json!({"sku": "pen", "qty": 3})));
+    assert_eq!(i.after_input_path, None, "JSONata has no InputPath");
+    assert_eq!(i.result, Some(json!({"unit": 2, "sku": "pen"})));
+    assert_eq!(
+        i.variables,
+        Some(json!({"currency": "EUR", "lastSku": "pen"}))
+    );
+}

@@ -18,14 +18,21 @@ impl Mapped {
     /// quotes, escapes, block header and indentation included) starting at offset `start`.
     pub(crate) fn push_scalar(&mut self, decoded: &str, raw: &str, start: usize) {
         let bytes = raw.as_bytes();
+        // Past a YAML tag (`!Sub`) written before the value.
+        let mut at = 0;
+        if bytes.first() == Some(&b'!') {
+            at = raw.find(char::is_whitespace).unwrap_or(raw.len());
+            at += raw[at..].len() - raw[at..].trim_start_matches([' ', '\t']).len();
+        }
         // Past an opening quote, or a block scalar's header line.
-        let from = match bytes.first() {
-            Some(b'"' | b'\'') => 1,
-            Some(b'|' | b'>') => raw.find('\n').map_or(raw.len(), |n| n + 1),
-            _ => 0,
+        let first = bytes.get(at).copied();
+        let from = match first {
+            Some(b'"' | b'\'') => at + 1,
+            Some(b'|' | b'>') => raw[at..].find('\n').map_or(raw.len(), |n| at + n + 1),
+            _ => at,
         };
-        let escapes = bytes.first() == Some(&b'"');
-        let single = bytes.first() == Some(&b'\'');
+        let escapes = first == Some(b'"');
+        let single = first == Some(b'\'');
         self.align(decoded, raw, start, from, escapes, single);
     }
 
