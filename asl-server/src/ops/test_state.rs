@@ -47,6 +47,34 @@ pub(crate) async fn test_state(api: &Api, body: &Value) -> Result<Value, ApiErro
             }
         },
     };
+    // What this server does not do yet is refused, not ignored.
+    for (member, what) in [
+        ("context", "a context object given for the state"),
+        (
+            "/stateConfiguration/errorCausedByState",
+            "stateConfiguration.errorCausedByState",
+        ),
+        (
+            "/stateConfiguration/mapIterationFailureCount",
+            "stateConfiguration.mapIterationFailureCount",
+        ),
+        (
+            "/stateConfiguration/mapItemReaderData",
+            "stateConfiguration.mapItemReaderData",
+        ),
+    ] {
+        let given = if member.starts_with('/') {
+            body.pointer(member)
+        } else {
+            body.get(member)
+        };
+        if given.is_some_and(|v| !v.is_null()) {
+            return Err(ApiError::new(
+                "ValidationException",
+                format!("TestState with {what} is not supported by this server"),
+            ));
+        }
+    }
     let mock = mock(body)?;
     let retrier_retry_count = body
         .pointer("/stateConfiguration/retrierRetryCount")

@@ -79,6 +79,9 @@ def refused(code, **request):
 refused("ValidationException", definition=definition, stateName="Validate order", inspectionLevel="LOUD")
 refused("ValidationException", definition=definition)
 refused("ValidationException", definition=json.dumps(states["Is it valid?"]), mock={"result": "{}"})
+message = refused("ValidationException", definition=definition, stateName="Validate order",
+                  mock={"result": "{}"}, context=json.dumps({"Execution": {"Name": "x"}}))
+assert "not supported" in message, message
 message = refused("InvalidDefinition", definition=json.dumps({"Type": "Pass", "Result": "not compiled", "End": True}))
 assert "compiled" in message, message
 checks += 1
