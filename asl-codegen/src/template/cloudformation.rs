@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::path::Path;
 
 use super::text::Mapped;
-use super::{Found, Problem, local_definition, with_values};
+use super::{Found, Problem, local_definition, parse_mapped, with_values};
 use crate::source::{self, Node, Span, Syntax, Value};
 
 /// What CloudFormation's pseudo parameters stand for when the user gives no value: the
@@ -131,25 +131,7 @@ impl Reader<'_> {
         } else if let Some(d) = props.get("DefinitionString").filter(|_| !self.serverless) {
             let mut mapped = Mapped::default();
             self.push(d, &mut mapped)?;
-            let mut root =
-                source::parse(&mapped.text, Syntax::Json).map_err(|mut diagnostic| {
-                    diagnostic.span = diagnostic.span.map(|s| {
-                        let mut n = Node {
-                            value: Value::Null,
-                            span: s,
-                        };
-                        mapped.remap(&mut n);
-                        n.span
-                    });
-                    diagnostic.message = format!("DefinitionString: {}", diagnostic.message);
-                    Problem {
-                        file: self.path.to_owned(),
-                        text: self.text.to_owned(),
-                        diagnostic: Box::new(diagnostic),
-                    }
-                })?;
-            mapped.remap(&mut root);
-            root
+            parse_mapped(&mapped, self.path, self.text, "DefinitionString")?
         } else if let Some(d) = props.get(uri) {
             let Some(file) = d.as_str() else {
                 return Err(self.problem(

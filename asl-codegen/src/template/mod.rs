@@ -134,6 +134,28 @@ fn local_definition(
     })
 }
 
+/// The definition in `mapped` (text assembled from the template at `path`, whose text is
+/// `text`), parsed as JSON and pointed into the template; a parse error points there too,
+/// its message prefixed with the field it came from (`what`).
+fn parse_mapped(
+    mapped: &text::Mapped,
+    path: &Path,
+    text: &str,
+    what: &str,
+) -> Result<Node, Problem> {
+    let mut root = source::parse(&mapped.text, Syntax::Json).map_err(|mut diagnostic| {
+        diagnostic.span = diagnostic.span.map(|s| mapped.span(s));
+        diagnostic.message = format!("{what}: {}", diagnostic.message);
+        Problem {
+            file: path.to_owned(),
+            text: text.to_owned(),
+            diagnostic: Box::new(diagnostic),
+        }
+    })?;
+    mapped.remap(&mut root);
+    Ok(root)
+}
+
 /// The user's values first (they win), then the template's.
 fn with_values(
     user: &[(String, String)],

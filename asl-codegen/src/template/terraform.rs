@@ -10,8 +10,8 @@ use hcl_edit::structure::{BlockLabel, Structure};
 use hcl_edit::template::{Element, Template};
 
 use super::text::Mapped;
-use super::{Found, Problem, local_definition, with_values};
-use crate::source::{self, Span, Syntax};
+use super::{Found, Problem, local_definition, parse_mapped, with_values};
+use crate::source::{self, Span};
 
 pub(super) fn machines(
     path: &Path,
@@ -123,23 +123,7 @@ impl Reader<'_> {
                 ));
             }
         }
-        let mut root = source::parse(&mapped.text, Syntax::Json).map_err(|mut diagnostic| {
-            diagnostic.span = diagnostic.span.map(|s| {
-                let mut n = source::Node {
-                    value: source::Value::Null,
-                    span: s,
-                };
-                mapped.remap(&mut n);
-                n.span
-            });
-            diagnostic.message = format!("definition: {}", diagnostic.message);
-            Problem {
-                file: self.path.to_owned(),
-                text: self.text.to_owned(),
-                diagnostic: Box::new(diagnostic),
-            }
-        })?;
-        mapped.remap(&mut root);
+        let mut root = parse_mapped(&mapped, self.path, self.text, "definition")?;
         source::substitute(&mut root, self.user);
         Ok(Found {
             name: self.name.to_owned(),

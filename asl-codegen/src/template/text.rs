@@ -118,7 +118,8 @@ impl Mapped {
         }
     }
 
-    fn span(&self, s: Span) -> Span {
+    /// A span of the text, pointed into the template.
+    pub(crate) fn span(&self, s: Span) -> Span {
         let start = self.offset(s.start);
         let end = if s.end > s.start {
             self.offset(s.end - 1) + 1

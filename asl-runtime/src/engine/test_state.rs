@@ -287,16 +287,14 @@ impl Test<'_, '_> {
                 Err(f) => return self.failed(f),
             }
         };
-        let on_effective = Scope {
+        // What the state reads: its input after InputPath (JSONPath), its raw input (JSONata).
+        let on_input = Scope {
             input: &effective,
             ..side
         };
         let step: Result<TestStateOutcome, Failure> = match &state.kind {
             Kind::Fail { error, cause } => {
-                let scope = Scope {
-                    input: &raw,
-                    ..side
-                };
+                let scope = on_input;
                 Err(self.run.fail(error, cause, &scope))
             }
             Kind::Succeed | Kind::Wait(_) => {
@@ -305,10 +303,7 @@ impl Test<'_, '_> {
                 } else {
                     None
                 };
-                let scope = Scope {
-                    input: &raw,
-                    ..side
-                };
+                let scope = on_input;
                 let assign = assignments(state.assign.as_ref(), &scope);
                 let out = if state.jsonata {
                     output(state, &scope).map(|o| o.unwrap_or(raw.clone()))
@@ -321,14 +316,7 @@ impl Test<'_, '_> {
                 }
             }
             Kind::Choice { choices, default } => {
-                let scope = if state.jsonata {
-                    Scope {
-                        input: &raw,
-                        ..side
-                    }
-                } else {
-                    on_effective
-                };
+                let scope = on_input;
                 match decide(state, choices, *default, &scope) {
                     Ok(d) => {
                         let out = match (state.jsonata, d.output) {
@@ -347,10 +335,7 @@ impl Test<'_, '_> {
                 result_path,
             } => {
                 if state.jsonata {
-                    let scope = Scope {
-                        input: &raw,
-                        ..side
-                    };
+                    let scope = on_input;
                     assignments(state.assign.as_ref(), &scope).and_then(|assign| {
                         let out = output(state, &scope)?.unwrap_or(raw.clone());
                         Ok(self.succeeded(out, state.next, given, assign))
@@ -358,7 +343,7 @@ impl Test<'_, '_> {
                 } else {
                     let made = match (result, parameters) {
                         (Some(r), _) => Ok(r.clone()),
-                        (None, Some(t)) => t.apply(&on_effective, TASK_PATH_ERROR).inspect(|v| {
+                        (None, Some(t)) => t.apply(&on_input, TASK_PATH_ERROR).inspect(|v| {
                             self.inspection.after_parameters = Some(v.clone());
                         }),
                         (None, None) => Ok(effective.clone()),
@@ -372,14 +357,7 @@ impl Test<'_, '_> {
                 }
             }
             Kind::Task(task) => {
-                let scope = if state.jsonata {
-                    Scope {
-                        input: &raw,
-                        ..side
-                    }
-                } else {
-                    on_effective
-                };
+                let scope = on_input;
                 let made = match &request.mock {
                     Some(mock) => mock.clone(),
                     None => {
